@@ -1,0 +1,41 @@
+"""Checking files: read, validate, and place each finding at its sheet and cell."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable
+
+from .findings import Finding, Result, finding
+from .readers import Loaded, ReadError, read
+from .validate import validate
+
+
+def locate(findings: Iterable[Finding], locations: dict[str, tuple[str, str]]) -> tuple[Finding, ...]:
+    """Findings with their sheet and cell filled in from a reader's locations."""
+    if not locations:
+        return tuple(findings)
+    out = []
+    for f in findings:
+        where = locations.get(f.pointer or "")
+        cells = tuple("!".join(locations[p]) for p in f.pointers if p in locations)
+        out.append(f.located(where[0], where[1], cells) if where else f.located(None, None, cells))
+    return tuple(out)
+
+
+def check_loaded(loaded: Loaded, source: str, previous: Any = None) -> Result:
+    found = loaded.findings + validate(loaded.document, previous)
+    return Result(source, locate(found, loaded.locations), loaded.document)
+
+
+def check_file(path: str | os.PathLike[str], previous: Any = None) -> Result:
+    """Read and validate one file. Never raises for a bad file: an unreadable one gives a
+    result with a single READ finding."""
+    source = os.fspath(path)
+    try:
+        loaded = read(path)
+    except ReadError as e:
+        f = finding("READ", str(e))
+        if e.sheet:
+            f = f.located(e.sheet, e.cell)
+        return Result(source, (f,), None, unreadable=True)
+    return check_loaded(loaded, source, previous)

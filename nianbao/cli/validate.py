@@ -1,0 +1,49 @@
+"""``nianbao validate``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..check import check_file
+from ..readers import ReadError, read
+from .output import exit_status, print_json, print_text
+
+
+@click.command("validate")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--previous",
+    "-p",
+    type=click.Path(path_type=Path),
+    help="同一单位上一年度的报告，用于跨年度核对（X1–X3）。",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="输出格式：text 供阅读，json 供程序处理。",
+)
+def command(reports: tuple[Path, ...], previous: Path | None, fmt: str) -> None:
+    """校验报告：表式结构、必填项、勾稽关系（I1–I4 错误，W1–W3 警告）与代码校验位。
+
+    REPORTS 为一个或多个报告文件（交换格式 JSON 或填好的模板 .xlsx）。
+
+    \b
+    退出状态：0 无错误（可有警告）；1 有错误；2 有文件无法读取或用法错误。
+    """
+    prev_doc = None
+    if previous is not None:
+        try:
+            prev_doc = read(previous).document
+        except ReadError as e:
+            click.echo(f"上年报告无法读取：{e}", err=True)
+            sys.exit(2)
+    results = [check_file(p, prev_doc) for p in reports]
+    (print_json if fmt == "json" else print_text)(results)
+    sys.exit(exit_status(results))

@@ -1,0 +1,165 @@
+"""Findings: plain immutable values, and the catalogue of every rule that produces them.
+
+A finding says what is wrong, where (a JSON pointer, and once a workbook was read, its sheet
+and cell) and by how much. The CLI, the annotator and the add-in only print or paint them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Iterable
+
+from .forms import ERROR, FORMS, WARNING
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    title: str  # Chinese, one line
+    hint: str = ""  # Chinese: what to do
+
+
+def _catalogue() -> dict[str, Rule]:
+    rules = [
+        # Reading and shape
+        Rule("READ", ERROR, "无法读取文件", "请确认文件是本工具生成的模板或合法的报告 JSON，且未损坏、未加密"),
+        Rule("FORM", ERROR, "无法识别表式", "form 应为 \"2019\" 或 \"2021\""),
+        Rule("YEAR", ERROR, "报告年度与表式不符", "2019、2020 年度使用 2019 年表式，2021 年度起使用 2021 年表式"),
+        Rule("MISSING", ERROR, "缺少必填项目", "请按交换格式补齐该项目"),
+        Rule("UNKNOWN", ERROR, "多余的项目", "该项目不属于本表式，请删除或核对表式"),
+        Rule("BLANK", ERROR, "未填写", "表中每一格都须填写，没有的填 0；空白不会被当作 0"),
+        Rule("TYPE", ERROR, "不是有效数值", "请填写数字"),
+        Rule("INTEGER", ERROR, "应为整数", "件数、数量只能填写整数"),
+        Rule("RANGE", ERROR, "数值超出范围", "件数、数量、金额不能为负数"),
+        Rule("DECIMALS", ERROR, "小数位数过多", "金额以万元为单位，最多保留 4 位小数"),
+        Rule("TEXT", ERROR, "格式错误", "请按说明填写"),
+        Rule("USCC", ERROR, "统一社会信用代码有误", "统一社会信用代码为 18 位，末位为校验码（GB 32100-2015）"),
+        Rule("REGION", ERROR, "行政区划代码有误", "行政区划代码为 6 位数字，前两位为省级代码"),
+        Rule("PREV", WARNING, "上年报告与本报告不对应", "请提供同一单位上一年度的报告"),
+        # Workbooks
+        Rule("LAYOUT", ERROR, "模板结构被改动", "请勿增删工作表、插入行列或修改标签；请将数据重新填入新模板"),
+        Rule("CELL", WARNING, "单元格内容已按约定转换", "请改为直接填写数字"),
+        Rule("CACHE", WARNING, "公式缓存值与计算结果不一致", "请在 Excel 或 WPS 中重新计算后保存"),
+        Rule("DUPLICATE", ERROR, "重复报送", "同一单位报送了多份报告，请确认应以哪一份为准"),
+    ]
+    for form in FORMS.values():
+        for ident in form.identities:
+            rules.append(Rule(ident.rule, ident.severity, ident.title, ident.hint))
+    return {r.code: r for r in rules}
+
+
+CATALOGUE: dict[str, Rule] = _catalogue()
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str  # Chinese, one line, naming the cells by their official labels
+    pointer: str | None = None  # JSON pointer of the cell to look at first
+    pointers: tuple[str, ...] = ()  # every cell involved
+    difference: int | float | None = None  # lhs - rhs for identities
+    sheet: str | None = None  # set once a workbook was read
+    cell: str | None = None  # e.g. "D12"
+    cells: tuple[str, ...] = ()  # sheet!cell of every cell involved
+
+    @property
+    def hint(self) -> str:
+        rule = CATALOGUE.get(self.rule)
+        return rule.hint if rule else ""
+
+    @property
+    def title(self) -> str:
+        rule = CATALOGUE.get(self.rule)
+        return rule.title if rule else self.rule
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    @property
+    def where(self) -> str:
+        """"表三!D12" when known, else the JSON pointer."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.pointer or ""
+
+    def located(self, sheet: str | None, cell: str | None, cells: tuple[str, ...] = ()) -> Finding:
+        return replace(self, sheet=sheet, cell=cell, cells=cells)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["pointers"] = list(self.pointers)
+        d["cells"] = list(self.cells)
+        d["title"] = self.title
+        return {k: v for k, v in d.items() if v not in (None, [], "")}
+
+
+def finding(code: str, message: str, pointer: str | None = None, **kw: Any) -> Finding:
+    """A finding of a catalogued rule, with the rule's severity."""
+    rule = CATALOGUE[code]
+    kw.setdefault("pointers", (pointer,) if pointer else ())
+    return Finding(code, kw.pop("severity", rule.severity), message, pointer, **kw)
+
+
+@dataclass(frozen=True)
+class Tally:
+    errors: int = 0
+    warnings: int = 0
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> Tally:
+        e = w = 0
+        for f in findings:
+            if f.severity == ERROR:
+                e += 1
+            else:
+                w += 1
+        return cls(e, w)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+    def __str__(self) -> str:
+        if not self.errors and not self.warnings:
+            return "校验通过"
+        parts = []
+        if self.errors:
+            parts.append(f"{self.errors} 个错误")
+        if self.warnings:
+            parts.append(f"{self.warnings} 个警告")
+        return "发现 " + "、".join(parts)
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of checking one input: its findings, or why it could not be read."""
+
+    source: str
+    findings: tuple[Finding, ...] = ()
+    document: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    unreadable: bool = False
+
+    @property
+    def tally(self) -> Tally:
+        return Tally.of(self.findings)
+
+    @property
+    def status(self) -> str:
+        if self.unreadable:
+            return "无法读取"
+        t = self.tally
+        return "有错误" if t.errors else ("有警告" if t.warnings else "通过")
+
+    def to_dict(self) -> dict[str, Any]:
+        t = self.tally
+        return {
+            "source": self.source,
+            "status": self.status,
+            "readable": not self.unreadable,
+            "errors": t.errors,
+            "warnings": t.warnings,
+            "findings": [f.to_dict() for f in self.findings],
+        }

@@ -1,0 +1,323 @@
+"""What derives mechanically from the form declarations in :mod:`nianbao.forms`.
+
+* :class:`Cell` — every number of a form, in a fixed order, with its JSON pointer and its
+  official labels;
+* :class:`Check` — every identity of a form expanded to concrete cells;
+* :class:`FormModel` — both, plus a fast flattening of a report document into a vector of
+  cell values in that order.
+
+Nothing here knows about Excel or about messages; it is the shared index that the schema,
+the validator, the templates, the reader and the consolidator all use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Iterator
+
+from .forms import FORMS, Column, Form, Group, Identity, Row, Table
+
+THIS = 0
+PREVIOUS = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    index: int
+    path: tuple[str, ...]
+    table: Table
+    column: Column
+    row: Row | None  # None for table 4, whose single row has no label
+    row_parents: tuple[Row, ...] = ()  # table 3: the rows above this one
+    group: Group | None = None
+
+    @property
+    def pointer(self) -> str:
+        return "/" + "/".join(self.path)
+
+    @property
+    def kind(self) -> str:
+        return self.column.kind
+
+    @property
+    def row_label(self) -> str:
+        """The row's label with its parents, e.g. "（三）不予公开 1.属于国家秘密"."""
+        if self.row is None:
+            return ""
+        parents = [r.label for r in self.row_parents if r.key != "outcomes"]
+        return " ".join(parents + [self.row.label])
+
+    @property
+    def column_label(self) -> str:
+        parts = []
+        if self.group is not None and self.table.key == "appeals":
+            if self.group.parent:
+                parts.append(self.group.parent)
+            parts.append(self.group.label)
+        parts.append(self.column.label)
+        return "·".join(parts)
+
+    @property
+    def label(self) -> str:
+        """Table, row and column by their official labels, e.g. "表三 一、本年新收… / 自然人"."""
+        where = " / ".join(x for x in (self.row_label, self.column_label) if x)
+        return f"{self.table.sheet} {where}"
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    source: int  # THIS or PREVIOUS
+    index: int  # cell index in the form model of that source
+    sign: int  # +1 or -1
+    text: str  # short label in the check's context, e.g. "三(七)总计"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    identity: Identity
+    context: str  # e.g. "表三 自然人列"
+    lhs: tuple[Term, ...]
+    rhs: tuple[Term, ...]
+
+    @property
+    def rule(self) -> str:
+        return self.identity.rule
+
+    @property
+    def severity(self) -> str:
+        return self.identity.severity
+
+    @property
+    def op(self) -> str:
+        return self.identity.op
+
+    def terms(self) -> Iterator[Term]:
+        yield from self.lhs
+        yield from self.rhs
+
+
+def leaf_rows(rows: tuple[Row, ...], parents: tuple[Row, ...] = ()) -> Iterator[tuple[tuple[Row, ...], Row]]:
+    """Every leaf row with the rows above it, in printed order."""
+    for row in rows:
+        if row.is_leaf:
+            yield parents, row
+        else:
+            yield from leaf_rows(row.children, parents + (row,))
+
+
+def _cells(form: Form) -> list[Cell]:
+    cells: list[Cell] = []
+
+    def add(**kw: Any) -> None:
+        cells.append(Cell(index=len(cells), **kw))
+
+    for table in form.tables:
+        if table.key == "active":
+            for group in table.groups:
+                for row in group.rows:
+                    for col in group.columns:
+                        add(path=(table.key, row.key, col.key), table=table, column=col, row=row, group=group)
+        elif table.key == "applications":
+            for parents, row in leaf_rows(table.rows):
+                keys = tuple(p.key for p in parents) + (row.key,)
+                for col in table.columns:
+                    add(path=(table.key, *keys, col.key), table=table, column=col, row=row, row_parents=parents)
+        else:
+            for group in table.groups:
+                for col in group.columns:
+                    add(path=(table.key, group.key, col.key), table=table, column=col, row=None, group=group)
+    return cells
+
+
+class FormModel:
+    """The cells and checks of one form."""
+
+    def __init__(self, form: Form):
+        self.form = form
+        self.cells: tuple[Cell, ...] = tuple(_cells(form))
+        self.by_path: dict[tuple[str, ...], Cell] = {c.path: c for c in self.cells}
+        self.by_pointer: dict[str, Cell] = {c.pointer: c for c in self.cells}
+        # Cells are laid out row by row: flattening walks each row's object once.
+        rows: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        for cell in self.cells:
+            parent, key = cell.path[:-1], cell.path[-1]
+            if rows and rows[-1][0] == parent:
+                rows[-1] = (parent, rows[-1][1] + (key,))
+            else:
+                rows.append((parent, (key,)))
+        self._rows = tuple(rows)
+        self.checks: tuple[Check, ...] = tuple(
+            c for ident in form.identities if not ident.cross_year for c in _expand(form, self, ident, None)
+        )
+
+    def __repr__(self) -> str:
+        return f"<FormModel {self.form.key}: {len(self.cells)} cells, {len(self.checks)} checks>"
+
+    def values(self, document: Any) -> list[Any]:
+        """The raw value of every cell, in cell order; None where absent."""
+        out: list[Any] = []
+        extend = out.extend
+        for parent, keys in self._rows:
+            node = document
+            for k in parent:
+                node = node.get(k) if isinstance(node, dict) else None
+            if isinstance(node, dict):
+                get = node.get
+                extend([get(k) for k in keys])
+            else:
+                extend([None] * len(keys))
+        return out
+
+    def document(self, values: list[Any]) -> dict[str, Any]:
+        """The tables part of a report document built from a vector of cell values."""
+        doc: dict[str, Any] = {}
+        for cell, value in zip(self.cells, values):
+            node = doc
+            for k in cell.path[:-1]:
+                node = node.setdefault(k, {})
+            node[cell.path[-1]] = value
+        return doc
+
+    def cross_checks(self, previous: FormModel) -> tuple[Check, ...]:
+        """Checks across years against last year's report of form ``previous``."""
+        return _cross_checks(self.form.key, previous.form.key)
+
+
+@cache
+def model(form: str | Form) -> FormModel:
+    """The model of a form, by key ("2019", "2021") or declaration."""
+    if isinstance(form, str):
+        form = FORMS[form]
+    return FormModel(form)
+
+
+@cache
+def _cross_checks(this: str, prev: str) -> tuple[Check, ...]:
+    m = model(this)
+    p = model(prev)
+    return tuple(c for ident in m.form.identities if ident.cross_year for c in _expand(m.form, m, ident, p))
+
+
+# ---------------------------------------------------------------------------------------
+# Expanding identities
+
+
+class _NotApplicable(Exception):
+    """A selector names a cell the (previous) form does not have."""
+
+
+def _split(selector: str) -> tuple[int, int, str]:
+    sign = 1
+    source = THIS
+    if selector.startswith("-"):
+        sign, selector = -1, selector[1:]
+    if selector.startswith("prev:"):
+        source, selector = PREVIOUS, selector[5:]
+    return source, sign, selector
+
+
+def _term(
+    m: FormModel, prev: FormModel | None, source: int, sign: int, path: tuple[str, ...], text: str
+) -> Term:
+    target = m if source == THIS else prev
+    assert target is not None
+    cell = target.by_path.get(path)
+    if cell is None:
+        raise _NotApplicable(path)
+    return Term(source, cell.index, sign, ("上年报告的" if source == PREVIOUS else "") + text)
+
+
+def _find_row(rows: tuple[Row, ...], keys: list[str]) -> tuple[tuple[Row, ...], Row]:
+    parents: tuple[Row, ...] = ()
+    for i, key in enumerate(keys):
+        row = next(r for r in rows if r.key == key)
+        if i < len(keys) - 1:
+            parents += (row,)
+            rows = row.children
+    return parents, row
+
+
+def _expand(form: Form, m: FormModel, ident: Identity, prev: FormModel | None) -> Iterator[Check]:
+    table = form.table(ident.table)
+    each = ident.each
+
+    if each == "column":  # table 3, selectors are row paths
+        for col in table.columns:
+            try:
+                yield _column_check(m, prev, ident, table, col)
+            except _NotApplicable:
+                continue
+    elif each in ("row", "group"):
+        if each == "row":
+            units = [
+                (f"{table.sheet}「{' '.join(r.label for r in parents if r.key != 'outcomes') + (' ' if len(parents) > 1 else '') + row.label}」行",
+                 (table.key, *(p.key for p in parents), row.key), table.columns)
+                for parents, row in leaf_rows(table.rows)
+            ]
+        else:
+            units = [
+                (f"{table.sheet} {(g.parent + '·') if g.parent else ''}{g.label}", (table.key, g.key), g.columns)
+                for g in table.groups
+            ]
+        for context, base, columns in units:
+            try:
+                yield _keyed_check(m, prev, ident, context, base, columns)
+            except _NotApplicable:
+                continue
+    elif each.startswith("rows:"):  # table 2, named rows
+        wanted = each[5:].split(",")
+        for group in table.groups:
+            for row in group.rows:
+                if row.key in wanted:
+                    try:
+                        yield _keyed_check(
+                            m, prev, ident, f"{table.sheet} {row.label}", (table.key, row.key), group.columns
+                        )
+                    except _NotApplicable:
+                        continue
+    else:  # pragma: no cover - a declaration error
+        raise ValueError(f"unknown scope {each!r} in {ident.rule}")
+
+
+def _column_check(m, prev, ident: Identity, table: Table, col: Column) -> Check:
+    named: set[tuple[str, ...]] = set()
+    for sel in ident.lhs + ident.rhs:
+        if not sel.endswith("**"):
+            named.add(tuple(_split(sel)[2].split("/")))
+
+    def side(selectors: tuple[str, ...]) -> tuple[Term, ...]:
+        terms: list[Term] = []
+        for sel in selectors:
+            source, sign, body = _split(sel)
+            if body.endswith("/**"):
+                _, under = _find_row(table.rows, body[:-3].split("/"))
+                for parents, row in leaf_rows(under.children, ()):
+                    keys = tuple(body[:-3].split("/")) + tuple(p.key for p in parents) + (row.key,)
+                    if keys not in named:
+                        terms.append(_term(m, prev, source, sign, (table.key, *keys, col.key), row.short))
+            else:
+                keys = body.split("/")
+                _, row = _find_row(table.rows, keys)
+                terms.append(_term(m, prev, source, sign, (table.key, *keys, col.key), row.short))
+        return tuple(terms)
+
+    return Check(ident, f"{table.sheet} {col.label}列", side(ident.lhs), side(ident.rhs))
+
+
+def _keyed_check(m, prev, ident: Identity, context: str, base: tuple[str, ...], columns: tuple[Column, ...]) -> Check:
+    named = {_split(s)[2] for s in ident.lhs + ident.rhs if _split(s)[2] != "*"}
+    labels = {c.key: c.label for c in columns}
+
+    def side(selectors: tuple[str, ...]) -> tuple[Term, ...]:
+        terms: list[Term] = []
+        for sel in selectors:
+            source, sign, key = _split(sel)
+            keys = [c.key for c in columns if c.key not in named] if key == "*" else [key]
+            for k in keys:
+                if k not in labels:
+                    raise _NotApplicable(k)
+                terms.append(_term(m, prev, source, sign, (*base, k), labels[k]))
+        return tuple(terms)
+
+    return Check(ident, context, side(ident.lhs), side(ident.rhs))

@@ -1,0 +1,112 @@
+"""Reading a report from a file, whatever its format.
+
+A reader turns one file into a :class:`Loaded`: the report document, where each of its cells
+sits in the file (for workbooks), and what the reader itself noticed. A file that cannot be
+read raises :class:`ReadError`, whose message (in Chinese) names the file and, where there is
+one, the sheet and cell.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .findings import Finding
+
+MAX_JSON_BYTES = 16 * 1024 * 1024
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a report. ``str(error)`` is the Chinese message."""
+
+    def __init__(self, path: str | os.PathLike[str], problem: str, sheet: str | None = None, cell: str | None = None):
+        self.path = str(path)
+        self.problem = problem
+        self.sheet = sheet
+        self.cell = cell
+        where = Path(self.path).name
+        if sheet:
+            where += f" 工作表「{sheet}」"
+        if cell:
+            where += f" 单元格 {cell}"
+        super().__init__(f"{where}：{problem}")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    document: dict[str, Any]
+    # JSON pointer -> (sheet, cell address), for workbooks
+    locations: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # what the reader noticed (text converted, cached values that disagree, ...)
+    findings: tuple[Finding, ...] = ()
+
+
+Reader = Callable[[Path], Loaded]
+READERS: dict[str, Reader] = {}
+
+
+def reader(*suffixes: str) -> Callable[[Reader], Reader]:
+    def register(fn: Reader) -> Reader:
+        for s in suffixes:
+            READERS[s] = fn
+        return fn
+
+    return register
+
+
+@reader(".json")
+def read_json(path: Path) -> Loaded:
+    try:
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise ReadError(path, f"文件过大（{size} 字节），一份报告的 JSON 不应超过 {MAX_JSON_BYTES} 字节")
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ReadError(path, f"无法打开文件：{e.strerror or e}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ReadError(path, f"不是 UTF-8 编码的文本（第 {e.start} 字节）") from None
+    if not text.strip():
+        raise ReadError(path, "文件为空")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ReadError(path, f"JSON 格式错误：第 {e.lineno} 行第 {e.colno} 列，{_json_problem(e.msg)}") from None
+    except RecursionError:
+        raise ReadError(path, "JSON 嵌套层次过深") from None
+    if not isinstance(document, dict):
+        raise ReadError(path, "JSON 顶层应为一个对象（一份报告）")
+    return Loaded(document)
+
+
+_JSON_PROBLEMS = {
+    "Expecting value": "缺少值",
+    "Expecting property name enclosed in double quotes": "属性名应使用双引号",
+    "Expecting ',' delimiter": "缺少逗号",
+    "Expecting ':' delimiter": "缺少冒号",
+    "Extra data": "多余的内容",
+    "Unterminated string starting at": "字符串没有结束",
+    "Invalid control character at": "含有控制字符",
+}
+
+
+def _json_problem(msg: str) -> str:
+    return _JSON_PROBLEMS.get(msg, msg)
+
+
+def read(path: str | os.PathLike[str]) -> Loaded:
+    """Read one report file with the reader its suffix calls for."""
+    p = Path(path)
+    fn = READERS.get(p.suffix.lower())
+    if fn is None:
+        known = "、".join(sorted(READERS))
+        raise ReadError(p, f"不支持的文件类型「{p.suffix or '无扩展名'}」，可读取：{known}")
+    if not p.exists():
+        raise ReadError(p, "文件不存在")
+    if p.is_dir():
+        raise ReadError(p, "这是一个文件夹，不是文件")
+    return fn(p)

@@ -1,0 +1,132 @@
+"""Rules beyond the schema: ledger identities, amounts' decimals, agency codes.
+
+Each rule is a small function from a report (and its flattened cell values) to findings.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Iterable, Iterator, Sequence
+
+from .codes import region_problem, uscc_problem
+from .findings import Finding, finding
+from .forms import AMOUNT, AMOUNT_DECIMALS
+from .model import PREVIOUS, Check, FormModel, Term
+
+
+def number(value: Any) -> int | float | None:
+    """A cell value usable in arithmetic, or None (blank, text, booleans)."""
+    t = type(value)
+    return value if t is int or t is float else None
+
+
+def fmt(value: int | float) -> str:
+    """A number as a person writes it: 3, -2, 1.25 (never 3.0 or 1e-05)."""
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)).normalize(), "f")
+    return str(value)
+
+
+def _side(terms: Sequence[Term], vals: Sequence[Any]) -> str:
+    if not terms:
+        return "0"
+    shown = list(zip(terms, vals))
+    if len(shown) > 6:
+        nonzero = [(t, v) for t, v in shown if v]
+        rest = len(shown) - len(nonzero)
+        shown = nonzero
+    else:
+        rest = 0
+    parts = []
+    for n, (t, v) in enumerate(shown):
+        sign = "−" if t.sign < 0 else ("+" if n else "")
+        parts.append(f"{sign}{t.text}({fmt(v)})")
+    text = "".join(parts)
+    if rest:
+        text += ("+" if parts else "") + f"其余{rest}项(0)"
+    if len(terms) > 1:
+        text += f"={fmt(sum(t.sign * v for t, v in zip(terms, vals)))}"
+    return text
+
+
+def identity_message(check: Check, lvals: Sequence[Any], rvals: Sequence[Any], diff: int | float) -> str:
+    left = _side(check.lhs, lvals)
+    right = _side(check.rhs, rvals)
+    if check.op == "=":
+        return f"{check.context}：{left}，{right}，相差{fmt(abs(diff))}"
+    return f"{check.context}：{left} 小于 {right}，相差{fmt(abs(diff))}"
+
+
+def check_identities(
+    model: FormModel,
+    checks: Iterable[Check],
+    values: Sequence[Any],
+    previous: tuple[FormModel, Sequence[Any]] | None = None,
+) -> Iterator[Finding]:
+    """Evaluate checks over cleaned cell values (numbers or None). Checks touching a blank
+    or unusable cell are skipped: that cell is reported on its own, never read as 0."""
+    pvals = previous[1] if previous else ()
+    for check in checks:
+        lv: list[Any] = []
+        rv: list[Any] = []
+        total = 0
+        usable = True
+        for terms, out, sign in ((check.lhs, lv, 1), (check.rhs, rv, -1)):
+            for t in terms:
+                v = (pvals if t.source == PREVIOUS else values)[t.index]
+                if v is None:
+                    usable = False
+                    break
+                out.append(v)
+                total += sign * t.sign * v
+            if not usable:
+                break
+        if not usable:
+            continue
+        diff = total
+        if isinstance(diff, float):
+            diff = round(diff, AMOUNT_DECIMALS)
+        if (diff != 0) if check.op == "=" else (diff < 0):
+            own = [t for t in check.terms() if t.source != PREVIOUS]
+            pointers = tuple(model.cells[t.index].pointer for t in own)
+            if previous:
+                pointers += tuple("prev:" + previous[0].cells[t.index].pointer for t in check.terms() if t.source == PREVIOUS)
+            yield finding(
+                check.rule,
+                identity_message(check, lv, rv, diff),
+                pointers[0] if pointers else None,
+                pointers=pointers,
+                difference=diff,
+            )
+
+
+def check_decimals(model: FormModel, values: Sequence[Any]) -> Iterator[Finding]:
+    for cell, v in zip(model.cells, values):
+        if cell.kind == AMOUNT and type(v) is float and not v.is_integer():
+            exp = Decimal(repr(v)).normalize().as_tuple().exponent
+            if isinstance(exp, int) and -exp > AMOUNT_DECIMALS:
+                yield finding(
+                    "DECIMALS", f"{cell.label}：{fmt(v)} 超过 {AMOUNT_DECIMALS} 位小数", cell.pointer
+                )
+
+
+def check_codes(document: dict[str, Any]) -> Iterator[Finding]:
+    """The USCC check character and region code, when given. Their patterns are in the schema;
+    only what a pattern cannot say is checked here."""
+    agency = document.get("agency")
+    if not isinstance(agency, dict):
+        return
+    uscc = agency.get("uscc")
+    if isinstance(uscc, str) and uscc:
+        problem = uscc_problem(uscc)
+        # Shape problems are the schema's; the check character is ours.
+        if problem and problem.startswith("校验码"):
+            yield finding("USCC", f"统一社会信用代码「{uscc}」{problem}", "/agency/uscc")
+    region = agency.get("region_code")
+    if isinstance(region, str) and region:
+        problem = region_problem(region)
+        if problem and not problem.startswith("应为"):
+            yield finding("REGION", f"行政区划代码「{region}」{problem}", "/agency/region_code")
+

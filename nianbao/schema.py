@@ -1,0 +1,331 @@
+"""The JSON Schemas of the two forms, built from their declarations, and the translation
+of schema errors into findings.
+
+The files in ``schemas/`` are exactly :func:`build_schema`'s output (a test keeps them
+current): they are the published contract. Checking runs ``jsonschema-rs`` (compiled) for
+the common case of a valid document and the pure-Python ``jsonschema`` on the same schema
+only when a document fails, for its detailed error objects. Error translation is a registry
+of small functions, one per JSON Schema keyword.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, Callable, Iterator
+
+import jsonschema
+import jsonschema_rs
+
+from .codes import REGION_PATTERN, USCC_PATTERN
+from .findings import Finding, finding
+from .forms import (
+    AGENCY_FIELDS,
+    AMOUNT,
+    AMOUNT_DECIMALS,
+    CHANGE,
+    DEFAULT_PROCUREMENT_UNIT,
+    FORMS,
+    PROCUREMENT_UNITS,
+    REPORT_TITLE,
+    Form,
+    Row,
+)
+from .model import model
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_BASE = "https://nianbao.github.io/schemas/"
+
+
+def schema_id(form: str) -> str:
+    return f"{SCHEMA_BASE}report-{form}.schema.json"
+
+
+def schema_filename(form: str) -> str:
+    return f"report-{form}.schema.json"
+
+
+_KIND_SCHEMA = {
+    "count": {"type": "integer", "minimum": 0},
+    CHANGE: {"type": "integer"},
+    AMOUNT: {"type": "number", "minimum": 0},
+}
+_KIND_TEXT = {
+    "count": "整数，不小于 0；未填写为 null",
+    CHANGE: "整数，可以为负数；未填写为 null",
+    AMOUNT: f"金额，不小于 0，最多 {AMOUNT_DECIMALS} 位小数；未填写为 null",
+}
+
+
+def _obj(title: str, properties: dict[str, Any], description: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {"title": title}
+    if description:
+        out["description"] = description
+    out.update(
+        {"type": "object", "required": list(properties), "additionalProperties": False, "properties": properties}
+    )
+    return out
+
+
+def build_schema(form_key: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a form, derived from its declaration."""
+    form: Form = FORMS[form_key]
+    m = model(form)
+    cells = {c.path: c for c in m.cells}
+
+    def cell_schema(path: tuple[str, ...]) -> dict[str, Any]:
+        c = cells[path]
+        desc = f"{c.label}。{_KIND_TEXT[c.kind]}"
+        if c.column.description:
+            desc += f"。{c.column.description}"
+        return {"title": c.column.label, "description": desc, **_KIND_SCHEMA[c.kind]}
+
+    tables: dict[str, Any] = {}
+    for table in form.tables:
+        props: dict[str, Any] = {}
+        if table.key == "active":
+            for group in table.groups:
+                for row in group.rows:
+                    props[row.key] = _obj(
+                        row.label,
+                        {col.key: cell_schema((table.key, row.key, col.key)) for col in group.columns},
+                        group.label,
+                    )
+        elif table.key == "applications":
+
+            def rows(rs: tuple[Row, ...], prefix: tuple[str, ...]) -> dict[str, Any]:
+                out = {}
+                for r in rs:
+                    keys = prefix + (r.key,)
+                    if r.is_leaf:
+                        inner = {col.key: cell_schema((table.key, *keys, col.key)) for col in table.columns}
+                    else:
+                        inner = rows(r.children, keys)
+                    out[r.key] = _obj(r.label, inner, r.description)
+                return out
+
+            props = rows(table.rows, ())
+        else:
+            for group in table.groups:
+                title = f"{group.parent}·{group.label}" if group.parent else group.label
+                props[group.key] = _obj(
+                    title, {col.key: cell_schema((table.key, group.key, col.key)) for col in group.columns}
+                )
+        tables[table.key] = _obj(table.title, props, table.note)
+
+    first, last = form.years
+    year: dict[str, Any] = {"title": "报告年度", "type": "integer", "minimum": first}
+    if last is not None:
+        year["maximum"] = last
+    year["description"] = f"本表式适用于 {first}" + (f"—{last} 年度" if last else " 年度起") + "的报告"
+
+    agency_props: dict[str, Any] = {}
+    for key, label in AGENCY_FIELDS:
+        agency_props[key] = {"title": label, "type": "string"}
+    agency_props["name"]["minLength"] = 1
+    agency_props["uscc"].update(
+        pattern=USCC_PATTERN, description="18 位统一社会信用代码（GB 32100-2015），末位为校验码"
+    )
+    agency_props["region_code"].update(pattern=REGION_PATTERN, description="6 位行政区划代码（GB/T 2260）")
+
+    meta_props: dict[str, Any] = {
+        "template_version": {"title": "模板版本", "type": "string"},
+        "source_file": {"title": "来源文件", "type": "string"},
+        "filled_date": {"title": "填报日期", "type": "string"},
+    }
+    if any(c.kind == AMOUNT and c.path[1] == "procurement" for c in m.cells):
+        meta_props["procurement_amount_unit"] = {
+            "title": "采购总金额单位",
+            "description": f"表式未印单位；未注明时为{DEFAULT_PROCUREMENT_UNIT}。不同单位的金额不相加",
+            "enum": list(PROCUREMENT_UNITS),
+        }
+
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": schema_id(form.key),
+        "title": f"{REPORT_TITLE}（{form.document}表式）",
+        "description": (
+            f"一份{REPORT_TITLE}的数字部分（表二、表三、表四），{form.document}规定的表式，"
+            "用于模板读取、校验与汇总之间的数据交换。空白单元格为 null。"
+        ),
+        "type": "object",
+        "required": ["form", "year", "agency", *[t.key for t in form.tables]],
+        "additionalProperties": False,
+        "properties": {
+            "$schema": {"title": "本文件所依据的 JSON Schema", "type": "string"},
+            "form": {"title": "表式", "description": f"表式代号：{form.document}", "const": form.key},
+            "year": year,
+            "agency": {
+                "title": "填报单位",
+                "type": "object",
+                "required": ["name"],
+                "properties": agency_props,
+                "additionalProperties": {"type": "string"},
+            },
+            "meta": {
+                "title": "附加信息",
+                "description": "可选的元数据：模板版本、来源文件、填报日期等",
+                "type": "object",
+                "properties": meta_props,
+            },
+            **tables,
+        },
+    }
+
+
+@cache
+def schema(form_key: str) -> dict[str, Any]:
+    return build_schema(form_key)
+
+
+@cache
+def _fast(form_key: str) -> Any:
+    return jsonschema_rs.validator_for(schema(form_key))
+
+
+@cache
+def _slow(form_key: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema(form_key))
+
+
+# ---------------------------------------------------------------------------------------
+# Error translation: one small function per keyword
+
+
+@cache
+def _labels(form_key: str) -> dict[str, str]:
+    """Pointer -> label for every named place of a document, cells included."""
+    labels: dict[str, str] = {"/form": "表式", "/year": "报告年度", "/agency": "填报单位", "/meta": "附加信息"}
+    labels.update({f"/agency/{k}": v for k, v in AGENCY_FIELDS})
+
+    def walk(node: dict[str, Any], pointer: str, trail: str) -> None:
+        for key, sub in node.get("properties", {}).items():
+            ptr = f"{pointer}/{key}"
+            title = sub.get("title", key)
+            label = f"{trail} {title}".strip()
+            labels.setdefault(ptr, label)
+            if sub.get("type") == "object":
+                walk(sub, ptr, label if pointer else "")
+
+    walk(schema(form_key), "", "")
+    for cell in model(form_key).cells:
+        labels[cell.pointer] = cell.label
+    for table in FORMS[form_key].tables:
+        labels[f"/{table.key}"] = f"{table.sheet}（{table.title}）"
+    return labels
+
+
+def _pointer(path: Any) -> str:
+    return "".join(f"/{p}" for p in path)
+
+
+def _label(form: str, pointer: str) -> str:
+    return _labels(form).get(pointer, pointer or "报告")
+
+
+Translator = Callable[[jsonschema.ValidationError, str], Iterator[Finding]]
+KEYWORDS: dict[str, Translator] = {}
+
+
+def keyword(name: str) -> Callable[[Translator], Translator]:
+    def register(fn: Translator) -> Translator:
+        KEYWORDS[name] = fn
+        return fn
+
+    return register
+
+
+@keyword("required")
+def _required(error: jsonschema.ValidationError, form: str) -> Iterator[Finding]:
+    base = _pointer(error.absolute_path)
+    for key in error.validator_value:
+        if isinstance(error.instance, dict) and key not in error.instance:
+            ptr = f"{base}/{key}"
+            yield finding("MISSING", f"{_label(form, ptr)}：缺少该项（{ptr}）", ptr)
+
+
+@keyword("additionalProperties")
+def _additional(error: jsonschema.ValidationError, form: str) -> Iterator[Finding]:
+    base = _pointer(error.absolute_path)
+    allowed = error.schema.get("properties", {})
+    for key in error.instance:
+        if key not in allowed:
+            ptr = f"{base}/{key}"
+            yield finding("UNKNOWN", f"{_label(form, base)}：多余的项目「{key}」（{ptr}），不属于{form}年表式", ptr)
+
+
+@keyword("type")
+def _type(error: jsonschema.ValidationError, form: str) -> Iterator[Finding]:
+    ptr = _pointer(error.absolute_path)
+    if error.instance is None:
+        yield finding("BLANK", f"{_label(form, ptr)}：未填写", ptr)
+    elif error.validator_value == "integer" and isinstance(error.instance, float):
+        yield finding("INTEGER", f"{_label(form, ptr)}：{error.instance!r} 不是整数", ptr)
+    elif error.validator_value == "object":
+        yield finding("TEXT", f"{_label(form, ptr)}：应为一组数据（JSON 对象），实为 {error.instance!r}", ptr)
+    elif error.validator_value == "string":
+        yield finding("TEXT", f"{_label(form, ptr)}：应为文本，实为 {error.instance!r}", ptr)
+    else:
+        yield finding("TYPE", f"{_label(form, ptr)}：「{error.instance}」不是有效数值", ptr)
+
+
+def _bound(error: jsonschema.ValidationError, form: str) -> Iterator[Finding]:
+    ptr = _pointer(error.absolute_path)
+    if ptr == "/year":
+        yield finding(
+            "YEAR",
+            f"报告年度 {error.instance} 与表式 {form} 不符：{FORMS[form].document}表式适用于"
+            + error.schema.get("description", "").removeprefix("本表式适用于 "),
+            ptr,
+        )
+    else:
+        yield finding("RANGE", f"{_label(form, ptr)}：{error.instance} 不能小于 {error.validator_value}", ptr)
+
+
+KEYWORDS["minimum"] = KEYWORDS["maximum"] = _bound
+
+
+@keyword("const")
+def _const(error: jsonschema.ValidationError, form: str) -> Iterator[Finding]:
+    ptr = _pointer(error.absolute_path)
+    yield finding("FORM", f"{_label(form, ptr)}：应为 {error.validator_value!r}，实为 {error.instance!r}", ptr)
+
+
+@keyword("pattern")
+def _pattern(error: jsonschema.ValidationError, form: str) -> Iterator[Finding]:
+    from .codes import region_problem, uscc_problem
+
+    ptr = _pointer(error.absolute_path)
+    if ptr == "/agency/uscc":
+        yield finding("USCC", f"统一社会信用代码「{error.instance}」{uscc_problem(error.instance)}", ptr)
+    elif ptr == "/agency/region_code":
+        yield finding("REGION", f"行政区划代码「{error.instance}」{region_problem(error.instance)}", ptr)
+    else:  # pragma: no cover - no other patterns in the schemas
+        yield finding("TEXT", f"{_label(form, ptr)}：格式不符", ptr)
+
+
+@keyword("minLength")
+def _min_length(error: jsonschema.ValidationError, form: str) -> Iterator[Finding]:
+    ptr = _pointer(error.absolute_path)
+    yield finding("BLANK", f"{_label(form, ptr)}：未填写", ptr)
+
+
+@keyword("enum")
+def _enum(error: jsonschema.ValidationError, form: str) -> Iterator[Finding]:
+    ptr = _pointer(error.absolute_path)
+    allowed = "、".join(map(str, error.validator_value))
+    yield finding("TEXT", f"{_label(form, ptr)}：「{error.instance}」应为 {allowed} 之一", ptr)
+
+
+def _fallback(error: jsonschema.ValidationError, form: str) -> Iterator[Finding]:
+    ptr = _pointer(error.absolute_path)
+    yield finding("TEXT", f"{_label(form, ptr)}：{error.message}", ptr)
+
+
+def schema_findings(document: Any, form_key: str) -> list[Finding]:
+    """Findings of the form's JSON Schema; empty for a valid document."""
+    if _fast(form_key).is_valid(document):
+        return []
+    out: list[Finding] = []
+    for error in _slow(form_key).iter_errors(document):
+        out.extend(KEYWORDS.get(error.validator, _fallback)(error, form_key))
+    return out

@@ -1,0 +1,66 @@
+"""``validate(document, previous=None) -> findings``: the whole check of one report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .findings import Finding, finding
+from .forms import FORMS, form_for_year
+from .model import model
+from .rules import check_codes, check_decimals, check_identities, number
+from .schema import schema_findings
+
+
+def _form_problem(document: Any) -> Finding | None:
+    if not isinstance(document, dict):
+        return finding("FORM", f"报告应为 JSON 对象，实为 {type(document).__name__}")
+    form = document.get("form")
+    if form in FORMS:
+        return None
+    year = document.get("year")
+    guess = form_for_year(year) if type(year) is int else None
+    extra = f"；{year} 年度应使用 {guess.key} 年表式（{guess.document}）" if guess else ""
+    return finding("FORM", f"表式「{form}」无法识别，应为 \"2019\" 或 \"2021\"{extra}", "/form")
+
+
+def validate(document: Any, previous: Any = None) -> tuple[Finding, ...]:
+    """Every finding of a report in the interchange format.
+
+    ``previous`` is last year's report of the same agency; when given, the cross-year
+    identities (X1–X3) are checked too.
+    """
+    problem = _form_problem(document)
+    if problem:
+        return (problem,)
+    form = document["form"]
+    m = model(form)
+    out = schema_findings(document, form)
+    raw = m.values(document)
+    values = [number(v) for v in raw]
+    out.extend(check_codes(document))
+    out.extend(check_decimals(m, values))
+    out.extend(check_identities(m, m.checks, values))
+    if previous is not None:
+        out.extend(_cross_year(document, previous, values))
+    return tuple(out)
+
+
+def _cross_year(document: dict[str, Any], previous: Any, values: list[Any]) -> list[Finding]:
+    if _form_problem(previous):
+        return [finding("PREV", "上年报告无法识别表式，未做跨年度核对")]
+    out: list[Finding] = []
+    year, pyear = document.get("year"), previous.get("year")
+    if type(year) is int and type(pyear) is int and pyear != year - 1:
+        out.append(finding("PREV", f"上年报告的年度为 {pyear}，本报告为 {year}，应为 {year - 1} 年度", "/year"))
+    agency, pagency = document.get("agency") or {}, previous.get("agency") or {}
+    if isinstance(agency, dict) and isinstance(pagency, dict):
+        for key, label in (("uscc", "统一社会信用代码"), ("name", "单位名称")):
+            a, b = agency.get(key), pagency.get(key)
+            if a and b:
+                if a != b:
+                    out.append(finding("PREV", f"上年报告的{label}「{b}」与本报告「{a}」不同", f"/agency/{key}"))
+                break
+    m, pm = model(document["form"]), model(previous["form"])
+    pvalues = [number(v) for v in pm.values(previous)]
+    out.extend(check_identities(m, m.cross_checks(pm), values, (pm, pvalues)))
+    return out
