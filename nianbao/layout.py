@@ -1,0 +1,374 @@
+"""Where everything sits in the Excel template: derived from the form declarations.
+
+This is the only place that decides cell positions. The template writer, the workbook
+reader, the annotator and the add-in all ask a :class:`Layout` where a label or a cell is;
+none of them spells an address.
+
+Sheets: 封面 (cover: agency, year, form), 表二, 表三, 表四, and a hidden ``_nianbao``
+sheet recording the form and the template version.
+
+Cells are *inputs* (the clerk types them), *computed* (totals that are the sum of other
+cells, derived from the equality identities: a formula in the template, recomputed by the
+reader) or *checks* (a ✓/✗ formula beside the table for each identity that needs a human
+decision, I1 above all).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from .forms import AGENCY_FIELDS, FORMS, PROCUREMENT_UNITS, REPORT_TITLE, Form, Row, Table
+from .model import Check, FormModel, leaf_rows, model
+
+TEMPLATE_VERSION = "1"
+META_SHEET = "_nianbao"
+COVER_SHEET = "封面"
+
+# Roles of label cells, for styling.
+TITLE = "title"
+HEADER = "header"
+ROW = "row"
+NOTE = "note"
+FIELD = "field"
+
+
+def col_letter(n: int) -> str:
+    """1 -> A, 27 -> AA."""
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def addr(col: int, row: int) -> str:
+    return f"{col_letter(col)}{row}"
+
+
+def span(c1: int, r1: int, c2: int, r2: int) -> str:
+    """A range; a single cell when both corners coincide."""
+    a, b = addr(c1, r1), addr(c2, r2)
+    return a if a == b else f"{a}:{b}"
+
+
+@dataclass(frozen=True)
+class Label:
+    ref: str  # "A1" or a merged range "A1:D1"
+    text: str
+    role: str
+
+    @property
+    def anchor(self) -> str:
+        return self.ref.split(":")[0]
+
+
+@dataclass(frozen=True)
+class CheckCell:
+    address: str
+    check: Check
+    # the cells of this sheet the check involves (for conditional formatting)
+    cells: tuple[str, ...]
+
+
+@dataclass
+class SheetLayout:
+    name: str
+    title: str = ""
+    labels: list[Label] = field(default_factory=list)
+    inputs: dict[str, str] = field(default_factory=dict)  # pointer -> address
+    computed: dict[str, str] = field(default_factory=dict)  # pointer -> address
+    checks: list[CheckCell] = field(default_factory=list)
+    widths: dict[str, float] = field(default_factory=dict)  # column letter -> width
+    freeze: str | None = None  # top-left cell of the scrolling area
+    last_col: int = 1
+    last_row: int = 1
+
+    def label(self, ref: str, text: str, role: str) -> None:
+        self.labels.append(Label(ref, text, role))
+
+    @property
+    def print_area(self) -> str:
+        return f"A1:{addr(self.last_col, self.last_row)}"
+
+
+@dataclass
+class Layout:
+    form: Form
+    sheets: list[SheetLayout]
+    version: str = TEMPLATE_VERSION
+
+    def sheet(self, name: str) -> SheetLayout:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    @property
+    def where(self) -> dict[str, tuple[str, str]]:
+        """JSON pointer -> (sheet, address) of every input and computed cell."""
+        return _where(self)
+
+    @property
+    def model(self) -> FormModel:
+        return model(self.form)
+
+
+@cache
+def _where(lay: Layout) -> dict[str, tuple[str, str]]:
+    out: dict[str, tuple[str, str]] = {}
+    for s in lay.sheets:
+        for ptr, a in {**s.inputs, **s.computed}.items():
+            out[ptr] = (s.name, a)
+    return out
+
+
+Layout.__hash__ = object.__hash__  # type: ignore[method-assign]  # identity: layouts are cached singletons
+
+
+# ---------------------------------------------------------------------------------------
+# Cover
+
+COVER_FIELDS: tuple[tuple[str, str], ...] = (
+    *((f"/agency/{k}", label) for k, label in AGENCY_FIELDS),
+    ("/year", "报告年度"),
+    ("/meta/filled_date", "填报日期"),
+)
+PROCUREMENT_UNIT_FIELD = ("/meta/procurement_amount_unit", "采购总金额单位（表二 第二十条第（九）项）")
+
+
+def _cover(form: Form) -> SheetLayout:
+    s = SheetLayout(COVER_SHEET, title=REPORT_TITLE)
+    s.label("A1:B1", REPORT_TITLE, TITLE)
+    s.label("A2", "表式", FIELD)
+    s.label("B2", f"{form.document}", NOTE)
+    r = 3
+    fields = list(COVER_FIELDS)
+    if any(c.path[1:] == ("procurement", "amount") for c in model(form).cells):
+        fields.append(PROCUREMENT_UNIT_FIELD)
+    for ptr, label in fields:
+        s.label(addr(1, r), label, FIELD)
+        s.inputs[ptr] = addr(2, r)
+        r += 1
+    s.label(span(1, r + 1, 2, r + 1), "填写说明：浅黄色单元格为填写区，其余单元格已锁定。表中每一格都须填写，没有的填 0。", NOTE)
+    s.widths = {"A": 36, "B": 48}
+    s.last_col, s.last_row = 2, r + 1
+    return s
+
+
+# ---------------------------------------------------------------------------------------
+# Table 2: groups of rows under a clause header; label in A, numbers from B.
+
+
+def _table2(table: Table, m: FormModel) -> SheetLayout:
+    s = SheetLayout(table.sheet, title=table.title)
+    width = 1 + max(len(g.columns) for g in table.groups)
+    s.label(span(1, 1, width, 1), table.title, TITLE)
+    r = 2
+    for group in table.groups:
+        s.label(span(1, r, width, r), group.label, HEADER)
+        s.label(addr(1, r + 1), group.row_header, HEADER)
+        for j, col in enumerate(group.columns):
+            s.label(addr(2 + j, r + 1), col.label, HEADER)
+        r += 2
+        for row in group.rows:
+            s.label(addr(1, r), row.label, ROW)
+            for j, col in enumerate(group.columns):
+                s.inputs[m.by_path[(table.key, row.key, col.key)].pointer] = addr(2 + j, r)
+            r += 1
+    s.widths = {"A": 26, **{col_letter(c): 18 for c in range(2, width + 1)}, col_letter(width + 1): 14}
+    s.freeze = "B2"
+    s.last_col, s.last_row = width + 1, r - 1
+    _place_row_checks(s, table, m, check_col=width + 1)
+    return s
+
+
+# ---------------------------------------------------------------------------------------
+# Table 3: three label columns (A: 一…四, B: （一）…（七）, C: 1.…), header rows 2–4,
+# applicant columns from D.
+
+T3_LABEL_COLS = 3
+T3_HEADER_ROWS = (2, 3, 4)
+
+
+def _table3(table: Table, m: FormModel) -> SheetLayout:
+    s = SheetLayout(table.sheet, title=table.title)
+    first = T3_LABEL_COLS + 1
+    ncols = len(table.columns)
+    last = first + ncols - 1
+    top, mid, low = T3_HEADER_ROWS
+    s.label(span(1, 1, last, 1), table.title, TITLE)
+    s.label(span(1, top, T3_LABEL_COLS, low), table.note, NOTE)
+    s.label(span(first, top, last, top), table.column_header, HEADER)
+    j = 0
+    while j < ncols:
+        col = table.columns[j]
+        c = first + j
+        if col.parent is None:
+            s.label(span(c, mid, c, low), col.label, HEADER)
+            j += 1
+        else:
+            k = j
+            while k < ncols and table.columns[k].parent == col.parent:
+                s.label(addr(first + k, low), table.columns[k].label, HEADER)
+                k += 1
+            s.label(span(c, mid, first + k - 1, mid), col.parent, HEADER)
+            j = k
+
+    r = low + 1
+
+    def place(rows: tuple[Row, ...], depth: int, keys: tuple[str, ...]) -> None:
+        nonlocal r
+        for row in rows:
+            path = keys + (row.key,)
+            start = r
+            if row.is_leaf:
+                s.label(span(1 + depth, r, T3_LABEL_COLS, r), row.label, ROW)
+                for j, col in enumerate(table.columns):
+                    ptr = m.by_path[(table.key, *path, col.key)].pointer
+                    s.inputs[ptr] = addr(first + j, r)
+                r += 1
+            else:
+                place(row.children, depth + 1, path)
+                s.label(span(1 + depth, start, 1 + depth, r - 1), row.label, ROW)
+
+    place(table.rows, 0, ())
+    s.widths = {"A": 12, "B": 22, "C": 40, **{col_letter(c): 11 for c in range(first, last + 1)}}
+    s.widths[col_letter(last + 1)] = 14
+    s.freeze = addr(first, low + 1)
+    s.last_col, s.last_row = last + 1, r - 1
+    _place_column_checks(s, table, m, first_row=r + 1)
+    _place_row_checks(s, table, m, check_col=last + 1)
+    return s
+
+
+# ---------------------------------------------------------------------------------------
+# Table 4: groups of five columns; 行政诉讼 spans two groups; one row of numbers.
+
+
+def _table4(table: Table, m: FormModel) -> SheetLayout:
+    s = SheetLayout(table.sheet, title=table.title)
+    total = sum(len(g.columns) for g in table.groups)
+    s.label(span(1, 1, total, 1), table.title, TITLE)
+    values_row = 5
+    c = 1
+    parents: dict[str, list[int]] = {}
+    for group in table.groups:
+        n = len(group.columns)
+        if group.parent:
+            parents.setdefault(group.parent, []).extend([c, c + n - 1])
+            s.label(span(c, 3, c + n - 1, 3), group.label, HEADER)
+            for j, col in enumerate(group.columns):
+                s.label(addr(c + j, 4), col.label, HEADER)
+        else:
+            s.label(span(c, 2, c + n - 1, 2), group.label, HEADER)
+            for j, col in enumerate(group.columns):
+                s.label(span(c + j, 3, c + j, 4), col.label, HEADER)
+        for j, col in enumerate(group.columns):
+            s.inputs[m.by_path[(table.key, group.key, col.key)].pointer] = addr(c + j, values_row)
+        c += n
+    for parent, cols in parents.items():
+        s.label(span(min(cols), 2, max(cols), 2), parent, HEADER)
+    s.widths = {col_letter(i): 9 for i in range(1, total + 1)}
+    s.freeze = "A5"
+    s.last_col, s.last_row = total, values_row
+    _place_column_checks(s, table, m, first_row=values_row + 2)
+    return s
+
+
+# ---------------------------------------------------------------------------------------
+# Computed cells and live checks, from the identities
+
+
+def derived(m: FormModel) -> dict[int, Check]:
+    """Cells that are the plain sum of other cells of the same report (the total of an
+    equality identity): cell index -> the check that defines it. The first identity that
+    defines a cell wins (I2 before I3 for the cell （七）总计 × 总计)."""
+    out: dict[int, Check] = {}
+    for check in m.checks:
+        if (
+            check.op == "="
+            and len(check.lhs) == 1
+            and check.rhs
+            and all(t.source == 0 and t.sign > 0 for t in check.terms())
+        ):
+            out.setdefault(check.lhs[0].index, check)
+    return out
+
+
+def _needs_human(m: FormModel, check: Check) -> bool:
+    """A check that a formula cannot make true by construction: not the definition of a
+    computed cell."""
+    d = derived(m)
+    return d.get(check.lhs[0].index) is not check if check.lhs else True
+
+
+def _place_column_checks(s: SheetLayout, table: Table, m: FormModel, first_row: int) -> None:
+    """One row of ✓/✗ per column-wise identity (I1 on table 3), under the table."""
+    r = first_row
+    by_rule: dict[str, list[Check]] = {}
+    for check in m.checks:
+        if check.identity.table == table.key and check.identity.each in ("column", "group") and _needs_human(m, check):
+            by_rule.setdefault(check.rule, []).append(check)
+    for rule, checks in by_rule.items():
+        ident = checks[0].identity
+        label_span = span(1, r, T3_LABEL_COLS, r) if table.key == "applications" else None
+        if label_span:
+            s.label(label_span, f"勾稽关系核对（{rule}）：{ident.title}", NOTE)
+        for check in checks:
+            cells = tuple(s.inputs.get(m.cells[t.index].pointer) or s.computed[m.cells[t.index].pointer] for t in check.terms())
+            col = cells[0].rstrip("0123456789")
+            s.checks.append(CheckCell(f"{col}{r}", check, cells))
+        s.last_row = max(s.last_row, r)
+        r += 1
+
+
+def _place_row_checks(s: SheetLayout, table: Table, m: FormModel, check_col: int) -> None:
+    """A ✓/✗ beside each row for the row-wise identities that need a human (W1–W3)."""
+    for check in m.checks:
+        ident = check.identity
+        if ident.table != table.key or not (ident.each == "row" or ident.each.startswith("rows:")):
+            continue
+        if not _needs_human(m, check):
+            continue
+        cells = tuple(s.inputs.get(m.cells[t.index].pointer) or s.computed[m.cells[t.index].pointer] for t in check.terms())
+        row = cells[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        s.checks.append(CheckCell(f"{col_letter(check_col)}{row}", check, cells))
+
+
+def _mark_computed(s: SheetLayout, m: FormModel) -> None:
+    for index in derived(m):
+        ptr = m.cells[index].pointer
+        if ptr in s.inputs:
+            s.computed[ptr] = s.inputs.pop(ptr)
+
+
+@cache
+def layout(form_key: str) -> Layout:
+    """The layout of the template of a form ("2019" or "2021")."""
+    form = FORMS[form_key]
+    m = model(form)
+    sheets = [_cover(form)]
+    for table in form.tables:
+        builder = {"active": _table2, "applications": _table3, "appeals": _table4}[table.key]
+        sheet = builder(table, m)
+        _mark_computed(sheet, m)
+        sheets.append(sheet)
+    return Layout(form, sheets)
+
+
+__all__ = [
+    "COVER_SHEET",
+    "META_SHEET",
+    "PROCUREMENT_UNITS",
+    "TEMPLATE_VERSION",
+    "CheckCell",
+    "Label",
+    "Layout",
+    "SheetLayout",
+    "addr",
+    "col_letter",
+    "derived",
+    "layout",
+    "leaf_rows",
+]
