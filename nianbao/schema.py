@@ -145,7 +145,8 @@ def build_schema(form_key: str) -> dict[str, Any]:
         "title": f"{REPORT_TITLE}（{form.document}表式）",
         "description": (
             f"一份{REPORT_TITLE}的数字部分（表二、表三、表四），{form.document}规定的表式，"
-            "用于模板读取、校验与汇总之间的数据交换。空白单元格为 null。"
+            "用于模板读取、校验与汇总之间的数据交换。本 schema 描述一份填写完整的报告："
+            "空白单元格在交换格式中记为 null，不符合本 schema，校验时报告为“未填写”，绝不当作 0。"
         ),
         "type": "object",
         "required": ["form", "year", "agency", *[t.key for t in form.tables]],

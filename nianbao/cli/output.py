@@ -24,7 +24,7 @@ def summary_line(results: Sequence[Result]) -> str:
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
         t = r.tally
-        errors += t.errors if not r.unreadable else 0
+        errors += t.errors
         warnings += t.warnings
     parts = [f"{n} 个{status}" for status, n in counts.items()]
     return f"共 {len(results)} 个文件：" + "，".join(parts) + f"；错误 {errors} 个，警告 {warnings} 个"
@@ -53,7 +53,7 @@ def print_json(results: Sequence[Result]) -> None:
             "files": len(results),
             "unreadable": sum(r.unreadable for r in results),
             "with_errors": sum(1 for r in results if r.tally.errors and not r.unreadable),
-            "errors": sum(r.tally.errors for r in results if not r.unreadable),
+            "errors": sum(r.tally.errors for r in results),
             "warnings": sum(r.tally.warnings for r in results),
         },
     }
