@@ -80,3 +80,13 @@ for _module in (click.core, click.decorators, click.exceptions, click.formatting
         _module._ = gettext  # type: ignore[attr-defined]
     if hasattr(_module, "ngettext"):
         _module.ngettext = ngettext  # type: ignore[attr-defined]
+
+_USAGE_PIECES = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]...", "[ARGS]...": "[参数]..."}
+_collect = click.core.Command.collect_usage_pieces
+
+
+def _collect_usage_pieces(self: click.core.Command, ctx: click.Context) -> list[str]:
+    return [_USAGE_PIECES.get(p, p) for p in _collect(self, ctx)]
+
+
+click.core.Command.collect_usage_pieces = _collect_usage_pieces  # type: ignore[method-assign]

@@ -13,7 +13,7 @@ from .output import exit_status, print_json, print_text
 
 
 @click.command("validate")
-@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="报告文件...")
 @click.option(
     "--previous",
     "-p",
@@ -29,10 +29,18 @@ from .output import exit_status, print_json, print_text
     show_default=True,
     help="输出格式：text 供阅读，json 供程序处理。",
 )
-def command(reports: tuple[Path, ...], previous: Path | None, fmt: str) -> None:
+@click.option(
+    "--annotate",
+    "-a",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="副本.xlsx",
+    help="另存一份标注副本：问题单元格按级别填色（错误红、警告黄）并加批注，另附工作表「校验结果」。"
+    "只用于单个 .xlsx 工作簿；原文件不会被修改。",
+)
+def command(reports: tuple[Path, ...], previous: Path | None, fmt: str, annotate: Path | None) -> None:
     """校验报告：表式结构、必填项、勾稽关系（I1–I4 错误，W1–W3 警告）与代码校验位。
 
-    REPORTS 为一个或多个报告文件（交换格式 JSON 或填好的模板 .xlsx）。
+    报告文件为一个或多个（交换格式 JSON 或填好的模板 .xlsx）。
 
     \b
     退出状态：0 无错误（可有警告）；1 有错误；2 有文件无法读取或用法错误。
@@ -44,6 +52,12 @@ def command(reports: tuple[Path, ...], previous: Path | None, fmt: str) -> None:
         except ReadError as e:
             click.echo(f"上年报告无法读取：{e}", err=True)
             sys.exit(2)
+    if annotate is not None:
+        from .annotate import annotate_or_exit, check_annotate
+
+        check_annotate(reports, annotate)
     results = [check_file(p, prev_doc) for p in reports]
     (print_json if fmt == "json" else print_text)(results)
+    if annotate is not None:
+        annotate_or_exit(results[0], annotate)
     sys.exit(exit_status(results))
