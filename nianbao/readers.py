@@ -104,9 +104,38 @@ def read(path: str | os.PathLike[str]) -> Loaded:
     fn = READERS.get(p.suffix.lower())
     if fn is None:
         known = "、".join(sorted(READERS))
-        raise ReadError(p, f"不支持的文件类型「{p.suffix or '无扩展名'}」，可读取：{known}")
+        todo = "；请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再试" if p.suffix.lower() in SPREADSHEET_SUFFIXES else ""
+        raise ReadError(p, f"不支持的文件类型「{p.suffix or '无扩展名'}」，可读取：{known}{todo}")
     if not p.exists():
         raise ReadError(p, "文件不存在")
     if p.is_dir():
         raise ReadError(p, "这是一个文件夹，不是文件")
-    return fn(p)
+    from .safety import check_container, panic_messages_hidden
+
+    if p.suffix.lower() != ".json":
+        check_container(p)  # every container (xlsx, xls, ods, ...) is sniffed and bounded before any parser sees it
+    try:
+        with panic_messages_hidden():
+            return fn(p)
+    except ReadError:
+        raise
+    except Exception as e:  # a parser's own failure on a damaged file: a message, never a traceback
+        raise _unexpected(p, e) from e
+    except BaseException as e:  # pyo3's PanicException (a Rust parser gave up) is no Exception
+        if type(e).__name__ != "PanicException":
+            raise
+        raise _unexpected(p, e) from e
+
+
+def _unexpected(p: Path, e: BaseException) -> ReadError:
+    """A failure no reader foresaw. ``scripts/fuzz_reader.py`` reports these (its
+    ``__cause__`` is the original) so that each becomes a clear message of its own."""
+    return ReadError(p, f"文件无法解析（{type(e).__name__}），可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或向报送单位重新索取原文件")
+
+
+# spreadsheets some reader may not take: the message then says how to convert them
+SPREADSHEET_SUFFIXES = (".xls", ".et", ".ett", ".xlt", ".ods", ".xlsb", ".xlsx", ".xlsm", ".csv", ".numbers", ".wps")
+
+
+# Workbook readers (.xlsx, .xlsm, .xls, .ods, .et) register themselves on import.
+from . import workbook as _workbook  # noqa: E402,F401

@@ -10,7 +10,7 @@ from . import i18n  # noqa: F401  (Chinese for click's own words)
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT, subcommand_metavar="命令 [参数]...")
 @click.version_option(__version__, "-V", "--version", prog_name="nianbao", message="%(prog)s %(version)s")
 def main() -> None:
     """nianbao（年报）：政府信息公开工作年度报告的模板、校验与汇总工具。
@@ -24,9 +24,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import validate
+    from . import addin, consolidate, export, fill, template, validate
 
-    for module in (validate,):
+    for module in (validate, template, export, fill, addin, consolidate):
         main.add_command(module.command)
 
 

@@ -1,0 +1,113 @@
+"""``nianbao consolidate``: many agencies' reports into one summary workbook."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..atomic import OutputError, check_output
+from ..consolidate import DEFAULT_NAME, Record, RosterError, consolidate, default_jobs, read_roster
+from ..forms import FORMS
+from ..summary import SummaryError, write_long_csv, write_summary
+
+BAR_FORMAT = "{desc}：{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 个文件 [已用 {elapsed}，剩余 {remaining}，{rate_fmt}]"
+
+
+class Progress:
+    """A progress bar on stderr (files done, rate, time left); silent when not a terminal."""
+
+    def __init__(self, enabled: bool, stream=None):
+        self.enabled = enabled
+        self.stream = stream or sys.stderr
+        self.bar = None
+
+    def start(self, total: int) -> None:
+        if self.enabled and total:
+            import shutil
+
+            import tqdm
+
+            tqdm.tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked
+            width = shutil.get_terminal_size((100, 24)).columns
+            self.bar = tqdm.tqdm(total=total, file=self.stream, desc="读取与校验", unit="个", bar_format=BAR_FORMAT,
+                                 ncols=width, mininterval=0.2)
+
+    def step(self, _record: Record) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+@click.command("consolidate")
+@click.argument("paths", nargs=-1, required=True, metavar="路径...")
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path), metavar="汇总表.xlsx",
+              help="汇总表（.xlsx；给 .json 时只写汇总报告本身的交换格式）。")
+@click.option("--roster", "-r", type=click.Path(path_type=Path), metavar="名单.csv",
+              help="应报送单位名单（CSV 或 xlsx，含「单位名称」列，可含「统一社会信用代码」列），用于列出未报送的单位。")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), metavar="长表.csv",
+              help="另存长表 CSV（单位、表、行、列、数值；UTF-8 带 BOM），便于 pandas 等分析。")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None, metavar="N",
+              help=f"并行读取的进程数，默认为处理器核数（本机 {default_jobs()}）。")
+@click.option("--year", type=click.IntRange(2019, 2100), default=None, metavar="年度", help="只汇总该年度的报告（默认：报告最多的年度）。")
+@click.option("--form", "form", type=click.Choice(sorted(FORMS)), default=None, metavar="表式",
+              help=f"只汇总该表式（{'、'.join(sorted(FORMS))}）的报告（默认：报告最多的表式）。")
+@click.option("--include-errors", is_flag=True,
+              help="有错误的报告也计入汇总（默认不计入，只列出）；汇总表封面会注明。")
+@click.option("--name", default=DEFAULT_NAME, show_default=True, metavar="名称", help="汇总表的单位名称，如「某某县人民政府」。")
+@click.option("--quiet", "-q", is_flag=True, help="不显示进度条。")
+def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path: Path | None, jobs: int | None,
+            year: int | None, form: str | None, include_errors: bool, name: str, quiet: bool) -> None:
+    """汇总多个单位的报告：逐格相加，生成同一表式的汇总报告及各单位明细、问题清单、未报送与重复报送清单。
+
+    路径为报告文件、文件夹（递归查找）或通配符（如 "各单位/**/*.xlsx"），可混合给出。
+
+    只汇总同一年度、同一表式的报告；有错误、重复报送、年度或表式不同、无法读取的报告不计入，
+    并在「各单位明细」中注明原因。读取与校验在多个进程中并行进行，个别文件损坏不影响其他文件。
+
+    \b
+    退出状态：0 全部报告均已汇总；1 已生成汇总表，但有报告未汇总或名单中有单位未报送；
+              2 未生成汇总表（用法错误、输出路径不可用、名单无法读取或没有可汇总的报告）。
+    """
+    name = name.strip()
+    if not name:
+        raise click.BadParameter("汇总表的单位名称不能为空", param_hint="--name")
+    outputs = [output] + ([csv_path] if csv_path else [])
+    try:
+        if csv_path and csv_path.resolve() == output.resolve():
+            raise OutputError("长表 CSV 与汇总表不能是同一个文件")
+        for target in outputs:
+            check_output(target, [p for p in paths if Path(p).is_file()] + ([roster] if roster else []))
+        members = read_roster(roster) if roster else None
+    except (OutputError, RosterError) as e:
+        click.echo(f"错误：{e}", err=True)
+        sys.exit(2)
+
+    progress = Progress(enabled=not quiet and sys.stderr.isatty())
+    try:
+        c = consolidate(paths, roster=members, jobs=jobs, year=year, form=form, include_errors=include_errors,
+                        name=name, exclude=outputs, progress=progress.step, on_discovered=progress.start)
+    finally:
+        progress.close()
+
+    if not c.summed:
+        click.echo(c.line(), err=True)
+        for e in c.entries:
+            click.echo(f"  {e.record.source}：{e.reason}", err=True)
+        click.echo("错误：没有可以汇总的报告，未生成汇总表", err=True)
+        sys.exit(2)
+    for what, write, target in (("汇总表", write_summary, output), ("长表 CSV", write_long_csv, csv_path)):
+        if target is None:
+            continue
+        try:
+            write(c, target)
+        except (OutputError, SummaryError, OSError) as e:
+            click.echo(f"错误：{what} {target} 未能写入：{e}", err=True)
+            sys.exit(2)
+    written = f"；已写入 {output}" + (f" 和 {csv_path}" if csv_path else "")
+    click.echo(c.line() + written)
+    sys.exit(0 if c.complete else 1)

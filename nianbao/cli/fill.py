@@ -1,0 +1,56 @@
+"""``nianbao fill``: a report written into a fresh template."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..atomic import OutputError
+from ..check import locate
+from ..forms import FORMS
+from ..readers import ReadError, read
+from ..template import TemplateError, write_workbook
+from .export import note_line
+from .template import output_suffix_problem
+
+
+@click.command("fill")
+@click.argument("report", metavar="报告.json", type=click.Path(path_type=Path))
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path), help="输出的模板文件（.xlsx）。")
+def command(report: Path, output: Path) -> None:
+    """把报告（交换格式 JSON，或旧模板 .xlsx）填入一份新模板。
+
+    报告原样写入，不做校验：空值留空，勾稽关系不符的在模板中显示 ✗。
+    合计与各项之和不符时，合计格保留报告中的数字，以便原样导出。
+
+    \b
+    示例：
+      nianbao fill 卫健局2023.json -o 卫健局2023.xlsx
+
+    \b
+    退出状态：0 已生成；2 报告无法读取、表式无法识别或无法写入。
+    """
+    problem = output_suffix_problem(output)
+    if problem:
+        raise click.UsageError(problem)
+    try:
+        loaded = read(report)
+    except ReadError as e:
+        click.echo(f"错误：{e}", err=True)
+        sys.exit(2)
+    for f in locate(loaded.findings, loaded.locations):  # conversions made reading a workbook
+        click.echo(note_line(f), err=True)
+    document = loaded.document
+    form = document.get("form")
+    if form not in FORMS:
+        known = " 或 ".join(f'"{k}"' for k in sorted(FORMS))
+        click.echo(f"错误：{report.name}：表式「{form}」无法识别，应为 {known}", err=True)
+        sys.exit(2)
+    try:
+        write_workbook(output, form, document, inputs=[report])
+    except (OutputError, TemplateError) as e:
+        click.echo(f"错误：{e}", err=True)
+        sys.exit(2)
+    click.echo(f"已填入 {FORMS[form].document}表式模板：{output}")

@@ -1,0 +1,796 @@
+"""What a file really is, checked before any parser sees it.
+
+Workbooks arrive by e-mail and USB stick from hundreds of offices. Before a reader opens
+one, :func:`check_container` looks at the bytes: an empty file, a PDF or a web page saved
+as ``.xls``, a Word document renamed, a truncated download, a password-protected workbook,
+a zip bomb or an XML part declaring entities are refused here with a Chinese
+:class:`~nianbao.readers.ReadError` that names the file and says what to do.
+
+Everything here is bounded:
+
+* sizes, ratios and the entry count come from the zip central directory and are checked
+  before anything is inflated;
+* then every entry is inflated once as a stream, counting bytes and checking its CRC, so an
+  entry that inflates to more than it declares (a lying directory) is caught after at most
+  its declared size plus one chunk; XML parts are fed to expat on the way (well-formed, no
+  DTD, no entities);
+* what makes python-calamine abort or loop is refused up front: a sheet whose filled cells
+  span more than :data:`MAX_GRID_CELLS` (xlsx, ods, xls), a shared strings count the part
+  cannot hold, a legacy sheet whose used range is inverted, XML cut short.
+
+Each of those was found by ``scripts/fuzz_reader.py``; the inputs are kept in
+``tests/fixtures/hostile/``. :func:`panic_messages_hidden` keeps the English report of a
+Rust panic off the terminal (``nianbao.readers.read`` turns the panic into a message).
+
+This module knows containers (zip, OLE2, the cell references inside them), not the
+template or the rules.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import struct
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from xml.parsers import expat
+
+from .readers import READERS, ReadError
+
+# --- limits -------------------------------------------------------------------------------
+# A filled template is ~30 KB. Real workbooks from offices carry logos and extra sheets; the
+# limits leave them a thousand times that and still keep memory and time bounded.
+MAX_FILE_BYTES = 64 * 1024 * 1024  # the file on disk
+MAX_ENTRIES = 4096  # zip entries
+MAX_TOTAL_BYTES = 256 * 1024 * 1024  # sum of inflated sizes
+MAX_ENTRY_BYTES = 128 * 1024 * 1024  # one inflated entry (images, embedded objects)
+MAX_XML_ENTRY_BYTES = 48 * 1024 * 1024  # one inflated XML part (a sheet)
+MAX_RATIO = 200  # inflated / compressed, for entries above RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024  # small entries may compress as well as they like
+MAX_GRID_CELLS = 2_000_000  # rows x columns spanned by a sheet's filled cells (~100 MB parsed)
+MAX_PROLOG_BYTES = 64 * 1024  # XML declaration + comments before the root element
+CHUNK = 64 * 1024
+
+SAVE_AS = "请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再试"
+ASK_AGAIN = "请向报送单位重新索取原文件"
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+OOXML_SHEET_TYPES = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+)
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a file is, by its content: ``key`` is one of ``xlsx``, ``xlsm``, ``xls``,
+    ``ods``, or something that is not a workbook (then ``problem`` says what it is)."""
+
+    key: str
+    name: str  # Chinese, for messages
+    problem: str = ""  # Chinese: why no reader takes it, and what to do
+
+    @property
+    def workbook(self) -> bool:
+        return not self.problem
+
+
+XLSX = Kind("xlsx", "Excel 工作簿（.xlsx）")
+XLSM = Kind("xlsm", "启用宏的 Excel 工作簿（.xlsm）")
+XLS = Kind("xls", "旧版 Excel 97-2003 / WPS 工作簿（.xls/.et）")
+ODS = Kind("ods", "OpenDocument 电子表格（.ods）")
+
+# which suffixes a content kind may carry
+SUFFIXES = {
+    "xlsx": (".xlsx", ".xlsm", ".xltx", ".xltm"),
+    "xlsm": (".xlsx", ".xlsm", ".xltx", ".xltm"),
+    "xls": (".xls", ".et", ".xlt", ".ett"),
+    "ods": (".ods",),
+}
+
+
+def check_container(path: str | os.PathLike[str]) -> None:
+    """Refuse, with a Chinese :class:`ReadError`, a file that no workbook reader should
+    open: not a workbook, damaged, encrypted, a bomb, or carrying a DTD. Returns ``None``
+    for a workbook whose content matches its suffix. Never inflates more than the limits
+    above, never parses a spreadsheet."""
+    p = Path(path)
+    kind = sniff(p)
+    if not kind.workbook:
+        raise ReadError(p, kind.problem)
+    suffix = p.suffix.lower()
+    if suffix and suffix not in SUFFIXES[kind.key]:
+        right = SUFFIXES[kind.key][0]
+        if right in READERS:
+            todo = f"请把扩展名改为 {right} 后再试，或{SAVE_AS[1:]}"
+        else:
+            todo = SAVE_AS
+        raise ReadError(p, f"扩展名是 {p.suffix}，但文件内容其实是{kind.name}；{todo}")
+
+
+def sniff(path: str | os.PathLike[str]) -> Kind:
+    """What the file is, from its bytes (never its name). Raises :class:`ReadError` only
+    when the file cannot be opened or a zip breaks a limit."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size == 0:
+            return _not("文件为空（0 字节），可能保存或拷贝时出错；" + ASK_AGAIN)
+        if size > MAX_FILE_BYTES:
+            return _not(f"文件过大（{_mb(size)}），超过上限 {_mb(MAX_FILE_BYTES)}；一份年报工作簿通常只有几十 KB，请删除图片等无关内容后另存")
+        with open(p, "rb") as f:
+            head = f.read(4096)
+    except OSError as e:
+        raise ReadError(p, f"无法打开文件：{e.strerror or e}；请确认文件存在、未被其他程序占用且有读取权限") from None
+    if head.startswith(ZIP_MAGICS):
+        return _zip_kind(p)
+    if head.startswith(OLE2_MAGIC):
+        return _ole_kind(p, size)
+    return _other_kind(head)
+
+
+# --- not a zip ------------------------------------------------------------------------------
+
+
+def _not(problem: str) -> Kind:
+    return Kind("other", "", problem)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n} 字节"
+
+
+_MAGICS: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "PDF 文件"),
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF8", "GIF 图片"),
+    (b"Rar!", "RAR 压缩包"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"),
+    (b"\x1f\x8b", "gzip 压缩包"),
+    (b"{\\rtf", "RTF 文档"),
+    (b"\x09\x08", "Excel 2.x–5.0 的 BIFF 文件"),
+)
+
+
+def _other_kind(head: bytes) -> Kind:
+    for magic, what in _MAGICS:
+        if head.startswith(magic):
+            return _not(f"这是 {what}，不是 Excel 工作簿；{_what_to_send()}")
+    text = _as_text(head)
+    if text is not None:
+        low = text.lstrip("\ufeff \t\r\n").lower()
+        if low.startswith(("<html", "<!doctype html", "<table", "<meta", "<head", "<body")) or (
+            low.startswith("<") and "<html" in low
+        ):
+            return _not("这是网页（HTML）文件，只是扩展名像 Excel（常见于从网站或系统“导出 Excel”得到的文件）；" + SAVE_AS)
+        if low.startswith("mime-version") or "content-type: multipart/related" in low:
+            return _not("这是单个网页文件（.mht），只是扩展名像 Excel；" + SAVE_AS)
+        if low.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in low:
+            return _not("这是 XML 电子表格 2003 格式，本工具不读取；" + SAVE_AS)
+        if low.startswith(("{", "[")):
+            return _not("这是 JSON 文本，只是扩展名像 Excel；如是报告交换格式，请把扩展名改为 .json")
+        return _not("这是纯文本文件（可能是 CSV），不是 Excel 工作簿；" + SAVE_AS)
+    return _not(f"无法识别的文件格式，不是 Excel 工作簿（文件可能已损坏）；{_what_to_send()}")
+
+
+def _what_to_send() -> str:
+    return "请提交用本工具模板填写的 Excel 工作簿（.xlsx）"
+
+
+def _as_text(head: bytes) -> str | None:
+    """The start of the file as text if it looks like text (UTF-8, UTF-16 with BOM, GBK)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return head.decode("utf-16", errors="ignore")
+        except UnicodeDecodeError:  # pragma: no cover - errors="ignore"
+            return None
+    if b"\x00" in head:
+        return None
+    sample = head[:-4] if len(head) == 4096 else head  # a cut multi-byte character at the end
+    for enc in ("utf-8", "gb18030"):
+        try:
+            text = sample.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
+        if controls <= len(text) // 100:
+            return text
+    return None
+
+
+# --- OLE2 compound files ----------------------------------------------------------------------
+
+
+def _ole_kind(p: Path, size: int) -> Kind:
+    names = _ole_names(p, size)
+    if "EncryptionInfo" in names or "EncryptedPackage" in names:
+        return _not("工作簿设置了打开密码（已加密），本工具无法读取；请在 Excel 或 WPS 中打开，取消“文件-信息-保护工作簿-用密码进行加密”（WPS：“文件-文档加密”），保存后重新提交")
+    if "Workbook" in names or "Book" in names:
+        _check_biff(p)
+        return XLS
+    if "WordDocument" in names:
+        return _not("这是 Word 文档（.doc），不是 Excel 工作簿；" + _what_to_send())
+    if "PowerPoint Document" in names:
+        return _not("这是 PowerPoint 演示文稿（.ppt），不是 Excel 工作簿；" + _what_to_send())
+    if not names:
+        return _not("文件已损坏：是 Office 复合文档格式，但目录无法读取；" + ASK_AGAIN)
+    return _not("这是 Office 复合文档，但其中没有工作簿；" + _what_to_send())
+
+
+# BIFF records that place one cell (row at offset 0, column at 2): NUMBER, RK, LABELSST,
+# LABEL, FORMULA, BOOLERR, BLANK, MULRK, MULBLANK, RSTRING
+_BIFF_CELLS = frozenset((0x0203, 0x027E, 0x00FD, 0x0204, 0x0006, 0x0205, 0x0201, 0x00BD, 0x00BE, 0x00D6))
+_BIFF_DIMENSIONS = 0x0200
+
+
+def _check_biff(p: Path) -> None:
+    """Walk the records of a legacy workbook's stream and refuse what makes
+    python-calamine abort the process: a DIMENSIONS record whose first row lies after its
+    last (the difference wraps round to a request for terabytes) or a used range larger
+    than :data:`MAX_GRID_CELLS`."""
+    import olefile
+
+    broken = "文件已损坏：旧版 Excel/WPS 工作簿（.xls/.et）的内部结构无法读取；" + ASK_AGAIN
+    try:
+        with olefile.OleFileIO(str(p)) as ole:
+            name = "Workbook" if ole.exists("Workbook") else "Book"
+            if ole.get_size(name) > MAX_FILE_BYTES:
+                raise ReadError(p, broken)
+            data = ole.openstream(name).read(MAX_FILE_BYTES)
+    except ReadError:
+        raise
+    except Exception:  # olefile raises many kinds on a damaged directory or FAT
+        raise ReadError(p, broken) from None
+    # python-calamine finds each sheet where the globals' BOUNDSHEET records point, so walk
+    # the globals, then each sheet from its own offset
+    offsets = [struct.unpack_from("<I", body)[0] for kind, body in _biff_records(data, 0) if kind == 0x0085 and len(body) >= 4]
+    for offset in offsets:
+        rows: list[int] = []
+        cols: list[int] = []
+        for kind, body in _biff_records(data, offset):
+            if kind == _BIFF_DIMENSIONS and len(body) >= 10:
+                if len(body) >= 14:
+                    first_row, last_row, first_col, last_col = struct.unpack_from("<IIHH", body)
+                else:
+                    first_row, last_row, first_col, last_col = struct.unpack_from("<HHHH", body)
+                if first_row > last_row or first_col > last_col or last_row > 65536 or last_col > 256:
+                    raise ReadError(p, "文件已损坏：工作表的已用范围记录自相矛盾；" + ASK_AGAIN)
+                if (last_row - first_row) * (last_col - first_col) > MAX_GRID_CELLS:
+                    raise ReadError(p, f"工作表的已用范围过大（{last_row - first_row:,} 行 × {last_col - first_col:,} 列），读取会耗尽内存，为安全起见拒绝读取；请删除表格以外多余的单元格内容后另存")
+            elif kind in _BIFF_CELLS and len(body) >= 4:
+                row, col = struct.unpack_from("<HH", body)
+                rows.append(row)
+                cols.append(col)
+        _biff_extent(p, rows, cols)
+
+
+def _biff_records(data: bytes, pos: int):  # noqa: ANN202
+    """(type, body) of the records from ``pos`` up to the next EOF record."""
+    n = len(data)
+    while 0 <= pos and pos + 4 <= n:
+        kind, length = struct.unpack_from("<HH", data, pos)
+        body = data[pos + 4 : pos + 4 + length]
+        pos += 4 + length
+        yield kind, body
+        if kind == 0x000A:  # EOF
+            return
+
+
+def _biff_extent(p: Path, rows: list[int], cols: list[int]) -> None:
+    if rows and (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1) > MAX_GRID_CELLS:
+        raise ReadError(p, f"工作表中填有内容的单元格范围过大（远至第 {max(rows) + 1:,} 行第 {max(cols) + 1} 列），读取会耗尽内存，为安全起见拒绝读取；请删除表格以外多余的单元格内容后另存")
+
+
+def _ole_names(p: Path, size: int) -> set[str]:
+    """Names of the entries of an OLE2 compound file's directory.
+
+    Directory entries are 128 bytes, aligned on 128 bytes within sectors of 512 or 4096
+    bytes after the 512-byte header; an entry holds its UTF-16LE name (64 bytes), the
+    name's length in bytes including the terminator, and its type (1 storage, 2 stream,
+    5 root). Scanning every aligned slot for that shape finds the directory without
+    following the FAT, and cannot loop or run away on a damaged file."""
+    try:
+        data = p.read_bytes()
+    except OSError:
+        return set()
+    names: set[str] = set()
+    for off in range(512, min(size, len(data)) - 127, 128):
+        n = struct.unpack_from("<H", data, off + 64)[0]
+        kind = data[off + 66]
+        if kind not in (1, 2, 5) or not (2 <= n <= 64) or n % 2:
+            continue
+        raw = data[off : off + n - 2]
+        if data[off + n - 2 : off + n] != b"\x00\x00":
+            continue
+        try:
+            name = raw.decode("utf-16-le")
+        except UnicodeDecodeError:
+            continue
+        if name.isprintable():
+            names.add(name)
+    return names
+
+
+# --- zip containers -------------------------------------------------------------------------
+
+
+def _zip_kind(p: Path) -> Kind:
+    entries = _declared_entries(p)
+    if entries is not None and entries > MAX_ENTRIES:
+        raise ReadError(p, f"压缩包内文件过多（{entries} 个，上限 {MAX_ENTRIES}），不像正常的工作簿，为安全起见拒绝读取；" + ASK_AGAIN)
+    try:
+        with zipfile.ZipFile(p) as zf:
+            infos = zf.infolist()
+            _check_directory(p, infos)
+            names = {i.filename for i in infos}
+            kind = _zip_what(zf, names)
+            if not kind.workbook:
+                return kind
+            with open(p, "rb") as raw:
+                for info in infos:
+                    _inflate_bounded(p, raw, info, _XmlCheck(p, info) if _parsed_xml(info) else None)
+            for info in infos:
+                if info.filename.lower().endswith(XML_SUFFIXES):
+                    _check_prolog(p, zf, info)
+                    if kind in (XLSX, XLSM):
+                        _check_extent(p, zf, info)
+                    elif kind == ODS and info.filename == "content.xml":
+                        _check_ods_extent(p, zf, info)
+            return kind
+    except ReadError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, struct.error, ValueError, OSError, NotImplementedError, KeyError, zlib.error, UnicodeDecodeError):
+        return _not("文件已损坏或不完整（压缩结构无法读取，常见于下载或拷贝中断）；" + ASK_AGAIN)
+
+
+def _declared_entries(p: Path) -> int | None:
+    """The entry count the end-of-central-directory record declares, read before
+    :mod:`zipfile` builds one object per entry (a million tiny entries would cost
+    gigabytes). ``None`` when the record cannot be found: then zipfile decides."""
+    try:
+        with open(p, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            start = max(0, size - (22 + 65535 + 20 + 56))
+            f.seek(start)
+            tail = f.read()
+    except OSError:
+        return None
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    count = struct.unpack_from("<H", tail, at + 10)[0]
+    if count == 0xFFFF and at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07":
+        offset = struct.unpack_from("<Q", tail, at - 20 + 8)[0]
+        try:
+            with open(p, "rb") as f:
+                f.seek(offset)
+                rec = f.read(56)
+        except (OSError, ValueError, OverflowError):
+            return None
+        if len(rec) == 56 and rec[:4] == b"PK\x06\x06":
+            return struct.unpack_from("<Q", rec, 32)[0]
+    return count
+
+
+def _check_directory(p: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """The limits, from the central directory alone: nothing inflated yet."""
+    if len(infos) > MAX_ENTRIES:
+        raise ReadError(p, f"压缩包内文件过多（{len(infos)} 个，上限 {MAX_ENTRIES}），不像正常的工作簿，为安全起见拒绝读取；" + ASK_AGAIN)
+    total = 0
+    for i in infos:
+        limit = MAX_XML_ENTRY_BYTES if i.filename.lower().endswith(XML_SUFFIXES) else MAX_ENTRY_BYTES
+        if i.file_size > limit:
+            raise ReadError(p, f"工作簿内部的“{_short(i.filename)}”解压后达 {_mb(i.file_size)}，超过上限 {_mb(limit)}（疑似“压缩炸弹”），为安全起见拒绝读取；" + ASK_AGAIN)
+        if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            ratio = i.file_size // max(i.compress_size, 1)
+            raise ReadError(p, f"工作簿内部的“{_short(i.filename)}”压缩比异常（{ratio}:1，疑似“压缩炸弹”），为安全起见拒绝读取；" + ASK_AGAIN)
+        total += i.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise ReadError(p, f"工作簿解压后总大小超过上限 {_mb(MAX_TOTAL_BYTES)}（疑似“压缩炸弹”），为安全起见拒绝读取；" + ASK_AGAIN)
+        if i.flag_bits & 0x1:
+            raise ReadError(p, "压缩包内容设置了密码（已加密），本工具无法读取；请提交未加密的工作簿")
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= 60 else name[:57] + "…"
+
+
+def _zip_what(zf: zipfile.ZipFile, names: set[str]) -> Kind:
+    lower = {n.lower() for n in names}
+    if "mimetype" in names:
+        mime = _read_small(zf, "mimetype", 256).strip()
+        if mime == ODS_MIMETYPE:
+            return ODS
+        if mime.startswith(b"application/vnd.oasis.opendocument.text"):
+            return _not("这是 OpenDocument 文字文档（.odt），不是电子表格；" + _what_to_send())
+        if mime.startswith(b"application/vnd.oasis.opendocument"):
+            return _not("这是 OpenDocument 文档，但不是电子表格；" + _what_to_send())
+        if mime == b"application/epub+zip":
+            return _not("这是电子书（EPUB），不是 Excel 工作簿；" + _what_to_send())
+    if "[content_types].xml" in lower:
+        types = _read_small(zf, _actual(names, "[Content_Types].xml"), 1024 * 1024).decode("utf-8", "replace")
+        if "xl/workbook.bin" in lower or "sheet.binary.macroEnabled.main" in types:
+            return _not("这是 Excel 二进制工作簿（.xlsb），本工具不读取；" + SAVE_AS)
+        if "ms-excel.sheet.macroEnabled.main" in types or "ms-excel.template.macroEnabled.main" in types:
+            return XLSM
+        if any(t in types for t in OOXML_SHEET_TYPES) or "xl/workbook.xml" in lower:
+            return XLSX
+        if "word/document.xml" in lower or "wordprocessingml" in types:
+            return _not("这是 Word 文档（.docx），只是扩展名像 Excel，不是工作簿；" + _what_to_send())
+        if "ppt/presentation.xml" in lower or "presentationml" in types:
+            return _not("这是 PowerPoint 演示文稿（.pptx），不是 Excel 工作簿；" + _what_to_send())
+        return _not("这是 Office 文档，但其中没有工作簿；" + _what_to_send())
+    if "xl/workbook.xml" in lower:
+        return _not("工作簿缺少 [Content_Types].xml，文件已损坏；" + ASK_AGAIN)
+    listed = "、".join(sorted(names)[:3]) + ("等" if len(names) > 3 else "")
+    contents = f"（内含：{_short(listed)}）" if names else "（空压缩包）"
+    return _not(f"这是普通的 zip 压缩包{contents}，不是 Excel 工作簿；如报告在压缩包内，请先解压，再提交其中的 .xlsx 文件")
+
+
+def _actual(names: set[str], wanted: str) -> str:
+    for n in names:
+        if n.lower() == wanted.lower():
+            return n
+    return wanted
+
+
+def _read_small(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    with zf.open(name) as f:
+        return f.read(limit)
+
+
+def _parsed_xml(info: zipfile.ZipInfo) -> bool:
+    # VML (legacy drawings, comment boxes) is not well-formed XML even from Excel; its
+    # prolog is still checked for a DTD
+    name = info.filename.lower()
+    return name.endswith((".xml", ".rels")) and info.file_size > 0
+
+
+class _Dtd(Exception):
+    pass
+
+
+def _refuse_dtd(*args: object) -> None:
+    raise _Dtd
+
+
+class _XmlCheck:
+    """Well-formedness of one XML part, fed as it inflates (expat, no DTD allowed): a part
+    cut short or with a missing end tag is refused here, before a parser that might loop on
+    it (python-calamine's .ods reader never returns on a table without its end tag)."""
+
+    def __init__(self, p: Path, info: zipfile.ZipInfo) -> None:
+        self.p, self.info = p, info
+        self.parser = expat.ParserCreate()
+        self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        self.parser.StartDoctypeDeclHandler = _refuse_dtd
+        self.parser.EntityDeclHandler = _refuse_dtd
+        self.parser.ExternalEntityRefHandler = _refuse_dtd
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        try:
+            self.parser.Parse(data, final)
+        except _Dtd:
+            raise _dtd_error(self.p, self.info) from None
+        except expat.ExpatError as e:
+            raise self._broken(f"（第 {e.lineno} 行第 {e.offset + 1} 列）") from None
+        except (LookupError, ValueError, UnicodeError):  # encoding="…" unknown, or GBK (no reader takes it)
+            raise ReadError(
+                self.p,
+                f"工作簿内部的“{_short(self.info.filename)}”使用了无法识别的文字编码（应为 UTF-8），"
+                "通常是非 Excel/WPS 软件导出的文件；" + SAVE_AS,
+            ) from None
+
+    def _broken(self, where: str) -> ReadError:
+        return ReadError(
+            self.p,
+            f"文件已损坏：工作簿内部的“{_short(self.info.filename)}”不是完整、正确的 XML{where}，"
+            "可能被其他软件改坏或传输中出错；" + ASK_AGAIN,
+        )
+
+
+def _dtd_error(p: Path, info: zipfile.ZipInfo) -> ReadError:
+    return ReadError(
+        p,
+        f"工作簿内部的“{_short(info.filename)}”含有 DTD/实体声明（<!DOCTYPE …>），Excel、WPS 保存的文件不会有这种内容，"
+        "可能是恶意构造的文件，为安全起见拒绝读取；" + ASK_AGAIN,
+    )
+
+
+def _inflate_bounded(p: Path, raw, info: zipfile.ZipInfo, sink: _XmlCheck | None = None) -> None:  # noqa: ANN001
+    """Inflate one entry from its raw bytes, counting: refuse it the moment it yields more
+    than its declared size (the central directory lied) or fails its CRC (damaged). Each
+    chunk goes to ``sink`` (an XML check) as it comes."""
+    if info.file_size == 0 and info.compress_size == 0:
+        return
+    raw.seek(info.header_offset)
+    header = raw.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("bad local header")
+    name_len, extra_len = struct.unpack_from("<HH", header, 26)
+    raw.seek(info.header_offset + 30 + name_len + extra_len)
+    method = info.compress_type
+    if method == zipfile.ZIP_STORED:
+        decomp = None
+    elif method == zipfile.ZIP_DEFLATED:
+        decomp = zlib.decompressobj(-15)
+    else:
+        raise ReadError(p, f"工作簿内部的“{_short(info.filename)}”使用了不常见的压缩方式（{method}），Excel、WPS 不会这样保存；{SAVE_AS}")
+    left = info.compress_size
+    out = 0
+    crc = 0
+    bound = info.file_size
+    while left > 0:
+        chunk = raw.read(min(CHUNK, left))
+        if not chunk:
+            raise zipfile.BadZipFile("truncated entry")
+        left -= len(chunk)
+        if decomp is None:
+            data = chunk
+        else:
+            data = decomp.decompress(chunk, bound + 1 - out)
+            while decomp.unconsumed_tail and out + len(data) <= bound:
+                # max_length stopped it: the entry wants to inflate past its declared size
+                data += decomp.decompress(decomp.unconsumed_tail, bound + 1 - out - len(data))
+        out += len(data)
+        if out > bound:
+            raise ReadError(p, f"工作簿内部的“{_short(info.filename)}”解压后的实际大小超过其声明的大小（疑似“压缩炸弹”或文件被篡改），为安全起见拒绝读取；" + ASK_AGAIN)
+        crc = zlib.crc32(data, crc)
+        if sink is not None and data:
+            sink.feed(data)
+    if decomp is not None:
+        tail = decomp.flush()
+        out += len(tail)
+        crc = zlib.crc32(tail, crc)
+        if sink is not None and tail:
+            sink.feed(tail)
+    if out != bound or crc != info.CRC:
+        raise zipfile.BadZipFile("size or CRC mismatch")
+    if sink is not None:
+        sink.feed(b"", final=True)
+
+
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+_R = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
+_REF = re.compile(rb"([A-Za-z]{1,7})([0-9]{1,12})$")
+
+
+def _check_extent(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a sheet whose filled cells span more than :data:`MAX_GRID_CELLS`: spreadsheet
+    parsers build a dense grid from the first to the last filled cell, so one value in
+    XFD1048576 asks for 17 billion cells (python-calamine aborts the whole process)."""
+    with zf.open(info) as f:
+        xml = f.read(MAX_XML_ENTRY_BYTES + 1)
+    if b"sheetData" not in xml:
+        return  # not a worksheet
+    fast = _fast_extent(xml)
+    if fast is not None:
+        cells, far = fast
+        if cells > MAX_GRID_CELLS:
+            raise _too_large(p, info, far, cells)
+        return
+    row = col = 0
+    top = left = None
+    bottom = right = 0
+    far = ""
+    for m in _TAG.finditer(xml):
+        attrs = m.group(2)
+        r = _R.search(attrs)
+        if m.group(1) == b"row":
+            row = int(r.group(1)) if r and r.group(1).isdigit() else row + 1
+            col = 0
+            continue
+        if r:
+            ref = _REF.match(r.group(1).strip())
+            if not ref:
+                continue
+            col = 0
+            for ch in ref.group(1).upper():
+                col = col * 26 + ch - 64
+            row = int(ref.group(2))
+        else:
+            col += 1
+        if attrs.rstrip().endswith(b"/"):
+            continue  # an empty cell (formatting only) is not part of the grid
+        top = row if top is None else min(top, row)
+        left = col if left is None else min(left, col)
+        if row >= bottom or col >= right:
+            far = (ref.group(0).decode("ascii").upper() if r and ref else f"第 {row} 行第 {col} 列")
+        bottom, right = max(bottom, row), max(right, col)
+    if top is None or left is None:
+        return
+    cells = (bottom - top + 1) * (right - left + 1)
+    if cells > MAX_GRID_CELLS:
+        raise _too_large(p, info, far, cells)
+
+
+def _too_large(p: Path, info: zipfile.ZipInfo, far: str, cells: int) -> ReadError:
+    return ReadError(
+        p,
+        f"工作簿内部的“{_short(info.filename)}”中填有内容的单元格范围过大（远至 {_short(far)}，约 {cells:,} 格），"
+        "读取会耗尽内存，为安全起见拒绝读取；请删除表格以外多余的单元格内容后另存，或" + ASK_AGAIN[1:],
+    )
+
+
+_CELL_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])")
+_FILLED_REF = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,7})([0-9]{1,12})["'][^>]*?(/?)>""")
+
+
+def _fast_extent(xml: bytes) -> tuple[int, str] | None:
+    """(cells spanned, farthest cell) when every cell carries its reference (as Excel, WPS
+    and LibreOffice write them); ``None`` to fall back to counting positions."""
+    refs = _FILLED_REF.findall(xml)
+    if len(refs) != len(_CELL_OPEN.findall(xml)):
+        return None
+    filled = [(letters, digits) for letters, digits, closed in refs if not closed]
+    if not filled:
+        return 0, ""
+    col_of: dict[bytes, int] = {}
+    for letters in {f[0] for f in filled}:
+        n = 0
+        for ch in letters.upper():
+            n = n * 26 + ch - 64
+        col_of[letters] = n
+    rows = [int(d) for _, d in filled]
+    cols = [col_of[c] for c, _ in filled]
+    far_at = max(range(len(filled)), key=lambda i: (rows[i], cols[i]))
+    far = (filled[far_at][0] + filled[far_at][1]).decode("ascii").upper()
+    return (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1), far
+
+
+_ODS_TAG = re.compile(rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*)>")
+_ROWS = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d{1,12})["']""")
+_COLS = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d{1,12})["']""")
+
+
+def _check_ods_extent(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """The same limit for OpenDocument: a row or cell repeated a million times is one
+    short element, but a parser expands it if it holds a value (LibreOffice itself repeats
+    only empty rows and cells)."""
+    with zf.open(info) as f:
+        xml = f.read(MAX_XML_ENTRY_BYTES + 1)
+    sheet = ""
+    top = 0  # rows before the current one
+    repeat = 1
+    width = right = bottom = 0
+    col = 0
+    for m in _ODS_TAG.finditer(xml):
+        closing, tag, attrs = m.groups()
+        if tag == b"table":
+            if not closing:
+                name = re.search(rb"""table:name\s*=\s*["']([^"']*)["']""", attrs)
+                sheet = name.group(1).decode("utf-8", "replace") if name else ""
+                top = width = right = bottom = col = 0
+            continue
+        if tag == b"table-row":
+            if closing:
+                if width:
+                    bottom = top + repeat
+                    right = max(right, width)
+                    if bottom * right > MAX_GRID_CELLS:
+                        where = f"工作表「{_short(sheet)}」" if sheet else "工作簿"
+                        raise ReadError(
+                            p,
+                            f"{where}中填有内容的单元格范围过大（约 {bottom:,} 行 × {right:,} 列，含大量重复的非空单元格），"
+                            "读取会耗尽内存，为安全起见拒绝读取；请删除表格以外多余的单元格内容后另存，或" + ASK_AGAIN[1:],
+                        )
+                top += repeat
+            else:
+                r = _ROWS.search(attrs)
+                repeat = int(r.group(1)) if r else 1
+                col = width = 0
+                if attrs.rstrip().endswith(b"/"):
+                    top += repeat
+            continue
+        if closing:
+            continue
+        c = _COLS.search(attrs)
+        n = int(c.group(1)) if c else 1
+        col += n
+        if not attrs.rstrip().endswith(b"/") or b"value-type" in attrs:
+            width = col
+
+
+_ROOT = re.compile(rb"<[A-Za-z_:]")
+
+
+def _check_prolog(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse an XML part that declares a DTD (entities, external references). A DTD can
+    only stand before the root element, so reading up to the root is enough."""
+    with zf.open(info) as f:
+        head = f.read(MAX_PROLOG_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
+        enc = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-16-le" if head[:1] == b"<" else "utf-16-be")
+        head = head[: len(head) // 2 * 2].decode(enc, "replace").encode("utf-8")
+    upper = head.upper()
+    root = _first_root(head)
+    scope = upper if root is None else upper[:root]
+    if b"<!DOCTYPE" in scope or b"<!ENTITY" in scope or b"<!ELEMENT" in scope or b"<!ATTLIST" in scope:
+        raise _dtd_error(p, info)
+    if root is not None:
+        _check_shared_strings(p, info, head[root : root + 4096])
+    if root is None and len(head) >= MAX_PROLOG_BYTES:
+        raise ReadError(p, f"工作簿内部的“{_short(info.filename)}”开头异常（{_mb(MAX_PROLOG_BYTES)} 内没有正文），为安全起见拒绝读取；" + ASK_AGAIN)
+
+
+_SST = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sst(?=[\s/>])[^>]*?\suniqueCount\s*=\s*[\"']\s*(\d{1,20})")
+
+
+def _check_shared_strings(p: Path, info: zipfile.ZipInfo, root: bytes) -> None:
+    """A shared strings table declares how many strings it holds, and parsers reserve room
+    for that many up front: ``uniqueCount="4294967295"`` in a 1 KB part makes
+    python-calamine abort the process. Each string takes at least 5 bytes (``<si/>``), so
+    a count the part cannot hold is a lie."""
+    m = _SST.match(root)
+    if m and int(m.group(1)) > info.file_size // 5 + 1:
+        raise ReadError(
+            p,
+            f"工作簿内部的“{_short(info.filename)}”声明的字符串数量（{int(m.group(1)):,}）远超其实际内容，文件已损坏或被篡改，"
+            "为安全起见拒绝读取；" + ASK_AGAIN,
+        )
+
+
+def _first_root(head: bytes) -> int | None:
+    """Offset of the root element's ``<``, skipping comments and processing instructions."""
+    i = 0
+    n = len(head)
+    while i < n:
+        j = head.find(b"<", i)
+        if j < 0:
+            return None
+        if head.startswith(b"<!--", j):
+            end = head.find(b"-->", j + 4)
+            if end < 0:
+                return None
+            i = end + 3
+        elif head.startswith(b"<?", j):
+            end = head.find(b"?>", j + 2)
+            if end < 0:
+                return None
+            i = end + 2
+        elif _ROOT.match(head, j):
+            return j
+        else:
+            i = j + 1
+    return None
+
+
+@contextlib.contextmanager
+def panic_messages_hidden():  # noqa: ANN201 - a context manager
+    """Rust parsers (python-calamine) print ``thread '…' panicked at …`` and a backtrace
+    straight to file descriptor 2 before the panic reaches Python as an exception, which
+    :func:`nianbao.readers.read` turns into a Chinese message. While this is active, fd 2
+    goes to a temporary file; afterwards its content is passed on unless it is such a
+    panic report."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            held.seek(0)
+            text = held.read(1 << 20)
+            if text and b"panicked at" not in text:
+                with contextlib.suppress(OSError):
+                    os.write(2, text)
+
+
+__all__ = ["Kind", "check_container", "panic_messages_hidden", "sniff"]

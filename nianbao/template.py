@@ -1,0 +1,644 @@
+"""Writing the locked Excel template of a form, blank or filled with a report.
+
+Every label, input cell, computed total and live check is placed where
+:func:`nianbao.layout.layout` says; this module only decides how things look and behave in
+Excel (styles, formulas, data validation, protection, printing). Nothing here knows the
+rules beyond what the layout's checks carry.
+
+The written workbook:
+
+* input cells are unlocked and shaded light yellow, with data validation (whole numbers
+  ≥ 0; 本年增/减 any whole number; amounts ≥ 0 with at most 4 decimals) and Chinese
+  input and error messages;
+* totals that are the plain sum of other cells are ``=IF(COUNT(...)=0,"",SUM(...))``
+  formulas (locked); a report whose total disagrees with its parts keeps its own number
+  there, recorded in the hidden sheet as an *override* so the reader takes it as typed;
+* each identity that needs a human decision (I1 above all) has a ✓/✗ (⚠ for warnings)
+  formula beside the table, and conditional formatting paints the cells involved when it
+  fails — plain formulas, so it works in Excel, WPS and LibreOffice alike;
+* every sheet is protected without a password (formatting cells stays allowed, so the
+  add-in can mark cells) and so is the workbook structure;
+* every input and computed cell has a workbook defined name derived from its JSON pointer
+  (``nb.applications.new.natural``);
+* the hidden sheet :data:`nianbao.layout.META_SHEET` records the form, the template
+  version, overrides and report data the sheets have no cell for.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import json
+import math
+import os
+import re
+import zipfile
+from pathlib import Path
+from typing import Any, Iterable
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.writer.excel import ExcelWriter
+
+from .atomic import atomic_output, check_output
+from .cleaning import overrides as computed_overrides
+from .forms import (
+    AMOUNT,
+    AMOUNT_DECIMALS,
+    CHANGE,
+    DEFAULT_PROCUREMENT_UNIT,
+    FORMS,
+    PROCUREMENT_UNITS,
+    REPORT_TITLE,
+    Form,
+)
+from .layout import (
+    COVER_SHEET,
+    FIELD,
+    HEADER,
+    META_SHEET,
+    NOTE,
+    PROCUREMENT_UNIT_FIELD,
+    ROW,
+    TEMPLATE_VERSION,
+    TITLE,
+    CheckCell,
+    col_letter,
+    Layout,
+    SheetLayout,
+    derived,
+    layout,
+)
+from .model import FormModel
+from .sanitize import safe_text
+from .workbook import META_EXTRA, META_FORM, META_OVERRIDES, META_VERSION
+
+# Fixed timestamps: regenerating a template gives the same bytes.
+FIXED_TIME = _dt.datetime(2019, 1, 1, 0, 0, 0)
+CREATOR = "nianbao"
+
+
+# Meta keys the template has a place for, or that export sets itself.
+PROVENANCE_KEYS = ("template_version", "source_file")
+
+# Check marks.
+PASS, FAIL, WARN = "✓", "✗", "⚠"
+
+# Landscape sheets (wide tables).
+LANDSCAPE = ("表三", "表四")
+
+
+class TemplateError(Exception):
+    """A template that cannot be written. ``str(error)`` is the Chinese message."""
+
+
+# ---------------------------------------------------------------------------------------
+# Styles
+
+FONT_NAME = "宋体"
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # light yellow: type here
+COMPUTED_FILL = PatternFill("solid", fgColor="EDEDED")  # light grey: formula
+HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+# Conditional formatting (differential formats) takes a solid fill's colour from bgColor in
+# Excel and from fgColor elsewhere: both are set.
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
+WARN_FILL = PatternFill("solid", fgColor="FFE699", bgColor="FFE699")
+
+ROLE_FONT = {
+    TITLE: Font(name=FONT_NAME, size=14, bold=True),
+    HEADER: Font(name=FONT_NAME, size=11, bold=True),
+    ROW: Font(name=FONT_NAME, size=11),
+    NOTE: Font(name=FONT_NAME, size=10),
+    FIELD: Font(name=FONT_NAME, size=11, bold=True),
+}
+ROLE_ALIGN = {
+    TITLE: Alignment(horizontal="center", vertical="center", wrap_text=True),
+    HEADER: Alignment(horizontal="center", vertical="center", wrap_text=True),
+    ROW: Alignment(horizontal="left", vertical="center", wrap_text=True),
+    NOTE: Alignment(horizontal="left", vertical="center", wrap_text=True),
+    FIELD: Alignment(horizontal="left", vertical="center", wrap_text=True),
+}
+VALUE_FONT = Font(name=FONT_NAME, size=11)
+CHECK_FONT = Font(name=FONT_NAME, size=12, bold=True)
+CENTER = Alignment(horizontal="center", vertical="center")
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+LINE_HEIGHT = 15.0  # points per line of 11 pt text
+
+# Number formats of the cover's inputs.
+TEXT_FORMAT = "@"
+COVER_FORMATS = {"/year": "0", "/meta/filled_date": "yyyy-mm-dd"}
+
+
+# ---------------------------------------------------------------------------------------
+# Names
+
+
+_NAME_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+_LOOKS_LIKE_CELL = re.compile(r"^([A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*)$")
+
+
+def defined_name(pointer: str) -> str:
+    """The workbook name of the cell at a JSON pointer: ``/applications/new/natural`` ->
+    ``nb.applications.new.natural``."""
+    name = "nb" + pointer.replace("/", ".")
+    if not _NAME_OK.match(name) or _LOOKS_LIKE_CELL.match(name) or len(name) > 255:
+        raise ValueError(f"not a valid Excel name: {name!r}")
+    return name
+
+
+def _quoted(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _absolute(address: str) -> str:
+    col = address.rstrip("0123456789")
+    return f"${col}${address[len(col):]}"
+
+
+# ---------------------------------------------------------------------------------------
+# Formulas, built from layout addresses
+
+
+def _split_addr(address: str) -> tuple[str, int]:
+    col = address.rstrip("0123456789")
+    return col, int(address[len(col):])
+
+
+def _col_number(col: str) -> int:
+    n = 0
+    for ch in col:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def ranges(addresses: Iterable[str]) -> list[str]:
+    """Addresses compressed into contiguous runs down a column or along a row, order kept:
+    D7, D8, D9, F3 -> D7:D9, F3."""
+    runs: list[list[int]] = []  # [c1, r1, c2, r2]
+    for a in addresses:
+        col, r = _split_addr(a)
+        c = _col_number(col)
+        if runs:
+            c1, r1, c2, r2 = runs[-1]
+            if c1 == c2 == c and r == r2 + 1:
+                runs[-1][3] = r
+                continue
+            if r1 == r2 == r and c == c2 + 1:
+                runs[-1][2] = c
+                continue
+        runs.append([c, r, c, r])
+    return [col_letter(c1) + str(r1) if (c1, r1) == (c2, r2) else f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
+            for c1, r1, c2, r2 in runs]
+
+
+def _in_order(addresses: Iterable[str]) -> list[str]:
+    """Distinct addresses row by row, left to right."""
+    return sorted(set(addresses), key=lambda a: (_split_addr(a)[1], _col_number(_split_addr(a)[0])))
+
+
+def sum_formula(addresses: list[str]) -> str:
+    """A total that stays blank until one of its cells holds a number."""
+    refs = ",".join(ranges(addresses))
+    return f'=IF(COUNT({refs})=0,"",SUM({refs}))'
+
+
+def _side(terms: list[tuple[int, str]]) -> str:
+    if not terms:
+        return "0"
+    text = ""
+    for n, (sign, a) in enumerate(terms):
+        text += ("-" if sign < 0 else ("+" if n else "")) + a
+    return text
+
+
+def check_formula(check: CheckCell, where: dict[int, str]) -> str:
+    """✓ when the identity holds, ✗ (⚠ for a warning) when not, blank while a cell involved
+    is still empty."""
+    c = check.check
+    lhs = _side([(t.sign, where[t.index]) for t in c.lhs])
+    rhs = _side([(t.sign, where[t.index]) for t in c.rhs])
+    cells = ",".join(ranges(_in_order(check.cells)))
+    n = len(set(check.cells))
+    bad = FAIL if c.severity == "error" else WARN
+    cond = f"ROUND(({lhs})-({rhs}),{AMOUNT_DECIMALS})" + ("=0" if c.op == "=" else ">=0")
+    return f'=IF(COUNT({cells})<{n},"",IF({cond},"{PASS}","{bad}"))'
+
+
+# ---------------------------------------------------------------------------------------
+# Data validation
+
+
+def _validation(kind: str) -> DataValidation:
+    if kind == CHANGE:
+        dv = DataValidation(type="whole", operator="between", formula1="-999999999", formula2="999999999")
+        dv.promptTitle, dv.prompt = "本年增/减", "请填写整数，减少时填负数（如 -3）；没有变化的填 0。"
+        dv.errorTitle, dv.error = "应为整数", "本年增/减应为整数，可以为负数。"
+    elif kind == AMOUNT:
+        dv = DataValidation(type="custom")
+        dv.promptTitle, dv.prompt = "金额", f"请填写不小于 0 的金额，最多 {AMOUNT_DECIMALS} 位小数；没有的填 0。"
+        dv.errorTitle, dv.error = "金额有误", f"金额应为不小于 0 的数字，最多保留 {AMOUNT_DECIMALS} 位小数。"
+    else:
+        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
+        dv.promptTitle, dv.prompt = "件数", "请填写不小于 0 的整数；没有的填 0，不要留空。"
+        dv.errorTitle, dv.error = "应为整数", "件数、数量应为不小于 0 的整数。"
+    dv.allow_blank = True
+    dv.showInputMessage = True
+    dv.showErrorMessage = True
+    dv.errorStyle = "stop"
+    return dv
+
+
+def _amount_formula(address: str) -> str:
+    return f"AND(ISNUMBER({address}),{address}>=0,ROUND({address},{AMOUNT_DECIMALS})={address})"
+
+
+# ---------------------------------------------------------------------------------------
+# The workbook
+
+
+def _text_width(text: str) -> int:
+    """Display width in Excel column units: CJK characters count double."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _style_range(ws: Any, ref: str, *, font: Font | None = None, fill: PatternFill | None = None,
+                 alignment: Alignment | None = None, border: Border | None = None) -> None:
+    for row in ws[ref] if ":" in ref else ((ws[ref],),):
+        for cell in row:
+            if font is not None:
+                cell.font = font
+            if fill is not None:
+                cell.fill = fill
+            if alignment is not None:
+                cell.alignment = alignment
+            if border is not None:
+                cell.border = border
+
+
+def _bounds(ref: str) -> tuple[int, int, int, int]:
+    a, _, b = ref.partition(":")
+    b = b or a
+    (c1, r1), (c2, r2) = _split_addr(a), _split_addr(b)
+    return _col_number(c1), r1, _col_number(c2), r2
+
+
+def _write_labels(ws: Any, s: SheetLayout, form: Form) -> None:
+    printed_notes = {t.note for t in form.tables if t.note}  # part of the table, boxed like it
+    heights: dict[int, float] = {}
+    for label in s.labels:
+        ws[label.anchor] = label.text
+        if ":" in label.ref:
+            ws.merge_cells(label.ref)
+        bordered = label.role in (HEADER, ROW, FIELD) or label.text in printed_notes
+        _style_range(
+            ws, label.ref, font=ROLE_FONT[label.role], alignment=ROLE_ALIGN[label.role],
+            fill=HEADER_FILL if label.role == HEADER else None, border=BORDER if bordered else None,
+        )
+        # Row heights so wrapped labels print whole (a label over several rows shares them).
+        c1, r1, c2, r2 = _bounds(label.ref)
+        width = sum(s.widths.get(col_letter(c), 9) for c in range(c1, c2 + 1))
+        lines = math.ceil(_text_width(label.text) / max(width - 1.5, 1))
+        points = lines * (LINE_HEIGHT + (5 if label.role == TITLE else 0))
+        per_row = points / (r2 - r1 + 1)
+        for r in range(r1, r2 + 1):
+            heights[r] = max(heights.get(r, LINE_HEIGHT), per_row)
+    for r, h in heights.items():
+        if h > LINE_HEIGHT:
+            ws.row_dimensions[r].height = round(h, 1)
+
+
+def _value(v: Any) -> Any:
+    """A document value as it goes into a cell."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return safe_text(json.dumps(v))
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float):
+        return v if math.isfinite(v) else str(v)
+    if not isinstance(v, str):
+        v = json.dumps(v, ensure_ascii=False)
+    # Control characters cannot be stored in a workbook; text that could become a formula
+    # is guarded.
+    return safe_text(ILLEGAL_CHARACTERS_RE.sub("", v))
+
+
+def _put(cell: Any, v: Any) -> None:
+    """A document value into a cell; text stays text (openpyxl would take "#REF!" for an
+    error value)."""
+    cell.value = _value(v)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+
+
+def _get(document: Any, pointer: str) -> Any:
+    node = document
+    for key in pointer.strip("/").split("/"):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
+def _extra(document: dict[str, Any], lay: Layout) -> dict[str, Any]:
+    """Agency and meta data the sheets have no cell for, kept in the hidden sheet."""
+    placed = {p for s in lay.sheets for p in s.inputs}
+    out: dict[str, Any] = {}
+    for part in ("agency", "meta"):
+        node = document.get(part)
+        if isinstance(node, dict):
+            rest = {
+                k: v for k, v in node.items()
+                if f"/{part}/{k}" not in placed and not (part == "meta" and k in PROVENANCE_KEYS)
+            }
+            if rest:
+                out[part] = rest
+    return out
+
+
+def build_workbook(form: str | Form, document: dict[str, Any] | None = None, *, year: int | None = None,
+                   agency: str | None = None) -> Workbook:
+    """The template of a form as an openpyxl workbook (not saved)."""
+    key = form.key if isinstance(form, Form) else str(form)
+    if key not in FORMS:
+        raise TemplateError(f"表式「{key}」无法识别，应为 " + " 或 ".join(f'"{k}"' for k in sorted(FORMS)))
+    if document is not None and not isinstance(document, dict):
+        raise TemplateError("报告应为一个 JSON 对象")
+    if document is not None and document.get("form") not in (None, key):
+        raise TemplateError(f"报告的表式为「{document.get('form')}」，与模板表式 {key} 不符")
+    lay = layout(key)
+    m = lay.model
+    where = {m.by_pointer[p].index: a for p, (_, a) in lay.where.items() if p in m.by_pointer}
+
+    values: dict[str, Any] = {}
+    overrides: list[str] = []
+    if document is not None:
+        raw = m.values(document)
+        for cell in m.cells:
+            values[cell.pointer] = raw[cell.index]
+        kept = computed_overrides(m, raw)
+        overrides = [m.cells[index].pointer for index in sorted(kept)]
+        for s in lay.sheets:
+            if s.name == COVER_SHEET:
+                for ptr in s.inputs:
+                    values[ptr] = _get(document, ptr)
+    if year is not None:
+        values["/year"] = year
+    if agency is not None:
+        values["/agency/name"] = agency
+    if document is None:
+        values.setdefault(PROCUREMENT_UNIT_FIELD[0], DEFAULT_PROCUREMENT_UNIT)
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.creator = CREATOR
+    wb.properties.lastModifiedBy = CREATOR
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    wb.properties.title = f"{REPORT_TITLE}（{FORMS[key].document}表式）"
+
+    for s in lay.sheets:
+        ws = wb.create_sheet(s.name)
+        _write_sheet(ws, s, lay, m, where, values, set(overrides))
+        for ptr, a in {**s.inputs, **s.computed}.items():
+            name = defined_name(ptr)
+            wb.defined_names[name] = DefinedName(name, attr_text=f"{_quoted(s.name)}!{_absolute(a)}")
+
+    meta = wb.create_sheet(META_SHEET)
+    rows = [
+        (META_FORM, key),
+        (META_VERSION, TEMPLATE_VERSION),
+        (META_OVERRIDES, json.dumps(overrides, ensure_ascii=False)),
+        (META_EXTRA, json.dumps(_extra(document, lay) if document else {}, ensure_ascii=False,
+                                sort_keys=True)),
+    ]
+    for r, (k, v) in enumerate(rows, start=1):
+        meta.cell(r, 1, k).data_type = "s"
+        meta.cell(r, 2).value = v
+        meta.cell(r, 2).data_type = "s"
+    meta.sheet_state = "hidden"
+    meta.protection.sheet = True
+    wb.active = 0
+    wb.security = WorkbookProtection(lockStructure=True)
+    return wb
+
+
+def _write_sheet(ws: Any, s: SheetLayout, lay: Layout, m: FormModel, where: dict[int, str],
+                 values: dict[str, Any], overrides: set[str]) -> None:
+    for col, width in s.widths.items():
+        ws.column_dimensions[col].width = width
+    _write_labels(ws, s, lay.form)
+
+    # Inputs: unlocked, shaded, validated.
+    validations: dict[str, DataValidation] = {}
+    for ptr, a in s.inputs.items():
+        cell = ws[a]
+        _put(cell, values.get(ptr))
+        cell.protection = Protection(locked=False)
+        cell.fill = INPUT_FILL
+        cell.border = BORDER
+        cell.font = VALUE_FONT
+        if ptr in m.by_pointer:
+            kind = m.by_pointer[ptr].kind
+            cell.alignment = CENTER
+            cell.number_format = "0" if kind != AMOUNT else "0.####"
+            if kind == AMOUNT:
+                dv = _validation(AMOUNT)
+                dv.formula1 = _amount_formula(a)
+                ws.add_data_validation(dv)
+                dv.add(a)
+            else:
+                dv = validations.get(kind)
+                if dv is None:
+                    dv = validations[kind] = _validation(kind)
+                    ws.add_data_validation(dv)
+                dv.add(a)
+        else:
+            cell.alignment = LEFT
+            cell.number_format = COVER_FORMATS.get(ptr, TEXT_FORMAT)
+    if s.name == COVER_SHEET:
+        _cover_validations(ws, s, lay.form)
+
+    # Computed totals: locked formulas (or the report's own number, see overrides).
+    d = derived(m)
+    for ptr, a in s.computed.items():
+        cell = ws[a]
+        index = m.by_pointer[ptr].index
+        if ptr in overrides:
+            _put(cell, values.get(ptr))
+        else:
+            cell.value = sum_formula([where[t.index] for t in d[index].rhs])
+        cell.fill = COMPUTED_FILL
+        cell.border = BORDER
+        cell.font = VALUE_FONT
+        cell.alignment = CENTER
+        cell.number_format = "0"
+
+    # Live checks and the formatting of the cells they involve.
+    for check in s.checks:
+        cell = ws[check.address]
+        cell.value = check_formula(check, where)
+        cell.font = CHECK_FONT
+        cell.alignment = CENTER
+        ref = _absolute(check.address)
+        bad, fill = (FAIL, ERROR_FILL) if check.check.severity == "error" else (WARN, WARN_FILL)
+        explanation = _check_explanation(check, bad)
+        ws.add_data_validation(explanation)
+        explanation.add(check.address)
+        targets = " ".join(ranges(_in_order(check.cells)))
+        ws.conditional_formatting.add(targets, FormulaRule(formula=[f'{ref}="{bad}"'], fill=fill))
+        for mark, color in ((bad, "C00000"), (PASS, "008000")):
+            ws.conditional_formatting.add(
+                check.address, FormulaRule(formula=[f'{ref}="{mark}"'], font=Font(color=color, bold=True))
+            )
+
+    # Protection, printing, panes.
+    ws.protection.sheet = True
+    ws.protection.formatCells = False  # allowed: the add-in marks cells
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.selectLockedCells = False
+    ws.protection.selectUnlockedCells = False
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if s.name in LANDSCAPE else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.print_area = s.print_area
+    if s.freeze:
+        ws.freeze_panes = s.freeze
+        header_rows = _split_addr(s.freeze)[1] - 1
+        if header_rows >= 1:
+            ws.print_title_rows = f"1:{header_rows}"
+
+
+def _check_explanation(check: CheckCell, bad: str) -> DataValidation:
+    """What a ✓/✗ beside the table checks, shown when the cell is selected (an input message:
+    cell comments are left to the annotator)."""
+    ident = check.check.identity
+    meaning = "不符，须改正" if bad == FAIL else "请核对"
+    dv = DataValidation(allow_blank=True, showInputMessage=True, showErrorMessage=False)
+    dv.promptTitle = f"勾稽关系核对（{ident.rule}）"
+    dv.prompt = (f"{check.check.context}：{ident.title}。"
+                 f"{PASS} 相符；{bad} {meaning}；空白表示相关单元格尚未填齐。")[:255]
+    return dv
+
+
+def _field_labels(s: SheetLayout) -> dict[str, str]:
+    """Cover input pointer -> the label printed left of it in the same row."""
+    by_row = {_split_addr(lb.anchor)[1]: lb.text for lb in s.labels if lb.role == FIELD}
+    return {ptr: by_row.get(_split_addr(a)[1], "") for ptr, a in s.inputs.items()}
+
+
+def _excel_serial(day: _dt.date) -> int:
+    return (day - _dt.date(1899, 12, 30)).days
+
+
+def _cover_validations(ws: Any, s: SheetLayout, form: Form) -> None:
+    first, last = form.years
+    earliest = min(f.years[0] for f in FORMS.values())
+    span = f"{first} 年度" + (f"至 {last} 年度" if last else "起")
+    units = "、".join(PROCUREMENT_UNITS)
+    specs: dict[str, tuple[DataValidation, str, str]] = {
+        "/year": (
+            DataValidation(type="whole", operator="between", formula1=str(first), formula2=str(last or 2100)),
+            f"请填写报告年度（本表式适用于 {span}）。",
+            f"本表式（{form.document}）适用于 {span}。",
+        ),
+        "/agency/uscc": (
+            DataValidation(type="textLength", operator="equal", formula1="18"),
+            "请填写 18 位代码（末位为校验码，GB 32100-2015）。",
+            "应为 18 位。",
+        ),
+        "/agency/region_code": (
+            DataValidation(type="textLength", operator="equal", formula1="6"),
+            "请填写 6 位数字代码（如 230183）。",
+            "应为 6 位数字。",
+        ),
+        "/agency/name": (
+            DataValidation(type="textLength", operator="greaterThan", formula1="0"),
+            "请填写报告单位的全称。",
+            "请填写单位全称。",
+        ),
+        "/meta/filled_date": (
+            DataValidation(type="date", operator="greaterThanOrEqual",
+                           formula1=str(_excel_serial(_dt.date(earliest, 1, 1)))),
+            "请填写日期，如 2022-01-20。",
+            f"请填写 {earliest} 年 1 月 1 日以后的日期。",
+        ),
+        PROCUREMENT_UNIT_FIELD[0]: (
+            DataValidation(type="list", formula1='"' + ",".join(PROCUREMENT_UNITS) + '"'),
+            f"请选择采购总金额的单位（{units}）；未选择时按{DEFAULT_PROCUREMENT_UNIT}计。",
+            f"请从列表中选择：{units}。",
+        ),
+    }
+    titles = _field_labels(s)
+    for ptr, (dv, prompt, error) in specs.items():
+        if ptr not in s.inputs:
+            continue
+        title = titles[ptr].split("（")[0]
+        dv.promptTitle, dv.prompt = title[:32], prompt
+        dv.errorTitle, dv.error = f"{title[:28]}有误", error
+        dv.allow_blank = True
+        dv.showInputMessage = True
+        dv.showErrorMessage = True
+        ws.add_data_validation(dv)
+        dv.add(s.inputs[ptr])
+
+
+# ---------------------------------------------------------------------------------------
+# Saving
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The .xlsx bytes of a workbook, deterministic: fixed document and zip timestamps."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        wb.properties.modified = wb.properties.modified or FIXED_TIME
+        ExcelWriter(wb, archive).save()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def write_workbook(path: str | os.PathLike[str], form: str | Form, document: dict[str, Any] | None = None, *,
+                   year: int | None = None, agency: str | None = None,
+                   inputs: Iterable[str | os.PathLike[str]] = ()) -> Path:
+    """Write the locked template of ``form`` to ``path`` — blank, or filled with ``document``
+    (a report in the interchange format) — whole or not at all. ``year`` and ``agency``
+    (the agency's name) fill the cover. Raises :class:`TemplateError` or
+    :class:`nianbao.atomic.OutputError` with a Chinese message."""
+    target = check_output(path, inputs)
+    data = workbook_bytes(build_workbook(form, document, year=year, agency=agency))
+    with atomic_output(target) as tmp:
+        tmp.write_bytes(data)
+    return target
+
+
+__all__ = [
+    "FAIL",
+    "PASS",
+    "TemplateError",
+    "WARN",
+    "build_workbook",
+    "check_formula",
+    "defined_name",
+    "sum_formula",
+    "workbook_bytes",
+    "write_workbook",
+]

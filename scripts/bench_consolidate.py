@@ -1,0 +1,308 @@
+#!/usr/bin/env python3
+"""Benchmark: ``nianbao consolidate`` against a straightforward pandas ``read_excel`` loop.
+
+    python scripts/bench_consolidate.py --n 10000          # the goal: ≥1,500 workbooks/s,
+                                                            # ≥20× pandas, peak < 300 MB
+    python scripts/bench_consolidate.py --n 500 --jobs 2    # a quick look
+
+1. Generates N synthetic valid agency workbooks (form 2019, year 2020) from the template,
+   seeded: ``--bases`` distinct reports are written with :func:`nianbao.template.write_workbook`
+   (scripts/make_examples.py's generator), then each of the N files is one of them with its
+   own agency name and 统一社会信用代码 patched into the cover sheet, so no two are duplicates.
+2. Times, in the same run, ``nianbao consolidate DIR -o SUMMARY.xlsx --quiet`` end to end as a
+   subprocess (interpreter start, discovery, reading, validation, summing, writing the
+   summary workbook with its per-agency sheets), sampling the memory of its whole process
+   tree every 50 ms: the sum of RSS (counts pages shared by the forked workers once per
+   process — an upper bound) and the sum of PSS (shared pages divided among the processes
+   that share them — what the tree really uses).
+3. Times the pandas loop (``pd.read_excel(path, sheet_name=[表二, 表三, 表四], header=None)``
+   and adding the same input cells) on a sample of the files (``--pandas-sample``, default
+   200; at ~10 workbooks/s the whole set would take far too long), and checks that its sums
+   over the sample equal nianbao's sums over the same sample.
+4. Prints workbooks/s, peak memory and the ratio, and whether each goal is met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from make_examples import synthetic_report, uscc
+
+from nianbao.layout import COVER_SHEET, layout
+from nianbao.model import model
+from nianbao.template import build_workbook, workbook_bytes
+
+FORM, YEAR, REGION = "2019", 2020, "370303"
+NAME_MARK = "基准测试单位名称占位"
+USCC_MARK = uscc(REGION, 999999999)
+
+GOAL_RATE = 1500.0
+GOAL_RATIO = 20.0
+GOAL_MB = 300.0
+
+
+# ---------------------------------------------------------------------------------------
+# Generating
+
+
+def generate(folder: Path, n: int, bases: int, seed: int) -> None:
+    rng = random.Random(seed)
+    cover_index = [s.name for s in layout(FORM).sheets].index(COVER_SHEET) + 1
+    cover_part = f"xl/worksheets/sheet{cover_index}.xml"
+    templates: list[dict[str, bytes]] = []
+    for _ in range(bases):
+        doc = synthetic_report(rng, FORM, YEAR, {"name": NAME_MARK, "uscc": USCC_MARK, "region_code": REGION},
+                               size=rng.uniform(0.3, 2.0))
+        data = workbook_bytes(build_workbook(FORM, doc))
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            templates.append({i.filename: z.read(i.filename) for i in z.infolist()})
+    name_mark, uscc_mark = NAME_MARK.encode(), USCC_MARK.encode()
+    for i in range(n):
+        parts = templates[i % bases]
+        cover = parts[cover_part].replace(name_mark, f"基准县第{i:06d}号单位".encode()).replace(
+            uscc_mark, uscc(REGION, 10_000_000 + i).encode())
+        sub = folder / f"{i // 1000:03d}"
+        sub.mkdir(exist_ok=True)
+        with zipfile.ZipFile(sub / f"单位{i:06d}.xlsx", "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+            for name, body in parts.items():
+                z.writestr(name, cover if name == cover_part else body)
+
+
+# ---------------------------------------------------------------------------------------
+# Memory of a process tree
+
+
+def _children() -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat", "rb") as f:
+                    stat = f.read()
+                ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+                out.setdefault(ppid, []).append(int(d))
+            except (OSError, ValueError):
+                continue
+    return out
+
+
+def _kb(path: str, key: bytes) -> int:
+    try:
+        with open(path, "rb") as f:
+            for line in f:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class TreeMemory(threading.Thread):
+    """Samples RSS and PSS summed over a process and all its descendants."""
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.peak_rss = self.peak_pss = 0  # kB
+        self.peak_procs = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            kids = _children()
+            tree, todo = [], [self.pid]
+            while todo:
+                p = todo.pop()
+                tree.append(p)
+                todo.extend(kids.get(p, ()))
+            rss = sum(_kb(f"/proc/{p}/status", b"VmRSS:") for p in tree)
+            pss = sum(_kb(f"/proc/{p}/smaps_rollup", b"Pss:") for p in tree)
+            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+            self.peak_procs = max(self.peak_procs, len(tree))
+            self.stop.wait(self.interval)
+
+
+def run_nianbao(folder: Path, out: Path, jobs: int | None) -> tuple[float, float, TreeMemory, str]:
+    exe = Path(sys.executable).with_name("nianbao")
+    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "nianbao"]),
+           "consolidate", str(folder), "-o", str(out), "--quiet", *(["--jobs", str(jobs)] if jobs else [])]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    mem = TreeMemory(proc.pid)
+    mem.start()
+    stdout, stderr = proc.communicate()
+    elapsed = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    mem.stop.set()
+    mem.join()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"nianbao consolidate failed ({proc.returncode}):\n{stderr}")
+    return elapsed, cpu, mem, stdout.strip()
+
+
+# ---------------------------------------------------------------------------------------
+# The pandas loop
+
+
+def pandas_loop(files: list[Path]) -> tuple[float, float, dict[str, Decimal]]:
+    import pandas as pd
+
+    lay = layout(FORM)
+    m = model(FORM)
+    cells = [(s.name, ptr, a) for s in lay.sheets if s.name != COVER_SHEET for ptr, a in s.inputs.items()
+             if ptr in m.by_pointer]
+    sheets = sorted({s for s, _, _ in cells})
+
+    def rc(address: str) -> tuple[int, int]:
+        col = address.rstrip("0123456789")
+        n = 0
+        for ch in col:
+            n = n * 26 + ord(ch) - 64
+        return int(address[len(col):]) - 1, n - 1
+
+    where = [(s, ptr, *rc(a)) for s, ptr, a in cells]
+    totals = {ptr: Decimal(0) for _, ptr, _, _ in where}
+    t0, c0 = time.perf_counter(), time.process_time()
+    for f in files:
+        frames = pd.read_excel(f, sheet_name=sheets, header=None, engine="openpyxl")
+        for s, ptr, r, c in where:
+            totals[ptr] += Decimal(str(frames[s].iat[r, c]))
+    return time.perf_counter() - t0, time.process_time() - c0, totals
+
+
+def stages(files: list[Path]) -> list[tuple[str, float]]:
+    """CPU milliseconds per workbook of each stage of reading one file, in this process."""
+    from nianbao.check import check_loaded
+    from nianbao.consolidate import examine, numbers
+    from nianbao.readers import read
+    from nianbao.safety import check_container
+    from nianbao.workbook import read_workbook
+
+    def cost(fn) -> float:
+        c0 = time.process_time()
+        for f in files:
+            fn(f)
+        return (time.process_time() - c0) / len(files) * 1e3
+
+    loaded = [read(f) for f in files]
+    m = model(FORM)
+    out = [
+        ("容器安全检查 nianbao.safety.check_container", cost(check_container)),
+        ("读取工作簿 nianbao.workbook.read_workbook（不含容器检查）", cost(lambda f: read_workbook(f, container_checked=True))),
+    ]
+    c0 = time.process_time()
+    for f, lo in zip(files, loaded):
+        check_loaded(lo, str(f))
+    out.append(("校验 validate + 定位", (time.process_time() - c0) / len(files) * 1e3))
+    c0 = time.process_time()
+    for lo in loaded:
+        numbers(m, lo.document)
+    out.append(("汇总取数 consolidate.numbers", (time.process_time() - c0) / len(files) * 1e3))
+    out.append(("合计 consolidate.examine（一个文件的全部工作）", cost(lambda f: examine(str(f)))))
+    return out
+
+
+def nianbao_sums(files: list[Path]) -> dict[str, Decimal]:
+    from nianbao.consolidate import consolidate
+
+    c = consolidate(files, jobs=1)
+    m = model(FORM)
+    return {cell.pointer: Decimal(str(v)) for cell, v in zip(m.cells, c.values)}
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=2000, help="number of workbooks (goal measured at 10000)")
+    ap.add_argument("--jobs", type=int, default=None, help="worker processes (default: nianbao's default, all cores)")
+    ap.add_argument("--bases", type=int, default=50, help="distinct reports among the N workbooks")
+    ap.add_argument("--pandas-sample", type=int, default=200, help="files the pandas loop is timed on")
+    ap.add_argument("--runs", type=int, default=1, help="times to run nianbao consolidate (median reported)")
+    ap.add_argument("--seed", type=int, default=20210131)
+    ap.add_argument("--keep", type=Path, default=None, help="generate into this folder and keep it")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
+    folder = args.keep or tmp / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        existing = sorted(folder.rglob("*.xlsx"))
+        if len(existing) != args.n:
+            for old in existing:
+                old.unlink()
+            t0 = time.perf_counter()
+            generate(folder, args.n, args.bases, args.seed)
+            print(f"生成 {args.n} 份工作簿（{args.bases} 种数据）：{time.perf_counter() - t0:.1f} 秒")
+        files = sorted(folder.rglob("*.xlsx"))
+        size = sum(f.stat().st_size for f in files) / len(files)
+        print(f"输入：{len(files)} 个文件，平均 {size / 1024:.1f} KB；机器 {os.cpu_count()} 核")
+
+        times, cpus, mems = [], [], []
+        for run in range(args.runs):
+            elapsed, cpu, mem, line = run_nianbao(folder, tmp / "SUMMARY.xlsx", args.jobs)
+            times.append(elapsed)
+            cpus.append(cpu)
+            mems.append(mem)
+            print(f"  第 {run + 1} 次：{elapsed:.2f} 秒，{len(files) / elapsed:,.0f} 个/秒 — {line}")
+        elapsed = statistics.median(times)
+        rate = len(files) / elapsed
+        peak_rss = max(m.peak_rss for m in mems) / 1024
+        peak_pss = max(m.peak_pss for m in mems) / 1024
+
+        sample = files[:: max(1, len(files) // args.pandas_sample)][: args.pandas_sample]
+        p_elapsed, p_cpu, p_sums = pandas_loop(sample)
+        p_rate = len(sample) / p_elapsed
+        ours = nianbao_sums(sample)
+        agree = all(ours[k] == v for k, v in p_sums.items())
+
+        ratio = rate / p_rate
+        cpu = statistics.median(cpus)
+        cores = len(os.sched_getaffinity(0))
+        load = os.getloadavg()[0]
+        print()
+        print(f"机器：{cores} 核，运行结束时 1 分钟平均负载 {load:.1f}（其他进程也在用这台机器时，墙钟速度偏低）")
+        print(f"nianbao consolidate：N={len(files)}，中位数 {elapsed:.2f} 秒，{rate:,.0f} 个工作簿/秒"
+              f"（目标 ≥{GOAL_RATE:,.0f}：{'达到' if rate >= GOAL_RATE else '未达到'}）")
+        print(f"  峰值内存（整个进程树）：PSS 合计 {peak_pss:.0f} MB，RSS 合计 {peak_rss:.0f} MB（共享页重复计算，为上限）"
+              f"（目标 <{GOAL_MB:.0f} MB：{'达到' if peak_pss < GOAL_MB else '未达到'}）")
+        print(f"  CPU 时间（整个进程树）：{cpu / len(files) * 1e3:.2f} 毫秒/个；按 {cores} 个空闲核推算约 "
+              f"{cores * len(files) / cpu:,.0f} 个工作簿/秒")
+        print(f"pandas read_excel 循环：抽样 {len(sample)} 个文件，{p_elapsed:.1f} 秒，{p_rate:,.1f} 个工作簿/秒"
+              f"；与 nianbao 对同一样本的合计{'一致' if agree else '不一致'}")
+        print(f"  pandas CPU 时间：{p_cpu / len(sample) * 1e3:.1f} 毫秒/个（单进程）")
+        print(f"倍数（墙钟，nianbao 并行 vs pandas 单进程循环）：{ratio:,.1f}×"
+              f"（目标 ≥{GOAL_RATIO:.0f}×：{'达到' if ratio >= GOAL_RATIO else '未达到'}）；"
+              f"按 CPU 时间每个工作簿：{(p_cpu / len(sample)) / (cpu / len(files)):,.1f}×")
+        print("每个工作簿各环节的 CPU 时间（单进程，抽样）：")
+        for what, ms in stages(sample):
+            print(f"  {ms:6.2f} 毫秒  {what}")
+        if not agree:
+            sys.exit(1)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Benchmark: reading a filled template with nianbao's reader (python-calamine) against a
+plain openpyxl read of the same cells, measured in the same run.
+
+    python scripts/bench_read.py [--n 200] [--form 2021]
+
+Prints the median time per workbook, workbooks per second and the ratio to the openpyxl
+baseline (a full ``load_workbook``), for: openpyxl's streaming ``read_only`` mode, the
+reader alone (layout check, cleaning, recomputing totals), and the whole
+``nianbao.readers.read`` (with the container safety check of nianbao.safety).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import openpyxl  # noqa: E402
+
+from nianbao.layout import layout  # noqa: E402
+from nianbao.readers import read  # noqa: E402
+from nianbao.template import write_workbook  # noqa: E402
+from nianbao.workbook import read_workbook  # noqa: E402
+
+REPORTS = {"2019": ROOT / "tests/fixtures/seeds/anyang-2020.json", "2021": ROOT / "tests/fixtures/reports/shangzhi-2021.json"}
+
+
+def openpyxl_read(path: Path, form: str) -> dict:
+    """The baseline: openpyxl loading the workbook and fetching every cell of the layout."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    out = {ptr: wb[sheet][a].value for ptr, (sheet, a) in layout(form).where.items()}
+    wb.close()
+    return out
+
+
+def openpyxl_read_only(path: Path, form: str) -> dict:
+    """openpyxl's streaming mode: every sheet as rows of values, then the layout's cells."""
+    wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    grids = {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+    wb.close()
+    out = {}
+    for ptr, (sheet, a) in layout(form).where.items():
+        col = a.rstrip("0123456789")
+        c = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(col)))
+        out[ptr] = grids[sheet][int(a[len(col):]) - 1][c - 1]
+    return out
+
+
+def timed(fn, n: int) -> list[float]:
+    fn()  # warm caches (layouts, plans)
+    out = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="读取填好的模板：nianbao（python-calamine）与 openpyxl 的速度对比")
+    parser.add_argument("--n", type=int, default=200, help="每种读取方式的次数（默认 200）")
+    parser.add_argument("--form", choices=sorted(REPORTS), default="2021")
+    args = parser.parse_args(argv)
+    doc = json.loads(REPORTS[args.form].read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "filled.xlsx"
+        write_workbook(path, args.form, doc)
+        size = path.stat().st_size
+        runs = {
+            "openpyxl（基线）": timed(lambda: openpyxl_read(path, args.form), max(args.n // 4, 10)),
+            "openpyxl read_only": timed(lambda: openpyxl_read_only(path, args.form), max(args.n // 4, 10)),
+            "nianbao 读取器（calamine）": timed(lambda: read_workbook(path, container_checked=True), args.n),
+            "nianbao.readers.read（含安全检查）": timed(lambda: read(path), args.n),
+        }
+    base = statistics.median(runs["openpyxl（基线）"])
+    print(f"表式 {args.form}，已填报告 {size} 字节，{len(layout(args.form).where)} 个单元格")
+    for name, times in runs.items():
+        med = statistics.median(times)
+        print(f"{name:<34} 中位数 {med * 1000:7.3f} ms  {1 / med:8.0f} 份/秒  为基线的 {med / base:6.3f} 倍（快 {base / med:5.1f} 倍）  n={len(times)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
