@@ -14,22 +14,13 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .forms import FORMS
-from .layout import META_SHEET, layout
+from .layout import META_SHEET, cell_index, layout
 from .readers import Loaded
 
 Grid = Sequence[Sequence[Any]]
 
 # The hidden sheet holds a few keys in column A and their values in column B.
 META_ROWS = 16
-
-
-def _cell_index(address: str) -> tuple[int, int]:
-    """"D12" -> (11, 3): zero-based row and column."""
-    letters = address.rstrip("0123456789")
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return int(address[len(letters) :]) - 1, col - 1
 
 
 @cache
@@ -40,7 +31,7 @@ def extents() -> dict[str, tuple[int, int]]:
         for s in layout(key).sheets:
             rows, cols = s.last_row, s.last_col
             for check in s.checks:
-                r, c = _cell_index(check.address)
+                r, c = cell_index(check.address)
                 rows, cols = max(rows, r + 1), max(cols, c + 1)
             old = out.get(s.name, (0, 0))
             out[s.name] = (max(old[0], rows), max(old[1], cols))
@@ -72,10 +63,9 @@ def read_grids(grids: Mapping[str, Grid], source: str = "工作簿") -> Loaded:
     same recomputed totals, same findings. ``source`` names the workbook in messages.
 
     Raises :class:`nianbao.readers.ReadError` for a workbook that is not an intact template."""
-    from . import workbook
+    from .workbook import read_parsed
 
-    # The file reader's core after parsing; it only asks for sheet names and grids.
-    return workbook._read(Path(source), _Grids(grids))
+    return read_parsed(Path(source), _Grids(grids))
 
 
 __all__ = ["extents", "read_grids"]

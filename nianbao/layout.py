@@ -46,6 +46,15 @@ def addr(col: int, row: int) -> str:
     return f"{col_letter(col)}{row}"
 
 
+def cell_index(address: str) -> tuple[int, int]:
+    """"D12" -> (11, 3): the zero-based row and column of an address (inverse of addr)."""
+    letters = address.rstrip("0123456789")
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(address[len(letters):]) - 1, col - 1
+
+
 def span(c1: int, r1: int, c2: int, r2: int) -> str:
     """A range; a single cell when both corners coincide."""
     a, b = addr(c1, r1), addr(c2, r2)
@@ -367,6 +376,7 @@ __all__ = [
     "Layout",
     "SheetLayout",
     "addr",
+    "cell_index",
     "col_letter",
     "derived",
     "layout",

@@ -38,7 +38,7 @@ import python_calamine as calamine
 from .cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_number, recompute
 from .findings import Finding, finding
 from .forms import AMOUNT, CHANGE, COUNT, DEFAULT_PROCUREMENT_UNIT, FORMS
-from .layout import COVER_SHEET, META_SHEET, PROCUREMENT_UNIT_FIELD, TEMPLATE_VERSION, Layout, layout
+from .layout import COVER_SHEET, cell_index, META_SHEET, PROCUREMENT_UNIT_FIELD, TEMPLATE_VERSION, Layout, layout
 from .readers import Loaded, ReadError, reader
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
@@ -80,14 +80,6 @@ class _Plan:
     by_pointer: dict[str, _Slot]
 
 
-def _rc(address: str) -> tuple[int, int]:
-    col = address.rstrip("0123456789")
-    n = 0
-    for ch in col:
-        n = n * 26 + ord(ch) - 64
-    return int(address[len(col):]) - 1, n - 1
-
-
 @cache
 def _plan(form_key: str) -> _Plan:
     lay: Layout = layout(form_key)
@@ -95,13 +87,13 @@ def _plan(form_key: str) -> _Plan:
     sheets = []
     by_pointer: dict[str, _Slot] = {}
     for s in lay.sheets:
-        labels = tuple((*_rc(lb.anchor), lb.text, lb.anchor) for lb in s.labels)
+        labels = tuple((*cell_index(lb.anchor), lb.text, lb.anchor) for lb in s.labels)
         slots = []
         for computed, cells in ((False, s.inputs), (True, s.computed)):
             for ptr, a in cells.items():
                 cell = m.by_pointer.get(ptr)
                 index, kind = (cell.index, cell.kind) if cell else (None, None)
-                slot = _Slot(ptr, s.name, a, *_rc(a), index, kind, computed)
+                slot = _Slot(ptr, s.name, a, *cell_index(a), index, kind, computed)
                 slots.append(slot)
                 by_pointer[ptr] = slot
         sheets.append(_SheetPlan(s.name, labels, tuple(slots)))
@@ -303,7 +295,7 @@ def read_workbook(path: str | os.PathLike[str], *, container_checked: bool = Fal
         _check_container(p)
     wb = _open(p)
     try:
-        return _read(p, wb)
+        return read_parsed(p, wb)
     finally:
         try:
             wb.close()
@@ -311,7 +303,10 @@ def read_workbook(path: str | os.PathLike[str], *, container_checked: bool = Fal
             pass
 
 
-def _read(p: Path, wb: Any) -> Loaded:
+def read_parsed(p: Path, wb: Any) -> Loaded:
+    """The report in a parsed workbook: anything with ``sheet_names`` and
+    ``get_sheet_by_name(name).to_python()`` (python-calamine's workbook, or the add-in's
+    grids read from the open workbook — :mod:`nianbao.grids`). ``p`` names it in messages."""
     names = list(wb.sheet_names)
     form, overrides, extra = _meta(p, wb, names)
     plan = _plan(form)
@@ -429,4 +424,4 @@ def _registered(path: Path) -> Loaded:
     return read_workbook(path, container_checked=True)
 
 
-__all__ = ["SUFFIXES", "read_workbook"]
+__all__ = ["SUFFIXES", "read_parsed", "read_workbook"]

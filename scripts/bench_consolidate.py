@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from make_examples import synthetic_report, uscc
 
-from nianbao.layout import COVER_SHEET, layout
+from nianbao.layout import COVER_SHEET, cell_index, layout
 from nianbao.model import model
 from nianbao.template import build_workbook, workbook_bytes
 
@@ -173,14 +173,7 @@ def pandas_loop(files: list[Path]) -> tuple[float, float, dict[str, Decimal]]:
              if ptr in m.by_pointer]
     sheets = sorted({s for s, _, _ in cells})
 
-    def rc(address: str) -> tuple[int, int]:
-        col = address.rstrip("0123456789")
-        n = 0
-        for ch in col:
-            n = n * 26 + ord(ch) - 64
-        return int(address[len(col):]) - 1, n - 1
-
-    where = [(s, ptr, *rc(a)) for s, ptr, a in cells]
+    where = [(s, ptr, *cell_index(a)) for s, ptr, a in cells]
     totals = {ptr: Decimal(0) for _, ptr, _, _ in where}
     t0, c0 = time.perf_counter(), time.process_time()
     for f in files:
