@@ -195,14 +195,14 @@ def _open(path: Path) -> Any:
     except OSError as e:
         raise ReadError(path, f"无法打开文件：{e.strerror or e}") from None
     except Exception as e:  # calamine's own errors: not a workbook, damaged
-        raise ReadError(path, f"文件已损坏或不是 Excel 工作簿（{type(e).__name__}）") from None
+        raise ReadError(path, f"文件已损坏或不是 Excel 工作簿（{type(e).__name__}）；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或向报送单位重新索取原文件") from None
 
 
 def _grid(path: Path, wb: Any, name: str) -> list[list[Any]]:
     try:
         return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as e:
-        raise ReadError(path, f"无法读取工作表（{type(e).__name__}）", name) from None
+        raise ReadError(path, f"无法读取工作表（{type(e).__name__}），文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或向报送单位重新索取原文件", name) from None
 
 
 def _meta(path: Path, wb: Any, names: list[str]) -> tuple[str, list[str], dict[str, Any]]:
@@ -217,7 +217,7 @@ def _meta(path: Path, wb: Any, names: list[str]) -> tuple[str, list[str], dict[s
     form = clean_label(form) if form not in (None, "") else ""
     if form not in FORMS:
         known = " 或 ".join(sorted(FORMS))
-        raise ReadError(path, f"无法识别模板的表式「{form}」，应为 {known}", META_SHEET, cell)
+        raise ReadError(path, f"无法识别模板的表式「{form}」，应为 {known}；隐藏工作表被改动，请将数据重新填入新模板", META_SHEET, cell)
     version, cell = meta.get(META_VERSION, (None, "B2"))
     version = clean_label(version) if version not in (None, "") else ""
     if version != TEMPLATE_VERSION:
@@ -231,7 +231,7 @@ def _meta(path: Path, wb: Any, names: list[str]) -> tuple[str, list[str], dict[s
     overrides = _json(path, meta, META_OVERRIDES, [], list)
     extra = _json(path, meta, META_EXTRA, {}, dict)
     if not all(isinstance(p, str) for p in overrides):
-        raise ReadError(path, "隐藏工作表内容已损坏", META_SHEET, meta[META_OVERRIDES][1])
+        raise ReadError(path, "隐藏工作表内容已损坏；请将数据重新填入新模板", META_SHEET, meta[META_OVERRIDES][1])
     return form, overrides, extra
 
 
@@ -244,7 +244,7 @@ def _json(path: Path, meta: dict[str, tuple[Any, str]], key: str, default: Any, 
     except ValueError:
         value = None
     if not isinstance(value, kind):
-        raise ReadError(path, "隐藏工作表内容已损坏", META_SHEET, cell)
+        raise ReadError(path, "隐藏工作表内容已损坏；请将数据重新填入新模板", META_SHEET, cell)
     return value
 
 
