@@ -59,7 +59,7 @@ from .forms import (
     USCC_LABEL,
 )
 from .model import Cell, FormModel, model
-from .readers import READERS
+from .readers import READERS, ReadError
 
 # Statuses of a record (the first four are :attr:`nianbao.findings.Result.status`).
 PASSED = "通过"
@@ -293,6 +293,19 @@ def _key(path: str | os.PathLike[str]) -> str:
     return os.path.normcase(os.path.realpath(path))
 
 
+def reports_overwritten(
+    paths: Iterable[str | os.PathLike[str]],
+    outputs: Iterable[str | os.PathLike[str]],
+    is_ours: Callable[[Path], bool],
+) -> list[Path]:
+    """The outputs that already exist as input files of ``paths`` (e.g. ``-o 各单位/甲.xlsx``)
+    and are not files this tool wrote before (``is_ours``): writing them would destroy a
+    report. An earlier summary in an input folder may be replaced; it is never read as input."""
+    files, _ = discover(paths)
+    inputs = {_key(f) for f in files}
+    return [Path(t) for t in outputs if Path(t).is_file() and _key(t) in inputs and not is_ours(Path(t))]
+
+
 def default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -461,12 +474,24 @@ def _members(rows: Iterator[list[Any]], path: Path) -> list[Member]:
     return out
 
 
+MAX_ROSTER_BYTES = 16 * 1024 * 1024
+
+
 def read_roster(path: str | os.PathLike[str]) -> list[Member]:
     """The agencies expected to report, from a CSV (UTF-8 or GB18030) or xlsx file."""
     p = Path(path)
     try:
+        if p.stat().st_size > MAX_ROSTER_BYTES:
+            raise RosterError(f"单位名单 {p.name} 过大（超过 {MAX_ROSTER_BYTES // 1024 // 1024} MB），请只保留单位名单")
         if p.suffix.lower() in (".xlsx", ".xlsm"):
             import openpyxl
+
+            from .safety import check_container
+
+            try:
+                check_container(p)
+            except ReadError as e:
+                raise RosterError(f"单位名单 {e}") from None
 
             wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
             try:
@@ -783,5 +808,6 @@ __all__ = [
     "examine",
     "read_records",
     "read_roster",
+    "reports_overwritten",
     "sum_values",
 ]

@@ -168,6 +168,25 @@ class SummaryError(Exception):
     """A summary that cannot be written. ``str(error)`` is the Chinese message."""
 
 
+def is_summary(path: str | os.PathLike[str]) -> bool:
+    """Whether a file is a summary this tool wrote (a template carrying the 各单位明细 sheet).
+    Anything that cannot be read as one is not."""
+    import python_calamine
+
+    from .readers import ReadError
+    from .safety import check_container
+
+    try:
+        check_container(path)
+        wb = python_calamine.CalamineWorkbook.from_path(os.fspath(path))
+        try:
+            return DETAIL_SHEET in wb.sheet_names and COVER_SHEET in wb.sheet_names
+        finally:
+            wb.close()
+    except (ReadError, Exception):  # noqa: BLE001 - unreadable: not ours
+        return False
+
+
 def write_summary(c: Consolidation, path: str | os.PathLike[str]) -> Path:
     """Write the summary, whole or not at all: a workbook (.xlsx), or for ``.json`` the
     summary report alone in the interchange format."""

@@ -319,3 +319,25 @@ def test_reports_not_on_the_roster_are_listed_beside_the_missing(tmp_path):
     listed = [(r["类别"], r["单位名称"], r["统一社会信用代码"]) for r in rows(out, MISSING_SHEET)]
     assert listed == [("未报送", "张店区财政局", uscc(6)), ("不在名单中", "淄川区民政局", uscc(77))]
     assert check_file(out).document["applications"]["new"]["total"] == 2 * seed("anyang-2020")["applications"]["new"]["total"]
+
+
+def test_an_output_that_is_a_report_in_an_input_folder_is_refused(tmp_path):
+    """`-o 各单位/甲.xlsx` where 甲.xlsx is one of the reports: refused, 甲.xlsx untouched."""
+    folder = tmp_path / "各单位"
+    a = put(folder, "甲.xlsx", report("张店区民政局", 5))
+    put(folder, "乙.xlsx", report("张店区财政局", 3))
+    before = a.read_bytes()
+    result = run(folder, "-o", a)
+    assert result.exit_code == 2
+    assert "是输入中的一份报告" in result.output
+    assert a.read_bytes() == before
+
+
+def test_an_xlsx_roster_goes_through_the_container_check(tmp_path):
+    put(tmp_path / "in", "a.json", report("张店区民政局", 5))
+    roster = tmp_path / "名单.xlsx"
+    roster.write_bytes(b"PK\x03\x04 not really a zip")
+    result = run(tmp_path / "in", "-o", tmp_path / "汇总.xlsx", "--roster", roster)
+    assert result.exit_code == 2
+    assert "单位名单 名单.xlsx：" in result.output
+    assert not (tmp_path / "汇总.xlsx").exists()

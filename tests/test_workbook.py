@@ -557,3 +557,13 @@ def test_any_edited_label_is_refused_at_its_cell(tmp_path, form, pick, text):
         read(altered(path, edit))
     assert (err.value.sheet, err.value.cell) == (sheet, label.anchor)
     assert label.text in str(err.value)
+
+
+def test_export_of_a_report_with_errors_still_writes_the_json_and_exits_1(workbook_of, report, tmp_path):
+    doc = report("anyang-2020")
+    doc["applications"]["carried_over"]["natural"] = 1  # breaks I1 in the 自然人 column
+    out = tmp_path / "out.json"
+    result = CliRunner().invoke(main, ["export", str(workbook_of(doc)), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "错误：表三!D5 表三 自然人列：一(2)+二(1)=3" in result.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["applications"]["carried_over"]["natural"] == 1

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from ..atomic import OutputError, check_output
-from ..consolidate import DEFAULT_NAME, Record, RosterError, consolidate, default_jobs, read_roster
+from ..consolidate import DEFAULT_NAME, Record, RosterError, consolidate, default_jobs, read_roster, reports_overwritten
 from ..forms import FORMS
-from ..summary import SummaryError, write_long_csv, write_summary
+from ..summary import SummaryError, is_summary, write_long_csv, write_summary
 
 BAR_FORMAT = "{desc}：{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 个文件 [已用 {elapsed}，剩余 {remaining}，{rate_fmt}]"
 
@@ -82,6 +82,8 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
             raise OutputError("长表 CSV 与汇总表不能是同一个文件")
         for target in outputs:
             check_output(target, [p for p in paths if Path(p).is_file()] + ([roster] if roster else []))
+        for target in reports_overwritten(paths, outputs, is_summary):
+            raise OutputError(f"输出文件 {target} 是输入中的一份报告；为保护原件，请另选输出路径")
         members = read_roster(roster) if roster else None
     except (OutputError, RosterError) as e:
         click.echo(f"错误：{e}", err=True)

@@ -9,15 +9,15 @@ from pathlib import Path
 import click
 
 from ..atomic import OutputError, atomic_output, check_output
-from ..check import locate
+from ..check import check_loaded
 from ..findings import Finding
 from ..readers import ReadError, read
 
 
 def note_line(f: Finding) -> str:
-    """A reader's note (a converted cell, a stale cached result) for stderr."""
+    """A finding for stderr: errors as such, the reader's notes and warnings as 提示."""
     where = f"{f.sheet}!{f.cell} " if f.sheet and f.cell else ""
-    return f"提示：{where}{f.message}"
+    return f"{'错误' if f.is_error else '提示'}：{where}{f.message}"
 
 
 @click.command("export")
@@ -27,8 +27,9 @@ def note_line(f: Finding) -> str:
 def command(workbook: Path, output: Path | None) -> None:
     """把填好的模板（.xlsx 等）导出为交换格式 JSON。
 
-    导出只做转换，不做校验（校验请用 nianbao validate）：空白单元格导出为 null；
-    读取时做过的转换（如「0件」按 0 读取）和公式缓存值不一致，作为提示写到标准错误。
+    空白单元格导出为 null，绝不当作 0。导出的同时做与 nianbao validate 相同的校验：
+    错误、读取时做过的转换（如「0件」按 0 读取）和公式缓存值不一致写到标准错误，
+    JSON 照常导出，便于修改后再填回模板（nianbao fill）。
 
     \b
     示例：
@@ -36,7 +37,7 @@ def command(workbook: Path, output: Path | None) -> None:
       nianbao export 卫健局2023.xlsx | jq .applications.new
 
     \b
-    退出状态：0 已导出（报告本身可能仍有错误）；2 文件无法读取、不是完好的模板或无法写入。
+    退出状态：0 已导出，没有错误；1 已导出，但报告有错误；2 文件无法读取、不是完好的模板或无法写入。
     """
     try:
         if output is not None:
@@ -45,16 +46,19 @@ def command(workbook: Path, output: Path | None) -> None:
     except (ReadError, OutputError) as e:
         click.echo(f"错误：{e}", err=True)
         sys.exit(2)
-    for f in locate(loaded.findings, loaded.locations):
+    result = check_loaded(loaded, str(workbook))
+    for f in result.findings:
         click.echo(note_line(f), err=True)
+    status = 1 if result.tally.errors else 0
     text = json.dumps(loaded.document, ensure_ascii=False, indent=2) + "\n"
     if output is None:
         click.echo(text, nl=False)
-        return
+        sys.exit(status)
     try:
         with atomic_output(output) as tmp:
             tmp.write_text(text, encoding="utf-8")
     except OSError as e:
         click.echo(f"错误：无法写入 {output}：{e.strerror or e}", err=True)
         sys.exit(2)
-    click.echo(f"已导出：{output}", err=True)
+    click.echo(f"已导出：{output}" + (f"（{result.tally}）" if result.findings else ""), err=True)
+    sys.exit(status)
