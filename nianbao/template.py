@@ -75,7 +75,7 @@ from .layout import (
     layout,
 )
 from .model import FormModel
-from .sanitize import safe_text
+from .sanitize import looks_like_formula
 from .workbook import META_EXTRA, META_FORM, META_OVERRIDES, META_VERSION
 
 # Fixed timestamps: regenerating a template gives the same bytes.
@@ -319,16 +319,15 @@ def _value(v: Any) -> Any:
     if v is None:
         return None
     if isinstance(v, bool):
-        return safe_text(json.dumps(v))
+        return json.dumps(v)
     if isinstance(v, int):
         return v
     if isinstance(v, float):
         return v if math.isfinite(v) else str(v)
     if not isinstance(v, str):
         v = json.dumps(v, ensure_ascii=False)
-    # Control characters cannot be stored in a workbook; text that could become a formula
-    # is guarded.
-    return safe_text(ILLEGAL_CHARACTERS_RE.sub("", v))
+    # Control characters cannot be stored in a workbook.
+    return ILLEGAL_CHARACTERS_RE.sub("", v)
 
 
 def _put(cell: Any, v: Any) -> None:
@@ -337,6 +336,10 @@ def _put(cell: Any, v: Any) -> None:
     cell.value = _value(v)
     if isinstance(cell.value, str):
         cell.data_type = "s"
+        if looks_like_formula(cell.value):
+            # Stored as text with Excel's quote prefix: shown and kept as typed, never a
+            # formula, not even after the clerk edits the cell.
+            cell.quotePrefix = True
 
 
 def _get(document: Any, pointer: str) -> Any:

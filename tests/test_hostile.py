@@ -400,8 +400,10 @@ def test_hostile_cell_contents_are_reported_at_their_sheet_and_cell(case, templa
         assert any("[错误]" in line for line in lines)
     assert "Traceback" not in result.output
 
-    result = nianbao("export", path)  # export converts; it does not judge
-    assert result.exit_code == 0
+    result = nianbao("export", path)  # export converts, and says so when the report has errors
+    assert result.exit_code == status
+    if status:
+        assert "错误：表三!D5 " in result.stderr
     if rule == "CELL":
         assert "提示：表三!D5 " in result.stderr
     assert snapshot(tmp_path) == before

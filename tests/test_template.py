@@ -15,6 +15,7 @@ from openpyxl.utils.cell import range_boundaries
 from nianbao.atomic import OutputError
 from nianbao.cli import main
 from nianbao.forms import AMOUNT, CHANGE, FORMS, PROCUREMENT_UNITS
+from nianbao.readers import read
 from nianbao.layout import COVER_SHEET, META_SHEET, PROCUREMENT_UNIT_FIELD, TEMPLATE_VERSION, derived, layout
 from nianbao.template import FAIL, PASS, TemplateError, defined_name, write_workbook
 
@@ -219,7 +220,9 @@ def test_cover_takes_year_and_agency_and_text_never_becomes_a_formula(tmp_path):
     cover = layout("2021").sheet(COVER_SHEET)
     assert ws[cover.inputs["/year"]].value == 2023
     name = ws[cover.inputs["/agency/name"]]
-    assert name.data_type == "s" and name.value.startswith("'=")
+    assert name.data_type == "s" and name.quotePrefix  # text with Excel's quote prefix
+    assert name.value == "=HYPERLINK(\"http://x\")"  # kept exactly as given
+    assert read(path).document["agency"]["name"] == "=HYPERLINK(\"http://x\")"
 
 
 def test_control_characters_are_dropped_not_fatal(tmp_path, report):
