@@ -4,6 +4,7 @@ protection, printing — all where nianbao.layout says."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from pathlib import Path
 
@@ -346,3 +347,20 @@ def test_cli_template_refuses_bad_usage(tmp_path, args, message):
     assert result.exit_code == 2
     assert message in result.output
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_template_and_fill_never_overwrite_a_file_by_accident(tmp_path, report):
+    filled = tmp_path / "卫健局.xlsx"
+    write_workbook(filled, "2019", report("anyang-2020"))
+    before = filled.read_bytes()
+    runner = CliRunner()
+    result = runner.invoke(main, ["template", "--form", "2019", "-o", str(filled)])
+    assert result.exit_code == 2 and "已存在" in result.output and "--force" in result.output
+    src = tmp_path / "r.json"
+    src.write_text(json.dumps(report("arongqi-2020"), ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(main, ["fill", str(src), "-o", str(filled)])
+    assert result.exit_code == 2 and "已存在" in result.output
+    assert filled.read_bytes() == before
+    result = runner.invoke(main, ["fill", str(src), "-o", str(filled), "--force"])
+    assert result.exit_code == 0
+    assert read(filled).document["agency"]["name"] == "阿荣旗医疗保障局"

@@ -7,19 +7,20 @@ from pathlib import Path
 
 import click
 
-from ..atomic import OutputError
+from ..atomic import OutputError, check_output
 from ..check import locate
 from ..forms import FORMS
 from ..readers import ReadError, read
 from ..template import TemplateError, write_workbook
 from .export import note_line
-from .template import output_suffix_problem
+from .template import force_option, output_suffix_problem, refuse_existing
 
 
 @click.command("fill")
 @click.argument("report", metavar="报告.json", type=click.Path(path_type=Path))
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path), help="输出的模板文件（.xlsx）。")
-def command(report: Path, output: Path) -> None:
+@force_option
+def command(report: Path, output: Path, force: bool) -> None:
     """把报告（交换格式 JSON，或旧模板 .xlsx）填入一份新模板。
 
     报告原样写入，不做校验：空值留空，勾稽关系不符的在模板中显示 ✗。
@@ -30,11 +31,17 @@ def command(report: Path, output: Path) -> None:
       nianbao fill 卫健局2023.json -o 卫健局2023.xlsx
 
     \b
-    退出状态：0 已生成；2 报告无法读取、表式无法识别或无法写入。
+    退出状态：0 已生成；2 报告无法读取、表式无法识别、输出文件已存在（未加 --force）或无法写入。
     """
     problem = output_suffix_problem(output)
     if problem:
         raise click.UsageError(problem)
+    try:
+        check_output(output, [report])
+    except OutputError as e:
+        click.echo(f"错误：{e}", err=True)
+        sys.exit(2)
+    refuse_existing(output, force)
     try:
         loaded = read(report)
     except ReadError as e:

@@ -14,6 +14,16 @@ from ..template import TemplateError, write_workbook
 OUTPUT_SUFFIXES = (".xlsx",)
 
 
+force_option = click.option("--force", "-f", is_flag=True, help="输出文件已存在时覆盖它（默认不覆盖，以免误删已填好的报告）。")
+
+
+def refuse_existing(path: Path, force: bool) -> None:
+    """A filled report is never overwritten by accident: an existing output needs --force."""
+    if path.is_file() and not force:
+        click.echo(f"错误：输出文件 {path} 已存在；为免覆盖已填好的报告，请另选文件名，或加 --force 覆盖", err=True)
+        sys.exit(2)
+
+
 def output_suffix_problem(path: Path) -> str | None:
     if path.suffix.lower() not in OUTPUT_SUFFIXES:
         return f"输出文件应为 Excel 工作簿（.xlsx），实为「{path.suffix or '无扩展名'}」"
@@ -26,7 +36,8 @@ def output_suffix_problem(path: Path) -> str | None:
 @click.option("--year", type=click.IntRange(2019, 2100), default=None, help="报告年度，写入封面。")
 @click.option("--agency", default=None, help="单位名称，写入封面。")
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path), help="输出的模板文件（.xlsx）。")
-def command(form: str | None, year: int | None, agency: str | None, output: Path) -> None:
+@force_option
+def command(form: str | None, year: int | None, agency: str | None, output: Path, force: bool) -> None:
     """生成锁定的空白年报模板（.xlsx）。
 
     表二、表三、表四与官方表式逐字一致；只有浅黄色单元格可填写，合计自动计算，
@@ -38,7 +49,7 @@ def command(form: str | None, year: int | None, agency: str | None, output: Path
       nianbao template --year 2023 --agency 某某县卫生健康局 -o 卫健局2023.xlsx
 
     \b
-    退出状态：0 已生成；2 用法错误或无法写入。
+    退出状态：0 已生成；2 用法错误、输出文件已存在（未加 --force）或无法写入。
     """
     if form is None:
         if year is None:
@@ -52,6 +63,7 @@ def command(form: str | None, year: int | None, agency: str | None, output: Path
     problem = output_suffix_problem(output)
     if problem:
         raise click.UsageError(problem)
+    refuse_existing(output, force)
     try:
         write_workbook(output, form, year=year, agency=agency)
     except (OutputError, TemplateError) as e:
