@@ -195,6 +195,7 @@ def _open(path: Path) -> Any:
     except OSError as e:
         raise ReadError(path, f"无法打开文件：{e.strerror or e}") from None
     except Exception as e:  # calamine's own errors: not a workbook, damaged
+        _explain(path)
         raise ReadError(path, f"文件已损坏或不是 Excel 工作簿（{type(e).__name__}）；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或向报送单位重新索取原文件") from None
 
 
@@ -202,6 +203,8 @@ def _grid(path: Path, wb: Any, name: str) -> list[list[Any]]:
     try:
         return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as e:
+        if isinstance(wb, calamine.CalamineWorkbook):
+            _explain(path)
         raise ReadError(path, f"无法读取工作表（{type(e).__name__}），文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或向报送单位重新索取原文件", name) from None
 
 
@@ -285,6 +288,18 @@ def _check_container(path: Path) -> None:
     check_container(path)
 
 
+def _explain(path: Path) -> None:
+    """python-calamine failed on a file that passed the container check. The quick check
+    of an .xlsx/.xlsm leaves markup broken inside a part to the parser; the full check
+    names such a part, with line and column (it raises :class:`ReadError` when it finds
+    one, and returns otherwise)."""
+    try:
+        from .safety import check_container_fully
+    except ImportError:  # pragma: no cover - a build without nianbao.safety
+        return
+    check_container_fully(path)
+
+
 def read_workbook(path: str | os.PathLike[str], *, container_checked: bool = False) -> Loaded:
     """Read a filled template (any form) into a report document, where each value sits, and
     what the reader noticed. Raises :class:`ReadError` for a file that is not an intact
@@ -293,14 +308,19 @@ def read_workbook(path: str | os.PathLike[str], *, container_checked: bool = Fal
     p = Path(path)
     if not container_checked:
         _check_container(p)
-    wb = _open(p)
     try:
-        return read_parsed(p, wb)
-    finally:
+        wb = _open(p)
         try:
-            wb.close()
-        except Exception:  # pragma: no cover - already closed
-            pass
+            return read_parsed(p, wb)
+        finally:
+            try:
+                wb.close()
+            except Exception:  # pragma: no cover - already closed
+                pass
+    except BaseException as e:  # pyo3's PanicException is no Exception
+        if type(e).__name__ == "PanicException":
+            _explain(p)
+        raise
 
 
 def read_parsed(p: Path, wb: Any) -> Loaded:

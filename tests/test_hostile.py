@@ -830,3 +830,21 @@ def _number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_a_sheet_stored_under_a_non_xml_name_is_refused_before_parsing(tmp_path):
+    """A worksheet part named sheet1.dat escapes every check that looks at XML parts by name,
+    and a far cell in it makes python-calamine abort the process: refused up front."""
+    out = []
+    for name, data in hc.entries_of(hc.plain_workbook_bytes()):
+        if name == "xl/worksheets/sheet1.xml":
+            name = "xl/worksheets/sheet1.dat"
+            data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>', 1)
+        if name == "xl/_rels/workbook.xml.rels":
+            data = data.replace(b"worksheets/sheet1.xml", b"worksheets/sheet1.dat")
+        out.append((name, data))
+    path = tmp_path / "改名的工作表.xlsx"
+    path.write_bytes(hc.rezip(out))
+    result = nianbao("validate", path)
+    assert result.exit_code == 2
+    assert "改名的工作表.xlsx：工作簿结构异常" in result.output and "sheet1.dat" in result.output

@@ -1,0 +1,144 @@
+"""The quick container check of .xlsx/.xlsm files and the full one it falls back to.
+
+:func:`nianbao.safety._plainly_safe` refuses nothing itself: it vouches for a workbook as
+Excel, WPS or the template writer saves it, and leaves every doubt to the full check. These
+tests hold it to that: it vouches for ordinary workbooks (so the fast path is really taken),
+never for a hostile one, and markup that only python-calamine would see (a second r, a
+quoted ">", an r glued to the previous value) is refused before the parser aborts.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+import hostile_cases as hc
+from nianbao import safety
+from nianbao.readers import ReadError, read
+from nianbao.safety import check_container, check_container_fully
+
+
+def quick(data: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return safety._plainly_safe(data, zf.infolist(), {})
+
+
+@pytest.fixture(scope="module")
+def base() -> bytes:
+    return hc.plain_workbook_bytes()
+
+
+@pytest.fixture(scope="module")
+def template() -> bytes:
+    return hc.template_bytes()
+
+
+def test_ordinary_workbooks_take_the_quick_path(base, template, tmp_path):
+    assert quick(base)
+    assert quick(template)
+    macro = hc.xlsm_with_macro(tmp_path, template).read_bytes()
+    assert quick(macro)
+
+
+@pytest.mark.parametrize("case", sorted(hc.CONTAINER_CASES))
+def test_the_quick_check_never_vouches_for_a_hostile_container(case, base, tmp_path):
+    """Of the hostile .xlsx cases that get past the directory limits (which come first,
+    quick or not), the quick check vouches for none."""
+    build, _ = hc.CONTAINER_CASES[case]
+    path = build(tmp_path, base)
+    data = path.read_bytes()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            safety._check_directory(path, zf.infolist())
+            kind = safety._zip_what(zf, set(zf.namelist()))
+    except Exception:  # noqa: BLE001 - not a zip, or refused from its directory
+        return
+    if kind not in (safety.XLSX, safety.XLSM):
+        return  # the quick check is for .xlsx/.xlsm only
+    assert not quick(data)
+
+
+def _cell(xml: bytes, cell: bytes) -> bytes:
+    return xml.replace(b"</sheetData>", b'<row r="30">' + cell + b"</row></sheetData>", 1)
+
+
+# cells python-calamine places at XFD1048576 (and aborts the process for), though a
+# reader that takes the first r, or stops at the first ">", sees A30 or nothing
+FAR_CELLS = {
+    "second_r": b'<c r="A30" r="XFD1048576" t="n"><v>1</v></c>',
+    "r_glued_to_value": b'<c r="A30"r="XFD1048576" t="n"><v>1</v></c>',
+    "r_after_tab": b'<c\tr="XFD1048576" t="n"><v>1</v></c>',
+    "r_spaced": b'<c r = "XFD1048576" t="n"><v>1</v></c>',
+    "r_after_quoted_gt": b'<c x=">" r="XFD1048576" t="n"><v>1</v></c>',
+    "r_behind_quoted_text": b"""<c x=' r="A1"' r="XFD1048576" t="n"><v>1</v></c>""",
+    "lowercase": b'<c r="xfd1048576" t="n"><v>1</v></c>',
+    "row_without_cell_refs": b'</row><row r="1048576"><c t="n"><v>1</v></c>',
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAR_CELLS))
+def test_a_far_cell_is_refused_however_its_reference_is_written(name, base, tmp_path):
+    data = hc.replace_entry(base, hc.first_sheet(base), lambda xml: _cell(xml, FAR_CELLS[name]))
+    assert not quick(data)
+    path = tmp_path / "远处.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(ReadError, match="范围过大|不是完整、正确的 XML"):
+        check_container(path)
+
+
+SST_COUNTS = {
+    "after_quoted_gt": b'a=">" uniqueCount="4294967295"',
+    "leading_zeros": b'uniqueCount="000000000000000000004294967295"',
+    "first_of_two": b'uniqueCount="4294967295" uniqueCount="2"',
+    "after_tab": b'\tuniqueCount="4294967295"',
+}
+
+
+@pytest.mark.parametrize("name", sorted(SST_COUNTS))
+def test_a_shared_strings_count_is_found_however_it_is_written(name, base, tmp_path):
+    import re
+
+    sst = re.sub(rb'uniqueCount="\d+"', SST_COUNTS[name], hc.shared_strings_of(base))
+    data = hc.with_shared_strings(base, sst)
+    assert not quick(data)
+    path = tmp_path / "字符串.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(ReadError, match="字符串数量|不是完整、正确的 XML"):
+        check_container(path)
+
+
+def test_a_dtd_after_the_root_element_is_left_to_the_full_check(base, tmp_path):
+    data = hc.replace_entry(base, hc.first_sheet(base), lambda xml: xml.replace(b"<sheetData>", b'<!DOCTYPE x [<!ENTITY e "e">]><sheetData>', 1))
+    assert not quick(data)
+    path = tmp_path / "实体.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(ReadError, match="不是完整、正确的 XML"):
+        check_container(path)
+
+
+def test_markup_broken_inside_a_sheet_is_named_when_the_parser_fails(template, tmp_path):
+    """A tag lost in the middle of a sheet passes the quick check (the part still ends with
+    its root's end tag); python-calamine then fails on it, and the full check names the
+    part, line and column as it always did."""
+    sheet = "xl/worksheets/sheet3.xml"
+    data = hc.replace_entry(template, sheet, lambda xml: xml.replace(b"</sheetData>", b"", 1))
+    assert quick(data)
+    path = tmp_path / "少了结束标记.xlsx"
+    path.write_bytes(data)
+    check_container(path)
+    with pytest.raises(ReadError, match="sheet3.xml”不是完整、正确的 XML（第"):
+        check_container_fully(path)
+    with pytest.raises(ReadError, match="sheet3.xml”不是完整、正确的 XML（第"):
+        read(path)
+
+
+def test_the_stderr_file_is_reused_and_passes_other_output_on(capfd):
+    import os
+
+    with safety.panic_messages_hidden():
+        os.write(2, b"thread 'x' panicked at src/lib.rs\n")
+    with safety.panic_messages_hidden():
+        os.write(2, "其他输出\n".encode())
+    assert capfd.readouterr().err == "其他输出\n"
