@@ -90,7 +90,8 @@ PROVENANCE_KEYS = ("template_version", "source_file")
 PASS, FAIL, WARN = "✓", "✗", "⚠"
 
 # Landscape sheets (wide tables).
-LANDSCAPE = ("表三", "表四")
+# Sheets wider than this (in column-width units) print landscape: 表三 and 表四 do.
+PORTRAIT_WIDTH = 100
 
 
 class TemplateError(Exception):
@@ -510,7 +511,7 @@ def _write_sheet(ws: Any, s: SheetLayout, lay: Layout, m: FormModel, where: dict
     ws.protection.selectLockedCells = False
     ws.protection.selectUnlockedCells = False
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if s.name in LANDSCAPE else "portrait"
+    ws.page_setup.orientation = "landscape" if sum(s.widths.values()) > PORTRAIT_WIDTH else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
