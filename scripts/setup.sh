@@ -10,7 +10,8 @@ if [ "${1:-}" = "--test" ]; then
   need=()
   command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-  fc-list 2>/dev/null | grep -qi "noto sans cjk\|wqy\|droid sans fallback" || need+=(fonts-noto-cjk)
+  fonts="$(fc-list 2>/dev/null || true)"  # not piped into grep -q: with pipefail, SIGPIPE would count as "missing"
+  grep -qi "noto sans cjk\|wqy\|droid sans fallback" <<<"$fonts" || need+=(fonts-noto-cjk)
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
       echo "安装系统软件包：${need[*]}" >&2
