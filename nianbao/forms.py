@@ -63,6 +63,11 @@ class Group:
     parent: str | None = None  # merged header above the group (table 4's 行政诉讼)
     row_header: str = ""  # header of the label column (table 2's 信息内容)
 
+    @property
+    def title(self) -> str:
+        """The group with its merged header, e.g. "行政诉讼·未经复议直接起诉"."""
+        return f"{self.parent}·{self.label}" if self.parent else self.label
+
 
 @dataclass(frozen=True)
 class Table:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .forms import AGENCY_FIELDS, FORMS, PROCUREMENT_UNITS, REPORT_TITLE, Form, Row, Table
-from .model import Check, FormModel, leaf_rows, model
+from .model import THIS, Check, FormModel, leaf_rows, model
 
 TEMPLATE_VERSION = "1"
 META_SHEET = "_nianbao"
@@ -289,6 +289,7 @@ def _table4(table: Table, m: FormModel) -> SheetLayout:
 # Computed cells and live checks, from the identities
 
 
+@cache
 def derived(m: FormModel) -> dict[int, Check]:
     """Cells that are the plain sum of other cells of the same report (the total of an
     equality identity): cell index -> the check that defines it. The first identity that
@@ -299,7 +300,7 @@ def derived(m: FormModel) -> dict[int, Check]:
             check.op == "="
             and len(check.lhs) == 1
             and check.rhs
-            and all(t.source == 0 and t.sign > 0 for t in check.terms())
+            and all(t.source == THIS and t.sign > 0 for t in check.terms())
         ):
             out.setdefault(check.lhs[0].index, check)
     return out
@@ -308,8 +309,13 @@ def derived(m: FormModel) -> dict[int, Check]:
 def _needs_human(m: FormModel, check: Check) -> bool:
     """A check that a formula cannot make true by construction: not the definition of a
     computed cell."""
-    d = derived(m)
-    return d.get(check.lhs[0].index) is not check if check.lhs else True
+    return derived(m).get(check.lhs[0].index) is not check if check.lhs else True
+
+
+def _addresses(s: SheetLayout, m: FormModel, check: Check) -> tuple[str, ...]:
+    """Where the cells of a check sit on this sheet, in the check's order."""
+    placed = {**s.inputs, **s.computed}
+    return tuple(placed[m.cells[t.index].pointer] for t in check.terms())
 
 
 def _place_column_checks(s: SheetLayout, table: Table, m: FormModel, first_row: int) -> None:
@@ -321,13 +327,12 @@ def _place_column_checks(s: SheetLayout, table: Table, m: FormModel, first_row: 
             by_rule.setdefault(check.rule, []).append(check)
     for rule, checks in by_rule.items():
         ident = checks[0].identity
-        label_span = span(1, r, T3_LABEL_COLS, r) if table.key == "applications" else None
-        if label_span:
-            s.label(label_span, f"勾稽关系核对（{rule}）：{ident.title}", NOTE)
+        if table.key == "applications":
+            s.label(span(1, r, T3_LABEL_COLS, r), f"勾稽关系核对（{rule}）：{ident.title}", NOTE)
         for check in checks:
-            cells = tuple(s.inputs.get(m.cells[t.index].pointer) or s.computed[m.cells[t.index].pointer] for t in check.terms())
-            col = cells[0].rstrip("0123456789")
-            s.checks.append(CheckCell(f"{col}{r}", check, cells))
+            cells = _addresses(s, m, check)
+            _, col = cell_index(cells[0])
+            s.checks.append(CheckCell(addr(col + 1, r), check, cells))
         s.last_row = max(s.last_row, r)
         r += 1
 
@@ -340,9 +345,9 @@ def _place_row_checks(s: SheetLayout, table: Table, m: FormModel, check_col: int
             continue
         if not _needs_human(m, check):
             continue
-        cells = tuple(s.inputs.get(m.cells[t.index].pointer) or s.computed[m.cells[t.index].pointer] for t in check.terms())
-        row = cells[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-        s.checks.append(CheckCell(f"{col_letter(check_col)}{row}", check, cells))
+        cells = _addresses(s, m, check)
+        row, _ = cell_index(cells[0])
+        s.checks.append(CheckCell(addr(check_col, row + 1), check, cells))
 
 
 def _mark_computed(s: SheetLayout, m: FormModel) -> None:

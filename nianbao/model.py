@@ -43,20 +43,13 @@ class Cell:
     @property
     def row_label(self) -> str:
         """The row's label with its parents, e.g. "（三）不予公开 1.属于国家秘密"."""
-        if self.row is None:
-            return ""
-        parents = [r.label for r in self.row_parents if r.key != "outcomes"]
-        return " ".join(parents + [self.row.label])
+        return "" if self.row is None else row_title(self.row_parents, self.row)
 
     @property
     def column_label(self) -> str:
-        parts = []
         if self.group is not None and self.table.key == "appeals":
-            if self.group.parent:
-                parts.append(self.group.parent)
-            parts.append(self.group.label)
-        parts.append(self.column.label)
-        return "·".join(parts)
+            return f"{self.group.title}·{self.column.label}"
+        return self.column.label
 
     @property
     def label(self) -> str:
@@ -95,6 +88,16 @@ class Check:
     def terms(self) -> Iterator[Term]:
         yield from self.lhs
         yield from self.rhs
+
+
+# The top-level row whose label messages leave out before its sub-rows' labels: "（三）不予公开
+# 1.属于国家秘密" reads better than "三、本年度办理结果 （三）不予公开 1.属于国家秘密".
+OMITTED_PARENT = "outcomes"
+
+
+def row_title(parents: tuple[Row, ...], row: Row) -> str:
+    """A leaf row's label with its parents', as messages name it."""
+    return " ".join([p.label for p in parents if p.key != OMITTED_PARENT] + [row.label])
 
 
 def leaf_rows(rows: tuple[Row, ...], parents: tuple[Row, ...] = ()) -> Iterator[tuple[tuple[Row, ...], Row]]:
@@ -251,15 +254,11 @@ def _expand(form: Form, m: FormModel, ident: Identity, prev: FormModel | None) -
     elif each in ("row", "group"):
         if each == "row":
             units = [
-                (f"{table.sheet}「{' '.join(r.label for r in parents if r.key != 'outcomes') + (' ' if len(parents) > 1 else '') + row.label}」行",
-                 (table.key, *(p.key for p in parents), row.key), table.columns)
+                (f"{table.sheet}「{row_title(parents, row)}」行", (table.key, *(p.key for p in parents), row.key), table.columns)
                 for parents, row in leaf_rows(table.rows)
             ]
         else:
-            units = [
-                (f"{table.sheet} {(g.parent + '·') if g.parent else ''}{g.label}", (table.key, g.key), g.columns)
-                for g in table.groups
-            ]
+            units = [(f"{table.sheet} {g.title}", (table.key, g.key), g.columns) for g in table.groups]
         for context, base, columns in units:
             try:
                 yield _keyed_check(m, prev, ident, context, base, columns)

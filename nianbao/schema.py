@@ -106,9 +106,8 @@ def build_schema(form_key: str) -> dict[str, Any]:
             props = rows(table.rows, ())
         else:
             for group in table.groups:
-                title = f"{group.parent}·{group.label}" if group.parent else group.label
                 props[group.key] = _obj(
-                    title, {col.key: cell_schema((table.key, group.key, col.key)) for col in group.columns}
+                    group.title, {col.key: cell_schema((table.key, group.key, col.key)) for col in group.columns}
                 )
         tables[table.key] = _obj(table.title, props, table.note)
 

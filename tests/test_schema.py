@@ -14,7 +14,7 @@ import pytest
 
 from nianbao.forms import FORMS
 from nianbao.model import model
-from nianbao.schema import build_schema, schema_filename
+from nianbao.schema import schema_filename
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT.parent / "shared" / "spec" / "annual-report-format.md"
