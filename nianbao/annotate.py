@@ -23,6 +23,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .atomic import atomic_output, check_output
 from .findings import Finding
+from .layout import col_letter
 from .marks import RESULT_SHEET, Link, MarkError, Plan, apply, clear, plan
 from .readers import ReadError
 from .safety import check_container
@@ -111,7 +112,7 @@ class OpenpyxlCanvas:
                     if isinstance(value, str) and value.startswith("="):
                         cell.data_type = "s"  # text, never a formula
         for i, w in enumerate(widths):
-            ws.column_dimensions[chr(65 + i)].width = w
+            ws.column_dimensions[col_letter(i + 1)].width = w
         if name == RESULT_SHEET and ws.max_row >= 3:
             ws["A1"].font = Font(bold=True, size=13)
             for cell in ws[3]:

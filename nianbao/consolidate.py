@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from .check import check_file
-from .findings import Finding, finding
+from .findings import ERRORS, UNREADABLE, Finding, Tally, finding
 from .forms import (
     AGENCY_FIELDS,
     AMOUNT,
@@ -62,10 +62,6 @@ from .model import Cell, FormModel, model
 from .readers import READERS, ReadError
 
 # Statuses of a record (the first four are :attr:`nianbao.findings.Result.status`).
-PASSED = "通过"
-WARNINGS = "有警告"
-ERRORS = "有错误"
-UNREADABLE = "无法读取"
 
 SUMMED = "已汇总"
 NOT_SUMMED = "未汇总"
@@ -105,11 +101,11 @@ class Record:
 
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.is_error)
+        return Tally.of(self.findings).errors
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if not f.is_error)
+        return Tally.of(self.findings).warnings
 
     @property
     def label(self) -> str:
@@ -226,11 +222,10 @@ def _load_readers() -> None:
     """Make sure every reader registered itself (the workbook reader lives in its own module)."""
     import importlib
 
-    for name in ("nianbao.workbook",):
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            pass
+    try:
+        importlib.import_module("nianbao.workbook")
+    except ImportError:
+        pass
 
 
 def _skipped(name: str) -> bool:
@@ -272,9 +267,7 @@ def discover(paths: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os
         if os.path.isdir(p):
             walk(p)
         elif os.path.isfile(p):
-            if _key(p) in excluded:
-                continue
-            found.setdefault(_key(p), p)
+            add(p)
         elif glob.has_magic(p):
             matches = sorted(glob.glob(p, recursive=True))
             if not matches:
@@ -658,7 +651,7 @@ def combine(
 
     # Duplicates among the reports of the chosen year and form: by USCC, else by name. A
     # report without a USCC is the same agency as one with a USCC when the names agree.
-    in_group = [r for r in records if r.readable and r.form == form and r.year == year and r.form is not None]
+    in_group = [r for r in records if _in_group(r, year, form)]
     by_name_uscc: dict[str, str] = {}
     for r in in_group:
         if r.uscc and r.name:
@@ -692,7 +685,7 @@ def combine(
         elif r.problem:
             entries.append(out(r, "金额无法换算", r.problem))
         elif r.status == ERRORS and not include_errors:
-            entries.append(out(r, "有错误", f"{r.errors} 个错误，未计入汇总（可用 --include-errors 计入）"))
+            entries.append(out(r, ERRORS, f"{r.errors} 个错误，未计入汇总（可用 --include-errors 计入）"))
         else:
             entries.append(Entry(r, True))
 
@@ -709,7 +702,7 @@ def combine(
     unexpected: tuple[Entry, ...] = ()
     members = tuple(roster) if roster is not None else None
     if members is not None:
-        missing, unexpected = _match_roster(members, [e for e in entries if _in_group(e, year, form)])
+        missing, unexpected = _match_roster(members, [e for e in entries if _in_group(e.record, year, form)])
 
     return Consolidation(
         form=form,
@@ -726,8 +719,8 @@ def combine(
     )
 
 
-def _in_group(e: Entry, year: int | None, form: str | None) -> bool:
-    r = e.record
+def _in_group(r: Record, year: int | None, form: str | None) -> bool:
+    """A readable report of the summed year and form."""
     return r.readable and r.form == form and r.year == year and r.form is not None
 
 

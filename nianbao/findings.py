@@ -12,6 +12,11 @@ from typing import Any, Iterable
 from .forms import ERROR, FORMS, WARNING
 
 
+# How a severity and a report's status read in Chinese, wherever they are shown.
+SEVERITY_WORDS = {ERROR: "错误", WARNING: "警告"}
+PASSED, WARNINGS, ERRORS, UNREADABLE = "通过", "有警告", "有错误", "无法读取"
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -149,9 +154,9 @@ class Result:
     @property
     def status(self) -> str:
         if self.unreadable:
-            return "无法读取"
+            return UNREADABLE
         t = self.tally
-        return "有错误" if t.errors else ("有警告" if t.warnings else "通过")
+        return ERRORS if t.errors else (WARNINGS if t.warnings else PASSED)
 
     def to_dict(self) -> dict[str, Any]:
         t = self.tally

@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, ContextManager, Iterable, Protocol, Sequence
 
-from .findings import Finding, Tally
+from .findings import SEVERITY_WORDS, Finding, Tally
 from .forms import ERROR, WARNING
 from .rules import fmt
 from .sanitize import safe_text
@@ -34,7 +34,6 @@ REGISTRY_SHEET = "_nianbao_marks"
 # Every note this tool writes starts with this line: that is how a note is known as ours.
 MARKER = "【年报校验】"
 
-SEVERITY_WORDS = {ERROR: "错误", WARNING: "警告"}
 RANK = {ERROR: 0, WARNING: 1}
 
 # RRGGBB. The cell a finding points at / the other cells it involves.

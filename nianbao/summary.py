@@ -32,8 +32,9 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import unescape as xml_unescape
 
 from .atomic import atomic_output
-from .consolidate import Consolidation, Entry, plain
-from .forms import AGENCY_FIELDS, ERROR, REGION_LABEL, USCC_LABEL, WARNING
+from .consolidate import NAME_LABEL, Consolidation, Entry, plain
+from .findings import SEVERITY_WORDS
+from .forms import REGION_LABEL, USCC_LABEL
 from .layout import COVER_SHEET, col_letter, layout
 from .model import model
 from .sanitize import safe_text
@@ -44,8 +45,6 @@ MISSING_SHEET = "未报送"
 DUPLICATES_SHEET = "重复报送"
 EXTRA_SHEETS = (DETAIL_SHEET, PROBLEMS_SHEET, MISSING_SHEET, DUPLICATES_SHEET)
 
-NAME_LABEL = dict(AGENCY_FIELDS)["name"]
-SEVERITY = {ERROR: "错误", WARNING: "警告"}
 
 # Column headers (the numbers' headers derive from the form, see :func:`headlines`).
 DETAIL_HEADERS = (
@@ -119,7 +118,7 @@ def problem_rows(c: Consolidation) -> Iterator[list[Any]]:
         for f in e.findings:
             yield [
                 safe_text(e.record.source), safe_text(e.record.name), f.sheet or "", f.cell or (f.pointer or ""),
-                f.rule, SEVERITY.get(f.severity, f.severity), safe_text(f.message), f.hint,
+                f.rule, SEVERITY_WORDS.get(f.severity, f.severity), safe_text(f.message), f.hint,
             ]
 
 
@@ -173,7 +172,6 @@ def is_summary(path: str | os.PathLike[str]) -> bool:
     Anything that cannot be read as one is not."""
     import python_calamine
 
-    from .readers import ReadError
     from .safety import check_container
 
     try:
@@ -183,7 +181,7 @@ def is_summary(path: str | os.PathLike[str]) -> bool:
             return DETAIL_SHEET in wb.sheet_names and COVER_SHEET in wb.sheet_names
         finally:
             wb.close()
-    except (ReadError, Exception):  # noqa: BLE001 - unreadable: not ours
+    except Exception:  # noqa: BLE001 - unreadable (ReadError or anything else): not ours
         return False
 
 

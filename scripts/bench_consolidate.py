@@ -191,10 +191,10 @@ def stages(files: list[Path]) -> list[tuple[str, float]]:
     from nianbao.safety import check_container
     from nianbao.workbook import read_workbook
 
-    def cost(fn) -> float:
+    def cost(fn, items=files) -> float:
         c0 = time.process_time()
-        for f in files:
-            fn(f)
+        for x in items:
+            fn(x)
         return (time.process_time() - c0) / len(files) * 1e3
 
     loaded = [read(f) for f in files]
@@ -203,14 +203,8 @@ def stages(files: list[Path]) -> list[tuple[str, float]]:
         ("容器安全检查 nianbao.safety.check_container", cost(check_container)),
         ("读取工作簿 nianbao.workbook.read_workbook（不含容器检查）", cost(lambda f: read_workbook(f, container_checked=True))),
     ]
-    c0 = time.process_time()
-    for f, lo in zip(files, loaded):
-        check_loaded(lo, str(f))
-    out.append(("校验 validate + 定位", (time.process_time() - c0) / len(files) * 1e3))
-    c0 = time.process_time()
-    for lo in loaded:
-        numbers(m, lo.document)
-    out.append(("汇总取数 consolidate.numbers", (time.process_time() - c0) / len(files) * 1e3))
+    out.append(("校验 validate + 定位", cost(lambda f_lo: check_loaded(f_lo[1], str(f_lo[0])), zip(files, loaded))))
+    out.append(("汇总取数 consolidate.numbers", cost(lambda lo: numbers(m, lo.document), loaded)))
     out.append(("合计 consolidate.examine（一个文件的全部工作）", cost(lambda f: examine(str(f)))))
     return out
 

@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nianbao.codes import uscc_check_char
-from nianbao.forms import AGENCY_FIELDS, REGION_LABEL, USCC_LABEL
+from nianbao.consolidate import NAME_LABEL
+from nianbao.forms import REGION_LABEL, USCC_LABEL
 from nianbao.model import model
 from nianbao.template import write_workbook
 
@@ -190,8 +191,7 @@ def write_examples(reports: Path = REPORTS, roster: Path = ROSTER) -> int:
     examples = build()
     for filename, doc in examples:
         write_workbook(reports / filename, doc["form"], doc)
-    name_label = dict(AGENCY_FIELDS)["name"]
-    lines = [f"{name_label},{USCC_LABEL},{REGION_LABEL}"]
+    lines = [f"{NAME_LABEL},{USCC_LABEL},{REGION_LABEL}"]
     lines += [",".join(r) for r in roster_rows()]
     roster.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
     return len(examples)

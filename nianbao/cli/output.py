@@ -8,14 +8,13 @@ from typing import Sequence
 import click
 
 from .. import __version__
-from ..findings import Finding, Result
+from ..findings import SEVERITY_WORDS, Finding, Result
 
-SEVERITY = {"error": "错误", "warning": "警告"}
 
 
 def finding_line(f: Finding) -> str:
     where = f"{f.where} " if f.sheet else ""
-    return f"  [{SEVERITY.get(f.severity, f.severity)}] {f.rule} {where}{f.message}"
+    return f"  [{SEVERITY_WORDS.get(f.severity, f.severity)}] {f.rule} {where}{f.message}"
 
 
 def summary_line(results: Sequence[Result]) -> str:
