@@ -242,11 +242,6 @@ def clean_label(raw: Any) -> str:
 # Computed cells
 
 
-def _is_number(v: Any) -> bool:
-    t = type(v)
-    return t is int or t is float
-
-
 @cache
 def _order(m: FormModel) -> tuple[tuple[int, tuple[int, ...]], ...]:
     """Computed cells with the cells they sum, each after the computed cells it uses."""
@@ -268,11 +263,6 @@ def _order(m: FormModel) -> tuple[tuple[int, tuple[int, ...]], ...]:
     for index in d:
         visit(index)
     return tuple(out)
-
-
-def computed_cells(m: FormModel) -> dict[int, tuple[int, ...]]:
-    """Computed cell index -> the indexes of the cells it sums."""
-    return dict(_order(m))
 
 
 def recompute(m: FormModel, values: Sequence[Any], keep: frozenset[int] = frozenset()) -> list[Any]:
@@ -303,8 +293,7 @@ def overrides(m: FormModel, values: Sequence[Any]) -> frozenset[int]:
     sums the overridden value."""
     given = list(values)
     keep: set[int] = set()
-    out = given
-    for index, parts in _order(m):
+    for index, _parts in _order(m):
         out = recompute(m, given, frozenset(keep))
         v, want = given[index], out[index]
         if not (type(v) is type(want) and v == want):
@@ -323,7 +312,6 @@ __all__ = [
     "clean",
     "clean_label",
     "clean_text",
-    "computed_cells",
     "normal_number",
     "overrides",
     "recompute",

@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
 
+from .layout import cell_index
 from .readers import READERS, ReadError
 
 # --- limits -------------------------------------------------------------------------------
@@ -737,19 +738,17 @@ _TAG = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])((?:[^>"']|"[^"]*
 _ATTRIBUTE = re.compile(rb"""(?:^|(?<=[\s"']))([^\s="'/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
-class _R:
+def _r_value(attrs: bytes) -> bytes | None:
     """The value of a tag's r attribute (the last one, as python-calamine takes it)."""
+    found = None
+    for m in _ATTRIBUTE.finditer(attrs):
+        if m.group(1) == b"r":
+            found = m
+    if found is None:
+        return None
+    return found.group(2) if found.group(2) is not None else found.group(3)
 
-    @staticmethod
-    def search(attrs: bytes) -> re.Match[bytes] | None:
-        found = None
-        for m in _ATTRIBUTE.finditer(attrs):
-            if m.group(1) == b"r":
-                found = m
-        return found and _R_VALUE.match(found.group(2) if found.group(2) is not None else found.group(3))
 
-
-_R_VALUE = re.compile(rb"(.*)", re.S)
 _REF = re.compile(rb"([A-Za-z]{1,7})([0-9]{1,12})$")
 
 
@@ -772,19 +771,18 @@ def _extent(xml: bytes) -> tuple[int, str]:
     far = ""
     for m in _TAG.finditer(xml):
         attrs = m.group(2)
-        r = _R.search(attrs)
+        r = _r_value(attrs)
         if m.group(1) == b"row":
-            row = int(r.group(1)) if r and r.group(1).isdigit() else row + 1
+            row = int(r) if r is not None and r.isdigit() else row + 1
             col = 0
             continue
-        if r:
-            ref = _REF.match(r.group(1).strip())
+        if r is not None:
+            ref = _REF.match(r.strip())
             if not ref:
                 continue
-            col = 0
-            for ch in ref.group(1).upper():
-                col = col * 26 + ch - 64
-            row = int(ref.group(2))
+            name = ref.group(0).decode("ascii").upper()
+            row, col = cell_index(name)
+            row, col = row + 1, col + 1
         else:
             col += 1
         if attrs.rstrip().endswith(b"/"):
@@ -792,7 +790,7 @@ def _extent(xml: bytes) -> tuple[int, str]:
         top = row if top is None else min(top, row)
         left = col if left is None else min(left, col)
         if row >= bottom or col >= right:
-            far = (ref.group(0).decode("ascii").upper() if r and ref else f"第 {row} 行第 {col} 列")
+            far = (name if r is not None else f"第 {row} 行第 {col} 列")
         bottom, right = max(bottom, row), max(right, col)
     if top is None or left is None:
         return 0, ""

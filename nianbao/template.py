@@ -68,6 +68,7 @@ from .layout import (
     TEMPLATE_VERSION,
     TITLE,
     CheckCell,
+    cell_index,
     col_letter,
     Layout,
     SheetLayout,
@@ -89,7 +90,6 @@ PROVENANCE_KEYS = ("template_version", "source_file")
 # Check marks.
 PASS, FAIL, WARN = "✓", "✗", "⚠"
 
-# Landscape sheets (wide tables).
 # Sheets wider than this (in column-width units) print landscape: 表三 and 表四 do.
 PORTRAIT_WIDTH = 100
 
@@ -159,24 +159,18 @@ def _quoted(sheet: str) -> str:
 
 
 def _absolute(address: str) -> str:
-    col = address.rstrip("0123456789")
-    return f"${col}${address[len(col):]}"
+    row, col = cell_index(address)
+    return f"${col_letter(col + 1)}${row + 1}"
 
 
 # ---------------------------------------------------------------------------------------
 # Formulas, built from layout addresses
 
 
-def _split_addr(address: str) -> tuple[str, int]:
-    col = address.rstrip("0123456789")
-    return col, int(address[len(col):])
-
-
-def _col_number(col: str) -> int:
-    n = 0
-    for ch in col:
-        n = n * 26 + ord(ch) - 64
-    return n
+def _position(address: str) -> tuple[int, int]:
+    """"D12" -> (4, 12): the one-based column and row of an address."""
+    row, col = cell_index(address)
+    return col + 1, row + 1
 
 
 def ranges(addresses: Iterable[str]) -> list[str]:
@@ -184,8 +178,7 @@ def ranges(addresses: Iterable[str]) -> list[str]:
     D7, D8, D9, F3 -> D7:D9, F3."""
     runs: list[list[int]] = []  # [c1, r1, c2, r2]
     for a in addresses:
-        col, r = _split_addr(a)
-        c = _col_number(col)
+        c, r = _position(a)
         if runs:
             c1, r1, c2, r2 = runs[-1]
             if c1 == c2 == c and r == r2 + 1:
@@ -201,7 +194,7 @@ def ranges(addresses: Iterable[str]) -> list[str]:
 
 def _in_order(addresses: Iterable[str]) -> list[str]:
     """Distinct addresses row by row, left to right."""
-    return sorted(set(addresses), key=lambda a: (_split_addr(a)[1], _col_number(_split_addr(a)[0])))
+    return sorted(set(addresses), key=cell_index)
 
 
 def sum_formula(addresses: list[str]) -> str:
@@ -286,8 +279,8 @@ def _style_range(ws: Any, ref: str, *, font: Font | None = None, fill: PatternFi
 def _bounds(ref: str) -> tuple[int, int, int, int]:
     a, _, b = ref.partition(":")
     b = b or a
-    (c1, r1), (c2, r2) = _split_addr(a), _split_addr(b)
-    return _col_number(c1), r1, _col_number(c2), r2
+    (c1, r1), (c2, r2) = _position(a), _position(b)
+    return c1, r1, c2, r2
 
 
 def _write_labels(ws: Any, s: SheetLayout, form: Form) -> None:
@@ -390,10 +383,8 @@ def build_workbook(form: str | Form, document: dict[str, Any] | None = None, *, 
             values[cell.pointer] = raw[cell.index]
         kept = computed_overrides(m, raw)
         overrides = [m.cells[index].pointer for index in sorted(kept)]
-        for s in lay.sheets:
-            if s.name == COVER_SHEET:
-                for ptr in s.inputs:
-                    values[ptr] = _get(document, ptr)
+        for ptr in lay.sheet(COVER_SHEET).inputs:
+            values[ptr] = _get(document, ptr)
     if year is not None:
         values["/year"] = year
     if agency is not None:
@@ -520,7 +511,7 @@ def _write_sheet(ws: Any, s: SheetLayout, lay: Layout, m: FormModel, where: dict
     ws.print_area = s.print_area
     if s.freeze:
         ws.freeze_panes = s.freeze
-        header_rows = _split_addr(s.freeze)[1] - 1
+        header_rows = cell_index(s.freeze)[0]
         if header_rows >= 1:
             ws.print_title_rows = f"1:{header_rows}"
 
@@ -539,8 +530,8 @@ def _check_explanation(check: CheckCell, bad: str) -> DataValidation:
 
 def _field_labels(s: SheetLayout) -> dict[str, str]:
     """Cover input pointer -> the label printed left of it in the same row."""
-    by_row = {_split_addr(lb.anchor)[1]: lb.text for lb in s.labels if lb.role == FIELD}
-    return {ptr: by_row.get(_split_addr(a)[1], "") for ptr, a in s.inputs.items()}
+    by_row = {cell_index(lb.anchor)[0]: lb.text for lb in s.labels if lb.role == FIELD}
+    return {ptr: by_row.get(cell_index(a)[0], "") for ptr, a in s.inputs.items()}
 
 
 def _excel_serial(day: _dt.date) -> int:

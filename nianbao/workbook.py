@@ -74,10 +74,8 @@ class _SheetPlan:
 
 @dataclass(frozen=True)
 class _Plan:
-    form: str
     sheets: tuple[_SheetPlan, ...]
     where: dict[str, tuple[str, str]]
-    by_pointer: dict[str, _Slot]
 
 
 @cache
@@ -85,7 +83,6 @@ def _plan(form_key: str) -> _Plan:
     lay: Layout = layout(form_key)
     m = lay.model
     sheets = []
-    by_pointer: dict[str, _Slot] = {}
     for s in lay.sheets:
         labels = tuple((*cell_index(lb.anchor), lb.text, lb.anchor) for lb in s.labels)
         slots = []
@@ -93,11 +90,9 @@ def _plan(form_key: str) -> _Plan:
             for ptr, a in cells.items():
                 cell = m.by_pointer.get(ptr)
                 index, kind = (cell.index, cell.kind) if cell else (None, None)
-                slot = _Slot(ptr, s.name, a, *cell_index(a), index, kind, computed)
-                slots.append(slot)
-                by_pointer[ptr] = slot
+                slots.append(_Slot(ptr, s.name, a, *cell_index(a), index, kind, computed))
         sheets.append(_SheetPlan(s.name, labels, tuple(slots)))
-    return _Plan(form_key, tuple(sheets), dict(lay.where), by_pointer)
+    return _Plan(tuple(sheets), dict(lay.where))
 
 
 @cache
@@ -281,10 +276,8 @@ def _cover_value(slot: _Slot, raw: Any) -> tuple[Any, Finding | None]:
 def _check_container(path: Path) -> None:
     """The container check of nianbao.safety (zip bombs, encryption, disguised files).
     Imported when called: nianbao.safety imports nianbao.readers, which imports this module."""
-    try:
-        from .safety import check_container
-    except ModuleNotFoundError:  # pragma: no cover - a build without nianbao.safety
-        return
+    from .safety import check_container
+
     check_container(path)
 
 
@@ -293,10 +286,8 @@ def _explain(path: Path) -> None:
     of an .xlsx/.xlsm leaves markup broken inside a part to the parser; the full check
     names such a part, with line and column (it raises :class:`ReadError` when it finds
     one, and returns otherwise)."""
-    try:
-        from .safety import check_container_fully
-    except ImportError:  # pragma: no cover - a build without nianbao.safety
-        return
+    from .safety import check_container_fully
+
     check_container_fully(path)
 
 

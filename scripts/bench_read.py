@@ -26,12 +26,13 @@ sys.path.insert(0, str(ROOT))
 
 import openpyxl  # noqa: E402
 
-from nianbao.layout import layout  # noqa: E402
+from nianbao.layout import cell_index, layout  # noqa: E402
 from nianbao.readers import read  # noqa: E402
 from nianbao.safety import check_container  # noqa: E402
 from nianbao.template import write_workbook  # noqa: E402
 from nianbao.workbook import read_workbook  # noqa: E402
 
+HEADLINE = "nianbao.readers.read（含安全检查）"
 REPORTS = {"2019": ROOT / "tests/fixtures/seeds/anyang-2020.json", "2021": ROOT / "tests/fixtures/reports/shangzhi-2021.json"}
 
 
@@ -50,9 +51,8 @@ def openpyxl_read_only(path: Path, form: str) -> dict:
     wb.close()
     out = {}
     for ptr, (sheet, a) in layout(form).where.items():
-        col = a.rstrip("0123456789")
-        c = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(col)))
-        out[ptr] = grids[sheet][int(a[len(col):]) - 1][c - 1]
+        row, col = cell_index(a)
+        out[ptr] = grids[sheet][row][col]
     return out
 
 
@@ -91,9 +91,6 @@ def main(argv: list[str] | None = None) -> int:
         med = statistics.median(times)
         print(f"{name:<34} 中位数 {med * 1000:7.3f} ms  {1 / med:8.0f} 份/秒  为基线的 {med / base:6.3f} 倍（快 {base / med:5.1f} 倍）  n={len(times)}")
     return 0
-
-
-HEADLINE = "nianbao.readers.read（含安全检查）"
 
 
 if __name__ == "__main__":
