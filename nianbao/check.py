@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from .findings import Finding, Result, finding
 from .readers import Loaded, ReadError, read
 from .validate import validate
 
 
-def locate(findings: Iterable[Finding], locations: dict[str, tuple[str, str]]) -> tuple[Finding, ...]:
+def locate(findings: Iterable[Finding], locations: Mapping[str, tuple[str, str]]) -> tuple[Finding, ...]:
     """Findings with their sheet and cell filled in from a reader's locations."""
     if not locations:
         return tuple(findings)
@@ -23,8 +23,8 @@ def locate(findings: Iterable[Finding], locations: dict[str, tuple[str, str]]) -
 
 
 def check_loaded(loaded: Loaded, source: str, previous: Any = None) -> Result:
-    found = loaded.findings + validate(loaded.document, previous)
-    return Result(source, locate(found, loaded.locations), loaded.document)
+    found = loaded.findings + validate(loaded.document, previous, values=loaded.values)
+    return Result(source, locate(found, loaded.locations), loaded.document, values=loaded.values)
 
 
 def check_file(path: str | os.PathLike[str], previous: Any = None) -> Result:

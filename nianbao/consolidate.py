@@ -143,10 +143,11 @@ def _amount_cells(m: FormModel) -> tuple[tuple[int, bool], ...]:
     return tuple((c.index, c.index in per_unit) for c in m.cells if c.kind == AMOUNT)
 
 
-def numbers(m: FormModel, document: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
+def numbers(m: FormModel, document: dict[str, Any], raw: Sequence[Any] | None = None) -> tuple[tuple[Any, ...], str]:
     """The cell values of a report as exact numbers (amounts in 万元), and a problem that
-    keeps it out of any sum ("" when none)."""
-    raw = m.values(document)
+    keeps it out of any sum ("" when none). ``raw`` are the document's cell values
+    (:meth:`FormModel.values`), when the caller has them."""
+    raw = m.values(document) if raw is None else raw
     out = [v if type(v) is int else _whole(v) for v in raw]  # counts: whole numbers only
     meta = document.get("meta")
     unit = meta.get("procurement_amount_unit") if isinstance(meta, dict) else None
@@ -190,7 +191,7 @@ def examine(path: str) -> Record:
         values = None
         problem = ""
         if form in FORMS:
-            values, problem = numbers(model(form), doc)
+            values, problem = numbers(model(form), doc, result.values)
         return Record(
             source=path,
             status=result.status,
@@ -241,13 +242,19 @@ def discover(paths: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os
     unreadable); inside folders and glob matches only files of a readable type count, and
     hidden files, Office lock files and the paths in ``exclude`` (the output) are skipped.
     """
+    found, missing = _discover(paths, exclude)
+    return sorted(found.values()), missing
+
+
+def _discover(paths: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os.PathLike[str]]) -> tuple[dict[str, str], list[Record]]:
+    """:func:`discover`, by key (the file's real path): {key: path as found}."""
     suffixes = set(supported_suffixes())
     excluded = {_key(p) for p in exclude}
     found: dict[str, str] = {}
     missing: list[Record] = []
 
-    def add(p: str) -> None:
-        k = _key(p)
+    def add(p: str, key: str | None = None) -> None:
+        k = key or _key(p)
         if k not in excluded:
             found.setdefault(k, p)
 
@@ -256,11 +263,29 @@ def discover(paths: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os
         missing.append(Record(where, UNREADABLE, findings=(finding("READ", f"文件夹「{where}」无法打开：{e.strerror or e}"),)))
 
     def walk(folder: str) -> None:
-        for root, dirs, files in os.walk(folder, onerror=unreadable_folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for f in files:
-                if not _skipped(f) and Path(f).suffix.lower() in suffixes:
-                    add(os.path.join(root, f))
+        # os.scandir rather than os.walk: a file's key is its folder's real path (found once
+        # per folder) joined with its name, not os.path.realpath of each of thousands of files
+        stack = [(folder, _key(folder))]
+        while stack:
+            shown, real = stack.pop()
+            try:
+                with os.scandir(shown) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except OSError as e:
+                unreadable_folder(e)
+                continue
+            folders = []
+            for e in entries:
+                try:
+                    if e.is_dir():
+                        # like os.walk: a link to a folder is listed, never followed
+                        if not e.name.startswith(".") and not e.is_symlink():
+                            folders.append((e.path, os.path.join(real, os.path.normcase(e.name))))
+                    elif not _skipped(e.name) and os.path.splitext(e.name)[1].lower() in suffixes:
+                        add(e.path, None if e.is_symlink() else os.path.join(real, os.path.normcase(e.name)))
+                except OSError:
+                    continue
+            stack.extend(reversed(folders))
 
     for raw in paths:
         p = os.fspath(raw)
@@ -279,7 +304,7 @@ def discover(paths: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os
                     add(m)
         else:
             missing.append(Record(p, UNREADABLE, findings=(finding("READ", f"{Path(p).name}：文件不存在"),)))
-    return sorted(found.values()), missing
+    return found, missing
 
 
 def _key(path: str | os.PathLike[str]) -> str:
@@ -294,8 +319,7 @@ def reports_overwritten(
     """The outputs that already exist as input files of ``paths`` (e.g. ``-o 各单位/甲.xlsx``)
     and are not files this tool wrote before (``is_ours``): writing them would destroy a
     report. An earlier summary in an input folder may be replaced; it is never read as input."""
-    files, _ = discover(paths)
-    inputs = {_key(f) for f in files}
+    inputs, _ = _discover(paths, ())
     return [Path(t) for t in outputs if Path(t).is_file() and _key(t) in inputs and not is_ours(Path(t))]
 
 

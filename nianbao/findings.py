@@ -146,6 +146,8 @@ class Result:
     findings: tuple[Finding, ...] = ()
     document: dict[str, Any] | None = field(default=None, compare=False, repr=False)
     unreadable: bool = False
+    # the document's cell values in the form model's order, when the reader gave them
+    values: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def tally(self) -> Tally:

@@ -120,7 +120,7 @@ class Layout:
 
     @property
     def model(self) -> FormModel:
-        return model(self.form)
+        return model(self.form.key)  # by key: hashing the whole declaration costs more
 
 
 @cache

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from .findings import Finding
 
@@ -38,13 +39,19 @@ class ReadError(Exception):
 @dataclass(frozen=True)
 class Loaded:
     document: dict[str, Any]
-    # JSON pointer -> (sheet, cell address), for workbooks
-    locations: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # JSON pointer -> (sheet, cell address), for workbooks (read-only: shared by every
+    # workbook of a form)
+    locations: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     # what the reader noticed (text converted, cached values that disagree, ...)
     findings: tuple[Finding, ...] = ()
+    # the tables' cell values in the form model's order (FormModel.values of the document),
+    # when the reader had them anyway: validation and consolidation need not flatten again
+    values: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
 
-Reader = Callable[[Path], Loaded]
+# A reader takes the file and, for a workbook, what the container check of
+# nianbao.safety found (a Container: its kind, and the parts it inflated); None for JSON.
+Reader = Callable[[Path, Any], Loaded]
 READERS: dict[str, Reader] = {}
 
 
@@ -58,7 +65,7 @@ def reader(*suffixes: str) -> Callable[[Reader], Reader]:
 
 
 @reader(".json")
-def read_json(path: Path) -> Loaded:
+def read_json(path: Path, container: Any = None) -> Loaded:
     try:
         size = path.stat().st_size
         if size > MAX_JSON_BYTES:
@@ -106,17 +113,18 @@ def read(path: str | os.PathLike[str]) -> Loaded:
         known = "、".join(sorted(READERS))
         todo = "；请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再试" if p.suffix.lower() in SPREADSHEET_SUFFIXES else ""
         raise ReadError(p, f"不支持的文件类型「{p.suffix or '无扩展名'}」，可读取：{known}{todo}")
-    if not p.exists():
-        raise ReadError(p, "文件不存在")
-    if p.is_dir():
-        raise ReadError(p, "这是一个文件夹，不是文件")
-    from .safety import check_container, panic_messages_hidden
-
-    if p.suffix.lower() != ".json":
-        check_container(p)  # every container (xlsx, xls, ods, ...) is sniffed and bounded before any parser sees it
     try:
-        with panic_messages_hidden():
-            return fn(p)
+        is_folder = stat.S_ISDIR(os.stat(p).st_mode)
+    except (OSError, ValueError):
+        raise ReadError(p, "文件不存在") from None
+    if is_folder:
+        raise ReadError(p, "这是一个文件夹，不是文件")
+    from .safety import open_container
+
+    # every container (xlsx, xls, ods, ...) is sniffed and bounded before any parser sees it
+    container = open_container(p) if p.suffix.lower() != ".json" else None
+    try:
+        return fn(p, container)
     except ReadError:
         raise
     except Exception as e:  # a parser's own failure on a damaged file: a message, never a traceback

@@ -6,12 +6,13 @@ Each rule is a small function from a report (and its flattened cell values) to f
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from typing import Any, Iterable, Iterator, Sequence
 
 from .codes import region_problem, uscc_problem
 from .findings import Finding, finding
 from .forms import AMOUNT, AMOUNT_DECIMALS
-from .model import PREVIOUS, Check, FormModel, Term
+from .model import PREVIOUS, Cell, Check, FormModel, Term
 
 
 def number(value: Any) -> int | float | None:
@@ -68,48 +69,96 @@ def check_identities(
     """Evaluate checks over cleaned cell values (numbers or None). Checks touching a blank
     or unusable cell are skipped: that cell is reported on its own, never read as 0."""
     pvals = previous[1] if previous else ()
+    for check, plus, minus in _screens(checks):
+        if plus is not None:
+            # the common case, a check of this year's counts: whole numbers add exactly in
+            # any order, so a sum that is an int and holds needs nothing more
+            try:
+                total = sum([values[i] for i in plus]) - sum([values[i] for i in minus])
+            except TypeError:  # a blank or unusable cell: skipped, as below
+                continue
+            if type(total) is int and ((total == 0) if check.op == "=" else (total >= 0)):
+                continue
+        found = _evaluate(model, check, values, pvals, previous)
+        if found is not None:
+            yield found
+
+
+_SCREENS: dict[int, tuple[Sequence[Check], tuple[tuple[Check, tuple[int, ...] | None, tuple[int, ...]], ...]]] = {}
+
+
+def _screens(checks: Iterable[Check]) -> tuple[tuple[Check, tuple[int, ...] | None, tuple[int, ...]], ...]:
+    """Each check with the cells it adds and subtracts (None for a check reaching into
+    last year's report). Kept per checks tuple, which the form model holds for good."""
+    if not isinstance(checks, tuple):
+        checks = tuple(checks)
+    known = _SCREENS.get(id(checks))
+    if known is not None and known[0] is checks:
+        return known[1]
+    out = []
     for check in checks:
-        lv: list[Any] = []
-        rv: list[Any] = []
-        total = 0
-        usable = True
-        for terms, out, sign in ((check.lhs, lv, 1), (check.rhs, rv, -1)):
-            for t in terms:
-                v = (pvals if t.source == PREVIOUS else values)[t.index]
-                if v is None:
-                    usable = False
-                    break
-                out.append(v)
-                total += sign * t.sign * v
-            if not usable:
-                break
-        if not usable:
+        if any(t.source == PREVIOUS for t in check.terms()):
+            out.append((check, None, ()))
             continue
-        diff = total
-        if isinstance(diff, float):
-            diff = round(diff, AMOUNT_DECIMALS)
-        if (diff != 0) if check.op == "=" else (diff < 0):
-            own = [t for t in check.terms() if t.source != PREVIOUS]
-            pointers = tuple(model.cells[t.index].pointer for t in own)
-            if previous:
-                pointers += tuple("prev:" + previous[0].cells[t.index].pointer for t in check.terms() if t.source == PREVIOUS)
-            yield finding(
-                check.rule,
-                identity_message(check, lv, rv, diff),
-                pointers[0] if pointers else None,
-                pointers=pointers,
-                difference=diff,
-            )
+        signed = [(t.index, t.sign) for t in check.lhs] + [(t.index, -t.sign) for t in check.rhs]
+        out.append((check, tuple(i for i, s in signed if s > 0), tuple(i for i, s in signed if s < 0)))
+    screens = tuple(out)
+    if len(_SCREENS) > 64:
+        _SCREENS.clear()
+    _SCREENS[id(checks)] = (checks, screens)
+    return screens
+
+
+def _evaluate(
+    model: FormModel,
+    check: Check,
+    values: Sequence[Any],
+    pvals: Sequence[Any],
+    previous: tuple[FormModel, Sequence[Any]] | None,
+) -> Finding | None:
+    """The finding of one check, or None when it holds or touches an unusable cell."""
+    lv: list[Any] = []
+    rv: list[Any] = []
+    total = 0
+    for terms, out, sign in ((check.lhs, lv, 1), (check.rhs, rv, -1)):
+        for t in terms:
+            v = (pvals if t.source == PREVIOUS else values)[t.index]
+            if v is None:
+                return None
+            out.append(v)
+            total += sign * t.sign * v
+    diff = total
+    if isinstance(diff, float):
+        diff = round(diff, AMOUNT_DECIMALS)
+    if not ((diff != 0) if check.op == "=" else (diff < 0)):
+        return None
+    own = [t for t in check.terms() if t.source != PREVIOUS]
+    pointers = tuple(model.cells[t.index].pointer for t in own)
+    if previous:
+        pointers += tuple("prev:" + previous[0].cells[t.index].pointer for t in check.terms() if t.source == PREVIOUS)
+    return finding(
+        check.rule,
+        identity_message(check, lv, rv, diff),
+        pointers[0] if pointers else None,
+        pointers=pointers,
+        difference=diff,
+    )
 
 
 def check_decimals(model: FormModel, values: Sequence[Any]) -> Iterator[Finding]:
-    for cell, v in zip(model.cells, values):
-        if cell.kind == AMOUNT and type(v) is float and not v.is_integer():
+    for cell in _amounts(model):
+        v = values[cell.index]
+        if type(v) is float and not v.is_integer():
             exp = Decimal(repr(v)).normalize().as_tuple().exponent
             if isinstance(exp, int) and -exp > AMOUNT_DECIMALS:
                 yield finding(
                     "DECIMALS", f"{cell.label}：{fmt(v)} 超过 {AMOUNT_DECIMALS} 位小数", cell.pointer
                 )
+
+
+@cache
+def _amounts(model: FormModel) -> tuple[Cell, ...]:
+    return tuple(c for c in model.cells if c.kind == AMOUNT)
 
 
 def check_codes(document: dict[str, Any]) -> Iterator[Finding]:

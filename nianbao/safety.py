@@ -48,7 +48,9 @@ import struct
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from xml.parsers import expat
 
@@ -113,12 +115,46 @@ SUFFIXES = {
 }
 
 
+@dataclass(frozen=True)
+class Container:
+    """A workbook file that passed the check: what it is, and for an .xlsx/.xlsm that the
+    quick check vouched for, its XML parts as inflated then (name -> bytes), so that a
+    reader need not inflate them again (:mod:`nianbao.ooxml`); otherwise ``parts`` is None."""
+
+    kind: Kind
+    parts: Mapping[str, bytes] | None = None
+    # whether what python-calamine needs besides was checked too (grid extents, shared
+    # strings count, cells placed by counting): False only when ``parts`` are kept
+    for_calamine: bool = True
+    infos: tuple[zipfile.ZipInfo, ...] = ()
+
+
 def check_container(path: str | os.PathLike[str]) -> None:
     """Refuse, with a Chinese :class:`ReadError`, a file that no workbook reader should
     open: not a workbook, damaged, encrypted, a bomb, or carrying a DTD. Returns ``None``
     for a workbook whose content matches its suffix. Never inflates more than the limits
     above, never parses a spreadsheet."""
-    _check(Path(path), quick=True)
+    ready_for_calamine(Path(path), _check(Path(path), quick=True))
+
+
+def open_container(path: str | os.PathLike[str]) -> Container:
+    """The first half of :func:`check_container`: the container itself (what the file is,
+    bombs, encryption, DTDs). For an .xlsx/.xlsm that passes the quick check, the XML parts
+    it inflated are kept for :mod:`nianbao.ooxml`, which needs nothing more; before
+    python-calamine opens the file, :func:`ready_for_calamine` does the second half."""
+    return _check(Path(path), quick=True)
+
+
+def ready_for_calamine(path: str | os.PathLike[str], container: Container) -> None:
+    """The second half of :func:`check_container`, for a container :func:`open_container`
+    passed: refuse what would make python-calamine abort or loop (a sheet reaching too far,
+    an absurd shared strings count). Quick over the parts kept; in doubt, the full check
+    decides and names the reason."""
+    if container.for_calamine:
+        return
+    assert container.parts is not None
+    if not _grids_safe(container.parts, list(container.infos)):
+        _check(Path(path), quick=False)
 
 
 def check_container_fully(path: str | os.PathLike[str]) -> None:
@@ -128,8 +164,9 @@ def check_container_fully(path: str | os.PathLike[str]) -> None:
     _check(Path(path), quick=False)
 
 
-def _check(p: Path, quick: bool) -> None:
-    kind = sniff(p, quick=quick)
+def _check(p: Path, quick: bool) -> Container:
+    container = _sniff(p, quick)
+    kind = container.kind
     if not kind.workbook:
         raise ReadError(p, kind.problem)
     suffix = p.suffix.lower()
@@ -140,18 +177,22 @@ def _check(p: Path, quick: bool) -> None:
         else:
             todo = SAVE_AS
         raise ReadError(p, f"扩展名是 {p.suffix}，但文件内容其实是{kind.name}；{todo}")
+    return container
 
 
 def sniff(path: str | os.PathLike[str], *, quick: bool = True) -> Kind:
     """What the file is, from its bytes (never its name). Raises :class:`ReadError` only
     when the file cannot be opened or a zip breaks a limit."""
-    p = Path(path)
+    return _sniff(Path(path), quick).kind
+
+
+def _sniff(p: Path, quick: bool) -> Container:
     try:
         size = p.stat().st_size
         if size == 0:
-            return _not("文件为空（0 字节），可能保存或拷贝时出错；" + ASK_AGAIN)
+            return Container(_not("文件为空（0 字节），可能保存或拷贝时出错；" + ASK_AGAIN))
         if size > MAX_FILE_BYTES:
-            return _not(f"文件过大（{_mb(size)}），超过上限 {_mb(MAX_FILE_BYTES)}；一份年报工作簿通常只有几十 KB，请删除图片等无关内容后另存")
+            return Container(_not(f"文件过大（{_mb(size)}），超过上限 {_mb(MAX_FILE_BYTES)}；一份年报工作簿通常只有几十 KB，请删除图片等无关内容后另存"))
         with open(p, "rb") as f:
             head = f.read(4096)
             # a zip is read whole, once (at most MAX_FILE_BYTES): every check below works on
@@ -163,8 +204,8 @@ def sniff(path: str | os.PathLike[str], *, quick: bool = True) -> Kind:
     if head.startswith(ZIP_MAGICS):
         return _zip_kind(p, data, quick)
     if head.startswith(OLE2_MAGIC):
-        return _ole_kind(p, size)
-    return _other_kind(head)
+        return Container(_ole_kind(p, size))
+    return Container(_other_kind(head))
 
 
 # --- not a zip ------------------------------------------------------------------------------
@@ -353,7 +394,7 @@ def _ole_names(p: Path, size: int) -> set[str]:
 # --- zip containers -------------------------------------------------------------------------
 
 
-def _zip_kind(p: Path, data: bytes, quick: bool = True) -> Kind:
+def _zip_kind(p: Path, data: bytes, quick: bool = True) -> Container:
     entries = _declared_entries(data)
     if entries is not None and entries > MAX_ENTRIES:
         raise ReadError(p, f"压缩包内文件过多（{entries} 个，上限 {MAX_ENTRIES}），不像正常的工作簿，为安全起见拒绝读取；" + ASK_AGAIN)
@@ -365,11 +406,18 @@ def _zip_kind(p: Path, data: bytes, quick: bool = True) -> Kind:
             bodies: dict[tuple[int, int, int, int, int], bytes] = {}
             kind = _zip_what(zf, names, data, bodies)
             if not kind.workbook:
-                return kind
+                return Container(kind)
             if kind in (XLSX, XLSM):
-                _check_sheet_parts(p, zf, names)
-            if quick and kind in (XLSX, XLSM) and _plainly_safe(data, infos, bodies):
-                return kind
+                _check_sheet_parts(p, zf, names, data, bodies)
+            if quick and kind in (XLSX, XLSM):
+                parts = _plainly_safe(data, infos, bodies)
+                if parts is not None:
+                    if len(names) == len(infos):
+                        return Container(kind, parts, for_calamine=False, infos=tuple(infos))
+                    # two entries of one name: which one a parser takes is its own affair,
+                    # so no parts are kept, and python-calamine reads the file
+                    if _grids_safe(parts, infos):
+                        return Container(kind)
             # the full check: it refuses what the quick one doubted, with the exact reason
             raw = io.BytesIO(data)
             for info in infos:
@@ -381,11 +429,11 @@ def _zip_kind(p: Path, data: bytes, quick: bool = True) -> Kind:
                         _check_extent(p, info, _read_small(zf, info, MAX_XML_ENTRY_BYTES + 1))
                     elif kind == ODS and info.filename == "content.xml":
                         _check_ods_extent(p, _read_small(zf, info, MAX_XML_ENTRY_BYTES + 1))
-            return kind
+            return Container(kind)
     except ReadError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, struct.error, ValueError, OSError, NotImplementedError, KeyError, zlib.error, UnicodeDecodeError):
-        return _not("文件已损坏或不完整（压缩结构无法读取，常见于下载或拷贝中断）；" + ASK_AGAIN)
+        return Container(_not("文件已损坏或不完整（压缩结构无法读取，常见于下载或拷贝中断）；" + ASK_AGAIN))
 
 
 # Relationship types whose target python-calamine parses as XML (and sizes a grid from).
@@ -393,18 +441,27 @@ _PARSED_RELS = re.compile(rb'Type="[^"]*/(?:worksheet|chartsheet|dialogsheet|mac
 _TARGET = re.compile(rb'Target="([^"]*)"')
 
 
-def _check_sheet_parts(p: Path, zf: zipfile.ZipFile, names: set[str]) -> None:
+def _check_sheet_parts(p: Path, zf: zipfile.ZipFile, names: set[str], data: bytes = b"", bodies: dict[tuple[int, int, int, int, int], bytes] | None = None) -> None:
     """Every part python-calamine parses must be an .xml part: the checks above look at XML
     parts by name, and a sheet stored as, say, ``sheet1.dat`` would slip past them (Excel,
     WPS and LibreOffice never write such a name)."""
     rels = _actual(names, "xl/_rels/workbook.xml.rels")
     if rels not in names:
         return
-    for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", _read_small(zf, rels, MAX_PROLOG_BYTES * 16)):
+    shown = _non_xml_sheet_part(_read_known(zf, rels, MAX_PROLOG_BYTES * 16, data, bodies))
+    if shown is not None:
+        raise ReadError(p, f"工作簿结构异常：工作表部件“{_short(shown)}”不是 XML 文件，不像 Excel 或 WPS 保存的工作簿，为安全起见拒绝读取；" + ASK_AGAIN)
+
+
+@lru_cache(maxsize=32)
+def _non_xml_sheet_part(rels_xml: bytes) -> str | None:
+    """The first part python-calamine would parse that is not named .xml (cached: workbooks
+    from one template share their relationships byte for byte)."""
+    for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels_xml):
         target = _TARGET.search(tag)
         if _PARSED_RELS.search(tag) and target and not target.group(1).lower().endswith(b".xml"):
-            shown = target.group(1).decode("utf-8", "replace")
-            raise ReadError(p, f"工作簿结构异常：工作表部件“{_short(shown)}”不是 XML 文件，不像 Excel 或 WPS 保存的工作簿，为安全起见拒绝读取；" + ASK_AGAIN)
+            return target.group(1).decode("utf-8", "replace")
+    return None
 
 
 def _declared_entries(data: bytes) -> int | None:
@@ -654,9 +711,11 @@ def _key(info: zipfile.ZipInfo) -> tuple[int, int, int, int, int]:
     return (info.header_offset, info.compress_size, info.file_size, info.CRC, info.compress_type)
 
 
-def _plainly_safe(data: bytes, infos: list[zipfile.ZipInfo], bodies: dict[tuple[int, int, int, int, int], bytes]) -> bool:
-    """True when an .xlsx/.xlsm passes every check the full one makes that python-calamine
-    needs; False when in doubt (the full check then decides)."""
+def _plainly_safe(data: bytes, infos: list[zipfile.ZipInfo], bodies: dict[tuple[int, int, int, int, int], bytes]) -> dict[str, bytes] | None:
+    """The XML parts (name -> inflated bytes) when an .xlsx/.xlsm passes every check of the
+    container itself that the full one makes; None when in doubt (the full check then
+    decides). What python-calamine needs besides is :func:`_grids_safe`."""
+    parts: dict[str, bytes] = {}
     try:
         for info in infos:
             if info.file_size == 0 and info.compress_size == 0:
@@ -668,11 +727,22 @@ def _plainly_safe(data: bytes, infos: list[zipfile.ZipInfo], bodies: dict[tuple[
                 continue
             body = bodies.get(_key(info)) or _inflated(data, info)
             if body is None:
-                return False
-            if xml and body and not _plain_xml(body, info, name.endswith((".xml", ".rels"))):
-                return False
-        return True
+                return None
+            if xml:
+                if body and not _plain_xml(body, info, name.endswith((".xml", ".rels"))):
+                    return None
+                parts[info.filename] = body
+        return parts
     except Exception:  # noqa: BLE001 - anything unexpected: the full check decides
+        return None
+
+
+def _grids_safe(parts: Mapping[str, bytes], infos: list[zipfile.ZipInfo]) -> bool:
+    """Every XML part of a quickly checked .xlsx/.xlsm within what python-calamine's grids
+    can take (:func:`_grid_safe`); False when in doubt."""
+    try:
+        return all(_grid_safe(parts[i.filename], i) for i in infos if i.filename in parts)
+    except Exception:  # noqa: BLE001 - the full check decides
         return False
 
 
@@ -707,8 +777,7 @@ def _inflated(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
 
 def _plain_xml(body: bytes, info: zipfile.ZipInfo, parsed: bool) -> bool:
     """An XML part in UTF-8 with nothing before its root but an XML declaration: no DTD
-    (no "<!" anywhere), ends with its root's end tag, shared strings and cell references
-    within the limits."""
+    (no "<!" anywhere), ends with its root's end tag."""
     pos = 0
     if body.startswith(b"<?xml"):
         decl = _DECL.match(body)
@@ -722,6 +791,12 @@ def _plain_xml(body: bytes, info: zipfile.ZipInfo, parsed: bool) -> bool:
         end = b"</" + root.group(1) + b">"
         if not body[-(len(end) + 64) :].rstrip(b" \t\r\n").endswith(end):
             return False
+    return True
+
+
+def _grid_safe(body: bytes, info: zipfile.ZipInfo) -> bool:
+    """What python-calamine needs besides: shared strings and cell references within the
+    limits, every cell placed by its reference."""
     if b"q" in body and b"uniqueCount" in body:
         for m in _ANY_UNIQUE_COUNT.finditer(body):
             if int(m.group(1)) > info.file_size // 5 + 1:
@@ -965,4 +1040,4 @@ def panic_messages_hidden():  # noqa: ANN201 - a context manager
                     os.write(2, text)
 
 
-__all__ = ["Kind", "check_container", "check_container_fully", "panic_messages_hidden", "sniff"]
+__all__ = ["Container", "Kind", "check_container", "check_container_fully", "open_container", "panic_messages_hidden", "sniff"]

@@ -11,10 +11,12 @@ of small functions, one per JSON Schema keyword.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-import jsonschema
 import jsonschema_rs
+
+if TYPE_CHECKING:  # python-jsonschema is imported only to explain a document that fails
+    import jsonschema
 
 from .codes import REGION_PATTERN, USCC_PATTERN
 from .findings import Finding, finding
@@ -184,6 +186,8 @@ def _fast(form_key: str) -> Any:
 
 @cache
 def _slow(form_key: str) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator(schema(form_key))
 
 
@@ -222,7 +226,7 @@ def _label(form: str, pointer: str) -> str:
     return _labels(form).get(pointer, pointer or "报告")
 
 
-Translator = Callable[[jsonschema.ValidationError, str], Iterator[Finding]]
+Translator = Callable[["jsonschema.ValidationError", str], Iterator[Finding]]
 KEYWORDS: dict[str, Translator] = {}
 
 

@@ -29,7 +29,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import unescape as xml_unescape
 
 from .atomic import atomic_output
 from .consolidate import NAME_LABEL, Consolidation, Entry, plain
@@ -37,6 +36,7 @@ from .findings import SEVERITY_WORDS
 from .forms import REGION_LABEL, USCC_LABEL
 from .layout import COVER_SHEET, col_letter, layout
 from .model import model
+from .ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
 from .sanitize import safe_text
 
 DETAIL_SHEET = "各单位明细"
@@ -261,46 +261,35 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_CELL_TEXT = 32767  # Excel's limit
 
 
-def _cell_xml(ref: str, v: Any) -> str:
-    if v is None or v == "":
-        return ""
-    if isinstance(v, bool) or not isinstance(v, (int, float, Decimal)):
-        text = _ILLEGAL_XML.sub("", str(v))[:MAX_CELL_TEXT]
-        space = ' xml:space="preserve"' if text != text.strip() else ""
-        return f'<c r="{ref}" t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>'
-    return f'<c r="{ref}"><v>{v}</v></c>'
+def _text_cell(ref: str, v: Any) -> str:
+    text = _ILLEGAL_XML.sub("", str(v))[:MAX_CELL_TEXT]
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>'
 
 
 def rows_xml(rows: list[list[Any]], first_row: int) -> str:
-    """``<row>`` elements of plain values (inline strings, numbers), from ``first_row`` on."""
+    """``<row>`` elements of plain values (inline strings, numbers), from ``first_row`` on.
+    (Tens of thousands of rows: the type of each value is looked at once, inline.)"""
     width = max((len(r) for r in rows), default=0)
     letters = [col_letter(i) for i in range(1, width + 1)]
     out = []
     for n, r in enumerate(rows, first_row):
-        cells = "".join(_cell_xml(f"{letters[i]}{n}", v) for i, v in enumerate(r))
-        out.append(f'<row r="{n}">{cells}</row>')
+        cells = []
+        for letter, v in zip(letters, r):
+            t = type(v)
+            if t is int or t is float or t is Decimal:
+                cells.append(f'<c r="{letter}{n}"><v>{v}</v></c>')
+            elif v is not None and v != "":
+                cells.append(_text_cell(f"{letter}{n}", v))  # text, and booleans as text
+        out.append(f'<row r="{n}">{"".join(cells)}</row>')
     return "".join(out)
-
-
-def _sheet_parts(files: dict[str, bytes]) -> dict[str, str]:
-    """Sheet name -> zip part name, from the workbook and its relationships."""
-    targets = {}
-    for rel in re.findall(rb"<Relationship [^>]*>", files["xl/_rels/workbook.xml.rels"]):
-        attrs = dict(re.findall(rb'(\w+)="([^"]*)"', rel))
-        target = attrs[b"Target"].decode()
-        targets[attrs[b"Id"].decode()] = target[1:] if target.startswith("/") else "xl/" + target
-    out = {}
-    for sheet in re.findall(rb"<sheet [^>]*>", files["xl/workbook.xml"]):
-        attrs = dict(re.findall(rb'([\w:]+)="([^"]*)"', sheet))
-        out[xml_unescape(attrs[b"name"].decode())] = targets[attrs[b"r:id"].decode()]
-    return out
 
 
 def _stream_rows(data: bytes, streamed: dict[str, list[list[Any]]]) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as src:
         infos = src.infolist()
         files = {i.filename: src.read(i.filename) for i in infos}
-    parts = _sheet_parts(files)
+    parts = dict(sheet_parts(files[WORKBOOK], files[WORKBOOK_RELS]))
     for title, rows in streamed.items():
         part = parts[title]
         xml = files[part]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from .findings import Finding, finding
 from .forms import FORMS, form_for_year
@@ -23,11 +23,13 @@ def _form_problem(document: Any) -> Finding | None:
     return finding("FORM", f"表式「{form}」无法识别，应为 \"2019\" 或 \"2021\"{extra}", "/form")
 
 
-def validate(document: Any, previous: Any = None) -> tuple[Finding, ...]:
+def validate(document: Any, previous: Any = None, *, values: Sequence[Any] | None = None) -> tuple[Finding, ...]:
     """Every finding of a report in the interchange format.
 
     ``previous`` is last year's report of the same agency; when given, the cross-year
-    identities (X1–X3) are checked too.
+    identities (X1–X3) are checked too. ``values`` are the document's cell values as
+    :meth:`nianbao.model.FormModel.values` gives them, when the caller has them already
+    (a workbook reader does).
     """
     problem = _form_problem(document)
     if problem:
@@ -35,13 +37,13 @@ def validate(document: Any, previous: Any = None) -> tuple[Finding, ...]:
     form = document["form"]
     m = model(form)
     out = schema_findings(document, form)
-    raw = m.values(document)
-    values = [number(v) for v in raw]
+    raw = m.values(document) if values is None else values
+    numbers = [number(v) for v in raw]
     out.extend(check_codes(document))
-    out.extend(check_decimals(m, values))
-    out.extend(check_identities(m, m.checks, values))
+    out.extend(check_decimals(m, numbers))
+    out.extend(check_identities(m, m.checks, numbers))
     if previous is not None:
-        out.extend(_cross_year(document, previous, values))
+        out.extend(_cross_year(document, previous, numbers))
     return tuple(out)
 
 

@@ -23,7 +23,6 @@ check of :mod:`nianbao.safety` before parsing; through the registry,
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -31,7 +30,8 @@ import zipfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping
 
 import python_calamine as calamine
 
@@ -39,6 +39,8 @@ from .cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_number, r
 from .findings import Finding, finding
 from .forms import AMOUNT, CHANGE, COUNT, DEFAULT_PROCUREMENT_UNIT, FORMS
 from .layout import COVER_SHEET, cell_index, META_SHEET, PROCUREMENT_UNIT_FIELD, TEMPLATE_VERSION, Layout, layout
+from . import ooxml
+from .ooxml import ERROR
 from .readers import Loaded, ReadError, reader
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
@@ -53,13 +55,12 @@ NOT_OURS = "不是本工具生成的年报模板（缺少隐藏工作表「{shee
 ALTERED = "模板结构被改动：此处应为「{text}」，实为「{actual}」（插入或删除了行列，或修改了标签）；请将数据重新填入新模板"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Slot:
     pointer: str
     sheet: str
     address: str
-    row: int  # 0-based
-    col: int  # 0-based
+    key: bytes  # the address as the sheet XML spells it (what a sheet's get() takes)
     index: int | None  # model cell index, None for cover fields
     kind: str | None
     computed: bool
@@ -68,14 +69,14 @@ class _Slot:
 @dataclass(frozen=True)
 class _SheetPlan:
     name: str
-    labels: tuple[tuple[int, int, str, str], ...]  # (row, col, text, address), 0-based
+    labels: tuple[tuple[bytes, str, str], ...]  # (key, text, address)
     slots: tuple[_Slot, ...]
 
 
 @dataclass(frozen=True)
 class _Plan:
     sheets: tuple[_SheetPlan, ...]
-    where: dict[str, tuple[str, str]]
+    where: Mapping[str, tuple[str, str]]
 
 
 @cache
@@ -84,15 +85,15 @@ def _plan(form_key: str) -> _Plan:
     m = lay.model
     sheets = []
     for s in lay.sheets:
-        labels = tuple((*cell_index(lb.anchor), lb.text, lb.anchor) for lb in s.labels)
+        labels = tuple((lb.anchor.encode(), lb.text, lb.anchor) for lb in s.labels)
         slots = []
         for computed, cells in ((False, s.inputs), (True, s.computed)):
             for ptr, a in cells.items():
                 cell = m.by_pointer.get(ptr)
                 index, kind = (cell.index, cell.kind) if cell else (None, None)
-                slots.append(_Slot(ptr, s.name, a, *cell_index(a), index, kind, computed))
+                slots.append(_Slot(ptr, s.name, a, a.encode(), index, kind, computed))
         sheets.append(_SheetPlan(s.name, labels, tuple(slots)))
-    return _Plan(tuple(sheets), dict(lay.where))
+    return _Plan(tuple(sheets), MappingProxyType(dict(lay.where)))
 
 
 @cache
@@ -127,20 +128,9 @@ def _at(grid: list[list[Any]], row: int, col: int) -> Any:
     return None
 
 
-_TAG_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
-_TAG_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
-_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*(?:/>|>([^<]*)</(?:\w+:)?f>)")
-
-def _attrs(raw: bytes) -> dict[str, str]:
-    return {k.decode().split(":")[-1] if k != b"r:id" else "rid": html.unescape(v.decode("utf-8", "replace"))
-            for k, v in _ATTR.findall(raw)}
-
-
-ERROR = "error"  # a formula error such as #REF!
-UNCACHED = "uncached"  # a formula saved without its result
 
 
 def _empty_cells(path: Path, wanted: dict[str, set[str]]) -> dict[tuple[str, str], tuple[str, str]]:
@@ -152,28 +142,24 @@ def _empty_cells(path: Path, wanted: dict[str, set[str]]) -> dict[tuple[str, str
     out: dict[tuple[str, str], tuple[str, str]] = {}
     try:
         with zipfile.ZipFile(path) as z:
-            rels = {}
-            for raw in _TAG_REL.findall(z.read("xl/_rels/workbook.xml.rels")):
-                a = _attrs(raw)
-                target = a.get("Target", "")
-                rels[a.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            for raw in _TAG_SHEET.findall(z.read("xl/workbook.xml")):
-                a = _attrs(raw)
-                name, part = a.get("name"), rels.get(a.get("rid") or a.get("id"))
+            for name, part in ooxml.sheet_parts(z.read(ooxml.WORKBOOK), z.read(ooxml.WORKBOOK_RELS)):
                 if name not in wanted or not part:
                     continue
                 addresses = wanted[name]
                 for attrs, body in _CELL.findall(z.read(part)):
-                    cell = _attrs(attrs)
+                    cell = ooxml.attributes(attrs)
                     ref = cell.get("r")
                     if ref not in addresses or not body:
                         continue
                     value = _VALUE.search(body)
-                    if cell.get("t") == "e":
-                        text = value.group(1).decode("utf-8", "replace") if value else "#N/A"
-                        out[(name, ref)] = (ERROR, text)
-                    elif (formula := _FORMULA.search(body)) and not (value and value.group(1)):
-                        out[(name, ref)] = (UNCACHED, (formula.group(1) or b"").decode("utf-8", "replace"))
+                    formula = _FORMULA.search(body)
+                    what = ooxml.hidden_value(
+                        cell.get("t", "n").encode(),
+                        (formula.group(1) or b"") if formula else None,
+                        value.group(1) if value else None,
+                    )
+                    if what is not None:
+                        out[(name, ref)] = what
     except (KeyError, OSError, zipfile.BadZipFile, ValueError):
         return {}
     return out
@@ -194,13 +180,48 @@ def _open(path: Path) -> Any:
         raise ReadError(path, f"文件已损坏或不是 Excel 工作簿（{type(e).__name__}）；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或向报送单位重新索取原文件") from None
 
 
+class _GridCells:
+    """A sheet's values as a grid from A1 (python-calamine's, or the add-in's), looked up
+    by address as :class:`nianbao.ooxml.Sheet` is."""
+
+    def __init__(self, grid: list[list[Any]]):
+        self.grid = grid
+
+    def get(self, key: bytes) -> Any:
+        return _at(self.grid, *_position(key))
+
+
+@cache
+def _position(key: bytes) -> tuple[int, int]:
+    return cell_index(key.decode())
+
+
+def _cells(path: Path, wb: Any, name: str) -> Any:
+    """A sheet's cells, as anything with ``get(address as bytes)``."""
+    if isinstance(wb, ooxml.Workbook):
+        try:
+            return wb.get_sheet_by_name(name)
+        except ooxml.Unsupported:
+            raise  # read_workbook reads the file with python-calamine instead
+        except Exception as e:
+            _grid_failed(path, wb, name, e)
+    return _GridCells(_grid(path, wb, name))
+
+
+def _grid_failed(path: Path, wb: Any, name: str, e: BaseException) -> None:
+    if isinstance(wb, calamine.CalamineWorkbook):
+        _explain(path)
+    raise ReadError(path, f"无法读取工作表（{type(e).__name__}），文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或向报送单位重新索取原文件", name) from None
+
+
 def _grid(path: Path, wb: Any, name: str) -> list[list[Any]]:
     try:
         return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except ooxml.Unsupported:
+        raise  # read_workbook reads the file with python-calamine instead
     except Exception as e:
-        if isinstance(wb, calamine.CalamineWorkbook):
-            _explain(path)
-        raise ReadError(path, f"无法读取工作表（{type(e).__name__}），文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或向报送单位重新索取原文件", name) from None
+        _grid_failed(path, wb, name, e)
+        raise  # pragma: no cover - _grid_failed always raises
 
 
 def _meta(path: Path, wb: Any, names: list[str]) -> tuple[str, list[str], dict[str, Any]]:
@@ -246,9 +267,10 @@ def _json(path: Path, meta: dict[str, tuple[Any, str]], key: str, default: Any, 
     return value
 
 
-def _check_labels(path: Path, sheet: _SheetPlan, grid: list[list[Any]]) -> None:
-    for row, col, text, address in sheet.labels:
-        actual = _at(grid, row, col)
+def _check_labels(path: Path, sheet: _SheetPlan, cells: Any) -> None:
+    get = cells.get
+    for key, text, address in sheet.labels:
+        actual = get(key)
         if actual != text and not (isinstance(actual, str) and actual.strip() == text):
             shown = "空白" if actual in (None, "") else clean_label(actual)
             raise ReadError(path, ALTERED.format(text=text, actual=shown), sheet.name, address)
@@ -273,12 +295,18 @@ def _cover_value(slot: _Slot, raw: Any) -> tuple[Any, Finding | None]:
     return clean_label(raw), None
 
 
-def _check_container(path: Path) -> None:
+def _open_container(path: Path) -> Any:
     """The container check of nianbao.safety (zip bombs, encryption, disguised files).
     Imported when called: nianbao.safety imports nianbao.readers, which imports this module."""
-    from .safety import check_container
+    from .safety import open_container
 
-    check_container(path)
+    return open_container(path)
+
+
+def _ready_for_calamine(path: Path, container: Any) -> None:
+    from .safety import ready_for_calamine
+
+    ready_for_calamine(path, container)
 
 
 def _explain(path: Path) -> None:
@@ -291,23 +319,37 @@ def _explain(path: Path) -> None:
     check_container_fully(path)
 
 
-def read_workbook(path: str | os.PathLike[str], *, container_checked: bool = False) -> Loaded:
+def read_workbook(path: str | os.PathLike[str], *, container: Any = None, fast: bool = True) -> Loaded:
     """Read a filled template (any form) into a report document, where each value sits, and
     what the reader noticed. Raises :class:`ReadError` for a file that is not an intact
-    template. The file's container is checked first (:func:`nianbao.safety.check_container`)
-    unless the caller did it already."""
+    template. The file's container is checked first (:func:`nianbao.safety.open_container`)
+    unless the caller passes what that check returned.
+
+    An .xlsx/.xlsm the quick container check vouched for is read from the parts it already
+    inflated (:mod:`nianbao.ooxml`); anything that reader does not vouch for, and every
+    other format, is read with python-calamine (always, with ``fast=False``: the tests and
+    benchmarks hold the two to the same result)."""
     p = Path(path)
-    if not container_checked:
-        _check_container(p)
-    try:
-        wb = _open(p)
+    if container is None:
+        container = _open_container(p)
+    if fast and container.parts is not None:
         try:
-            return read_parsed(p, wb)
-        finally:
+            return read_parsed(p, ooxml.Workbook(container.parts))
+        except ooxml.Unsupported:
+            pass
+    _ready_for_calamine(p, container)
+    from .safety import panic_messages_hidden
+
+    try:
+        with panic_messages_hidden():  # a Rust panic's report stays off the terminal
+            wb = _open(p)
             try:
-                wb.close()
-            except Exception:  # pragma: no cover - already closed
-                pass
+                return read_parsed(p, wb)
+            finally:
+                try:
+                    wb.close()
+                except Exception:  # pragma: no cover - already closed
+                    pass
     except BaseException as e:  # pyo3's PanicException is no Exception
         if type(e).__name__ == "PanicException":
             _explain(p)
@@ -322,14 +364,14 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
     form, overrides, extra = _meta(p, wb, names)
     plan = _plan(form)
     m = layout(form).model
-    grids: dict[str, list[list[Any]]] = {}
+    grids: dict[str, Any] = {}
     for sheet in plan.sheets:
         if sheet.name not in names:
             present = "、".join(n for n in names if n != META_SHEET) or "无"
             raise ReadError(p, f"缺少工作表「{sheet.name}」（被删除或改名；现有工作表：{present}）；请将数据重新填入新模板")
-        grid = _grid(p, wb, sheet.name)
-        _check_labels(p, sheet, grid)
-        grids[sheet.name] = grid
+        cells = _cells(p, wb, sheet.name)
+        _check_labels(p, sheet, cells)
+        grids[sheet.name] = cells
 
     findings: list[Finding] = []
     document: dict[str, Any] = {"form": form}
@@ -338,9 +380,9 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
 
     # Cover first: the unit of 采购总金额 decides which units an amount may carry.
     cover = next(s for s in plan.sheets if s.name == COVER_SHEET)
-    grid = grids[COVER_SHEET]
+    cells = grids[COVER_SHEET]
     for slot in cover.slots:
-        value, note = _cover_value(slot, _at(grid, slot.row, slot.col))
+        value, note = _cover_value(slot, cells.get(slot.key))
         if note is not None:
             findings.append(note)
         if value is None:
@@ -363,16 +405,19 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
     for sheet in plan.sheets:
         if sheet.name == COVER_SHEET:
             continue
-        grid = grids[sheet.name]
+        get = grids[sheet.name].get
         for slot in sheet.slots:
-            raw = _at(grid, slot.row, slot.col)
+            raw = get(slot.key)
             index = slot.index
             assert index is not None and slot.kind is not None
             if slot.computed and index not in keep:
                 cached[index] = raw
                 continue
+            if type(raw) is int:  # the common case: a whole number (nianbao.ooxml gives it so)
+                values[index] = raw
+                continue
             if type(raw) is float and raw.is_integer() and -EXACT_LIMIT < raw < EXACT_LIMIT:
-                values[index] = int(raw)  # the common case: a clean whole number
+                values[index] = int(raw)  # the same from python-calamine, which gives floats
                 continue
             if raw == "" or raw is None:
                 empty.append(slot)
@@ -387,7 +432,10 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
         wanted: dict[str, set[str]] = {}
         for slot in empty:
             wanted.setdefault(slot.sheet, set()).add(slot.address)
-        found = _empty_cells(p, wanted)
+        if isinstance(wb, ooxml.Workbook):
+            found = {(name, a): what for name in wanted for a, what in wb.hidden(name).items()}
+        else:
+            found = _empty_cells(p, wanted)
         for slot in empty:
             what = found.get((slot.sheet, slot.address))
             assert slot.index is not None
@@ -425,14 +473,14 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
     meta["template_version"] = TEMPLATE_VERSION
     meta["source_file"] = p.name
     document["meta"] = meta
-    return Loaded(document, dict(plan.where), tuple(findings))
+    return Loaded(document, plan.where, tuple(findings), tuple(values))
 
 
 @reader(*SUFFIXES)
-def _registered(path: Path) -> Loaded:
+def _registered(path: Path, container: Any) -> Loaded:
     # nianbao.readers.read runs the container check on every non-JSON file before it calls
     # a reader (tests/test_workbook.py checks that it happens exactly once).
-    return read_workbook(path, container_checked=True)
+    return read_workbook(path, container=container)
 
 
 __all__ = ["SUFFIXES", "read_parsed", "read_workbook"]

@@ -188,7 +188,7 @@ def stages(files: list[Path]) -> list[tuple[str, float]]:
     from nianbao.check import check_loaded
     from nianbao.consolidate import examine, numbers
     from nianbao.readers import read
-    from nianbao.safety import check_container
+    from nianbao.safety import open_container
     from nianbao.workbook import read_workbook
 
     def cost(fn, items=files) -> float:
@@ -198,10 +198,12 @@ def stages(files: list[Path]) -> list[tuple[str, float]]:
         return (time.process_time() - c0) / len(files) * 1e3
 
     loaded = [read(f) for f in files]
+    containers = [(f, open_container(f)) for f in files]
     m = model(FORM)
     out = [
-        ("容器安全检查 nianbao.safety.check_container", cost(check_container)),
-        ("读取工作簿 nianbao.workbook.read_workbook（不含容器检查）", cost(lambda f: read_workbook(f, container_checked=True))),
+        ("容器安全检查 nianbao.safety.open_container", cost(open_container)),
+        ("读取工作簿 read_workbook（用检查时已解压的部件）", cost(lambda fc: read_workbook(fc[0], container=fc[1]), containers)),
+        ("  对照：python-calamine 读取（含其所需检查）", cost(lambda fc: read_workbook(fc[0], container=fc[1], fast=False), containers)),
     ]
     out.append(("校验 validate + 定位", cost(lambda f_lo: check_loaded(f_lo[1], str(f_lo[0])), zip(files, loaded))))
     out.append(("汇总取数 consolidate.numbers", cost(lambda lo: numbers(m, lo.document), loaded)))

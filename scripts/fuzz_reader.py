@@ -7,8 +7,10 @@ mutations, cell value mutations — and fed to :func:`nianbao.readers.read` and
 :func:`nianbao.check.check_file` in a worker process with a time and memory limit.
 
 A failure is: ``read`` raising anything but :class:`nianbao.readers.ReadError`;
-``check_file`` raising anything at all; the worker dying, running out of memory, or
-taking longer than ``--timeout`` seconds. Each failing input is saved to ``--out`` with
+``check_file`` raising anything at all; the two .xlsx readers disagreeing
+(:func:`compare_readers`: the reader of :mod:`nianbao.ooxml` must read what python-calamine
+reads, the same way); the worker dying, running out of memory, or taking longer than
+``--timeout`` seconds. Each failing input is saved to ``--out`` with
 its traceback; turn it into a fixture under ``tests/fixtures/hostile/``.
 
     python scripts/fuzz_reader.py --seconds 30            # bounded run (CI)
@@ -311,7 +313,50 @@ def run_target(path: str) -> str | None:
         return "check_file():\n" + traceback.format_exc()
     if result.unreadable and not result.findings:
         return "check_file(): unreadable without a finding"
-    return None
+    return compare_readers(path)
+
+
+def compare_readers(path: str) -> str | None:
+    """None when the fast .xlsx reader (:mod:`nianbao.ooxml`, from the parts the container
+    check inflated) and python-calamine agree on a file; else what differs.
+
+    They disagree when the fast reader refuses a file python-calamine reads, or when both
+    read it and the reports differ (document, findings, locations). The fast reader may
+    decline (it then hands the file to python-calamine); both may refuse a file, each for
+    the first reason it meets; and the fast reader may read a file python-calamine refuses
+    for what the fast reader never needs to look at (markup around the cells, a sheet that
+    is not the template's, a zip directory record only zipfile forgives)."""
+    from pathlib import Path
+
+    from nianbao import ooxml, workbook
+    from nianbao.readers import ReadError
+    from nianbao.safety import open_container, panic_messages_hidden
+
+    p = Path(path)
+    if p.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    try:
+        container = open_container(p)
+    except ReadError:
+        return None  # refused before either reader: nothing to compare
+    if container.parts is None:
+        return None
+    try:
+        fast: object = workbook.read_parsed(p, ooxml.Workbook(container.parts))
+    except ooxml.Unsupported:
+        return None  # declined: python-calamine reads it
+    except ReadError as e:
+        fast = str(e)
+    try:
+        with panic_messages_hidden():
+            slow: object = workbook.read_workbook(p, container=container, fast=False)
+    except ReadError as e:
+        slow = str(e)
+    except BaseException as e:  # noqa: BLE001 - a panic is read()'s to report
+        slow = f"{type(e).__name__}"
+    if fast == slow or isinstance(slow, str):
+        return None
+    return f"the two .xlsx readers disagree:\n  nianbao.ooxml: {str(fast)[:600]}\n  python-calamine: {str(slow)[:600]}"
 
 
 def _worker(conn, memory_mb: int) -> None:  # noqa: ANN001

@@ -265,6 +265,15 @@ def test_the_same_file_given_twice_is_read_once(tmp_path):
     assert len(c.entries) == 1 and c.duplicates == ()
 
 
+def test_a_file_reached_through_links_is_read_once(tmp_path):
+    real = tmp_path / "各单位"
+    p = write(real, "a.json", valid_2020("张店区民政局", 5))
+    (real / "b.json").symlink_to(p)  # a link to a report beside it
+    (tmp_path / "链接").symlink_to(real, target_is_directory=True)  # the folder under another name
+    c = consolidate([tmp_path / "链接", p], jobs=1)
+    assert len(c.entries) == 1 and c.duplicates == ()
+
+
 def test_mixed_years_and_forms_sum_the_majority_and_list_the_rest(tmp_path):
     for i in range(3):
         write(tmp_path, f"2020-{i}.json", valid_2020(f"单位{i}", 400 + i))
@@ -460,16 +469,15 @@ def test_a_folder_that_cannot_be_opened_is_listed(tmp_path, monkeypatch):
 
     write(tmp_path, "ok/a.json", valid_2020("张店区民政局", 5))
     (tmp_path / "locked").mkdir()
-    real_walk = os.walk
+    real_scandir = os.scandir
 
-    def walk(top, onerror=None, **kw):
-        # what os.walk does with a folder it may not list (root ignores permissions)
+    def scandir(top):
+        # what os.scandir does with a folder it may not list (root ignores permissions)
         if Path(top).name == "locked":
-            onerror(PermissionError(13, "权限不够", str(top)))
-            return iter(())
-        return real_walk(top, onerror=onerror, **kw)
+            raise PermissionError(13, "权限不够", str(top))
+        return real_scandir(top)
 
-    monkeypatch.setattr(mod.os, "walk", walk)
+    monkeypatch.setattr(mod.os, "scandir", scandir)
     c = consolidate([tmp_path / "ok", tmp_path / "locked"], jobs=1)
     assert len(c.summed) == 1
     locked = [e for e in c.entries if not e.record.readable]

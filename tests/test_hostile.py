@@ -551,7 +551,7 @@ def test_no_command_ever_changes_an_input(inputs, tmp_path):
     out = tmp_path / "输出"
     out.mkdir()
     table = invocations(inputs, out)
-    assert set(table) == set(main.commands), "a new command needs its invocations here"
+    assert set(table) == set(main.list_commands(None)), "a new command needs its invocations here"
     before = snapshot(inputs)
     for name, calls in table.items():
         for args in calls:
@@ -718,7 +718,7 @@ def test_read_turns_a_native_panic_into_a_chinese_read_error(tmp_path, monkeypat
     class PanicException(BaseException):  # as pyo3 raises it: not an Exception
         pass
 
-    def panicking(p):
+    def panicking(p, container=None):
         raise PanicException("range start index 18446744073709543466 out of range")
 
     path = tmp_path / "x.json"
@@ -728,7 +728,7 @@ def test_read_turns_a_native_panic_into_a_chinese_read_error(tmp_path, monkeypat
         readers.read(path)
     assert isinstance(caught.value.__cause__, PanicException)
 
-    def interrupted(p):
+    def interrupted(p, container=None):
         raise KeyboardInterrupt
 
     monkeypatch.setitem(readers.READERS, ".json", interrupted)
@@ -744,7 +744,7 @@ def test_the_fuzzer_reports_a_reader_that_raises_something_else(tmp_path, monkey
     path.write_text("{}", encoding="utf-8")
     assert fuzz.run_target(str(path)) is None
 
-    def broken(p):
+    def broken(p, container=None):
         raise KeyError("boom")
 
     monkeypatch.setitem(readers.READERS, ".json", broken)

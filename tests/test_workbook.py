@@ -383,13 +383,13 @@ def test_the_container_is_checked_once_before_parsing(workbook_of, report, monke
     import nianbao.safety
 
     calls = []
-    real = nianbao.safety.check_container
+    real = nianbao.safety.open_container
 
     def counting(path):
         calls.append(Path(path).name)
         return real(path)
 
-    monkeypatch.setattr(nianbao.safety, "check_container", counting)
+    monkeypatch.setattr(nianbao.safety, "open_container", counting)
     path = workbook_of(report("anyang-2020"))
     read(path)  # through the registry
     assert calls == [path.name]

@@ -10,7 +10,31 @@ from . import i18n  # noqa: F401  (Chinese for click's own words)
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT, subcommand_metavar="命令 [参数]...")
+# Each subcommand's module, imported when the command is used (or listed in the help): a
+# run of one command does not pay for importing what only the others need (openpyxl, ...).
+COMMANDS = {
+    "validate": "validate",
+    "template": "template",
+    "export": "export",
+    "fill": "fill",
+    "addin": "addin",
+    "consolidate": "consolidate",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{COMMANDS[name]}").command
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT, subcommand_metavar="命令 [参数]...")
 @click.version_option(__version__, "-V", "--version", prog_name="nianbao", message="%(prog)s %(version)s")
 def main() -> None:
     """nianbao（年报）：政府信息公开工作年度报告的模板、校验与汇总工具。
@@ -22,12 +46,3 @@ def main() -> None:
       nianbao consolidate 文件夹/ -o 汇总.xlsx
     """
 
-
-def _register() -> None:
-    from . import addin, consolidate, export, fill, template, validate
-
-    for module in (validate, template, export, fill, addin, consolidate):
-        main.add_command(module.command)
-
-
-_register()

@@ -1,0 +1,438 @@
+"""The cell values of an .xlsx/.xlsm, straight from its XML parts — for the common case only.
+
+Consolidating ten thousand workbooks spends most of its time parsing them. The container
+check (:mod:`nianbao.safety`) has already inflated every part of an .xlsx it vouched for;
+:class:`Workbook` reads the cells from those bytes instead of handing the file to
+python-calamine, which would open and inflate it again (about three times the cost, see
+``scripts/bench_read.py``).
+
+It is deliberately narrow. It gives exactly what python-calamine gives for the markup that
+Excel, WPS, LibreOffice and openpyxl write, and raises :class:`Unsupported` for anything
+else — a cell placed without its ``r`` attribute, a number with a date format, a string
+with an ``_xHHHH_`` escape, a carriage return or an entity XML does not define, markup it
+does not know inside a cell or a string. The caller then reads the file with
+python-calamine as before, so nothing unusual is ever read differently.
+``tests/test_ooxml.py`` holds the two readers to the same result on every workbook the
+tests know, LibreOffice's included, and on fuzzed ones.
+
+It also keeps what python-calamine does not show: a formula error (``#REF!``) and a formula
+saved without its result both read as empty, as in python-calamine, and :meth:`Workbook.hidden`
+tells them apart from a blank.
+
+This module knows SpreadsheetML (sheets, cells, shared strings, number formats), not the
+template or the rules.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from xml.parsers import expat
+from collections.abc import Mapping
+from typing import Any
+
+PACKAGE_RELS = "_rels/.rels"
+WORKBOOK = "xl/workbook.xml"
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+SHARED_STRINGS = "xl/sharedStrings.xml"
+STYLES = "xl/styles.xml"
+
+MAX_GRID = 100_000  # cells in a grid of to_python (only the template's small hidden sheet asks)
+
+ERROR = "error"  # a formula error such as #REF!
+UNCACHED = "uncached"  # a formula saved without its result
+
+
+class Unsupported(Exception):
+    """Markup this reader does not vouch for: read the file with python-calamine instead."""
+
+
+# --- workbook: which part holds which sheet --------------------------------------------------
+
+_TAG_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
+_TAG_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+
+
+def attributes(raw: bytes) -> dict[str, str]:
+    """A tag's attributes by local name (``r:id`` as ``rid``), unescaped."""
+    return {k.decode().split(":")[-1] if k != b"r:id" else "rid": html.unescape(v.decode("utf-8", "replace"))
+            for k, v in _ATTR.findall(raw)}
+
+
+def relationships(rels_xml: bytes) -> dict[str, str]:
+    """Relationship id -> the part it targets, as a path inside the package."""
+    return {a.get("Id", ""): _target(a.get("Target", "")) for a in map(attributes, _TAG_REL.findall(rels_xml))}
+
+
+def sheet_parts(workbook_xml: bytes, rels_xml: bytes) -> list[tuple[str, str | None]]:
+    """(sheet name, part holding it) in the workbook's order; the part is None when the
+    workbook names no relationship for it."""
+    rels = relationships(rels_xml)
+    out = []
+    for raw in _TAG_SHEET.findall(workbook_xml):
+        a = attributes(raw)
+        out.append((a.get("name", ""), rels.get(a.get("rid") or a.get("id") or "")))
+    return out
+
+
+# --- text ----------------------------------------------------------------------------------
+
+_ENTITY = re.compile(r"&(?:(lt|gt|amp|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_ESCAPED = re.compile(rb"_x[0-9A-Fa-f]{4}_")
+
+
+def _entity(m: re.Match[str]) -> str:
+    if m.group(1):
+        return _NAMED[m.group(1)]
+    code = int(m.group(2)) if m.group(2) else int(m.group(3), 16)
+    if code == 0xD or not (0x9 <= code <= 0x10FFFF) or 0xD800 <= code <= 0xDFFF:
+        raise Unsupported("character reference")
+    return chr(code)
+
+
+def text(raw: bytes) -> str:
+    """Character data as python-calamine gives it; Unsupported where the two might differ."""
+    if b"\r" in raw or (b"_x" in raw and _ESCAPED.search(raw)):
+        raise Unsupported("carriage return or _xHHHH_ escape")
+    try:
+        s = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Unsupported("not UTF-8") from None
+    if "&" in s:
+        out = _ENTITY.sub(_entity, s)
+        if "&" in _ENTITY.sub("", s):
+            raise Unsupported("entity")
+        return out
+    return s
+
+
+_T = re.compile(rb"<t( xml:space=\"preserve\")?>([^<]*)</t>|<t/>")
+_T_OPEN = re.compile(rb"<t[\s>/]")
+_PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.S)
+_XML_SPACE = " \t\n\r"
+
+
+@lru_cache(maxsize=8192)
+def rich_text(body: bytes) -> str:
+    """The text of an ``<si>`` or ``<is>`` element as python-calamine gives it: its ``<t>``
+    runs joined, phonetic guides (``<rPh>``) left out, each run stripped of leading and
+    trailing XML white space unless it says ``xml:space="preserve"``. (Cached: every
+    workbook made from one template repeats the same labels.)"""
+    if body.startswith(b"<t>") and body.endswith(b"</t>") and body.count(b"<") == 2:
+        return text(body[3:-4]).strip(_XML_SPACE)
+    if b"<rPh" in body:
+        body = _PHONETIC.sub(b"", body)
+    runs = _T.findall(body)
+    if len(runs) != len(_T_OPEN.findall(body)):
+        raise Unsupported("markup inside a string")
+    return "".join(text(raw) if preserve else text(raw).strip(_XML_SPACE) for preserve, raw in runs)
+
+
+_SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
+_UNIQUE_COUNT = re.compile(rb'<sst\b[^>]*\suniqueCount="([0-9]{1,12})"')
+
+
+class _SharedStrings:
+    """The shared strings, each decoded when a cell first asks for it."""
+
+    def __init__(self, xml: bytes | None):
+        self.items = _SI.findall(xml) if xml else []
+        if xml and len(self.items) != xml.count(b"<si"):
+            raise Unsupported("shared strings")
+        declared = _UNIQUE_COUNT.search(xml[:512]) if xml else None
+        if declared and int(declared.group(1)) != len(self.items):
+            raise Unsupported("shared strings count")  # the fallback path judges it
+        self.done: dict[int, str] = {}
+
+    def __getitem__(self, index: int) -> str:
+        s = self.done.get(index)
+        if s is None:
+            if index >= len(self.items):
+                raise Unsupported("shared string index")
+            s = self.done[index] = rich_text(self.items[index])
+        return s
+
+
+# --- number formats: which cell styles python-calamine would read as dates ----------------------
+
+# Built-in formats that show a number as a number, a fraction or text (ECMA-376 §18.8.30).
+# Every other built-in id (14–22 and 45–47 are dates and times; 27–36 and 50–81 are
+# East Asian dates) makes python-calamine return a date, or might.
+_PLAIN_BUILTIN = frozenset(range(0, 14)) | frozenset(range(37, 45)) | {48, 49}
+_XF_BLOCK = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.S)
+_XF = re.compile(rb"<xf\b([^>]*)>")
+_NUMFMT = re.compile(rb"<numFmt\b([^>]*)/?>")
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _plain_code(code: str) -> bool:
+    """A custom format with no date or time part: once quoted text, escaped characters and
+    [colour]/[condition] blocks are set aside, no letters but "General"."""
+    bare = _QUOTED.sub("", code).replace("General", "").replace("general", "")
+    return not any(ch.isalpha() for ch in bare)
+
+
+@lru_cache(maxsize=32)
+def plain_styles(styles_xml: bytes | None) -> frozenset[bytes]:
+    """Indexes of the cell styles (``s="…"``, as written) under which a number reads as a
+    number."""
+    if not styles_xml:
+        return frozenset({b"0"})
+    _well_formed(styles_xml)
+    custom = {}
+    for raw in _NUMFMT.findall(styles_xml):
+        a = attributes(raw)
+        custom[a.get("numFmtId", "")] = a.get("formatCode", "")
+    block = _XF_BLOCK.search(styles_xml)
+    if block is None:
+        return frozenset({b"0"})
+    plain = set()
+    for i, raw in enumerate(_XF.findall(block.group(1))):
+        ident = attributes(raw).get("numFmtId", "0")
+        if ident in custom:
+            if _plain_code(custom[ident]):
+                plain.add(str(i).encode())
+        elif ident.isdigit() and int(ident) in _PLAIN_BUILTIN:
+            plain.add(str(i).encode())
+    return frozenset(plain)
+
+
+# --- cells ---------------------------------------------------------------------------------------
+
+# A cell as Excel, WPS, LibreOffice and openpyxl write it: r, then s, then t, then any other
+# attributes; then a formula, a value and an inline string, each optional, in that order.
+# Its reference within ZZ999, as the container check's quick path asks: a sheet reaching
+# further is measured in full by the fallback (python-calamine) path, which refuses it if
+# its grid would be absurd — so both paths refuse the same files.
+_CELL = re.compile(
+    rb'<c r="([A-Z]{1,2}[1-9][0-9]{0,2})"'  # 1 reference
+    rb'(?: s="([0-9]{1,9})")?'  # 2 style
+    rb'(?: t="([A-Za-z]{1,9})")?'  # 3 type
+    rb'((?:\s+[\w:]+="[^"]*")*)\s*'  # 4 other attributes
+    rb"(?:/>|>"
+    rb"(<f\b[^>]*?/>|<f\b[^>]*>[^<]*</f>)?"  # 5 formula
+    rb"(?:<v>([^<]+)</v>|(<v\s*/>|<v></v>))?"  # 6 value, 7 an empty value
+    rb"(?:<is>(.*?)</is>)?"  # 8 inline string
+    rb"</c>)",
+    re.S,
+)
+_STYLE_OR_TYPE = re.compile(rb"\s[st]=")
+_DIGITS = b"0123456789"
+_NUMBER_CHARS = b"0123456789.-+eE"
+_EXACT_DIGITS = 15  # whole numbers this long are exact as floats too (below 2**53)
+
+
+def hidden_value(kind: bytes, formula: bytes | None, value: bytes | None) -> tuple[str, str] | None:
+    """What a cell python-calamine shows as empty really holds: (ERROR, "#REF!") for a
+    formula error, (UNCACHED, formula) for a formula saved without its result, else None."""
+    if kind == b"e":
+        return ERROR, value.decode("utf-8", "replace") if value else "#N/A"
+    if formula is not None and not value:
+        return UNCACHED, html.unescape(formula.decode("utf-8", "replace"))
+    return None
+
+
+_EMPTY_ROW = re.compile(rb"<row\b[^>]*/>")
+
+
+def _sheet_data(xml: bytes) -> tuple[int, int]:
+    """Where the cells of a sheet lie, after checking the markup around them: one
+    <sheetData> and every <row> closed. (Each cell is checked as it is read; every scan
+    here but the first stays within the cells, the bulk of the part.)"""
+    start = xml.find(b"<sheetData>")
+    end = xml.find(b"</sheetData>", start)
+    if start < 0 or end < 0 or xml.find(b"<sheetData", end) >= 0 or xml.rfind(b"<sheetData", 0, start) >= 0:
+        if xml.count(b"<sheetData") == 1 and b"<sheetData/>" in xml and b"<c " not in xml:
+            return 0, 0  # a sheet with nothing in it
+        raise Unsupported("sheet data")
+    opened, closed = xml.count(b"<row", start, end), xml.count(b"</row>", start, end)
+    if opened != closed and opened - closed != len(_EMPTY_ROW.findall(xml, start, end)):
+        raise Unsupported("rows")
+    return start, end
+
+
+def _formula_text(element: bytes) -> bytes:
+    return b"" if element.endswith(b"/>") else element[element.index(b">") + 1 : -4]
+
+
+def _position(address: str) -> tuple[int, int]:
+    col = 0
+    for i, ch in enumerate(address):
+        if ch.isdigit():
+            return int(address[i:]) - 1, col - 1
+        col = col * 26 + ord(ch) - 64
+    raise Unsupported("address")  # pragma: no cover - the cell pattern admits none such
+
+
+class Sheet:
+    """One worksheet's values by address as the XML spells it (b"B5"), and its hidden cells."""
+
+    def __init__(self, values: dict[bytes, Any], formulas: list[tuple[bytes, bytes, bytes, bytes]]):
+        self.values = values
+        self.get = values.get  # the value at an address (b"B5"), None where nothing is
+        self._formulas = formulas  # (reference, type, formula element, value element)
+        self._hidden: dict[str, tuple[str, str]] | None = None
+
+    @property
+    def hidden(self) -> dict[str, tuple[str, str]]:
+        """Address -> (ERROR, "#REF!") or (UNCACHED, formula): the cells that read as empty
+        but hold an error or a formula saved without its result."""
+        if self._hidden is None:
+            self._hidden = {}
+            for ref, kind, formula, value in self._formulas:
+                what = hidden_value(kind, _formula_text(formula) if formula else None, value)
+                if what is not None:
+                    self._hidden[ref.decode()] = what
+        return self._hidden
+
+    def to_python(self, skip_empty_area: bool = False) -> list[list[Any]]:
+        """Rows from A1 to the last filled cell, "" where nothing is (as python-calamine's
+        ``to_python(skip_empty_area=False)``)."""
+        if not self.values:
+            return []
+        at = {_position(a.decode()): v for a, v in self.values.items()}
+        if (1 + max(r for r, _ in at)) * (1 + max(c for _, c in at)) > MAX_GRID:
+            raise Unsupported("a grid this large")
+        grid = [[""] * (1 + max(c for _, c in at)) for _ in range(1 + max(r for r, _ in at))]
+        for (r, c), v in at.items():
+            grid[r][c] = v
+        return grid
+
+
+def _well_formed(xml: bytes) -> None:
+    """Unsupported unless the part is well-formed XML (expat; the container check has
+    refused DTDs and entities already)."""
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError:
+        raise Unsupported("markup") from None
+
+
+@lru_cache(maxsize=32)
+def _sheets(root_rels_xml: bytes, workbook_xml: bytes, rels_xml: bytes) -> tuple[tuple[str, ...], dict[str, str], frozenset[str]]:
+    """Sheet names in order, the part of each, and every part python-calamine would open.
+    Workbooks made from one template share these parts byte for byte, so each is read
+    (and checked in full) once."""
+    for xml in (root_rels_xml, workbook_xml, rels_xml):
+        _well_formed(xml)
+    main = [a for a in map(attributes, _TAG_REL.findall(root_rels_xml)) if a.get("Type", "").endswith("/officeDocument")]
+    if len(main) != 1 or main[0].get("Target", "").lstrip("/") != WORKBOOK:
+        raise Unsupported("package relationships")
+    rels = {a.get("Id", ""): a for a in map(attributes, _TAG_REL.findall(rels_xml))}
+    where: dict[str, str] = {}
+    tags = _TAG_SHEET.findall(workbook_xml)
+    for raw in tags:
+        a = attributes(raw)
+        rel = rels.get(a.get("rid") or a.get("id") or "")
+        if rel is None or not rel.get("Type", "").endswith("/worksheet") or a.get("name", "") in where:
+            raise Unsupported("sheet relationship")
+        where[a.get("name", "")] = _target(rel.get("Target", ""))
+    if len(tags) != workbook_xml.count(b"<sheet ") or not where:
+        raise Unsupported("sheet names")
+    needed = set(where.values())
+    for rel in rels.values():
+        kind = rel.get("Type", "").rsplit("/", 1)[-1]
+        if kind in ("sharedStrings", "styles"):
+            target = _target(rel.get("Target", ""))
+            if target != (SHARED_STRINGS if kind == "sharedStrings" else STYLES):
+                raise Unsupported("shared strings or styles part")
+            needed.add(target)
+    return tuple(where), where, frozenset(needed)
+
+
+def _target(target: str) -> str:
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+
+class Workbook:
+    """The sheets of an .xlsx from its inflated XML parts (name -> bytes), shaped like the
+    python-calamine workbook that :func:`nianbao.workbook.read_parsed` reads. Raises
+    :class:`Unsupported` (now or when a sheet is read) for markup it does not vouch for."""
+
+    def __init__(self, parts: Mapping[str, bytes]):
+        self.parts = parts
+        if WORKBOOK not in parts or WORKBOOK_RELS not in parts or PACKAGE_RELS not in parts:
+            raise Unsupported("workbook part")
+        self.sheet_names, self._where, needed = _sheets(parts[PACKAGE_RELS], parts[WORKBOOK], parts[WORKBOOK_RELS])
+        if not all(parts.get(n) for n in needed):
+            raise Unsupported("a part the workbook names is missing or empty")
+        # read now, as python-calamine does on opening: a table it would refuse is refused here
+        self.strings = _SharedStrings(parts.get(SHARED_STRINGS))
+        self.plain = plain_styles(parts.get(STYLES))
+        self._sheets: dict[str, Sheet] = {}
+
+    def get_sheet_by_name(self, name: str) -> Sheet:
+        sheet = self._sheets.get(name)
+        if sheet is None:
+            part = self._where.get(name)
+            xml = self.parts.get(part) if part else None
+            if xml is None:
+                raise Unsupported("sheet part")
+            sheet = self._sheets[name] = self._read(xml)
+        return sheet
+
+    def hidden(self, name: str) -> dict[str, tuple[str, str]]:
+        """Address -> (ERROR, "#REF!") or (UNCACHED, formula) for the cells of a sheet that
+        read as empty but hold an error or a formula without its result."""
+        return self.get_sheet_by_name(name).hidden
+
+    def _read(self, xml: bytes) -> Sheet:
+        start, end = _sheet_data(xml)
+        found = _CELL.findall(xml, start, end)
+        if len(found) != xml.count(b"<c", start, end):  # within <sheetData>, "<c" opens a cell
+            raise Unsupported("cell markup")
+        values: dict[bytes, Any] = {}
+        formulas: list[tuple[bytes, bytes, bytes, bytes]] = []
+        plain, strings = self.plain, self.strings
+        # (findall gives b"" for a group that took no part)
+        for ref, style, kind, extra, formula, value, bare, inline in found:
+            if extra and _STYLE_OR_TYPE.search(extra):
+                raise Unsupported("attribute order")
+            if value:
+                if inline:
+                    raise Unsupported("a value and an inline string")
+                if not kind or kind == b"n":  # the common case: a number
+                    if style and style not in plain:
+                        raise Unsupported("number")  # a date, or might be
+                    if value.isdigit() and len(value) <= _EXACT_DIGITS:
+                        values[ref] = int(value)  # a whole number, exactly as the float would be
+                        continue
+                    if value.strip(_NUMBER_CHARS):
+                        raise Unsupported("number")  # text python-calamine keeps as text
+                    try:
+                        values[ref] = float(value)
+                    except ValueError:
+                        raise Unsupported("number") from None
+                elif kind == b"s":
+                    if value.strip(_DIGITS):
+                        raise Unsupported("shared string")
+                    values[ref] = strings[int(value)]
+                elif kind == b"str":
+                    values[ref] = text(value)
+                elif kind == b"b":
+                    if value != b"0" and value != b"1":
+                        raise Unsupported("boolean")
+                    values[ref] = value == b"1"
+                elif kind == b"e":
+                    formulas.append((ref, kind, formula, value))
+                else:
+                    raise Unsupported("cell type")
+            elif inline:
+                if kind != b"inlineStr" or bare:
+                    raise Unsupported("an inline string in a cell of another type")
+                values[ref] = rich_text(inline)
+            elif formula or bare:
+                if not kind or kind == b"n" or kind == b"str":
+                    if bare:
+                        values[ref] = ""
+                elif kind != b"e":
+                    raise Unsupported("an empty value in a cell of this type")
+                formulas.append((ref, kind, formula, b""))
+        return Sheet(values, formulas)
+
+
+__all__ = ["ERROR", "UNCACHED", "Sheet", "Unsupported", "Workbook", "attributes", "hidden_value", "plain_styles", "relationships", "sheet_parts", "text"]

@@ -1,0 +1,287 @@
+"""The fast .xlsx reader (nianbao.ooxml) reads what python-calamine reads, the same way.
+
+It reads the parts the container check inflated, and declines (``Unsupported``) whatever
+it is not sure of; python-calamine then reads the file. Each test here holds it to
+python-calamine: cell by cell on hand-written markup, report by report on real workbooks
+(ours, LibreOffice's) and on fuzzed ones.
+"""
+
+from __future__ import annotations
+
+import random
+import warnings
+import zipfile
+from pathlib import Path
+
+import pytest
+import python_calamine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nianbao import ooxml, workbook
+from nianbao.model import model
+from nianbao.readers import read
+from nianbao.safety import open_container
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "各单位报告"
+
+_CT = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+_WB = (
+    '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WB_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>'
+)
+# style 0: General; 1: a date (built-in 14); 2: 0.0000; 3: yyyy"年"m"月"; 4: #,##0"件"
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<numFmts count="3"><numFmt numFmtId="164" formatCode="0.0000"/><numFmt numFmtId="165" formatCode="yyyy&quot;年&quot;m&quot;月&quot;"/>'
+    '<numFmt numFmtId="166" formatCode="#,##0&quot;件&quot;"/></numFmts>'
+    '<cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="166"/></cellXfs></styleSheet>'
+)
+SHARED = [
+    "<si><t>普通</t></si>",
+    '<si><t xml:space="preserve">  留空格  </t></si>',
+    "<si><t>  去空格  </t></si>",
+    "<si><r><t>富</t></r><r><rPr><b/></rPr><t>文本</t></r><rPh sb=\"0\" eb=\"1\"><t>フ</t></rPh></si>",
+    "<si><t>a &amp; b &lt; c &#x4E2D;&#10;d</t></si>",
+    "<si><t/></si>",
+]
+
+
+def xlsx(path: Path, cells: list[str], shared: list[str] = SHARED) -> Path:
+    """A workbook of one sheet 表 whose first column holds ``cells`` (the markup inside each
+    <c>, with its r attribute written here), one per row."""
+    rows = "".join(f'<row r="{n}">' + c.replace("<c", f'<c r="A{n}"', 1) + "</row>" for n, c in enumerate(cells, 1))
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{rows}</sheetData></worksheet>"
+    )
+    sst = (
+        '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'count="{len(shared)}" uniqueCount="{len(shared)}">{"".join(shared)}</sst>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in (("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("xl/workbook.xml", _WB),
+                           ("xl/_rels/workbook.xml.rels", _WB_RELS), ("xl/styles.xml", _STYLES),
+                           ("xl/sharedStrings.xml", sst), ("xl/worksheets/sheet1.xml", sheet)):
+            z.writestr(name, text)
+    return path
+
+
+def fast_column(path: Path) -> list:
+    sheet = ooxml.Workbook(open_container(path).parts).get_sheet_by_name("表")
+    rows = sheet.to_python()
+    return [row[0] if row else "" for row in rows]
+
+
+def calamine_column(path: Path) -> list:
+    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("表").to_python(skip_empty_area=False)
+    return [row[0] if row else "" for row in rows]
+
+
+# markup the fast reader reads, each as Excel, WPS, LibreOffice or openpyxl may write it
+READ_ALIKE = {
+    "whole number": '<c><v>25</v></c>',
+    "negative and decimal": '<c><v>-1.25</v></c>',
+    "exponent": '<c><v>1.5E-3</v></c>',
+    "a long whole number": '<c><v>123456789012345678</v></c>',
+    "explicit number type": '<c s="0" t="n"><v>7</v></c>',
+    "number with a plain custom format": '<c s="2"><v>3.5</v></c>',
+    "number with units in quotes": '<c s="4"><v>12</v></c>',
+    "formula and its result": '<c><f>SUM(B1:B2)</f><v>9</v></c>',
+    "shared formula": '<c><f t="shared" si="0"/><v>4</v></c>',
+    "shared string": '<c t="s"><v>0</v></c>',
+    "preserved spaces": '<c t="s"><v>1</v></c>',
+    "spaces trimmed": '<c t="s"><v>2</v></c>',
+    "rich text and a phonetic guide": '<c t="s"><v>3</v></c>',
+    "entities": '<c t="s"><v>4</v></c>',
+    "empty shared string": '<c t="s"><v>5</v></c>',
+    "inline string": '<c t="inlineStr"><is><t>行内</t></is></c>',
+    "inline rich text": '<c t="inlineStr"><is><r><t>行</t></r><r><t>内</t></r></is></c>',
+    "formula text result": '<c t="str"><f>"a"</f><v> 文本 </v></c>',
+    "boolean": '<c t="b"><v>1</v></c>',
+    "error": '<c t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+    "formula without its result": '<c><f>SUM(B1)</f></c>',
+    "formula with an empty result": '<c s="0"><f>IF(A1,"",1)</f><v /></c>',
+    "empty value": '<c><v></v></c>',
+    "styled blank": '<c s="2" t="n" />',
+    "another attribute": '<c s="0" t="n" cm="1"><v>8</v></c>',
+}
+
+
+@pytest.mark.parametrize("case", sorted(READ_ALIKE))
+def test_cells_read_as_python_calamine_reads_them(case, tmp_path):
+    path = xlsx(tmp_path / "a.xlsx", [READ_ALIKE[case], '<c t="inlineStr"><is><t>尾</t></is></c>'])
+    fast, slow = fast_column(path), calamine_column(path)
+    # whole numbers come as int, python-calamine's as float; the reader takes both alike
+    assert [float(v) if type(v) is int else v for v in fast] == slow
+
+
+# markup the fast reader declines, so that python-calamine reads the file
+DECLINED = {
+    "a date": '<c s="1"><v>44000</v></c>',
+    "a custom date": '<c s="3"><v>44000</v></c>',
+    "an escaped character": '<c t="inlineStr"><is><t>a_x000D_b</t></is></c>',
+    "a carriage return": '<c t="inlineStr"><is><t>a\rb</t></is></c>',
+    "a number with spaces": '<c><v> 7 </v></c>',
+    "type before style": '<c t="n" s="0"><v>7</v></c>',
+    "an ISO date cell": '<c t="d"><v>2021-01-31</v></c>',
+    "an inline string in a number cell": '<c><is><t>x</t></is></c>',
+    "an error type with an inline string": '<c t="e"><is><t>填报日期</t></is></c>',
+    "a shared string out of range": '<c t="s"><v>99</v></c>',
+    "markup it does not know": '<c><v>1</v><extLst/></c>',
+    "a reference beyond ZZ999": '<c><v>1</v></c><c r="AAA1"><v>2</v></c>',
+}
+
+
+@pytest.mark.parametrize("case", sorted(DECLINED))
+def test_what_it_is_not_sure_of_is_declined(case, tmp_path):
+    path = xlsx(tmp_path / "a.xlsx", [DECLINED[case]])
+    with pytest.raises(ooxml.Unsupported):
+        fast_column(path)
+
+
+def test_a_cell_without_its_reference_is_declined(tmp_path):
+    path = xlsx(tmp_path / "a.xlsx", ["<c><v>1</v></c>"])
+    data = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b' r="A1"', b"")
+    with pytest.raises(ooxml.Unsupported):
+        ooxml.Workbook(parts).get_sheet_by_name("表")
+    assert data  # the file itself is untouched
+
+
+def test_errors_and_formulas_without_results_are_told_apart_from_blanks(tmp_path):
+    cells = [READ_ALIKE["error"], READ_ALIKE["formula without its result"], READ_ALIKE["formula with an empty result"],
+             '<c s="2" t="n" />', READ_ALIKE["whole number"]]
+    path = xlsx(tmp_path / "a.xlsx", cells)
+    hidden = ooxml.Workbook(open_container(path).parts).hidden("表")
+    assert hidden == {"A1": (ooxml.ERROR, "#DIV/0!"), "A2": (ooxml.UNCACHED, "SUM(B1)"), "A3": (ooxml.UNCACHED, 'IF(A1,"",1)')}
+    # the python-calamine path finds the same in the sheet XML
+    wanted = {"表": {f"A{n}" for n in range(1, 6)}}
+    assert workbook._empty_cells(path, wanted) == {("表", a): what for a, what in hidden.items()}
+
+
+def test_a_workbook_missing_a_part_it_names_is_declined(tmp_path):
+    path = xlsx(tmp_path / "a.xlsx", [READ_ALIKE["whole number"]])
+    parts = dict(open_container(path).parts)
+    for name in ("xl/styles.xml", "_rels/.rels"):
+        less = {n: b for n, b in parts.items() if n != name}
+        with pytest.raises(ooxml.Unsupported):
+            ooxml.Workbook(less)
+    wrong = dict(parts)
+    wrong["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"/worksheet\"", b"/chartsheet\"")
+    with pytest.raises(ooxml.Unsupported):
+        ooxml.Workbook(wrong)
+
+
+# --- whole reports --------------------------------------------------------------------------------
+
+
+def both_readers(path: Path):
+    container = open_container(path)
+    fast = workbook.read_parsed(path, ooxml.Workbook(container.parts))
+    slow = workbook.read_workbook(path, container=container, fast=False)
+    return fast, slow
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.xlsx")))
+def test_the_example_reports_read_alike(name):
+    fast, slow = both_readers(EXAMPLES / name)
+    assert fast == slow
+    assert fast.values == slow.values == tuple(model(fast.document["form"]).values(fast.document))
+
+
+def test_reports_saved_by_libreoffice_read_alike_and_take_the_fast_path(report, workbook_of, soffice, monkeypatch):
+    for name in ("anyang-2020", "shangzhi-2021"):
+        saved = soffice(workbook_of(report(name), name=f"{name}.xlsx"), "xlsx")  # shared strings, LibreOffice's markup
+        fast, slow = both_readers(saved)
+        assert fast == slow
+
+        def no_calamine(path):
+            raise AssertionError("python-calamine was asked to read a file the fast reader takes")
+
+        with monkeypatch.context() as m:
+            m.setattr(workbook, "_open", no_calamine)
+            assert read(saved).document == slow.document
+
+
+def test_a_date_typed_into_the_cover_is_left_to_python_calamine(report, workbook_of, tmp_path):
+    """Excel stores a date typed into 填报日期 as a number in a date format: the fast reader
+    declines the sheet (python-calamine turns such numbers into dates), and the file reads
+    as python-calamine reads it."""
+    import re
+
+    import hostile_cases as hc
+
+    path = workbook_of(report("anyang-2020"))
+    cover = hc.first_sheet(path.read_bytes())
+    dated = hc.replace_entry(path.read_bytes(), cover,
+                             lambda xml: re.sub(rb'<c r="B9"( s="[0-9]+")[^>]*?(/>|>.*?</c>)', rb'<c r="B9"\1><v>44227</v></c>', xml, count=1))
+    path.write_bytes(dated)
+    with pytest.raises(ooxml.Unsupported):
+        ooxml.Workbook(open_container(path).parts).get_sheet_by_name("封面")
+    loaded = read(path)
+    assert loaded == workbook.read_workbook(path, fast=False)
+    assert loaded.document["meta"]["filled_date"].startswith("2021-01-31")
+
+
+def test_a_report_in_a_template_uses_no_calamine(report, workbook_of, monkeypatch):
+    path = workbook_of(report("anyang-2020"))
+    expected = workbook.read_workbook(path, fast=False)
+
+    def no_calamine(p):
+        raise AssertionError("python-calamine was asked to read a file the fast reader takes")
+
+    monkeypatch.setattr(workbook, "_open", no_calamine)
+    assert read(path) == expected
+
+
+def _fuzz_module():
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "fuzz_reader.py"
+    spec = importlib.util.spec_from_file_location("fuzz_reader", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+FUZZ = _fuzz_module()
+
+
+@pytest.fixture(scope="module")
+def templates() -> list[bytes]:
+    return [data for suffix, data in FUZZ.seed_workbooks() if suffix == ".xlsx"]
+
+
+@settings(max_examples=80, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), mutator=st.sampled_from(sorted(FUZZ.MUTATORS)))
+def test_mutated_workbooks_read_alike_or_are_declined(templates, tmp_path, seed, mutator):
+    rng = random.Random(seed)
+    data = rng.choice(templates)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            data = FUZZ.MUTATORS[mutator](data, rng)
+        except Exception:  # noqa: BLE001 - a mutator that cannot apply leaves the bytes alone
+            pass
+    path = tmp_path / f"m{seed}.xlsx"
+    path.write_bytes(data)
+    assert FUZZ.compare_readers(str(path)) is None
+    path.unlink()
