@@ -43,7 +43,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -384,31 +383,31 @@ def _worker_start() -> None:
     gc.freeze()
 
 
+CHUNK_FILES = 64  # files a worker examines per task: fewer round trips, a short tail
+
+
 def _run_pool(files: list[str], jobs: int, emit: Callable[[Record], None]) -> list[str]:
     """Examine ``files`` in a pool of ``jobs`` processes, in chunks, emitting records as they
     arrive; the files not done because a worker died."""
     import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    size = max(1, min(32, len(files) // (jobs * 8)))
+    size = max(1, min(CHUNK_FILES, len(files) // (jobs * 8)))
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
     done: set[str] = set()
     try:
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start) as pool:
-            pending = {pool.submit(_examine_many, chunk) for chunk in chunks}
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    try:
-                        batch = future.result()
-                    except BrokenProcessPool:
-                        continue
-                    for r in batch:
-                        done.add(r.source)
-                        emit(r)
+            for future in as_completed([pool.submit(_examine_many, chunk) for chunk in chunks]):
+                try:
+                    batch = future.result()
+                except BrokenProcessPool:
+                    continue
+                for r in batch:
+                    done.add(r.source)
+                    emit(r)
     except BrokenProcessPool:
         pass
     return [f for f in files if f not in done]
@@ -750,16 +749,20 @@ def _in_group(r: Record, year: int | None, form: str | None) -> bool:
 
 def sum_values(m: FormModel, vectors: Iterable[Sequence[Any]]) -> tuple[tuple[Any, ...], int]:
     """The cell-by-cell sum of value vectors (ints, and Decimals for amounts), and how many
-    unusable (None) values were skipped."""
+    unusable (None) values were skipped: an included report with errors adds nothing for
+    them. Column by column, each column summed in one call (exact: ints and Decimals)."""
     cells: tuple[Cell, ...] = m.cells
-    totals: list[Any] = [Decimal(0) if c.kind == AMOUNT else 0 for c in cells]
+    vectors = list(vectors)
+    columns = zip(*vectors) if vectors else (() for _ in cells)
+    totals: list[Any] = []
     skipped = 0
-    for vec in vectors:
-        if None in vec:  # an included report with errors: its unusable cells add nothing
-            vec = list(vec)
-            skipped += vec.count(None)
-            vec = [0 if v is None else v for v in vec]
-        totals = list(map(add, totals, vec))
+    for cell, column in zip(cells, columns):
+        start = Decimal(0) if cell.kind == AMOUNT else 0
+        try:
+            totals.append(sum(column, start))
+        except TypeError:  # a None among them
+            skipped += column.count(None)
+            totals.append(sum((v for v in column if v is not None), start))
     return tuple(totals), skipped
 
 

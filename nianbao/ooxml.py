@@ -131,7 +131,7 @@ def rich_text(body: bytes) -> str:
     return "".join(text(raw) if preserve else text(raw).strip(_XML_SPACE) for preserve, raw in runs)
 
 
-_SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
+_SI = re.compile(rb"<si>([^<]*(?:<(?!/si>)[^<]*)*)</si>|<si/>")
 _UNIQUE_COUNT = re.compile(rb'<sst\b[^>]*\suniqueCount="([0-9]{1,12})"')
 
 
@@ -215,7 +215,7 @@ _CELL = re.compile(
     rb"(?:/>|>"
     rb"(<f\b[^>]*?/>|<f\b[^>]*>[^<]*</f>)?"  # 5 formula
     rb"(?:<v>([^<]+)</v>|(<v\s*/>|<v></v>))?"  # 6 value, 7 an empty value
-    rb"(?:<is>(.*?)</is>)?"  # 8 inline string
+    rb"(?:<is>([^<]*(?:<(?!/is>)[^<]*)*)</is>)?"  # 8 inline string (".*?" unrolled: much faster)
     rb"</c>)",
     re.S,
 )

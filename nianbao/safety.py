@@ -761,7 +761,8 @@ def _inflated(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     elif info.compress_type == zipfile.ZIP_DEFLATED:
         raw = memoryview(data)[start : start + size]
         if size <= ONE_SHOT_BYTES:
-            out = zlib.decompress(raw, -15)
+            # room for what it declares at once (never more than deflate can expand to)
+            out = zlib.decompress(raw, -15, min(bound, 1032 * size) + 1)
         else:
             decomp = zlib.decompressobj(-15)
             out = decomp.decompress(raw, bound + 1)

@@ -259,6 +259,7 @@ def workbook_data(c: Consolidation, doc: dict[str, Any]) -> bytes:
 
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_CELL_TEXT = 32767  # Excel's limit
+FAST_DEFLATE_BYTES = 1 << 20
 
 
 def _text_cell(ref: str, v: Any) -> str:
@@ -305,7 +306,9 @@ def _stream_rows(data: bytes, streamed: dict[str, list[list[Any]]]) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            dst.writestr(fixed, files[info.filename])
+            data = files[info.filename]
+            # the long lists: the fastest deflate level (a few times faster, files ~20% larger)
+            dst.writestr(fixed, data, compresslevel=1 if len(data) > FAST_DEFLATE_BYTES else None)
     return out.getvalue()
 
 
