@@ -18,12 +18,16 @@ Everything here is bounded:
   cannot hold, a legacy sheet whose used range is inverted, XML cut short; no XML part may
   carry a DTD.
 
-An .xlsx/.xlsm first gets the quick check (:func:`_plainly_safe`, ~0.5 ms for a filled
-template instead of ~2.7 ms), which refuses nothing itself: it inflates each entry once into
-memory and reuses the bytes for every test — an XML declaration in UTF-8 and then the root,
-no ``<!`` anywhere, the root's end tag last, every ``uniqueCount`` within what the part can
-hold, every ``r="…"`` that reads as a cell reference within ZZ999 and every cell carrying
-one. Whatever it cannot vouch for goes to the full check, which streams each XML part
+An .xlsx/.xlsm first gets the quick check, which refuses nothing itself. It comes in two
+halves. :func:`open_container` (:func:`_plainly_safe`, ~0.3 ms for a filled template) inflates
+each entry once into memory, bounded and CRC-checked, and reuses the bytes for every test —
+an XML declaration in UTF-8 and then the root, no ``<!`` anywhere, the root's end tag last —
+and keeps the XML parts for :mod:`nianbao.ooxml`, which needs nothing more. Before
+python-calamine opens a file, :func:`ready_for_calamine` adds what python-calamine needs
+(:func:`_grid_safe`): every ``uniqueCount`` within what the part can hold, every ``r="…"``
+that reads as a cell reference within ZZ999 and every cell carrying one.
+:func:`check_container` is both halves. Whatever the quick check cannot vouch for goes to
+the full check, which streams each XML part
 through expat (well-formed, no DTD, no entities) and measures sheets cell by cell, and
 refuses with the exact reason. Markup broken inside an .xlsx part is left to
 python-calamine, which raises an error on it (``nianbao.workbook`` then runs

@@ -9,16 +9,18 @@ input cell where the layout puts it. Cell contents are cleaned by :mod:`nianbao.
 warning). Computed totals are recomputed from their inputs, never taken from cached formula
 results; a cached result that disagrees is a ``CACHE`` warning at its cell.
 
-python-calamine does the parsing (about a millisecond per workbook; see
-``scripts/bench_read.py``). It shows a formula error (``#REF!``) and a formula saved
-without its result alike as an empty cell; for .xlsx/.xlsm, input cells that read as empty
-are looked up in the sheet XML so that an error is reported as such (``TYPE``) and a
+An .xlsx/.xlsm that the container check's quick path vouched for is read from the parts that
+check already inflated, by :mod:`nianbao.ooxml` (about half the cost of opening the file
+again; see ``scripts/bench_read.py``); whatever that reader is not sure of, and every other
+format, is parsed by python-calamine. Both show a formula error (``#REF!``) and a formula
+saved without its result alike as an empty cell; for .xlsx/.xlsm, input cells that read as
+empty are looked up in the sheet XML so that an error is reported as such (``TYPE``) and a
 formula without a result is explained (``CACHE``) instead of passing for a blank. (In .xls
 and .ods files both still read as blank.)
 
 Registered for .xlsx, .xlsm, .xls, .ods and .et. :func:`read_workbook` runs the container
 check of :mod:`nianbao.safety` before parsing; through the registry,
-:func:`nianbao.readers.read` has already run it.
+:func:`nianbao.readers.read` has already run it and passes on what it found.
 """
 
 from __future__ import annotations

@@ -125,3 +125,15 @@ def test_the_console_command_never_prints_a_traceback(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "weird.json：JSON 嵌套层次过深" in proc.stdout
+
+
+def test_every_command_is_listed_and_loads_when_used():
+    """Commands are imported only when used (a run of one does not pay for the others'
+    imports); each listed name still gives its command, and the help lists them all."""
+    names = main.list_commands(None)
+    assert set(names) == {"validate", "template", "export", "fill", "addin", "consolidate"}
+    for name in names:
+        assert main.get_command(None, name).name == name
+    assert main.get_command(None, "不存在") is None
+    out = CliRunner().invoke(main, ["--help"]).output
+    assert all(name in out for name in names)
