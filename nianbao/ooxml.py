@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
-from xml.parsers import expat
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
+from xml.parsers import expat
 
 PACKAGE_RELS = "_rels/.rels"
 WORKBOOK = "xl/workbook.xml"
@@ -277,7 +277,7 @@ class Sheet:
     def __init__(self, values: dict[bytes, Any], formulas: list[tuple[bytes, bytes, bytes, bytes]]):
         self.values = values
         self.get = values.get  # the value at an address (b"B5"), None where nothing is
-        self._formulas = formulas  # (reference, type, formula element, value element)
+        self._formulas = formulas  # (reference, type, formula element, value text)
         self._hidden: dict[str, tuple[str, str]] | None = None
 
     @property

@@ -29,19 +29,28 @@ import json
 import os
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import python_calamine as calamine
 
+from . import ooxml
 from .cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_number, recompute
 from .findings import Finding, finding
 from .forms import AMOUNT, CHANGE, COUNT, DEFAULT_PROCUREMENT_UNIT, FORMS
-from .layout import COVER_SHEET, cell_index, META_SHEET, PROCUREMENT_UNIT_FIELD, TEMPLATE_VERSION, Layout, layout
-from . import ooxml
+from .layout import (
+    COVER_SHEET,
+    META_SHEET,
+    PROCUREMENT_UNIT_FIELD,
+    TEMPLATE_VERSION,
+    Layout,
+    cell_index,
+    layout,
+)
 from .ooxml import ERROR
 from .readers import Loaded, ReadError, reader
 
