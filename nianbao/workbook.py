@@ -210,29 +210,19 @@ def _position(key: bytes) -> tuple[int, int]:
 def _cells(path: Path, wb: Any, name: str) -> Any:
     """A sheet's cells, as anything with ``get(address as bytes)``."""
     if isinstance(wb, ooxml.Workbook):
-        try:
-            return wb.get_sheet_by_name(name)
-        except ooxml.Unsupported:
-            raise  # read_workbook reads the file with python-calamine instead
-        except Exception as e:
-            _grid_failed(path, wb, name, e)
+        return wb.get_sheet_by_name(name)  # whatever it raises, read_workbook falls back
     return _GridCells(_grid(path, wb, name))
-
-
-def _grid_failed(path: Path, wb: Any, name: str, e: BaseException) -> None:
-    if isinstance(wb, calamine.CalamineWorkbook):
-        _explain(path)
-    raise ReadError(path, f"无法读取工作表（{type(e).__name__}），文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或向报送单位重新索取原文件", name) from None
 
 
 def _grid(path: Path, wb: Any, name: str) -> list[list[Any]]:
     try:
         return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except ooxml.Unsupported:
-        raise  # read_workbook reads the file with python-calamine instead
     except Exception as e:
-        _grid_failed(path, wb, name, e)
-        raise  # pragma: no cover - _grid_failed always raises
+        if isinstance(wb, ooxml.Workbook):
+            raise  # read_workbook reads the file with python-calamine instead
+        if isinstance(wb, calamine.CalamineWorkbook):
+            _explain(path)
+        raise ReadError(path, f"无法读取工作表（{type(e).__name__}），文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或向报送单位重新索取原文件", name) from None
 
 
 def _meta(path: Path, wb: Any, names: list[str]) -> tuple[str, list[str], dict[str, Any]]:
@@ -346,8 +336,10 @@ def read_workbook(path: str | os.PathLike[str], *, container: Any = None, fast: 
     if fast and container.parts is not None:
         try:
             return read_parsed(p, ooxml.Workbook(container.parts))
-        except ooxml.Unsupported:
-            pass
+        except ReadError:
+            raise
+        except Exception:  # noqa: BLE001 - Unsupported (or a flaw of the fast reader, which
+            pass  # scripts/fuzz_reader.py would report): python-calamine reads the file
     _ready_for_calamine(p, container)
     from .safety import panic_messages_hidden
 

@@ -285,3 +285,17 @@ def test_mutated_workbooks_read_alike_or_are_declined(templates, tmp_path, seed,
     path.write_bytes(data)
     assert FUZZ.compare_readers(str(path)) is None
     path.unlink()
+
+
+def test_a_flaw_in_the_fast_reader_falls_back_to_python_calamine(report, workbook_of, monkeypatch):
+    path = workbook_of(report("anyang-2020"))
+    expected = workbook.read_workbook(path, fast=False)
+
+    def flawed(self, xml):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(ooxml.Workbook, "_read", flawed)
+    assert read(path) == expected
+    # the fuzzer still sees it
+    why = FUZZ.run_target(str(path))
+    assert why and "RuntimeError: a bug" in why
