@@ -13,8 +13,8 @@ without its ``r`` attribute or beyond ZZ999, a number with a date format, a stri
 ``_xHHHH_`` escape, a carriage return or an entity XML does not define, markup it does not
 know inside a cell or a string, a type that does not agree with the content. The caller
 then reads the file with python-calamine as before, so nothing unusual is ever read
-differently. It does not check the markup between cells (beyond one ``<sheetData>`` and
-every ``<row>`` closed), nor parts it has no need of: a file damaged only there reads by its
+differently. It does not check the markup between cells (beyond one ``<sheetData>``), nor
+parts it has no need of: a file damaged only there reads by its
 cells, where python-calamine would refuse it. ``tests/test_ooxml.py`` and
 ``scripts/fuzz_reader.py`` hold the two readers to the same result on every workbook the
 tests know, LibreOffice's included, and on fuzzed ones.
@@ -239,22 +239,15 @@ def hidden_value(kind: bytes, formula: bytes | None, value: bytes | None) -> tup
     return None
 
 
-_EMPTY_ROW = re.compile(rb"<row\b[^>]*/>")
-
-
 def _sheet_data(xml: bytes) -> tuple[int, int]:
-    """Where the cells of a sheet lie, after checking the markup around them: one
-    <sheetData> and every <row> closed. (Each cell is checked as it is read; every scan
-    here but the first stays within the cells, the bulk of the part.)"""
+    """Where the cells of a sheet lie: between its one <sheetData> and </sheetData>. (Each
+    cell is checked as it is read; the markup between cells, such as <row> tags, is not.)"""
     start = xml.find(b"<sheetData>")
     end = xml.find(b"</sheetData>", start)
     if start < 0 or end < 0 or xml.find(b"<sheetData", end) >= 0 or xml.rfind(b"<sheetData", 0, start) >= 0:
         if xml.count(b"<sheetData") == 1 and b"<sheetData/>" in xml and b"<c " not in xml:
             return 0, 0  # a sheet with nothing in it
         raise Unsupported("sheet data")
-    opened, closed = xml.count(b"<row", start, end), xml.count(b"</row>", start, end)
-    if opened != closed and opened - closed != len(_EMPTY_ROW.findall(xml, start, end)):
-        raise Unsupported("rows")
     return start, end
 
 
