@@ -403,41 +403,112 @@ def _zip_kind(p: Path, data: bytes, quick: bool = True) -> Container:
     if entries is not None and entries > MAX_ENTRIES:
         raise ReadError(p, f"压缩包内文件过多（{entries} 个，上限 {MAX_ENTRIES}），不像正常的工作簿，为安全起见拒绝读取；" + ASK_AGAIN)
     try:
+        plain = _plain_directory(data) if quick else None
+        if plain is not None:  # the common case: zipfile is only opened if a check needs it
+            return _zip_checks(p, data, _Directory(data, plain), quick)
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-            _check_directory(p, infos)
-            names = {i.filename for i in infos}
-            bodies: dict[tuple[int, int, int, int, int], bytes] = {}
-            kind = _zip_what(zf, names, data, bodies)
-            if not kind.workbook:
-                return Container(kind)
-            if kind in (XLSX, XLSM):
-                _check_sheet_parts(p, zf, names, data, bodies)
-            if quick and kind in (XLSX, XLSM):
-                parts = _plainly_safe(data, infos, bodies)
-                if parts is not None:
-                    if len(names) == len(infos):
-                        return Container(kind, parts, for_calamine=False, infos=tuple(infos))
-                    # two entries of one name: which one a parser takes is its own affair,
-                    # so no parts are kept, and python-calamine reads the file
-                    if _grids_safe(parts, infos):
-                        return Container(kind)
-            # the full check: it refuses what the quick one doubted, with the exact reason
-            raw = io.BytesIO(data)
-            for info in infos:
-                _inflate_bounded(p, raw, info, _XmlCheck(p, info) if _parsed_xml(info) else None)
-            for info in infos:
-                if info.filename.lower().endswith(XML_SUFFIXES):
-                    _check_prolog(p, info, _read_small(zf, info, MAX_PROLOG_BYTES))
-                    if kind in (XLSX, XLSM):
-                        _check_extent(p, info, _read_small(zf, info, MAX_XML_ENTRY_BYTES + 1))
-                    elif kind == ODS and info.filename == "content.xml":
-                        _check_ods_extent(p, _read_small(zf, info, MAX_XML_ENTRY_BYTES + 1))
-            return Container(kind)
+            return _zip_checks(p, data, zf, quick)
     except ReadError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, struct.error, ValueError, OSError, NotImplementedError, KeyError, zlib.error, UnicodeDecodeError):
         return Container(_not("文件已损坏或不完整（压缩结构无法读取，常见于下载或拷贝中断）；" + ASK_AGAIN))
+
+
+def _zip_checks(p: Path, data: bytes, zf: zipfile.ZipFile | _Directory, quick: bool) -> Container:
+    infos = zf.infolist()
+    _check_directory(p, infos)
+    names = {i.filename for i in infos}
+    bodies: dict[tuple[int, int, int, int, int], bytes] = {}
+    kind = _zip_what(zf, names, data, bodies)
+    if not kind.workbook:
+        return Container(kind)
+    if kind in (XLSX, XLSM):
+        _check_sheet_parts(p, zf, names, data, bodies)
+    if quick and kind in (XLSX, XLSM):
+        parts = _plainly_safe(data, infos, bodies)
+        if parts is not None:
+            if len(names) == len(infos):
+                return Container(kind, parts, for_calamine=False, infos=tuple(infos))
+            # two entries of one name: which one a parser takes is its own affair,
+            # so no parts are kept, and python-calamine reads the file
+            if _grids_safe(parts, infos):
+                return Container(kind)
+    # the full check: it refuses what the quick one doubted, with the exact reason
+    raw = io.BytesIO(data)
+    for info in infos:
+        _inflate_bounded(p, raw, info, _XmlCheck(p, info) if _parsed_xml(info) else None)
+    for info in infos:
+        if info.filename.lower().endswith(XML_SUFFIXES):
+            _check_prolog(p, info, _read_small(zf, info, MAX_PROLOG_BYTES))
+            if kind in (XLSX, XLSM):
+                _check_extent(p, info, _read_small(zf, info, MAX_XML_ENTRY_BYTES + 1))
+            elif kind == ODS and info.filename == "content.xml":
+                _check_ods_extent(p, _read_small(zf, info, MAX_XML_ENTRY_BYTES + 1))
+    return Container(kind)
+
+
+# --- the zip directory, read quickly ------------------------------------------------------------
+# zipfile builds and checks one ZipInfo per entry with much care (~50 µs for a template). A
+# zip as Excel, WPS, LibreOffice and openpyxl write it — nothing before the first entry, no
+# archive comment, no zip64, one disk — has a central directory read here in a few µs, into
+# the same ZipInfo objects; anything else is read by zipfile, as before.
+
+_EOCD = struct.Struct("<4s4H2LH")  # signature, disk numbers, entry counts, size, offset, comment
+_CENTRAL = struct.Struct("<4s6H3L5H2L")  # one central directory header, name etc. follow
+
+
+def _plain_directory(data: bytes) -> list[zipfile.ZipInfo] | None:
+    """The entries of a plain zip, as :meth:`zipfile.ZipFile.infolist` gives them; None
+    for anything unusual (zipfile then reads the directory)."""
+    end = len(data) - _EOCD.size
+    if end < 0:
+        return None
+    sig, disk, cd_disk, here, total, cd_size, cd_offset, comment = _EOCD.unpack_from(data, end)
+    if sig != b"PK\x05\x06" or disk or cd_disk or here != total or comment or cd_offset + cd_size != end:
+        return None
+    infos = []
+    at = cd_offset
+    for _ in range(total):
+        if at + _CENTRAL.size > end:
+            return None
+        (sig, _made, _need, flags, method, mtime, mdate, crc, csize, usize,
+         name_len, extra_len, comment_len, disk_start, _int_attr, ext_attr, offset) = _CENTRAL.unpack_from(data, at)
+        if sig != b"PK\x01\x02" or disk_start or 0xFFFFFFFF in (csize, usize, offset):
+            return None
+        raw_name = data[at + _CENTRAL.size : at + _CENTRAL.size + name_len]
+        name = raw_name.decode("utf-8" if flags & 0x800 else "cp437")
+        if "\x00" in name or len(raw_name) != name_len:
+            return None
+        info = zipfile.ZipInfo(name, ((mdate >> 9) + 1980, (mdate >> 5) & 0xF, mdate & 0x1F,
+                                      mtime >> 11, (mtime >> 5) & 0x3F, (mtime & 0x1F) * 2))
+        info.flag_bits, info.compress_type, info.CRC = flags, method, crc
+        info.compress_size, info.file_size, info.header_offset = csize, usize, offset
+        info.external_attr = ext_attr
+        infos.append(info)
+        at += _CENTRAL.size + name_len + extra_len + comment_len
+    return infos if at == end else None
+
+
+class _Directory:
+    """What the checks ask of a ZipFile, over a directory read by :func:`_plain_directory`;
+    opening an entry as a file is left to a real ZipFile, made when first asked for."""
+
+    def __init__(self, data: bytes, infos: list[zipfile.ZipInfo]):
+        self.data = data
+        self.infos = infos
+        self.by_name = {i.filename: i for i in infos}  # the last of a name, as zipfile keeps it
+        self._zf: zipfile.ZipFile | None = None
+
+    def infolist(self) -> list[zipfile.ZipInfo]:
+        return self.infos
+
+    def getinfo(self, name: str) -> zipfile.ZipInfo:
+        return self.by_name[name]
+
+    def open(self, name: str | zipfile.ZipInfo):  # noqa: ANN201 - a binary file object
+        if self._zf is None:
+            self._zf = zipfile.ZipFile(io.BytesIO(self.data))
+        return self._zf.open(name)
 
 
 # Relationship types whose target python-calamine parses as XML (and sizes a grid from).

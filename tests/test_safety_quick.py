@@ -145,3 +145,28 @@ def test_the_stderr_file_is_reused_and_passes_other_output_on(capfd):
     with safety.panic_messages_hidden():
         os.write(2, "其他输出\n".encode())
     assert capfd.readouterr().err == "其他输出\n"
+
+
+def _directory(infos):
+    return [(i.filename, i.header_offset, i.compress_size, i.file_size, i.CRC, i.compress_type, i.flag_bits,
+             i.date_time, i.external_attr) for i in infos]
+
+
+def test_a_plain_zip_directory_is_read_as_zipfile_reads_it(base, template):
+    for data in (base, template):
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            assert _directory(safety._plain_directory(data)) == _directory(zf.infolist())
+
+
+def test_any_other_zip_directory_is_left_to_zipfile(template, tmp_path):
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(template)) as src, zipfile.ZipFile(out, "w") as dst:
+        dst.comment = b"an archive comment"
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+    commented = out.getvalue()
+    for data in (commented, b"MZ self-extracting stub" + template, template[:-10]):
+        assert safety._plain_directory(data) is None
+    path = tmp_path / "带注释.xlsx"
+    path.write_bytes(commented)
+    assert read(path).document["form"]  # zipfile reads it, and so does the reader
