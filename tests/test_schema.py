@@ -120,3 +120,65 @@ def test_both_engines_agree_on_the_schema_files():
         for doc, ok in ((good, True), (bad, False), (wrong, False)):
             assert fast.is_valid(doc) is ok
             assert slow.is_valid(doc) is ok
+
+
+# --- schema errors: jsonschema-rs, checked against python-jsonschema ------------------------------
+
+import copy  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from nianbao.schema import SchemaError, schema, schema_errors, schema_findings, translate  # noqa: E402
+from strategies import consistent_reports  # noqa: E402
+
+BREAKS = ["delete", "null", "text", "negative", "fraction", "extra", "bool", "object"]
+
+
+def _leaves(node, path=()):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _leaves(v, (*path, k))
+    else:
+        yield path
+
+
+def _python_findings(document: dict, form: str) -> set:
+    """The same translators over python-jsonschema's errors: the reference."""
+    out = []
+    for e in jsonschema.Draft202012Validator(schema(form)).iter_errors(document):
+        out.append(SchemaError(e.validator, tuple(e.absolute_path), e.instance, e.validator_value, e.schema, e.message))
+    return set(translate(out, form))
+
+
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(doc=consistent_reports(), breaks=st.lists(st.tuples(st.sampled_from(BREAKS), st.integers(0, 10**6)), min_size=1, max_size=6))
+def test_schema_findings_from_jsonschema_rs_equal_python_jsonschemas(doc, breaks):
+    doc = copy.deepcopy(doc)
+    for how, n in breaks:
+        leaves = [leaf for leaf in _leaves(doc) if leaf != ("form",)]  # the form picks the schema
+        path = leaves[n % len(leaves)]
+        parent = doc
+        for k in path[:-1]:
+            parent = parent[k]
+        key = path[-1]
+        if how == "delete":
+            del parent[key]
+        elif how == "extra":
+            parent[f"多余{n}"] = 1
+        else:
+            parent[key] = {"null": None, "text": "十", "negative": -n - 1, "fraction": 0.5, "bool": True, "object": {}}[how]
+    if isinstance(doc.get("agency"), dict):
+        doc["agency"]["uscc"] = "bad code"  # invalid, whatever the breaks did
+    form = doc["form"]
+    fast = schema_findings(doc, form)
+    assert fast
+    assert len(fast) == len(set(fast)), "each finding once"
+    assert set(fast) == _python_findings(doc, form)
+
+
+def test_a_missing_item_is_reported_once():
+    doc = copy.deepcopy(json.loads((Path(__file__).parent / "fixtures" / "seeds" / "anyang-2020.json").read_text("utf-8")))
+    del doc["active"]["rules"]["new_made"], doc["active"]["rules"]["new_published"]
+    missing = [f.pointer for f in schema_findings(doc, "2019") if f.rule == "MISSING"]
+    assert missing == ["/active/rules/new_made", "/active/rules/new_published"]
