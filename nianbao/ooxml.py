@@ -29,6 +29,7 @@ template or the rules.
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
 import re
 from collections.abc import Mapping
@@ -160,16 +161,18 @@ class _SharedStrings:
         return s
 
 
-# --- number formats: which cell styles python-calamine would read as dates ----------------------
+# --- number formats: which cell styles python-calamine reads as numbers, which as dates ----------
 
-# Built-in formats that show a number as a number, a fraction or text (ECMA-376 §18.8.30).
-# Every other built-in id (14–22 and 45–47 are dates and times; 27–36 and 50–81 are
-# East Asian dates) makes python-calamine return a date, or might.
+# Built-in formats that show a number as a number, a fraction or text (ECMA-376 §18.8.30),
+# and those that show a date (14–17) or a date and time (22). Every other built-in id
+# (times, durations, East Asian dates) is left to python-calamine.
 _PLAIN_BUILTIN = frozenset(range(0, 14)) | frozenset(range(37, 45)) | {48, 49}
+_DATE_BUILTIN = frozenset({14, 15, 16, 17, 22})
 _XF_BLOCK = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.S)
 _XF = re.compile(rb"<xf\b([^>]*)>")
 _NUMFMT = re.compile(rb"<numFmt\b([^>]*)/?>")
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+_DATE_PARTS = re.compile(r"[ymd]+", re.I)
 
 
 def _plain_code(code: str) -> bool:
@@ -179,12 +182,22 @@ def _plain_code(code: str) -> bool:
     return not any(ch.isalpha() for ch in bare)
 
 
+def _date_code(code: str) -> bool:
+    """A custom format of a date alone, such as yyyy-mm-dd or yyyy"年"m"月"d"日": years,
+    months and days, and nothing else but separators."""
+    if "[" in code:
+        return False  # elapsed time ([h]), locales, colours: python-calamine decides
+    bare = _QUOTED.sub("", code.removesuffix(";@"))  # Excel adds ";@" (text shown as typed)
+    rest = _DATE_PARTS.sub("", bare)
+    return bool(_DATE_PARTS.search(bare)) and not any(ch.isalnum() or ch in "@#?*_" for ch in rest)
+
+
 @lru_cache(maxsize=32)
-def plain_styles(styles_xml: bytes | None) -> frozenset[bytes]:
-    """Indexes of the cell styles (``s="…"``, as written) under which a number reads as a
-    number."""
+def number_styles(styles_xml: bytes | None) -> tuple[frozenset[bytes], frozenset[bytes]]:
+    """Indexes of the cell styles (``s="…"``, as written) under which python-calamine reads a
+    number as a number, and those under which it reads a whole number of days as a date."""
     if not styles_xml:
-        return frozenset({b"0"})
+        return frozenset({b"0"}), frozenset()
     _well_formed(styles_xml)
     custom = {}
     for raw in _NUMFMT.findall(styles_xml):
@@ -192,16 +205,34 @@ def plain_styles(styles_xml: bytes | None) -> frozenset[bytes]:
         custom[a.get("numFmtId", "")] = a.get("formatCode", "")
     block = _XF_BLOCK.search(styles_xml)
     if block is None:
-        return frozenset({b"0"})
-    plain = set()
+        return frozenset({b"0"}), frozenset()
+    plain, dates = set(), set()
     for i, raw in enumerate(_XF.findall(block.group(1))):
         ident = attributes(raw).get("numFmtId", "0")
         if ident in custom:
-            if _plain_code(custom[ident]):
+            code = custom[ident]
+            if _plain_code(code):
                 plain.add(str(i).encode())
+            elif _date_code(code):
+                dates.add(str(i).encode())
         elif ident.isdigit() and int(ident) in _PLAIN_BUILTIN:
             plain.add(str(i).encode())
-    return frozenset(plain)
+        elif ident.isdigit() and int(ident) in _DATE_BUILTIN:
+            dates.add(str(i).encode())
+    return frozenset(plain), frozenset(dates)
+
+
+# Day numbers read as dates: from 1900-03-01 (before it, Excel counts a 29 February 1900
+# that never was, and python-calamine follows) to 9999-12-31 (beyond, it gives the number).
+_FIRST_DAY, _LAST_DAY = 61, 2958465
+_EPOCH = _dt.date(1899, 12, 30)
+
+
+def _day(value: bytes) -> _dt.date:
+    """A whole number of days in a date format, as python-calamine reads it."""
+    if not value.isdigit() or not _FIRST_DAY <= int(value) <= _LAST_DAY:
+        raise Unsupported("a date python-calamine may read otherwise")
+    return _EPOCH + _dt.timedelta(days=int(value))
 
 
 # --- cells ---------------------------------------------------------------------------------------
@@ -310,8 +341,9 @@ def _well_formed(xml: bytes) -> None:
 
 
 @lru_cache(maxsize=32)
-def _sheets(root_rels_xml: bytes, workbook_xml: bytes, rels_xml: bytes) -> tuple[tuple[str, ...], dict[str, str], frozenset[str]]:
-    """Sheet names in order, the part of each, and every part python-calamine would open.
+def _sheets(root_rels_xml: bytes, workbook_xml: bytes, rels_xml: bytes) -> tuple[tuple[str, ...], dict[str, str], frozenset[str], bool]:
+    """Sheet names in order, the part of each, every part python-calamine would open, and
+    whether dates count from 1904 (Mac Excel's old setting).
     Workbooks made from one template share these parts byte for byte, so each is read
     (and checked in full) once."""
     for xml in (root_rels_xml, workbook_xml, rels_xml):
@@ -338,7 +370,11 @@ def _sheets(root_rels_xml: bytes, workbook_xml: bytes, rels_xml: bytes) -> tuple
             if target != (SHARED_STRINGS if kind == "sharedStrings" else STYLES):
                 raise Unsupported("shared strings or styles part")
             needed.add(target)
-    return tuple(where), where, frozenset(needed)
+    date1904 = _DATE_1904.search(workbook_xml) is not None
+    return tuple(where), where, frozenset(needed), date1904
+
+
+_DATE_1904 = re.compile(rb'date1904="(?:1|true)"')
 
 
 def _target(target: str) -> str:
@@ -354,12 +390,12 @@ class Workbook:
         self.parts = parts
         if WORKBOOK not in parts or WORKBOOK_RELS not in parts or PACKAGE_RELS not in parts:
             raise Unsupported("workbook part")
-        self.sheet_names, self._where, needed = _sheets(parts[PACKAGE_RELS], parts[WORKBOOK], parts[WORKBOOK_RELS])
+        self.sheet_names, self._where, needed, self.date1904 = _sheets(parts[PACKAGE_RELS], parts[WORKBOOK], parts[WORKBOOK_RELS])
         if not all(parts.get(n) for n in needed):
             raise Unsupported("a part the workbook names is missing or empty")
         # read now, as python-calamine does on opening: a table it would refuse is refused here
         self.strings = _SharedStrings(parts.get(SHARED_STRINGS))
-        self.plain = plain_styles(parts.get(STYLES))
+        self.plain, self.dates = number_styles(parts.get(STYLES))
         self._sheets: dict[str, Sheet] = {}
 
     def get_sheet_by_name(self, name: str) -> Sheet:
@@ -384,7 +420,7 @@ class Workbook:
             raise Unsupported("cell markup")
         values: dict[bytes, Any] = {}
         formulas: list[tuple[bytes, bytes, bytes, bytes]] = []
-        plain, strings = self.plain, self.strings
+        plain, dates, strings = self.plain, self.dates, self.strings
         # (findall gives b"" for a group that took no part)
         for ref, style, kind, extra, formula, value, bare, inline in found:
             if extra and _STYLE_OR_TYPE.search(extra):
@@ -394,7 +430,10 @@ class Workbook:
                     raise Unsupported("a value and an inline string")
                 if not kind or kind == b"n":  # the common case: a number
                     if style and style not in plain:
-                        raise Unsupported("number")  # a date, or might be
+                        if style not in dates or self.date1904:
+                            raise Unsupported("number")  # a time, a duration, or might be
+                        values[ref] = _day(value)  # e.g. 填报日期 typed as a date
+                        continue
                     if value.isdigit() and len(value) <= _EXACT_DIGITS:
                         values[ref] = int(value)  # a whole number, exactly as the float would be
                         continue
@@ -432,4 +471,4 @@ class Workbook:
         return Sheet(values, formulas)
 
 
-__all__ = ["ERROR", "UNCACHED", "Sheet", "Unsupported", "Workbook", "attributes", "hidden_value", "plain_styles", "relationships", "sheet_parts", "text"]
+__all__ = ["ERROR", "UNCACHED", "Sheet", "Unsupported", "Workbook", "attributes", "hidden_value", "number_styles", "relationships", "sheet_parts", "text"]

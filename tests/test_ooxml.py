@@ -45,12 +45,15 @@ _WB_RELS = (
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
     '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>'
 )
-# style 0: General; 1: a date (built-in 14); 2: 0.0000; 3: yyyy"年"m"月"; 4: #,##0"件"
+# style 0: General; 1: a date (built-in 14); 2: 0.0000; 3: yyyy"年"m"月"; 4: #,##0"件";
+# 5: a duration (built-in 46); 6: h:mm; 7: yyyy/m/d;@; 8: a date and time (built-in 22)
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<numFmts count="3"><numFmt numFmtId="164" formatCode="0.0000"/><numFmt numFmtId="165" formatCode="yyyy&quot;年&quot;m&quot;月&quot;"/>'
-    '<numFmt numFmtId="166" formatCode="#,##0&quot;件&quot;"/></numFmts>'
-    '<cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="166"/></cellXfs></styleSheet>'
+    '<numFmts count="5"><numFmt numFmtId="164" formatCode="0.0000"/><numFmt numFmtId="165" formatCode="yyyy&quot;年&quot;m&quot;月&quot;"/>'
+    '<numFmt numFmtId="166" formatCode="#,##0&quot;件&quot;"/><numFmt numFmtId="167" formatCode="h:mm"/>'
+    '<numFmt numFmtId="168" formatCode="yyyy/m/d;@"/></numFmts>'
+    '<cellXfs count="9"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="166"/>'
+    '<xf numFmtId="46"/><xf numFmtId="167"/><xf numFmtId="168"/><xf numFmtId="22"/></cellXfs></styleSheet>'
 )
 SHARED = [
     "<si><t>普通</t></si>",
@@ -120,6 +123,13 @@ READ_ALIKE = {
     "empty value": '<c><v></v></c>',
     "styled blank": '<c s="2" t="n" />',
     "another attribute": '<c s="0" t="n" cm="1"><v>8</v></c>',
+    "a date": '<c s="1"><v>44227</v></c>',
+    "a date in a custom format": '<c s="3"><v>44227</v></c>',
+    "a date in Excel's Chinese format": '<c s="7"><v>44227</v></c>',
+    "a date from a date-and-time format": '<c s="8"><v>44227</v></c>',
+    "the first day read as a date": '<c s="1"><v>61</v></c>',
+    "the last day read as a date": '<c s="1"><v>2958465</v></c>',
+    "a date typed by formula": '<c s="1"><f>DATE(2021,1,31)</f><v>44227</v></c>',
 }
 
 
@@ -133,8 +143,12 @@ def test_cells_read_as_python_calamine_reads_them(case, tmp_path):
 
 # markup the fast reader declines, so that python-calamine reads the file
 DECLINED = {
-    "a date": '<c s="1"><v>44000</v></c>',
-    "a custom date": '<c s="3"><v>44000</v></c>',
+    "a date with a time of day": '<c s="1"><v>44227.5</v></c>',
+    "a day in Excel's imaginary 29 February 1900": '<c s="1"><v>60</v></c>',
+    "a day before March 1900": '<c s="1"><v>59</v></c>',
+    "a day beyond 9999": '<c s="1"><v>2958466</v></c>',
+    "a duration": '<c s="5"><v>2</v></c>',
+    "a time of day": '<c s="6"><v>1</v></c>',
     "an escaped character": '<c t="inlineStr"><is><t>a_x000D_b</t></is></c>',
     "a carriage return": '<c t="inlineStr"><is><t>a\rb</t></is></c>',
     "a number with spaces": '<c><v> 7 </v></c>',
@@ -221,10 +235,17 @@ def test_reports_saved_by_libreoffice_read_alike_and_take_the_fast_path(report, 
             assert read(saved).document == slow.document
 
 
-def test_a_date_typed_into_the_cover_is_left_to_python_calamine(report, workbook_of, tmp_path):
-    """Excel stores a date typed into 填报日期 as a number in a date format: the fast reader
-    declines the sheet (python-calamine turns such numbers into dates), and the file reads
-    as python-calamine reads it."""
+def test_dates_count_from_1904_are_left_to_python_calamine(tmp_path):
+    path = xlsx(tmp_path / "a.xlsx", [READ_ALIKE["a date"]])
+    parts = dict(open_container(path).parts)
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b"<sheets>", b'<workbookPr date1904="1"/><sheets>')
+    with pytest.raises(ooxml.Unsupported):
+        ooxml.Workbook(parts).get_sheet_by_name("表")
+
+
+def test_a_date_typed_into_the_cover_reads_on_the_fast_path(report, workbook_of, tmp_path, monkeypatch):
+    """Excel stores a date typed into 填报日期 as a number in the cell's date format; the fast
+    reader reads it as the date python-calamine reads."""
     import re
 
     import hostile_cases as hc
@@ -234,11 +255,14 @@ def test_a_date_typed_into_the_cover_is_left_to_python_calamine(report, workbook
     dated = hc.replace_entry(path.read_bytes(), cover,
                              lambda xml: re.sub(rb'<c r="B9"( s="[0-9]+")[^>]*?(/>|>.*?</c>)', rb'<c r="B9"\1><v>44227</v></c>', xml, count=1))
     path.write_bytes(dated)
-    with pytest.raises(ooxml.Unsupported):
-        ooxml.Workbook(open_container(path).parts).get_sheet_by_name("封面")
-    loaded = read(path)
-    assert loaded == workbook.read_workbook(path, fast=False)
-    assert loaded.document["meta"]["filled_date"].startswith("2021-01-31")
+    expected = workbook.read_workbook(path, fast=False)
+    assert expected.document["meta"]["filled_date"].startswith("2021-01-31")
+
+    def no_calamine(p):
+        raise AssertionError("python-calamine was asked to read a file the fast reader takes")
+
+    monkeypatch.setattr(workbook, "_open", no_calamine)
+    assert read(path) == expected
 
 
 def test_a_report_in_a_template_uses_no_calamine(report, workbook_of, monkeypatch):
