@@ -8,16 +8,16 @@ python-calamine, which would open and inflate it again (about three times the co
 
 It is deliberately narrow. It gives what python-calamine gives for the markup that Excel,
 WPS, LibreOffice and openpyxl write (whole numbers as ``int`` where python-calamine gives a
-float of the same value), and raises :class:`Unsupported` for anything else — a cell placed
-without its ``r`` attribute or beyond ZZ999, a number with a date format, a string with an
-``_xHHHH_`` escape, a carriage return or an entity XML does not define, markup it does not
-know inside a cell or a string, a type that does not agree with the content. The caller
-then reads the file with python-calamine as before, so nothing unusual is ever read
-differently. It does not check the markup between cells (beyond one ``<sheetData>``), nor
-parts it has no need of: a file damaged only there reads by its
-cells, where python-calamine would refuse it. ``tests/test_ooxml.py`` and
-``scripts/fuzz_reader.py`` hold the two readers to the same result on every workbook the
-tests know, LibreOffice's included, and on fuzzed ones.
+float of the same value), and raises :class:`Unsupported` for anything else: a cell placed
+without its ``r`` attribute or beyond ZZ999; a string with an ``_xHHHH_`` escape, a carriage
+return or an entity XML does not define; markup it does not know inside a cell or a string;
+a type that does not agree with the content; a date that is not a whole day in a date-only
+format (times, durations, 1904 dates, days before March 1900). The caller then reads the
+file with python-calamine as before, so nothing unusual is ever read differently. It does
+not check the markup between cells (beyond one ``<sheetData>``), nor parts it has no need
+of: a file damaged only there reads by its cells, where python-calamine would refuse it.
+``tests/test_ooxml.py`` and ``scripts/fuzz_reader.py`` hold the two readers to the same
+result on every workbook the tests know, LibreOffice's included, and on fuzzed ones.
 
 It also keeps what python-calamine does not show: a formula error (``#REF!``) and a formula
 saved without its result both read as empty, as in python-calamine, and :meth:`Workbook.hidden`
