@@ -108,8 +108,9 @@ def blanked(doc: dict, form: str, picks: list[int], bumps: list[int]) -> dict:
     return out
 
 
+# text a clerk may type (not white space alone: the reader takes that as blank, as it should)
 texts = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=30).filter(
-    lambda s: s[0] not in "=+-@＝＋－＠"
+    lambda s: s[0] not in "=+-@＝＋－＠" and s.strip()
 )
 
 
@@ -566,3 +567,12 @@ def test_export_of_a_report_with_errors_still_writes_the_json_and_exits_1(workbo
     assert result.exit_code == 1
     assert "错误：表三!D5 表三 自然人列：一(2)+二(1)=3" in result.stderr
     assert json.loads(out.read_text(encoding="utf-8"))["applications"]["carried_over"]["natural"] == 1
+
+
+def test_a_name_of_white_space_alone_reads_as_blank(workbook_of, report):
+    doc = report("anyang-2020")
+    doc["agency"]["name"] = "  "
+    path = workbook_of(doc)
+    loaded = read(path)
+    assert "name" not in loaded.document["agency"]
+    assert loaded == read_workbook(path, fast=False)  # python-calamine reads it so too
