@@ -171,13 +171,11 @@ def test_what_it_is_not_sure_of_is_declined(case, tmp_path):
 
 def test_a_cell_without_its_reference_is_declined(tmp_path):
     path = xlsx(tmp_path / "a.xlsx", ["<c><v>1</v></c>"])
-    data = path.read_bytes()
     with zipfile.ZipFile(path) as z:
         parts = {n: z.read(n) for n in z.namelist()}
     parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b' r="A1"', b"")
-    with pytest.raises(ooxml.Unsupported):
+    with pytest.raises(ooxml.Unsupported):  # python-calamine would place it by counting
         ooxml.Workbook(parts).get_sheet_by_name("表")
-    assert data  # the file itself is untouched
 
 
 def test_errors_and_formulas_without_results_are_told_apart_from_blanks(tmp_path):
