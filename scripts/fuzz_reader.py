@@ -83,14 +83,18 @@ def minimal_ods() -> bytes:
         '<table:table-cell table:number-columns-repeated="3"/></table:table-row>'
         for r in range(1, 12)
     )
+    return ods_bytes(rows + '<table:table-row table:number-rows-repeated="1048560"><table:table-cell table:number-columns-repeated="5"/></table:table-row>')
+
+
+def ods_bytes(content_body: str, table: str = "Sheet1") -> bytes:
+    """A minimal OpenDocument spreadsheet whose one table holds ``content_body`` (rows)."""
     content = (
         '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        '<office:body><office:spreadsheet><table:table table:name="Sheet1">' + rows
-        + '<table:table-row table:number-rows-repeated="1048560"><table:table-cell table:number-columns-repeated="5"/></table:table-row>'
-        "</table:table></office:spreadsheet></office:body></office:document-content>"
+        f'<office:body><office:spreadsheet><table:table table:name="{table}">' + content_body
+        + "</table:table></office:spreadsheet></office:body></office:document-content>"
     )
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '

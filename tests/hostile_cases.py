@@ -7,6 +7,7 @@ available, else a plain openpyxl workbook (enough for the container-level cases)
 
 from __future__ import annotations
 
+import functools
 import io
 import random
 import struct
@@ -370,26 +371,20 @@ def far_cell(folder: Path, base: bytes) -> Path:
 
 def ods_bytes(content_body: str) -> bytes:
     """A minimal OpenDocument spreadsheet whose first table holds ``content_body``."""
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        '<office:body><office:spreadsheet><table:table table:name="表三">' + content_body + "</table:table>"
-        "</office:spreadsheet></office:body></office:document-content>"
-    )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
-    )
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        zf.writestr("content.xml", content)
-        zf.writestr("META-INF/manifest.xml", manifest)
-    return buf.getvalue()
+    return fuzz_script().ods_bytes(content_body, "表三")
+
+
+FUZZ_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "fuzz_reader.py"
+
+
+@functools.cache
+def fuzz_script():  # noqa: ANN201 - the module scripts/fuzz_reader.py
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fuzz_reader", FUZZ_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def ods_repeated(folder: Path, base: bytes) -> Path:

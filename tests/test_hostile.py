@@ -658,16 +658,8 @@ def test_xls_et_and_ods_saved_by_another_program_read_like_the_xlsx(template, tm
 
 # --- fuzzing --------------------------------------------------------------------------------------
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "fuzz_reader.py"
-
-
-def _fuzz_module():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("fuzz_reader", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+SCRIPT = hc.FUZZ_SCRIPT
+_fuzz_module = hc.fuzz_script
 
 
 def test_the_fuzzer_finds_nothing_in_a_bounded_run(tmp_path):

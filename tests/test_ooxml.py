@@ -18,6 +18,7 @@ import python_calamine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import hostile_cases as hc
 from nianbao import ooxml, workbook
 from nianbao.model import model
 from nianbao.readers import read
@@ -246,12 +247,13 @@ def test_a_date_typed_into_the_cover_reads_on_the_fast_path(report, workbook_of,
     reader reads it as the date python-calamine reads."""
     import re
 
-    import hostile_cases as hc
+    from nianbao.layout import layout
 
     path = workbook_of(report("anyang-2020"))
+    cell = layout("2019").where["/meta/filled_date"][1].encode()
     cover = hc.first_sheet(path.read_bytes())
-    dated = hc.replace_entry(path.read_bytes(), cover,
-                             lambda xml: re.sub(rb'<c r="B9"( s="[0-9]+")[^>]*?(/>|>.*?</c>)', rb'<c r="B9"\1><v>44227</v></c>', xml, count=1))
+    dated = hc.replace_entry(path.read_bytes(), cover, lambda xml: re.sub(
+        rb'<c r="' + cell + rb'"( s="[0-9]+")[^>]*?(/>|>.*?</c>)', rb'<c r="' + cell + rb'"\1><v>44227</v></c>', xml, count=1))
     path.write_bytes(dated)
     expected = workbook.read_workbook(path, fast=False)
     assert expected.document["meta"]["filled_date"].startswith("2021-01-31")
@@ -274,17 +276,7 @@ def test_a_report_in_a_template_uses_no_calamine(report, workbook_of, monkeypatc
     assert read(path) == expected
 
 
-def _fuzz_module():
-    import importlib.util
-
-    script = Path(__file__).resolve().parents[1] / "scripts" / "fuzz_reader.py"
-    spec = importlib.util.spec_from_file_location("fuzz_reader", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-FUZZ = _fuzz_module()
+FUZZ = hc.fuzz_script()
 
 
 @pytest.fixture(scope="module")
