@@ -49,6 +49,7 @@ from typing import Any
 from .check import check_file
 from .findings import ERRORS, UNREADABLE, Finding, Tally, finding
 from .forms import (
+    form_for_year,
     AGENCY_FIELDS,
     AMOUNT,
     AMOUNT_DECIMALS,
@@ -105,11 +106,6 @@ class Record:
     @property
     def warnings(self) -> int:
         return Tally.of(self.findings).warnings
-
-    @property
-    def label(self) -> str:
-        """The agency's name, else the file's name."""
-        return self.name or Path(self.source).name
 
 
 def _whole(value: Any) -> int | None:
@@ -214,18 +210,8 @@ def examine(path: str) -> Record:
 
 
 def supported_suffixes() -> tuple[str, ...]:
-    _load_readers()
+    # nianbao.readers imports the workbook reader, which registers itself, as it loads
     return tuple(sorted(READERS))
-
-
-def _load_readers() -> None:
-    """Make sure every reader registered itself (the workbook reader lives in its own module)."""
-    import importlib
-
-    try:
-        importlib.import_module("nianbao.workbook")
-    except ImportError:
-        pass
 
 
 def _skipped(name: str) -> bool:
@@ -318,8 +304,11 @@ def reports_overwritten(
     """The outputs that already exist as input files of ``paths`` (e.g. ``-o 各单位/甲.xlsx``)
     and are not files this tool wrote before (``is_ours``): writing them would destroy a
     report. An earlier summary in an input folder may be replaced; it is never read as input."""
+    existing = [Path(t) for t in outputs if Path(t).is_file()]
+    if not existing:  # the usual first run: nothing to overwrite, no need to walk the inputs
+        return []
     inputs, _ = _discover(paths, ())
-    return [Path(t) for t in outputs if Path(t).is_file() and _key(t) in inputs and not is_ours(Path(t))]
+    return [t for t in existing if _key(t) in inputs and not is_ours(t)]
 
 
 def default_jobs() -> int:
@@ -534,7 +523,7 @@ def read_roster(path: str | os.PathLike[str]) -> list[Member]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;，")
     except csv.Error:
         dialect = csv.excel
-    return _members(iter(list(csv.reader(io.StringIO(text), dialect))), p)
+    return _members(csv.reader(io.StringIO(text), dialect), p)
 
 
 # ---------------------------------------------------------------------------------------
@@ -576,10 +565,6 @@ class Consolidation:
     unexpected: tuple[Entry, ...] = ()  # reports of the summed year and form not on the roster
     duplicates: tuple[tuple[Entry, ...], ...] = ()
     unusable_cells: int = 0  # blank or non-numeric cells skipped in included reports with errors
-
-    @property
-    def model(self) -> FormModel | None:
-        return model(self.form) if self.form else None
 
     @property
     def summed(self) -> tuple[Entry, ...]:
@@ -651,7 +636,7 @@ def _choose(records: Sequence[Record], year: int | None, form: str | None) -> tu
         counts = Counter({k: n for k, n in counts.items() if k[1] == form})
     if not counts:
         if year is not None and form is None:
-            f = next((f for f in FORMS.values() if f.applies_to(year)), None)
+            f = form_for_year(year)
             return year, f.key if f else None
         return year, form
     (y, f), _ = max(counts.items(), key=lambda kv: (kv[1], kv[0][0], kv[0][1]))
@@ -698,7 +683,7 @@ def combine(
         elif r.form is None or r.year is None:
             entries.append(out(r, "无法识别表式或年度", ""))
         elif (r.year, r.form) != (year, form):
-            entries.append(out(r, "年度或表式不同", f"{r.year} 年度、{r.form} 年表式，本次汇总 {wanted}"))
+            entries.append(out(r, "年度或表式不同", f"{describe(r.year, r.form)}，本次汇总 {wanted}"))
         elif r.source in keys and keys[r.source] in dup_keys:
             k = keys[r.source]
             how = USCC_LABEL if any(o.uscc == k for o in groups[k]) else NAME_LABEL
@@ -767,26 +752,28 @@ def sum_values(m: FormModel, vectors: Iterable[Sequence[Any]]) -> tuple[tuple[An
 
 
 def _match_roster(members: Sequence[Member], entries: Sequence[Entry]) -> tuple[tuple[Member, ...], tuple[Entry, ...]]:
-    by_uscc = {e.record.uscc: e for e in entries if e.record.uscc}
-    by_name: dict[str, Entry] = {}
-    for e in entries:
-        by_name.setdefault(_norm_name(e.record.name), e)
+    by_uscc: dict[str, list[Entry]] = {}
+    by_name: dict[str, list[Entry]] = {}
+    for e in entries:  # each name normalised once
+        if e.record.uscc:
+            by_uscc.setdefault(e.record.uscc, []).append(e)
+        by_name.setdefault(_norm_name(e.record.name), []).append(e)
     matched: set[str] = set()
     missing: list[Member] = []
     for m in members:
-        hit = by_uscc.get(m.uscc) if m.uscc else None
-        if hit is None and m.name:
-            hit = by_name.get(_norm_name(m.name))
+        name = _norm_name(m.name)
+        hit = by_uscc[m.uscc][0] if m.uscc and m.uscc in by_uscc else None
+        if hit is None and m.name and name in by_name:
+            hit = by_name[name][0]
             # A roster USCC that contradicts the report's own is not a match.
-            if hit is not None and m.uscc and hit.record.uscc and hit.record.uscc != m.uscc:
+            if m.uscc and hit.record.uscc and hit.record.uscc != m.uscc:
                 hit = None
         if hit is None:
             missing.append(m)
         else:
             # every report of that agency (duplicates included) is on the roster
-            for e in entries:
-                if (m.uscc and e.record.uscc == m.uscc) or (m.name and _norm_name(e.record.name) == _norm_name(m.name)):
-                    matched.add(e.record.source)
+            for e in (by_uscc.get(m.uscc, []) if m.uscc else []) + (by_name.get(name, []) if m.name else []):
+                matched.add(e.record.source)
     unexpected = tuple(e for e in entries if e.record.source not in matched)
     return tuple(missing), unexpected
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from .forms import FORMS
@@ -27,10 +26,3 @@ def new_report(
         "agency": dict(agency or {"name": ""}),
         **m.document([fill] * len(m.cells)),
     }
-
-
-def with_values(document: dict[str, Any], values: list[Any]) -> dict[str, Any]:
-    """A copy of ``document`` whose cells hold ``values`` (in cell order)."""
-    out = copy.deepcopy(document)
-    out.update(model(document["form"]).document(values))
-    return out

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from .atomic import atomic_output
-from .consolidate import NAME_LABEL, Consolidation, Entry, plain
+from .atomic import atomic_output, write_bytes
+from .consolidate import NAME_LABEL, Consolidation, Entry, describe, plain
 from .findings import SEVERITY_WORDS
 from .forms import REGION_LABEL, USCC_LABEL
 from .layout import COVER_SHEET, col_letter, layout
@@ -142,7 +142,7 @@ def cover_notes(c: Consolidation) -> list[str]:
     """What the summary's cover says about how it was made."""
     notes = [
         (
-            f"汇总说明：本报告由 {len(c.summed)} 份报告逐格相加而成（{c.year} 年度，{c.form} 年表式）；"
+            f"汇总说明：本报告由 {len(c.summed)} 份报告逐格相加而成（{describe(c.year, c.form, '，')}）；"
             f"共收到 {len(c.entries)} 个文件，未汇总 {len(c.left_out)} 个，详见「{DETAIL_SHEET}」。"
         )
     ]
@@ -151,7 +151,7 @@ def cover_notes(c: Consolidation) -> list[str]:
         text = f"注意：按要求（--include-errors），有错误的报告也计入了汇总，共 {k} 份"
         if c.unusable_cells:
             text += f"；其中 {c.unusable_cells} 个空白或无效的单元格未计入"
-        notes.append(text + "。本汇总可能不满足勾稽关系，请核对「问题清单」。")
+        notes.append(text + "。本汇总可能不满足勾稽关系，请核对「{PROBLEMS_SHEET}」。")
     if c.missing:
         notes.append(f"名单中有 {len(c.missing)} 个单位未报送，详见「{MISSING_SHEET}」。")
     if c.duplicates:
@@ -196,8 +196,7 @@ def write_summary(c: Consolidation, path: str | os.PathLike[str]) -> Path:
         data = json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
     else:
         data = workbook_data(c, doc)
-    with atomic_output(target) as tmp:
-        tmp.write_bytes(data)
+    write_bytes(target, data)
     return target
 
 

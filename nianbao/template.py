@@ -45,7 +45,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
-from .atomic import atomic_output, check_output
+from .atomic import check_output, write_bytes
 from .cleaning import overrides as computed_overrides
 from .forms import (
     AMOUNT,
@@ -620,8 +620,7 @@ def write_workbook(path: str | os.PathLike[str], form: str | Form, document: dic
     :class:`nianbao.atomic.OutputError` with a Chinese message."""
     target = check_output(path, inputs)
     data = workbook_bytes(build_workbook(form, document, year=year, agency=agency))
-    with atomic_output(target) as tmp:
-        tmp.write_bytes(data)
+    write_bytes(target, data)
     return target
 
 

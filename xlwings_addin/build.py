@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from nianbao.atomic import atomic_output
+from nianbao.atomic import write_bytes
 
 TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"
 CUSTOM_UI = "customUI/customUI.xml"
@@ -133,7 +133,6 @@ def build(out_dir: str | os.PathLike[str], template: str | os.PathLike[str] | No
     for button in BUTTONS:
         target = folder / button.filename
         data = addin_bytes(button, src)
-        with atomic_output(target) as tmp:
-            tmp.write_bytes(data)
+        write_bytes(target, data)
         written.append(target)
     return written

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..atomic import OutputError, atomic_output, check_output
+from ..atomic import OutputError, check_output, write_text
 from ..check import check_loaded
 from ..findings import Finding
 from ..readers import ReadError, read
@@ -16,7 +16,7 @@ from ..readers import ReadError, read
 
 def note_line(f: Finding) -> str:
     """A finding for stderr: errors as such, the reader's notes and warnings as 提示."""
-    where = f"{f.sheet}!{f.cell} " if f.sheet and f.cell else ""
+    where = f"{f.where} " if f.sheet and f.cell else ""
     return f"{'错误' if f.is_error else '提示'}：{where}{f.message}"
 
 
@@ -55,8 +55,7 @@ def command(workbook: Path, output: Path | None) -> None:
         click.echo(text, nl=False)
         sys.exit(status)
     try:
-        with atomic_output(output) as tmp:
-            tmp.write_text(text, encoding="utf-8")
+        write_text(output, text)
     except OSError as e:
         click.echo(f"错误：无法写入 {output}：{e.strerror or e}", err=True)
         sys.exit(2)
