@@ -16,10 +16,10 @@ decision, I1 above all).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
-from .forms import AGENCY_FIELDS, FORMS, PROCUREMENT_UNITS, REPORT_TITLE, Form, Row, Table
-from .model import THIS, Check, FormModel, leaf_rows, model
+from .forms import AGENCY_FIELDS, FORMS, REPORT_TITLE, Form, Row, Table
+from .model import THIS, Check, FormModel, model
 
 TEMPLATE_VERSION = "1"
 META_SHEET = "_nianbao"
@@ -83,7 +83,6 @@ class CheckCell:
 @dataclass
 class SheetLayout:
     name: str
-    title: str = ""
     labels: list[Label] = field(default_factory=list)
     inputs: dict[str, str] = field(default_factory=dict)  # pointer -> address
     computed: dict[str, str] = field(default_factory=dict)  # pointer -> address
@@ -113,26 +112,14 @@ class Layout:
                 return s
         raise KeyError(name)
 
-    @property
+    @cached_property
     def where(self) -> dict[str, tuple[str, str]]:
         """JSON pointer -> (sheet, address) of every input and computed cell."""
-        return _where(self)
+        return {ptr: (s.name, a) for s in self.sheets for ptr, a in {**s.inputs, **s.computed}.items()}
 
     @property
     def model(self) -> FormModel:
-        return model(self.form.key)  # by key: hashing the whole declaration costs more
-
-
-@cache
-def _where(lay: Layout) -> dict[str, tuple[str, str]]:
-    out: dict[str, tuple[str, str]] = {}
-    for s in lay.sheets:
-        for ptr, a in {**s.inputs, **s.computed}.items():
-            out[ptr] = (s.name, a)
-    return out
-
-
-Layout.__hash__ = object.__hash__  # type: ignore[method-assign]  # identity: layouts are cached singletons
+        return model(self.form)
 
 
 # ---------------------------------------------------------------------------------------
@@ -147,7 +134,7 @@ PROCUREMENT_UNIT_FIELD = ("/meta/procurement_amount_unit", "采购总金额单�
 
 
 def _cover(form: Form) -> SheetLayout:
-    s = SheetLayout(COVER_SHEET, title=REPORT_TITLE)
+    s = SheetLayout(COVER_SHEET)
     s.label("A1:B1", REPORT_TITLE, TITLE)
     s.label("A2", "表式", FIELD)
     s.label("B2", f"{form.document}", NOTE)
@@ -170,7 +157,7 @@ def _cover(form: Form) -> SheetLayout:
 
 
 def _table2(table: Table, m: FormModel) -> SheetLayout:
-    s = SheetLayout(table.sheet, title=table.title)
+    s = SheetLayout(table.sheet)
     width = 1 + max(len(g.columns) for g in table.groups)
     s.label(span(1, 1, width, 1), table.title, TITLE)
     r = 2
@@ -201,7 +188,7 @@ T3_HEADER_ROWS = (2, 3, 4)
 
 
 def _table3(table: Table, m: FormModel) -> SheetLayout:
-    s = SheetLayout(table.sheet, title=table.title)
+    s = SheetLayout(table.sheet)
     first = T3_LABEL_COLS + 1
     ncols = len(table.columns)
     last = first + ncols - 1
@@ -256,7 +243,7 @@ def _table3(table: Table, m: FormModel) -> SheetLayout:
 
 
 def _table4(table: Table, m: FormModel) -> SheetLayout:
-    s = SheetLayout(table.sheet, title=table.title)
+    s = SheetLayout(table.sheet)
     total = sum(len(g.columns) for g in table.groups)
     s.label(span(1, 1, total, 1), table.title, TITLE)
     values_row = 5
@@ -279,7 +266,7 @@ def _table4(table: Table, m: FormModel) -> SheetLayout:
     for parent, cols in parents.items():
         s.label(span(min(cols), 2, max(cols), 2), parent, HEADER)
     s.widths = {col_letter(i): 9 for i in range(1, total + 1)}
-    s.freeze = "A5"
+    s.freeze = addr(1, values_row)
     s.last_col, s.last_row = total, values_row
     _place_column_checks(s, table, m, first_row=values_row + 2)
     return s
@@ -374,7 +361,6 @@ def layout(form_key: str) -> Layout:
 __all__ = [
     "COVER_SHEET",
     "META_SHEET",
-    "PROCUREMENT_UNITS",
     "TEMPLATE_VERSION",
     "CheckCell",
     "Label",
@@ -385,5 +371,4 @@ __all__ = [
     "col_letter",
     "derived",
     "layout",
-    "leaf_rows",
 ]

@@ -141,14 +141,15 @@ class FormModel:
         self.cells: tuple[Cell, ...] = tuple(_cells(form))
         self.by_path: dict[tuple[str, ...], Cell] = {c.path: c for c in self.cells}
         self.by_pointer: dict[str, Cell] = {c.pointer: c for c in self.cells}
-        # Cells are laid out row by row: flattening walks each row's object once.
-        rows: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        # Cells are laid out row by row: flattening and building walk each row's object once.
+        # (parent path, keys of its cells, index of the first)
+        rows: list[tuple[tuple[str, ...], tuple[str, ...], int]] = []
         for cell in self.cells:
             parent, key = cell.path[:-1], cell.path[-1]
             if rows and rows[-1][0] == parent:
-                rows[-1] = (parent, rows[-1][1] + (key,))
+                rows[-1] = (parent, rows[-1][1] + (key,), rows[-1][2])
             else:
-                rows.append((parent, (key,)))
+                rows.append((parent, (key,), cell.index))
         self._rows = tuple(rows)
         self.checks: tuple[Check, ...] = tuple(
             c for ident in form.identities if not ident.cross_year for c in _expand(form, self, ident, None)
@@ -161,7 +162,7 @@ class FormModel:
         """The raw value of every cell, in cell order; None where absent."""
         out: list[Any] = []
         extend = out.extend
-        for parent, keys in self._rows:
+        for parent, keys, _ in self._rows:
             node = document
             for k in parent:
                 node = node.get(k) if isinstance(node, dict) else None
@@ -175,11 +176,11 @@ class FormModel:
     def document(self, values: list[Any]) -> dict[str, Any]:
         """The tables part of a report document built from a vector of cell values."""
         doc: dict[str, Any] = {}
-        for cell, value in zip(self.cells, values):
+        for parent, keys, start in self._rows:
             node = doc
-            for k in cell.path[:-1]:
+            for k in parent:
                 node = node.setdefault(k, {})
-            node[cell.path[-1]] = value
+            node.update(zip(keys, values[start:start + len(keys)]))
         return doc
 
     def cross_checks(self, previous: FormModel) -> tuple[Check, ...]:
@@ -187,12 +188,14 @@ class FormModel:
         return _cross_checks(self.form.key, previous.form.key)
 
 
-@cache
 def model(form: str | Form) -> FormModel:
-    """The model of a form, by key ("2019", "2021") or declaration."""
-    if isinstance(form, str):
-        form = FORMS[form]
-    return FormModel(form)
+    """The model of a form, by key ("2019", "2021") or declaration: one per form."""
+    return _model(form if isinstance(form, str) else form.key)
+
+
+@cache
+def _model(key: str) -> FormModel:
+    return FormModel(FORMS[key])
 
 
 @cache

@@ -107,30 +107,6 @@ def _plan(form_key: str) -> _Plan:
     return _Plan(tuple(sheets), MappingProxyType(dict(lay.where)))
 
 
-@cache
-def _shape(form_key: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...], int], ...]:
-    """The tables' cells grouped by the object holding them: (parent path, keys, first index)."""
-    out: list[tuple[tuple[str, ...], tuple[str, ...], int]] = []
-    for cell in layout(form_key).model.cells:
-        parent, key = cell.path[:-1], cell.path[-1]
-        if out and out[-1][0] == parent:
-            out[-1] = (parent, out[-1][1] + (key,), out[-1][2])
-        else:
-            out.append((parent, (key,), cell.index))
-    return tuple(out)
-
-
-def _tables(form_key: str, values: list[Any]) -> dict[str, Any]:
-    """The tables part of a report from cell values (as FormModel.document, faster)."""
-    doc: dict[str, Any] = {}
-    for parent, keys, start in _shape(form_key):
-        node = doc
-        for k in parent:
-            node = node.setdefault(k, {})
-        node.update(zip(keys, values[start:start + len(keys)]))
-    return doc
-
-
 def _at(grid: list[list[Any]], row: int, col: int) -> Any:
     if row < len(grid):
         line = grid[row]
@@ -472,7 +448,7 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
             for k, v in more.items():
                 node.setdefault(k, v)
     document["agency"] = agency
-    document.update(_tables(form, values))
+    document.update(m.document(values))
     meta["template_version"] = TEMPLATE_VERSION
     meta["source_file"] = p.name
     document["meta"] = meta
