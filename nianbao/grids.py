@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .forms import FORMS
-from .layout import META_SHEET, cell_index, layout
+from .layout import META_KEYS, META_SHEET, cell_index, layout
 from .readers import Loaded
 
 Grid = Sequence[Sequence[Any]]
 
-# The hidden sheet holds a few keys in column A and their values in column B.
-META_ROWS = 16
+# The hidden sheet holds its keys in column A, one per row, and their values in column B.
+META_ROWS = len(META_KEYS)
 
 
 @cache

@@ -46,6 +46,15 @@ def addr(col: int, row: int) -> str:
     return f"{col_letter(col)}{row}"
 
 
+# The hidden sheet: one key per row in column A, in this order, its value in column B.
+META_KEYS = (META_FORM, META_VERSION, META_OVERRIDES, META_EXTRA) = ("form", "template_version", "overrides", "extra")
+
+
+def meta_cell(key: str) -> str:
+    """Where the hidden sheet holds the value of ``key``."""
+    return addr(2, META_KEYS.index(key) + 1)
+
+
 def cell_index(address: str) -> tuple[int, int]:
     """"D12" -> (11, 3): the zero-based row and column of an address (inverse of addr)."""
     letters = address.rstrip("0123456789")
@@ -360,6 +369,7 @@ def layout(form_key: str) -> Layout:
 
 __all__ = [
     "COVER_SHEET",
+    "META_KEYS",
     "META_SHEET",
     "TEMPLATE_VERSION",
     "CheckCell",
@@ -371,4 +381,5 @@ __all__ = [
     "col_letter",
     "derived",
     "layout",
+    "meta_cell",
 ]

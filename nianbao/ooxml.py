@@ -37,6 +37,8 @@ from functools import lru_cache
 from typing import Any
 from xml.parsers import expat
 
+from .layout import cell_index
+
 PACKAGE_RELS = "_rels/.rels"
 WORKBOOK = "xl/workbook.xml"
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
@@ -286,15 +288,6 @@ def _formula_text(element: bytes) -> bytes:
     return b"" if element.endswith(b"/>") else element[element.index(b">") + 1 : -4]
 
 
-def _position(address: str) -> tuple[int, int]:
-    col = 0
-    for i, ch in enumerate(address):
-        if ch.isdigit():
-            return int(address[i:]) - 1, col - 1
-        col = col * 26 + ord(ch) - 64
-    raise Unsupported("address")  # pragma: no cover - the cell pattern admits none such
-
-
 class Sheet:
     """One worksheet's values by address as the XML spells it (b"B5"), and its hidden cells."""
 
@@ -321,7 +314,7 @@ class Sheet:
         ``to_python(skip_empty_area=False)``)."""
         if not self.values:
             return []
-        at = {_position(a.decode()): v for a, v in self.values.items()}
+        at = {cell_index(a.decode()): v for a, v in self.values.items()}
         if (1 + max(r for r, _ in at)) * (1 + max(c for _, c in at)) > MAX_GRID:
             raise Unsupported("a grid this large")
         grid = [[""] * (1 + max(c for _, c in at)) for _ in range(1 + max(r for r, _ in at))]

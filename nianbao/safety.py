@@ -126,11 +126,9 @@ class Container:
     reader need not inflate them again (:mod:`nianbao.ooxml`); otherwise ``parts`` is None."""
 
     kind: Kind
+    # kept only by the quick check, which then leaves what python-calamine needs besides
+    # (grid extents, shared strings count, cells placed by counting) to ready_for_calamine
     parts: Mapping[str, bytes] | None = None
-    # whether what python-calamine needs besides was checked too (grid extents, shared
-    # strings count, cells placed by counting): False only when ``parts`` are kept
-    for_calamine: bool = True
-    infos: tuple[zipfile.ZipInfo, ...] = ()
 
 
 def check_container(path: str | os.PathLike[str]) -> None:
@@ -154,10 +152,9 @@ def ready_for_calamine(path: str | os.PathLike[str], container: Container) -> No
     passed: refuse what would make python-calamine abort or loop (a sheet reaching too far,
     an absurd shared strings count). Quick over the parts kept; in doubt, the full check
     decides and names the reason."""
-    if container.for_calamine:
-        return
-    assert container.parts is not None
-    if not _grids_safe(container.parts, list(container.infos)):
+    if container.parts is None:
+        return  # checked in full already
+    if not _grids_safe(container.parts):
         _check(Path(path), quick=False)
 
 
@@ -428,10 +425,10 @@ def _zip_checks(p: Path, data: bytes, zf: zipfile.ZipFile | _Directory, quick: b
         parts = _plainly_safe(data, infos, bodies)
         if parts is not None:
             if len(names) == len(infos):
-                return Container(kind, parts, for_calamine=False, infos=tuple(infos))
+                return Container(kind, parts)
             # two entries of one name: which one a parser takes is its own affair,
             # so no parts are kept, and python-calamine reads the file
-            if _grids_safe(parts, infos):
+            if _grids_safe(parts):
                 return Container(kind)
     # the full check: it refuses what the quick one doubted, with the exact reason
     raw = io.BytesIO(data)
@@ -774,6 +771,7 @@ _ROOT_NAME = re.compile(rb"<([A-Za-z_][A-Za-z0-9_.:-]{0,100})[ \t\r\n/>]")
 # whose value reads as a reference must be a small one (col <= ZZ, row <= 999), anywhere
 _FAR_REF = re.compile(rb"""r[ \t\r\n]*=[ \t\r\n]*(["'])(?![A-Z]{0,2}[1-9][0-9]{0,2}\1)[A-Za-z]*[0-9]+\1""")
 _NEAR_SPAN = 702 * 999  # the most cells such references can span
+assert _NEAR_SPAN <= MAX_GRID_CELLS, "references within ZZ999 must stay within the grid limit"
 # a cell without its own r is placed by counting; every <c must open with one
 _CELL_WITHOUT_REF = re.compile(rb'<c(?=[ \t\r\n/>])(?! r=")')
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")
@@ -812,11 +810,11 @@ def _plainly_safe(data: bytes, infos: list[zipfile.ZipInfo], bodies: dict[tuple[
         return None
 
 
-def _grids_safe(parts: Mapping[str, bytes], infos: list[zipfile.ZipInfo]) -> bool:
+def _grids_safe(parts: Mapping[str, bytes]) -> bool:
     """Every XML part of a quickly checked .xlsx/.xlsm within what python-calamine's grids
     can take (:func:`_grid_safe`); False when in doubt."""
     try:
-        return all(_grid_safe(parts[i.filename], i) for i in infos if i.filename in parts)
+        return all(_grid_safe(body) for body in parts.values())
     except Exception:  # noqa: BLE001 - the full check decides
         return False
 
@@ -870,16 +868,15 @@ def _plain_xml(body: bytes, info: zipfile.ZipInfo, parsed: bool) -> bool:
     return True
 
 
-def _grid_safe(body: bytes, info: zipfile.ZipInfo) -> bool:
-    """What python-calamine needs besides: shared strings and cell references within the
-    limits, every cell placed by its reference."""
+def _grid_safe(body: bytes) -> bool:
+    """What python-calamine needs besides, in a part inflated to exactly its declared size:
+    shared strings and cell references within the limits, every cell placed by its
+    reference."""
     if b"q" in body and b"uniqueCount" in body:
         for m in _ANY_UNIQUE_COUNT.finditer(body):
-            if int(m.group(1)) > info.file_size // 5 + 1:
+            if not _count_fits(int(m.group(1)), len(body)):
                 return False
-    if b"sheetData" in body and (
-        _NEAR_SPAN > MAX_GRID_CELLS or _FAR_REF.search(body) or _CELL_WITHOUT_REF.search(body) or _PREFIXED_CELL.search(body)
-    ):
+    if b"sheetData" in body and (_FAR_REF.search(body) or _CELL_WITHOUT_REF.search(body) or _PREFIXED_CELL.search(body)):
         return False  # a sheet reaching far, or placing cells by counting: measured in full
     return True
 
@@ -1033,13 +1030,19 @@ def _check_prolog(p: Path, info: zipfile.ZipInfo, head: bytes) -> None:
 _SST = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?sst(?=[\s/>])(?:[^>"']|"[^"]*"|'[^']*')*?\suniqueCount\s*=\s*["']\s*0*(\d{1,40})""")
 
 
+def _count_fits(count: int, size: int) -> bool:
+    """Whether a part of ``size`` bytes can hold ``count`` shared strings: each takes at
+    least 5 bytes (``<si/>``)."""
+    return count <= size // 5 + 1
+
+
 def _check_shared_strings(p: Path, info: zipfile.ZipInfo, root: bytes) -> None:
     """A shared strings table declares how many strings it holds, and parsers reserve room
     for that many up front: ``uniqueCount="4294967295"`` in a 1 KB part makes
     python-calamine abort the process. Each string takes at least 5 bytes (``<si/>``), so
     a count the part cannot hold is a lie."""
     m = _SST.match(root)
-    if m and int(m.group(1)) > info.file_size // 5 + 1:
+    if m and not _count_fits(int(m.group(1)), info.file_size):
         raise ReadError(
             p,
             f"工作簿内部的“{_short(info.filename)}”声明的字符串数量（{int(m.group(1)):,}）远超其实际内容，文件已损坏或被篡改，"

@@ -61,7 +61,12 @@ from .layout import (
     COVER_SHEET,
     FIELD,
     HEADER,
+    META_EXTRA,
+    META_FORM,
+    META_KEYS,
+    META_OVERRIDES,
     META_SHEET,
+    META_VERSION,
     NOTE,
     PROCUREMENT_UNIT_FIELD,
     ROW,
@@ -77,7 +82,6 @@ from .layout import (
 )
 from .model import FormModel
 from .sanitize import looks_like_formula
-from .workbook import META_EXTRA, META_FORM, META_OVERRIDES, META_VERSION
 
 # Fixed timestamps: regenerating a template gives the same bytes.
 FIXED_TIME = _dt.datetime(2019, 1, 1, 0, 0, 0)
@@ -407,16 +411,15 @@ def build_workbook(form: str | Form, document: dict[str, Any] | None = None, *, 
             wb.defined_names[name] = DefinedName(name, attr_text=f"{_quoted(s.name)}!{_absolute(a)}")
 
     meta = wb.create_sheet(META_SHEET)
-    rows = [
-        (META_FORM, key),
-        (META_VERSION, TEMPLATE_VERSION),
-        (META_OVERRIDES, json.dumps(overrides, ensure_ascii=False)),
-        (META_EXTRA, json.dumps(_extra(document, lay) if document else {}, ensure_ascii=False,
-                                sort_keys=True)),
-    ]
-    for r, (k, v) in enumerate(rows, start=1):
+    values = {
+        META_FORM: key,
+        META_VERSION: TEMPLATE_VERSION,
+        META_OVERRIDES: json.dumps(overrides, ensure_ascii=False),
+        META_EXTRA: json.dumps(_extra(document, lay) if document else {}, ensure_ascii=False, sort_keys=True),
+    }
+    for r, k in enumerate(META_KEYS, start=1):
         meta.cell(r, 1, k).data_type = "s"
-        meta.cell(r, 2).value = v
+        meta.cell(r, 2).value = values[k]
         meta.cell(r, 2).data_type = "s"
     meta.sheet_state = "hidden"
     meta.protection.sheet = True

@@ -44,23 +44,23 @@ from .findings import Finding, finding
 from .forms import AMOUNT, CHANGE, COUNT, DEFAULT_PROCUREMENT_UNIT, FORMS
 from .layout import (
     COVER_SHEET,
+    META_EXTRA,
+    META_FORM,
+    META_OVERRIDES,
     META_SHEET,
+    META_VERSION,
     PROCUREMENT_UNIT_FIELD,
     TEMPLATE_VERSION,
     Layout,
     cell_index,
     layout,
+    meta_cell,
 )
 from .ooxml import ERROR
 from .readers import Loaded, ReadError, reader
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
 
-# Keys of the hidden sheet (column A; values in column B), written by nianbao.template.
-META_FORM = "form"
-META_VERSION = "template_version"
-META_OVERRIDES = "overrides"
-META_EXTRA = "extra"
 
 NOT_OURS = "不是本工具生成的年报模板（缺少隐藏工作表「{sheet}」）；请用 nianbao template 生成模板，填好后再读取"
 ALTERED = "模板结构被改动：此处应为「{text}」，实为「{actual}」（插入或删除了行列，或修改了标签）；请将数据重新填入新模板"
@@ -209,12 +209,12 @@ def _meta(path: Path, wb: Any, names: list[str]) -> tuple[str, list[str], dict[s
     for r, line in enumerate(grid):
         if len(line) >= 2 and isinstance(line[0], str) and line[0]:
             meta[line[0]] = (line[1], f"B{r + 1}")
-    form, cell = meta.get(META_FORM, (None, "B1"))
+    form, cell = meta.get(META_FORM, (None, meta_cell(META_FORM)))
     form = clean_label(form) if form not in (None, "") else ""
     if form not in FORMS:
         known = " 或 ".join(sorted(FORMS))
         raise ReadError(path, f"无法识别模板的表式「{form}」，应为 {known}；隐藏工作表被改动，请将数据重新填入新模板", META_SHEET, cell)
-    version, cell = meta.get(META_VERSION, (None, "B2"))
+    version, cell = meta.get(META_VERSION, (None, meta_cell(META_VERSION)))
     version = clean_label(version) if version not in (None, "") else ""
     if version != TEMPLATE_VERSION:
         raise ReadError(

@@ -25,7 +25,7 @@ def quick(data: bytes) -> bool:
     (:func:`nianbao.safety._plainly_safe`) and what python-calamine needs besides."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         parts = safety._plainly_safe(data, zf.infolist(), {})
-        return parts is not None and safety._grids_safe(parts, zf.infolist())
+        return parts is not None and safety._grids_safe(parts)
 
 
 @pytest.fixture(scope="module")
