@@ -135,7 +135,7 @@ def _nothing(text: str, raw: str, ctx: Context) -> Cleaned | None:
 @text_rule("number_as_text")
 def _number_as_text(text: str, raw: str, ctx: Context) -> Cleaned | None:
     if _NUMBER.match(text):
-        return _accept(_parse(text), raw, _why(text, raw, "以文本形式存储的数字"))
+        return _accept(_parse(text), raw, _why(raw, "以文本形式存储的数字"))
     return None
 
 
@@ -162,7 +162,7 @@ def _unit(text: str, raw: str, ctx: Context) -> Cleaned | None:
     return None
 
 
-def _why(text: str, raw: str, base: str) -> str:
+def _why(raw: str, base: str) -> str:
     extra = []
     if raw.strip() != raw:
         extra.append("去掉了空格")

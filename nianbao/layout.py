@@ -50,6 +50,10 @@ def addr(col: int, row: int) -> str:
 META_KEYS = (META_FORM, META_VERSION, META_OVERRIDES, META_EXTRA) = ("form", "template_version", "overrides", "extra")
 
 
+# What the reader adds to a report's meta: which template it came from, and which file.
+PROVENANCE_KEYS = (VERSION_KEY, SOURCE_KEY) = ("template_version", "source_file")
+
+
 def meta_cell(key: str) -> str:
     """Where the hidden sheet holds the value of ``key``."""
     return addr(2, META_KEYS.index(key) + 1)
@@ -370,6 +374,7 @@ def layout(form_key: str) -> Layout:
 __all__ = [
     "COVER_SHEET",
     "META_KEYS",
+    "PROVENANCE_KEYS",
     "META_SHEET",
     "TEMPLATE_VERSION",
     "CheckCell",

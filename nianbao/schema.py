@@ -24,6 +24,7 @@ from .forms import (
     AMOUNT,
     AMOUNT_DECIMALS,
     CHANGE,
+    COUNT,
     DEFAULT_PROCUREMENT_UNIT,
     FORMS,
     PROCUREMENT_UNITS,
@@ -46,12 +47,12 @@ def schema_filename(form: str) -> str:
 
 
 _KIND_SCHEMA = {
-    "count": {"type": "integer", "minimum": 0},
+    COUNT: {"type": "integer", "minimum": 0},
     CHANGE: {"type": "integer"},
     AMOUNT: {"type": "number", "minimum": 0},
 }
 _KIND_TEXT = {
-    "count": "整数，不小于 0；未填写为 null",
+    COUNT: "整数，不小于 0；未填写为 null",
     CHANGE: "整数，可以为负数；未填写为 null",
     AMOUNT: f"金额，不小于 0，最多 {AMOUNT_DECIMALS} 位小数；未填写为 null",
 }
@@ -222,8 +223,7 @@ def schema_errors(document: Any, form_key: str) -> Iterator[SchemaError]:
 @cache
 def _labels(form_key: str) -> dict[str, str]:
     """Pointer -> label for every named place of a document, cells included."""
-    labels: dict[str, str] = {"/form": "表式", "/year": "报告年度", "/agency": "填报单位", "/meta": "附加信息"}
-    labels.update({f"/agency/{k}": v for k, v in AGENCY_FIELDS})
+    labels: dict[str, str] = {}  # the schema's titles name every place, the cells' labels every cell
 
     def walk(node: dict[str, Any], pointer: str, trail: str) -> None:
         for key, sub in node.get("properties", {}).items():

@@ -52,6 +52,7 @@ from .forms import (
     AMOUNT_DECIMALS,
     CHANGE,
     DEFAULT_PROCUREMENT_UNIT,
+    ERROR,
     FORMS,
     PROCUREMENT_UNITS,
     REPORT_TITLE,
@@ -68,6 +69,7 @@ from .layout import (
     META_SHEET,
     META_VERSION,
     NOTE,
+    PROVENANCE_KEYS,
     PROCUREMENT_UNIT_FIELD,
     ROW,
     TEMPLATE_VERSION,
@@ -89,7 +91,6 @@ CREATOR = "nianbao"
 
 
 # Meta keys the template has a place for, or that export sets itself.
-PROVENANCE_KEYS = ("template_version", "source_file")
 
 # Check marks.
 PASS, FAIL, WARN = "✓", "✗", "⚠"
@@ -224,7 +225,7 @@ def check_formula(check: CheckCell, where: dict[int, str]) -> str:
     rhs = _side([(t.sign, where[t.index]) for t in c.rhs])
     cells = ",".join(ranges(_in_order(check.cells)))
     n = len(set(check.cells))
-    bad = FAIL if c.severity == "error" else WARN
+    bad = FAIL if c.severity == ERROR else WARN
     cond = f"ROUND(({lhs})-({rhs}),{AMOUNT_DECIMALS})" + ("=0" if c.op == "=" else ">=0")
     return f'=IF(COUNT({cells})<{n},"",IF({cond},"{PASS}","{bad}"))'
 
@@ -486,7 +487,7 @@ def _write_sheet(ws: Any, s: SheetLayout, lay: Layout, m: FormModel, where: dict
         cell.font = CHECK_FONT
         cell.alignment = CENTER
         ref = _absolute(check.address)
-        bad, fill = (FAIL, ERROR_FILL) if check.check.severity == "error" else (WARN, WARN_FILL)
+        bad, fill = (FAIL, ERROR_FILL) if check.check.severity == ERROR else (WARN, WARN_FILL)
         explanation = _check_explanation(check, bad)
         ws.add_data_validation(explanation)
         explanation.add(check.address)

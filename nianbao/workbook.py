@@ -50,7 +50,9 @@ from .layout import (
     META_SHEET,
     META_VERSION,
     PROCUREMENT_UNIT_FIELD,
+    SOURCE_KEY,
     TEMPLATE_VERSION,
+    VERSION_KEY,
     Layout,
     cell_index,
     layout,
@@ -449,8 +451,8 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
                 node.setdefault(k, v)
     document["agency"] = agency
     document.update(m.document(values))
-    meta["template_version"] = TEMPLATE_VERSION
-    meta["source_file"] = p.name
+    meta[VERSION_KEY] = TEMPLATE_VERSION
+    meta[SOURCE_KEY] = p.name
     document["meta"] = meta
     return Loaded(document, plan.where, tuple(findings), tuple(values))
 

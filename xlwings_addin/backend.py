@@ -23,7 +23,8 @@ from nianbao.grids import extents, read_grids
 from nianbao.marks import RESULT_HEADER, RESULT_SHEET, Cleared, Link, MarkError, Plan, apply, clear, plan
 from nianbao.readers import ReadError
 
-TITLE = "政务公开年报"
+from .build import TAB as TITLE  # the ribbon tab's name titles the add-in's messages
+
 CHUNK = 255  # longest string Excel takes whole into a note in one call
 
 # Worksheet.Protect's options, read back from the sheet before lifting its protection.
