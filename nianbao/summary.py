@@ -18,11 +18,9 @@ module knows Excel and CSV; what is summed and why is :mod:`nianbao.consolidate`
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from functools import cache
@@ -250,7 +248,7 @@ def workbook_data(c: Consolidation, doc: dict[str, Any]) -> bytes:
     sheet(MISSING_SHEET, MISSING_HEADERS, missing_rows(c), {1: 10, 2: 30, 3: 22, 4: 10, 5: 40}, missing_empty)
     sheet(DUPLICATES_SHEET, DUPLICATE_HEADERS + heads, duplicate_rows(c), {1: 6, 2: 16, 3: 30, 4: 22, 5: 40},
           "没有重复报送的单位")
-    return _stream_rows(workbook_bytes(wb), streamed)
+    return workbook_bytes(wb, edit=lambda parts: _stream_rows(parts, streamed))
 
 
 # ---------------------------------------------------------------------------------------
@@ -258,7 +256,6 @@ def workbook_data(c: Consolidation, doc: dict[str, Any]) -> bytes:
 
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_CELL_TEXT = 32767  # Excel's limit
-FAST_DEFLATE_BYTES = 1 << 20
 
 
 def _text_cell(ref: str, v: Any) -> str:
@@ -285,30 +282,17 @@ def rows_xml(rows: list[list[Any]], first_row: int) -> str:
     return "".join(out)
 
 
-def _stream_rows(data: bytes, streamed: dict[str, list[list[Any]]]) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        infos = src.infolist()
-        files = {i.filename: src.read(i.filename) for i in infos}
-    parts = dict(sheet_parts(files[WORKBOOK], files[WORKBOOK_RELS]))
+def _stream_rows(parts: dict[str, bytes], streamed: dict[str, list[list[Any]]]) -> None:
+    """Write the rows of each streamed sheet into its part (an edit for workbook_bytes)."""
+    where = dict(sheet_parts(parts[WORKBOOK], parts[WORKBOOK_RELS]))
     for title, rows in streamed.items():
-        part = parts[title]
-        xml = files[part]
+        part = where[title]
+        xml = parts[part]
         at = xml.index(b"</sheetData>")
-        body = rows_xml(rows, 2).encode("utf-8")
-        xml = xml[:at] + body + xml[at:]
+        xml = xml[:at] + rows_xml(rows, 2).encode("utf-8") + xml[at:]
         width = max(len(r) for r in rows)
         last = f"{col_letter(width)}{len(rows) + 1}".encode()
-        files[part] = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:' + last + b'"', xml, count=1)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in infos:
-            fixed = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            data = files[info.filename]
-            # the long lists: the fastest deflate level (a few times faster, files ~20% larger)
-            dst.writestr(fixed, data, compresslevel=1 if len(data) > FAST_DEFLATE_BYTES else None)
-    return out.getvalue()
+        parts[part] = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:' + last + b'"', xml, count=1)
 
 
 def _number_text(value: Any) -> str:

@@ -34,7 +34,7 @@ import os
 import re
 import zipfile
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -598,20 +598,28 @@ def _cover_validations(ws: Any, s: SheetLayout, form: Form) -> None:
 # Saving
 
 
-def workbook_bytes(wb: Workbook) -> bytes:
-    """The .xlsx bytes of a workbook, deterministic: fixed document and zip timestamps."""
+FAST_DEFLATE_BYTES = 1 << 20  # parts this large (long lists) get the fastest deflate level
+
+
+def workbook_bytes(wb: Workbook, edit: Callable[[dict[str, bytes]], None] | None = None) -> bytes:
+    """The .xlsx bytes of a workbook, deterministic: fixed document and zip timestamps.
+    ``edit`` may change the parts (name -> bytes) before they are zipped for good."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         wb.properties.modified = wb.properties.modified or FIXED_TIME
         ExcelWriter(wb, archive).save()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src:
+        parts = {info.filename: src.read(info.filename) for info in src.infolist()}
+    if edit is not None:
+        edit(parts)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts.items():
+            fixed = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            # a few times faster for long lists, files ~20% larger
+            dst.writestr(fixed, data, compresslevel=1 if len(data) > FAST_DEFLATE_BYTES else None)
     return out.getvalue()
 
 
