@@ -55,6 +55,7 @@ from .forms import (
     AMOUNT_DECIMALS,
     DEFAULT_PROCUREMENT_UNIT,
     FORMS,
+    PROCUREMENT_UNIT_KEY,
     REGION_LABEL,
     USCC_LABEL,
 )
@@ -126,16 +127,10 @@ def _exact(value: Any) -> Decimal | None:
     return None
 
 
-def _unit_cells(m: FormModel) -> frozenset[int]:
-    """Amount cells whose unit the report declares (采购总金额: the form prints none)."""
-    return frozenset(c.index for c in m.cells if c.kind == AMOUNT and c.path[1] == "procurement")
-
-
 @cache
 def _amount_cells(m: FormModel) -> tuple[tuple[int, bool], ...]:
     """(index, whether the report declares its unit) of every amount cell."""
-    per_unit = _unit_cells(m)
-    return tuple((c.index, c.index in per_unit) for c in m.cells if c.kind == AMOUNT)
+    return tuple((c.index, c.index in m.unit_cells) for c in m.cells if c.kind == AMOUNT)
 
 
 def numbers(m: FormModel, document: dict[str, Any], raw: Sequence[Any] | None = None) -> tuple[tuple[Any, ...], str]:
@@ -145,7 +140,7 @@ def numbers(m: FormModel, document: dict[str, Any], raw: Sequence[Any] | None = 
     raw = m.values(document) if raw is None else raw
     out = [v if type(v) is int else _whole(v) for v in raw]  # counts: whole numbers only
     meta = document.get("meta")
-    unit = meta.get("procurement_amount_unit") if isinstance(meta, dict) else None
+    unit = meta.get(PROCUREMENT_UNIT_KEY) if isinstance(meta, dict) else None
     unit = unit or DEFAULT_PROCUREMENT_UNIT
     problem = ""
     for index, declared in _amount_cells(m):
@@ -589,8 +584,8 @@ class Consolidation:
             return None
         m = model(self.form)
         doc: dict[str, Any] = {"form": self.form, "year": self.year, "agency": {"name": self.name}}
-        if _unit_cells(m):
-            doc["meta"] = {"procurement_amount_unit": DEFAULT_PROCUREMENT_UNIT}
+        if m.unit_cells:
+            doc["meta"] = {PROCUREMENT_UNIT_KEY: DEFAULT_PROCUREMENT_UNIT}
         doc.update(m.document([plain(v) for v in self.values]))
         return doc
 

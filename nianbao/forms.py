@@ -29,6 +29,11 @@ AMOUNT_DECIMALS = 4
 ERROR = "error"
 WARNING = "warning"
 
+# Keys of a report's meta: the unit of an amount whose unit the form does not print (采购总金额
+# in form 2019), and what the reader adds — which template, which file.
+PROCUREMENT_UNIT_KEY = "procurement_amount_unit"
+PROVENANCE_KEYS = (VERSION_KEY, SOURCE_KEY) = ("template_version", "source_file")
+
 
 @dataclass(frozen=True)
 class Column:
@@ -37,6 +42,7 @@ class Column:
     kind: str = COUNT
     parent: str | None = None  # a merged header above this column, if any
     description: str = ""
+    unit_key: str = ""  # an amount whose unit the report declares, under meta[unit_key]
 
 
 @dataclass(frozen=True)
@@ -461,7 +467,8 @@ FORM_2019 = Form(
                             "amount",
                             "采购总金额",
                             AMOUNT,
-                            description="单位见 meta.procurement_amount_unit，未注明时为万元",
+                            description=f"单位见 meta.{PROCUREMENT_UNIT_KEY}，未注明时为万元",
+                            unit_key=PROCUREMENT_UNIT_KEY,
                         ),
                     ),
                     (Row("procurement", "政府集中采购"),),

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
-from .forms import AGENCY_FIELDS, FORMS, REPORT_TITLE, Form, Row, Table
+from .forms import AGENCY_FIELDS, FORMS, PROCUREMENT_UNIT_KEY, REPORT_TITLE, Form, Row, Table
 from .model import THIS, Check, FormModel, model
 
 TEMPLATE_VERSION = "1"
@@ -48,10 +48,6 @@ def addr(col: int, row: int) -> str:
 
 # The hidden sheet: one key per row in column A, in this order, its value in column B.
 META_KEYS = (META_FORM, META_VERSION, META_OVERRIDES, META_EXTRA) = ("form", "template_version", "overrides", "extra")
-
-
-# What the reader adds to a report's meta: which template it came from, and which file.
-PROVENANCE_KEYS = (VERSION_KEY, SOURCE_KEY) = ("template_version", "source_file")
 
 
 def meta_cell(key: str) -> str:
@@ -143,7 +139,7 @@ COVER_FIELDS: tuple[tuple[str, str], ...] = (
     ("/year", "报告年度"),
     ("/meta/filled_date", "填报日期"),
 )
-PROCUREMENT_UNIT_FIELD = ("/meta/procurement_amount_unit", "采购总金额单位（表二 第二十条第（九）项）")
+PROCUREMENT_UNIT_FIELD = (f"/meta/{PROCUREMENT_UNIT_KEY}", "采购总金额单位（表二 第二十条第（九）项）")
 
 
 def _cover(form: Form) -> SheetLayout:
@@ -153,7 +149,7 @@ def _cover(form: Form) -> SheetLayout:
     s.label("B2", f"{form.document}", NOTE)
     r = 3
     fields = list(COVER_FIELDS)
-    if any(c.path[1:] == ("procurement", "amount") for c in model(form).cells):
+    if model(form).unit_cells:
         fields.append(PROCUREMENT_UNIT_FIELD)
     for ptr, label in fields:
         s.label(addr(1, r), label, FIELD)
@@ -374,7 +370,6 @@ def layout(form_key: str) -> Layout:
 __all__ = [
     "COVER_SHEET",
     "META_KEYS",
-    "PROVENANCE_KEYS",
     "META_SHEET",
     "TEMPLATE_VERSION",
     "CheckCell",

@@ -151,6 +151,8 @@ class FormModel:
             else:
                 rows.append((parent, (key,), cell.index))
         self._rows = tuple(rows)
+        # amount cells whose unit the report declares (采购总金额 of form 2019)
+        self.unit_cells: frozenset[int] = frozenset(c.index for c in self.cells if c.column.unit_key)
         self.checks: tuple[Check, ...] = tuple(
             c for ident in form.identities if not ident.cross_year for c in _expand(form, self, ident, None)
         )

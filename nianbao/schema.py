@@ -27,8 +27,11 @@ from .forms import (
     COUNT,
     DEFAULT_PROCUREMENT_UNIT,
     FORMS,
+    PROCUREMENT_UNIT_KEY,
     PROCUREMENT_UNITS,
     REPORT_TITLE,
+    SOURCE_KEY,
+    VERSION_KEY,
     Form,
     Row,
 )
@@ -129,12 +132,12 @@ def build_schema(form_key: str) -> dict[str, Any]:
     agency_props["region_code"].update(pattern=REGION_PATTERN, description="6 位行政区划代码（GB/T 2260）")
 
     meta_props: dict[str, Any] = {
-        "template_version": {"title": "模板版本", "type": "string"},
-        "source_file": {"title": "来源文件", "type": "string"},
+        VERSION_KEY: {"title": "模板版本", "type": "string"},
+        SOURCE_KEY: {"title": "来源文件", "type": "string"},
         "filled_date": {"title": "填报日期", "type": "string"},
     }
-    if any(c.kind == AMOUNT and c.path[1] == "procurement" for c in m.cells):
-        meta_props["procurement_amount_unit"] = {
+    if m.unit_cells:
+        meta_props[PROCUREMENT_UNIT_KEY] = {
             "title": "采购总金额单位",
             "description": f"表式未印单位；未注明时为{DEFAULT_PROCUREMENT_UNIT}。不同单位的金额不相加",
             "enum": list(PROCUREMENT_UNITS),

@@ -55,6 +55,7 @@ from .forms import (
     ERROR,
     FORMS,
     PROCUREMENT_UNITS,
+    PROVENANCE_KEYS,
     REPORT_TITLE,
     Form,
 )
@@ -69,7 +70,6 @@ from .layout import (
     META_SHEET,
     META_VERSION,
     NOTE,
-    PROVENANCE_KEYS,
     PROCUREMENT_UNIT_FIELD,
     ROW,
     TEMPLATE_VERSION,

@@ -41,7 +41,7 @@ import python_calamine as calamine
 from . import ooxml
 from .cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_number, recompute
 from .findings import Finding, finding
-from .forms import AMOUNT, CHANGE, COUNT, DEFAULT_PROCUREMENT_UNIT, FORMS
+from .forms import AMOUNT, CHANGE, COUNT, DEFAULT_PROCUREMENT_UNIT, FORMS, PROCUREMENT_UNIT_KEY, SOURCE_KEY, VERSION_KEY
 from .layout import (
     COVER_SHEET,
     META_EXTRA,
@@ -49,10 +49,7 @@ from .layout import (
     META_OVERRIDES,
     META_SHEET,
     META_VERSION,
-    PROCUREMENT_UNIT_FIELD,
-    SOURCE_KEY,
     TEMPLATE_VERSION,
-    VERSION_KEY,
     Layout,
     cell_index,
     layout,
@@ -375,7 +372,7 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
             meta[key] = value
         else:
             document[part] = value
-    unit = meta.get(PROCUREMENT_UNIT_FIELD[0].rsplit("/", 1)[1]) or DEFAULT_PROCUREMENT_UNIT
+    unit = meta.get(PROCUREMENT_UNIT_KEY) or DEFAULT_PROCUREMENT_UNIT
     contexts = {kind: Context(kind) for kind in (COUNT, CHANGE)}
     contexts[AMOUNT] = Context(AMOUNT, unit)
 
