@@ -12,7 +12,7 @@ the validator, the templates, the reader and the consolidator all use.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Iterator
 
@@ -72,6 +72,19 @@ class Check:
     context: str  # e.g. "表三 自然人列"
     lhs: tuple[Term, ...]
     rhs: tuple[Term, ...]
+    # the cells this year's check adds and subtracts (lhs − rhs); None for a check reaching
+    # into last year's report
+    plus: tuple[int, ...] | None = field(init=False, compare=False, repr=False)
+    minus: tuple[int, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if any(t.source == PREVIOUS for t in self.terms()):
+            plus, minus = None, ()
+        else:
+            signed = [(t.index, t.sign) for t in self.lhs] + [(t.index, -t.sign) for t in self.rhs]
+            plus, minus = tuple(i for i, s in signed if s > 0), tuple(i for i, s in signed if s < 0)
+        object.__setattr__(self, "plus", plus)
+        object.__setattr__(self, "minus", minus)
 
     @property
     def rule(self) -> str:

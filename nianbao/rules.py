@@ -69,7 +69,8 @@ def check_identities(
     """Evaluate checks over cleaned cell values (numbers or None). Checks touching a blank
     or unusable cell are skipped: that cell is reported on its own, never read as 0."""
     pvals = previous[1] if previous else ()
-    for check, plus, minus in _screens(checks):
+    for check in checks:
+        plus, minus = check.plus, check.minus
         if plus is not None:
             # the common case, a check of this year's counts: whole numbers add exactly in
             # any order, so a sum that is an int and holds needs nothing more
@@ -82,31 +83,6 @@ def check_identities(
         found = _evaluate(model, check, values, pvals, previous)
         if found is not None:
             yield found
-
-
-_SCREENS: dict[int, tuple[Sequence[Check], tuple[tuple[Check, tuple[int, ...] | None, tuple[int, ...]], ...]]] = {}
-
-
-def _screens(checks: Iterable[Check]) -> tuple[tuple[Check, tuple[int, ...] | None, tuple[int, ...]], ...]:
-    """Each check with the cells it adds and subtracts (None for a check reaching into
-    last year's report). Kept per checks tuple, which the form model holds for good."""
-    if not isinstance(checks, tuple):
-        checks = tuple(checks)
-    known = _SCREENS.get(id(checks))
-    if known is not None and known[0] is checks:
-        return known[1]
-    out = []
-    for check in checks:
-        if any(t.source == PREVIOUS for t in check.terms()):
-            out.append((check, None, ()))
-            continue
-        signed = [(t.index, t.sign) for t in check.lhs] + [(t.index, -t.sign) for t in check.rhs]
-        out.append((check, tuple(i for i, s in signed if s > 0), tuple(i for i, s in signed if s < 0)))
-    screens = tuple(out)
-    if len(_SCREENS) > 64:
-        _SCREENS.clear()
-    _SCREENS[id(checks)] = (checks, screens)
-    return screens
 
 
 def _evaluate(
