@@ -101,12 +101,12 @@ class Record:
         return self.status != UNREADABLE
 
     @property
-    def errors(self) -> int:
-        return Tally.of(self.findings).errors
+    def tally(self) -> Tally:
+        return Tally.of(self.findings)
 
     @property
-    def warnings(self) -> int:
-        return Tally.of(self.findings).warnings
+    def errors(self) -> int:
+        return self.tally.errors
 
 
 def _whole(value: Any) -> int | None:
@@ -533,6 +533,7 @@ class Entry:
     summed: bool
     reason: str = ""  # why it was not summed
     duplicate_of: str = ""  # the key shared with another input (统一社会信用代码 or name)
+    duplicate_by: str = ""  # which of the two it is: USCC_LABEL or NAME_LABEL
     notes: tuple[Finding, ...] = ()  # what consolidation itself found (DUPLICATE)
     kind: str = ""  # the kind of reason: 无法读取, 有错误, 重复报送, 年度或表式不同, ...
 
@@ -684,7 +685,7 @@ def combine(
             how = USCC_LABEL if any(o.uscc == k for o in groups[k]) else NAME_LABEL
             others = "、".join(Path(o.source).name for o in groups[k] if o is not r)
             note = finding("DUPLICATE", f"{how}「{k}」共报送 {len(groups[k])} 份（另见 {others}），均未计入汇总")
-            entries.append(out(r, "重复报送", f"{how}「{k}」共 {len(groups[k])} 份，均未汇总", duplicate_of=k, notes=(note,)))
+            entries.append(out(r, "重复报送", f"{how}「{k}」共 {len(groups[k])} 份，均未汇总", duplicate_of=k, duplicate_by=how, notes=(note,)))
         elif r.problem:
             entries.append(out(r, "金额无法换算", r.problem))
         elif r.status == ERRORS and not include_errors:

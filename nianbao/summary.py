@@ -104,10 +104,11 @@ def headline_values(entry: Entry) -> list[Any]:
 def detail_rows(c: Consolidation) -> Iterator[list[Any]]:
     for n, e in enumerate(c.entries, 1):
         r = e.record
+        t = r.tally
+        errors, warnings = (t.errors, t.warnings) if r.readable else (None, None)
         yield [
             n, safe_text(r.name), safe_text(r.uscc), safe_text(r.region_code), r.year, r.form, safe_text(r.source),
-            r.status, r.errors if r.readable else None, r.warnings if r.readable else None,
-            e.disposition, safe_text(e.reason), *headline_values(e),
+            r.status, errors, warnings, e.disposition, safe_text(e.reason), *headline_values(e),
         ]
 
 
@@ -132,8 +133,7 @@ def duplicate_rows(c: Consolidation) -> Iterator[list[Any]]:
     for n, group in enumerate(c.duplicates, 1):
         for e in group:
             r = e.record
-            basis = USCC_LABEL if any(o.record.uscc == e.duplicate_of for o in group) else NAME_LABEL
-            yield [n, basis, safe_text(r.name), safe_text(r.uscc), safe_text(r.source), r.status, *headline_values(e)]
+            yield [n, e.duplicate_by, safe_text(r.name), safe_text(r.uscc), safe_text(r.source), r.status, *headline_values(e)]
 
 
 def cover_notes(c: Consolidation) -> list[str]:
