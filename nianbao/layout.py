@@ -64,6 +64,11 @@ def cell_index(address: str) -> tuple[int, int]:
     return int(address[len(letters):]) - 1, col - 1
 
 
+def quoted_sheet(name: str) -> str:
+    """A sheet name as formulas and links write it: '表三'."""
+    return "'" + name.replace("'", "''") + "'"
+
+
 def span(c1: int, r1: int, c2: int, r2: int) -> str:
     """A range; a single cell when both corners coincide."""
     a, b = addr(c1, r1), addr(c2, r2)

@@ -25,6 +25,7 @@ from typing import Any, ContextManager, Iterable, Protocol, Sequence
 
 from .findings import SEVERITY_WORDS, Finding, Tally
 from .forms import ERROR, WARNING
+from .layout import quoted_sheet
 from .rules import fmt
 from .sanitize import safe_text
 
@@ -54,8 +55,7 @@ class Link:
 
     @classmethod
     def to(cls, sheet: str, cell: str) -> Link:
-        quoted = sheet.replace("'", "''")
-        return cls(f"{sheet}!{cell}", f"'{quoted}'!{cell}")
+        return cls(f"{sheet}!{cell}", f"{quoted_sheet(sheet)}!{cell}")
 
 
 @dataclass(frozen=True)

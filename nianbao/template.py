@@ -77,6 +77,8 @@ from .layout import (
     CheckCell,
     cell_index,
     col_letter,
+    quoted_sheet,
+    span,
     Layout,
     SheetLayout,
     derived,
@@ -159,10 +161,6 @@ def defined_name(pointer: str) -> str:
     return name
 
 
-def _quoted(sheet: str) -> str:
-    return "'" + sheet.replace("'", "''") + "'"
-
-
 def _absolute(address: str) -> str:
     row, col = cell_index(address)
     return f"${col_letter(col + 1)}${row + 1}"
@@ -193,8 +191,7 @@ def ranges(addresses: Iterable[str]) -> list[str]:
                 runs[-1][2] = c
                 continue
         runs.append([c, r, c, r])
-    return [col_letter(c1) + str(r1) if (c1, r1) == (c2, r2) else f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
-            for c1, r1, c2, r2 in runs]
+    return [span(c1, r1, c2, r2) for c1, r1, c2, r2 in runs]
 
 
 def _in_order(addresses: Iterable[str]) -> list[str]:
@@ -409,7 +406,7 @@ def build_workbook(form: str | Form, document: dict[str, Any] | None = None, *, 
         _write_sheet(ws, s, lay, m, where, values, set(overrides))
         for ptr, a in {**s.inputs, **s.computed}.items():
             name = defined_name(ptr)
-            wb.defined_names[name] = DefinedName(name, attr_text=f"{_quoted(s.name)}!{_absolute(a)}")
+            wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted_sheet(s.name)}!{_absolute(a)}")
 
     meta = wb.create_sheet(META_SHEET)
     values = {

@@ -44,13 +44,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from make_examples import synthetic_report, uscc
+from make_examples import FORM, REGION, YEAR, synthetic_report, uscc
 
 from nianbao.layout import COVER_SHEET, cell_index, layout
 from nianbao.model import model
 from nianbao.template import build_workbook, workbook_bytes
 
-FORM, YEAR, REGION = "2019", 2020, "370303"
 NAME_MARK = "基准测试单位名称占位"
 USCC_MARK = uscc(REGION, 999999999)
 
