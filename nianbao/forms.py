@@ -34,6 +34,13 @@ WARNING = "warning"
 PROCUREMENT_UNIT_KEY = "procurement_amount_unit"
 PROVENANCE_KEYS = (VERSION_KEY, SOURCE_KEY) = ("template_version", "source_file")
 
+# Labels of the report's own fields (the agency's are AGENCY_FIELDS).
+FORM_LABEL = "表式"
+YEAR_LABEL = "报告年度"
+FILLED_DATE_LABEL = "填报日期"
+VERSION_LABEL = "模板版本"
+SOURCE_LABEL = "来源文件"
+
 
 @dataclass(frozen=True)
 class Column:

@@ -18,7 +18,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
-from .forms import AGENCY_FIELDS, FORMS, PROCUREMENT_UNIT_KEY, REPORT_TITLE, Form, Row, Table
+from .forms import (
+    AGENCY_FIELDS,
+    FILLED_DATE_LABEL,
+    FORM_LABEL,
+    FORMS,
+    PROCUREMENT_UNIT_KEY,
+    REPORT_TITLE,
+    YEAR_LABEL,
+    Form,
+    Row,
+    Table,
+)
 from .model import THIS, Check, FormModel, model
 
 TEMPLATE_VERSION = "1"
@@ -141,8 +152,8 @@ class Layout:
 
 COVER_FIELDS: tuple[tuple[str, str], ...] = (
     *((f"/agency/{k}", label) for k, label in AGENCY_FIELDS),
-    ("/year", "报告年度"),
-    ("/meta/filled_date", "填报日期"),
+    ("/year", YEAR_LABEL),
+    ("/meta/filled_date", FILLED_DATE_LABEL),
 )
 PROCUREMENT_UNIT_FIELD = (f"/meta/{PROCUREMENT_UNIT_KEY}", "采购总金额单位（表二 第二十条第（九）项）")
 
@@ -150,7 +161,7 @@ PROCUREMENT_UNIT_FIELD = (f"/meta/{PROCUREMENT_UNIT_KEY}", "采购总金额单�
 def _cover(form: Form) -> SheetLayout:
     s = SheetLayout(COVER_SHEET)
     s.label("A1:B1", REPORT_TITLE, TITLE)
-    s.label("A2", "表式", FIELD)
+    s.label("A2", FORM_LABEL, FIELD)
     s.label("B2", f"{form.document}", NOTE)
     r = 3
     fields = list(COVER_FIELDS)

@@ -26,12 +26,17 @@ from .forms import (
     CHANGE,
     COUNT,
     DEFAULT_PROCUREMENT_UNIT,
+    FILLED_DATE_LABEL,
+    FORM_LABEL,
     FORMS,
     PROCUREMENT_UNIT_KEY,
     PROCUREMENT_UNITS,
     REPORT_TITLE,
     SOURCE_KEY,
+    SOURCE_LABEL,
     VERSION_KEY,
+    VERSION_LABEL,
+    YEAR_LABEL,
     Form,
     Row,
 )
@@ -117,7 +122,7 @@ def build_schema(form_key: str) -> dict[str, Any]:
         tables[table.key] = _obj(table.title, props, table.note)
 
     first, last = form.years
-    year: dict[str, Any] = {"title": "报告年度", "type": "integer", "minimum": first}
+    year: dict[str, Any] = {"title": YEAR_LABEL, "type": "integer", "minimum": first}
     if last is not None:
         year["maximum"] = last
     year["description"] = f"本表式适用于 {first}" + (f"—{last} 年度" if last else " 年度起") + "的报告"
@@ -132,9 +137,9 @@ def build_schema(form_key: str) -> dict[str, Any]:
     agency_props["region_code"].update(pattern=REGION_PATTERN, description="6 位行政区划代码（GB/T 2260）")
 
     meta_props: dict[str, Any] = {
-        VERSION_KEY: {"title": "模板版本", "type": "string"},
-        SOURCE_KEY: {"title": "来源文件", "type": "string"},
-        "filled_date": {"title": "填报日期", "type": "string"},
+        VERSION_KEY: {"title": VERSION_LABEL, "type": "string"},
+        SOURCE_KEY: {"title": SOURCE_LABEL, "type": "string"},
+        "filled_date": {"title": FILLED_DATE_LABEL, "type": "string"},
     }
     if m.unit_cells:
         meta_props[PROCUREMENT_UNIT_KEY] = {
@@ -157,7 +162,7 @@ def build_schema(form_key: str) -> dict[str, Any]:
         "additionalProperties": False,
         "properties": {
             "$schema": {"title": "本文件所依据的 JSON Schema", "type": "string"},
-            "form": {"title": "表式", "description": f"表式代号：{form.document}", "const": form.key},
+            "form": {"title": FORM_LABEL, "description": f"表式代号：{form.document}", "const": form.key},
             "year": year,
             "agency": {
                 "title": "填报单位",

@@ -31,7 +31,7 @@ from xml.sax.saxutils import escape as xml_escape
 from .atomic import atomic_output, write_bytes
 from .consolidate import NAME_LABEL, Consolidation, Entry, describe, plain
 from .findings import SEVERITY_WORDS
-from .forms import REGION_LABEL, USCC_LABEL
+from .forms import FORM_LABEL, REGION_LABEL, SOURCE_LABEL, USCC_LABEL, YEAR_LABEL
 from .layout import COVER_SHEET, col_letter, layout
 from .model import model
 from .ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
@@ -46,13 +46,13 @@ EXTRA_SHEETS = (DETAIL_SHEET, PROBLEMS_SHEET, MISSING_SHEET, DUPLICATES_SHEET)
 
 # Column headers (the numbers' headers derive from the form, see :func:`headlines`).
 DETAIL_HEADERS = (
-    "序号", NAME_LABEL, USCC_LABEL, REGION_LABEL, "报告年度", "表式", "来源文件",
+    "序号", NAME_LABEL, USCC_LABEL, REGION_LABEL, YEAR_LABEL, FORM_LABEL, SOURCE_LABEL,
     "校验结果", "错误数", "警告数", "汇总情况", "未汇总原因",
 )
-PROBLEM_HEADERS = ("来源文件", NAME_LABEL, "工作表", "单元格", "规则", "严重程度", "问题", "处理建议")
+PROBLEM_HEADERS = (SOURCE_LABEL, NAME_LABEL, "工作表", "单元格", "规则", "严重程度", "问题", "处理建议")
 MISSING_HEADERS = ("类别", NAME_LABEL, USCC_LABEL, REGION_LABEL, "来源文件或名单行号")
-DUPLICATE_HEADERS = ("组号", "重复依据", NAME_LABEL, USCC_LABEL, "来源文件", "校验结果")
-LONG_HEADERS = (NAME_LABEL, USCC_LABEL, REGION_LABEL, "来源文件", "表", "行", "列", "字段", "数值")
+DUPLICATE_HEADERS = ("组号", "重复依据", NAME_LABEL, USCC_LABEL, SOURCE_LABEL, "校验结果")
+LONG_HEADERS = (NAME_LABEL, USCC_LABEL, REGION_LABEL, SOURCE_LABEL, "表", "行", "列", "字段", "数值")
 
 MISSING = "未报送"
 UNEXPECTED = "不在名单中"
