@@ -20,6 +20,10 @@ from .findings import Finding
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
 
+# What to do with a file no reader takes (nianbao.safety and nianbao.workbook say it too).
+SAVE_AS = "请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再试"
+RESAVE_OR_ASK = "请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或向报送单位重新索取原文件"
+
 
 class ReadError(Exception):
     """A file that cannot be read as a report. ``str(error)`` is the Chinese message."""
@@ -112,7 +116,7 @@ def read(path: str | os.PathLike[str]) -> Loaded:
     fn = READERS.get(p.suffix.lower())
     if fn is None:
         known = "、".join(sorted(READERS))
-        todo = "；请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再试" if p.suffix.lower() in SPREADSHEET_SUFFIXES else ""
+        todo = "；" + SAVE_AS if p.suffix.lower() in SPREADSHEET_SUFFIXES else ""
         raise ReadError(p, f"不支持的文件类型「{p.suffix or '无扩展名'}」，可读取：{known}{todo}")
     try:
         is_folder = stat.S_ISDIR(os.stat(p).st_mode)
@@ -139,7 +143,7 @@ def read(path: str | os.PathLike[str]) -> Loaded:
 def _unexpected(p: Path, e: BaseException) -> ReadError:
     """A failure no reader foresaw. ``scripts/fuzz_reader.py`` reports these (its
     ``__cause__`` is the original) so that each becomes a clear message of its own."""
-    return ReadError(p, f"文件无法解析（{type(e).__name__}），可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或向报送单位重新索取原文件")
+    return ReadError(p, f"文件无法解析（{type(e).__name__}），可能已损坏；{RESAVE_OR_ASK}")
 
 
 # spreadsheets some reader may not take: the message then says how to convert them

@@ -59,7 +59,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from .layout import cell_index
-from .readers import READERS, ReadError
+from .readers import READERS, SAVE_AS, ReadError
 
 # --- limits -------------------------------------------------------------------------------
 # A filled template is ~30 KB. Real workbooks from offices carry logos and extra sheets; the
@@ -75,7 +75,6 @@ MAX_GRID_CELLS = 2_000_000  # rows x columns spanned by a sheet's filled cells (
 MAX_PROLOG_BYTES = 64 * 1024  # XML declaration + comments before the root element
 CHUNK = 64 * 1024
 
-SAVE_AS = "请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再试"
 ASK_AGAIN = "请向报送单位重新索取原文件"
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -436,11 +435,13 @@ def _zip_checks(p: Path, data: bytes, zf: zipfile.ZipFile | _Directory, quick: b
         _inflate_bounded(p, raw, info, _XmlCheck(p, info) if _parsed_xml(info) else None)
     for info in infos:
         if info.filename.lower().endswith(XML_SUFFIXES):
-            _check_prolog(p, info, _read_small(zf, info, MAX_PROLOG_BYTES))
+            whole = kind in (XLSX, XLSM) or (kind == ODS and info.filename == "content.xml")
+            body = _read_small(zf, info, MAX_XML_ENTRY_BYTES + 1 if whole else MAX_PROLOG_BYTES)  # read once
+            _check_prolog(p, info, body[:MAX_PROLOG_BYTES])
             if kind in (XLSX, XLSM):
-                _check_extent(p, info, _read_small(zf, info, MAX_XML_ENTRY_BYTES + 1))
-            elif kind == ODS and info.filename == "content.xml":
-                _check_ods_extent(p, _read_small(zf, info, MAX_XML_ENTRY_BYTES + 1))
+                _check_extent(p, info, body)
+            elif whole:
+                _check_ods_extent(p, body)
     return Container(kind)
 
 

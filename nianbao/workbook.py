@@ -56,7 +56,7 @@ from .layout import (
     meta_cell,
 )
 from .ooxml import ERROR
-from .readers import Loaded, ReadError, reader
+from .readers import RESAVE_OR_ASK, Loaded, ReadError, reader
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
 
@@ -163,7 +163,7 @@ def _open(path: Path) -> Any:
         raise ReadError(path, f"无法打开文件：{e.strerror or e}") from None
     except Exception as e:  # calamine's own errors: not a workbook, damaged
         _explain(path)
-        raise ReadError(path, f"文件已损坏或不是 Excel 工作簿（{type(e).__name__}）；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或向报送单位重新索取原文件") from None
+        raise ReadError(path, f"文件已损坏或不是 Excel 工作簿（{type(e).__name__}）；{RESAVE_OR_ASK}") from None
 
 
 class _GridCells:
@@ -197,7 +197,7 @@ def _grid(path: Path, wb: Any, name: str) -> list[list[Any]]:
             raise  # read_workbook reads the file with python-calamine instead
         if isinstance(wb, calamine.CalamineWorkbook):
             _explain(path)
-        raise ReadError(path, f"无法读取工作表（{type(e).__name__}），文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或向报送单位重新索取原文件", name) from None
+        raise ReadError(path, f"无法读取工作表（{type(e).__name__}），文件可能已损坏；{RESAVE_OR_ASK}", name) from None
 
 
 def _meta(path: Path, wb: Any, names: list[str]) -> tuple[str, list[str], dict[str, Any]]:
