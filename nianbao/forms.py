@@ -34,6 +34,15 @@ WARNING = "warning"
 PROCUREMENT_UNIT_KEY = "procurement_amount_unit"
 PROVENANCE_KEYS = (VERSION_KEY, SOURCE_KEY) = ("template_version", "source_file")
 
+# Pointers of the report's own fields, and of the agency's (keys in AGENCY_FIELDS).
+YEAR_POINTER = "/year"
+FILLED_DATE_POINTER = "/meta/filled_date"
+
+
+def agency_pointer(key: str) -> str:
+    return f"/agency/{key}"
+
+
 # Labels of the report's own fields (the agency's are AGENCY_FIELDS).
 FORM_LABEL = "表式"
 YEAR_LABEL = "报告年度"

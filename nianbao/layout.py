@@ -21,14 +21,17 @@ from functools import cache, cached_property
 from .forms import (
     AGENCY_FIELDS,
     FILLED_DATE_LABEL,
+    FILLED_DATE_POINTER,
     FORM_LABEL,
     FORMS,
     PROCUREMENT_UNIT_KEY,
     REPORT_TITLE,
     YEAR_LABEL,
+    YEAR_POINTER,
     Form,
     Row,
     Table,
+    agency_pointer,
 )
 from .model import THIS, Check, FormModel, model
 
@@ -151,9 +154,9 @@ class Layout:
 # Cover
 
 COVER_FIELDS: tuple[tuple[str, str], ...] = (
-    *((f"/agency/{k}", label) for k, label in AGENCY_FIELDS),
-    ("/year", YEAR_LABEL),
-    ("/meta/filled_date", FILLED_DATE_LABEL),
+    *((agency_pointer(k), label) for k, label in AGENCY_FIELDS),
+    (YEAR_POINTER, YEAR_LABEL),
+    (FILLED_DATE_POINTER, FILLED_DATE_LABEL),
 )
 PROCUREMENT_UNIT_FIELD = (f"/meta/{PROCUREMENT_UNIT_KEY}", "采购总金额单位（表二 第二十条第（九）项）")
 

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from .codes import region_problem, uscc_problem
 from .findings import Finding, finding
-from .forms import AMOUNT, AMOUNT_DECIMALS
+from .forms import AMOUNT, AMOUNT_DECIMALS, agency_pointer
 from .model import PREVIOUS, Cell, Check, FormModel, Term
 
 
@@ -148,10 +148,10 @@ def check_codes(document: dict[str, Any]) -> Iterator[Finding]:
         problem = uscc_problem(uscc)
         # Shape problems are the schema's; the check character is ours.
         if problem and problem.startswith("校验码"):
-            yield finding("USCC", f"统一社会信用代码「{uscc}」{problem}", "/agency/uscc")
+            yield finding("USCC", f"统一社会信用代码「{uscc}」{problem}", agency_pointer("uscc"))
     region = agency.get("region_code")
     if isinstance(region, str) and region:
         problem = region_problem(region)
         if problem and not problem.startswith("应为"):
-            yield finding("REGION", f"行政区划代码「{region}」{problem}", "/agency/region_code")
+            yield finding("REGION", f"行政区划代码「{region}」{problem}", agency_pointer("region_code"))
 

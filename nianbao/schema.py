@@ -37,8 +37,10 @@ from .forms import (
     VERSION_KEY,
     VERSION_LABEL,
     YEAR_LABEL,
+    YEAR_POINTER,
     Form,
     Row,
+    agency_pointer,
 )
 from .model import model
 
@@ -307,7 +309,7 @@ def _type(error: SchemaError, form: str) -> Iterator[Finding]:
 
 def _bound(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
-    if ptr == "/year":
+    if ptr == YEAR_POINTER:
         yield finding(
             "YEAR",
             f"报告年度 {error.instance} 与表式 {form} 不符：{FORMS[form].document}表式适用于"
@@ -332,9 +334,9 @@ def _pattern(error: SchemaError, form: str) -> Iterator[Finding]:
     from .codes import region_problem, uscc_problem
 
     ptr = _pointer(error.absolute_path)
-    if ptr == "/agency/uscc":
+    if ptr == agency_pointer("uscc"):
         yield finding("USCC", f"统一社会信用代码「{error.instance}」{uscc_problem(error.instance)}", ptr)
-    elif ptr == "/agency/region_code":
+    elif ptr == agency_pointer("region_code"):
         yield finding("REGION", f"行政区划代码「{error.instance}」{region_problem(error.instance)}", ptr)
     else:  # pragma: no cover - no other patterns in the schemas
         yield finding("TEXT", f"{_label(form, ptr)}：格式不符", ptr)

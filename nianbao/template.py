@@ -53,11 +53,14 @@ from .forms import (
     CHANGE,
     DEFAULT_PROCUREMENT_UNIT,
     ERROR,
+    FILLED_DATE_POINTER,
     FORMS,
     PROCUREMENT_UNITS,
     PROVENANCE_KEYS,
     REPORT_TITLE,
+    YEAR_POINTER,
     Form,
+    agency_pointer,
 )
 from .layout import (
     COVER_SHEET,
@@ -141,7 +144,7 @@ LINE_HEIGHT = 15.0  # points per line of 11 pt text
 
 # Number formats of the cover's inputs.
 TEXT_FORMAT = "@"
-COVER_FORMATS = {"/year": "0", "/meta/filled_date": "yyyy-mm-dd"}
+COVER_FORMATS = {YEAR_POINTER: "0", FILLED_DATE_POINTER: "yyyy-mm-dd"}
 
 
 # ---------------------------------------------------------------------------------------
@@ -388,9 +391,9 @@ def build_workbook(form: str | Form, document: dict[str, Any] | None = None, *, 
         for ptr in lay.sheet(COVER_SHEET).inputs:
             values[ptr] = _get(document, ptr)
     if year is not None:
-        values["/year"] = year
+        values[YEAR_POINTER] = year
     if agency is not None:
-        values["/agency/name"] = agency
+        values[agency_pointer("name")] = agency
     if document is None:
         values.setdefault(PROCUREMENT_UNIT_FIELD[0], DEFAULT_PROCUREMENT_UNIT)
 
@@ -545,27 +548,27 @@ def _cover_validations(ws: Any, s: SheetLayout, form: Form) -> None:
     span = f"{first} 年度" + (f"至 {last} 年度" if last else "起")
     units = "、".join(PROCUREMENT_UNITS)
     specs: dict[str, tuple[DataValidation, str, str]] = {
-        "/year": (
+        YEAR_POINTER: (
             DataValidation(type="whole", operator="between", formula1=str(first), formula2=str(last or 2100)),
             f"请填写报告年度（本表式适用于 {span}）。",
             f"本表式（{form.document}）适用于 {span}。",
         ),
-        "/agency/uscc": (
+        agency_pointer("uscc"): (
             DataValidation(type="textLength", operator="equal", formula1="18"),
             "请填写 18 位代码（末位为校验码，GB 32100-2015）。",
             "应为 18 位。",
         ),
-        "/agency/region_code": (
+        agency_pointer("region_code"): (
             DataValidation(type="textLength", operator="equal", formula1="6"),
             "请填写 6 位数字代码（如 230183）。",
             "应为 6 位数字。",
         ),
-        "/agency/name": (
+        agency_pointer("name"): (
             DataValidation(type="textLength", operator="greaterThan", formula1="0"),
             "请填写报告单位的全称。",
             "请填写单位全称。",
         ),
-        "/meta/filled_date": (
+        FILLED_DATE_POINTER: (
             DataValidation(type="date", operator="greaterThanOrEqual",
                            formula1=str(_excel_serial(_dt.date(earliest, 1, 1)))),
             "请填写日期，如 2022-01-20。",
@@ -579,8 +582,8 @@ def _cover_validations(ws: Any, s: SheetLayout, form: Form) -> None:
     }
     titles = _field_labels(s)
     for ptr, (dv, prompt, error) in specs.items():
-        if ptr not in s.inputs:
-            continue
+        if ptr == PROCUREMENT_UNIT_FIELD[0] and ptr not in s.inputs:
+            continue  # form 2021 prints its units; every other field is on every cover
         title = titles[ptr].split("（")[0]
         dv.promptTitle, dv.prompt = title[:32], prompt
         dv.errorTitle, dv.error = f"{title[:28]}有误", error

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .findings import Finding, finding
-from .forms import AGENCY_FIELDS, FORMS, form_for_year
+from .forms import AGENCY_FIELDS, FORMS, YEAR_POINTER, agency_pointer, form_for_year
 from .model import model
 from .rules import check_codes, check_decimals, check_identities, number
 from .schema import schema_findings
@@ -54,7 +54,7 @@ def _cross_year(document: dict[str, Any], previous: Any, values: list[Any]) -> l
     out: list[Finding] = []
     year, pyear = document.get("year"), previous.get("year")
     if type(year) is int and type(pyear) is int and pyear != year - 1:
-        out.append(finding("PREV", f"上年报告的年度为 {pyear}，本报告为 {year}，应为 {year - 1} 年度", "/year"))
+        out.append(finding("PREV", f"上年报告的年度为 {pyear}，本报告为 {year}，应为 {year - 1} 年度", YEAR_POINTER))
     agency, pagency = document.get("agency") or {}, previous.get("agency") or {}
     if isinstance(agency, dict) and isinstance(pagency, dict):
         labels = dict(AGENCY_FIELDS)
@@ -62,7 +62,7 @@ def _cross_year(document: dict[str, Any], previous: Any, values: list[Any]) -> l
             a, b = agency.get(key), pagency.get(key)
             if a and b:
                 if a != b:
-                    out.append(finding("PREV", f"上年报告的{label}「{b}」与本报告「{a}」不同", f"/agency/{key}"))
+                    out.append(finding("PREV", f"上年报告的{label}「{b}」与本报告「{a}」不同", agency_pointer(key)))
                 break
     m, pm = model(document["form"]), model(previous["form"])
     pvalues = [number(v) for v in pm.values(previous)]

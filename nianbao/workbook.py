@@ -41,7 +41,7 @@ import python_calamine as calamine
 from . import ooxml
 from .cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_number, recompute
 from .findings import Finding, finding
-from .forms import AMOUNT, CHANGE, COUNT, DEFAULT_PROCUREMENT_UNIT, FORMS, PROCUREMENT_UNIT_KEY, SOURCE_KEY, VERSION_KEY
+from .forms import AMOUNT, CHANGE, COUNT, DEFAULT_PROCUREMENT_UNIT, FORMS, PROCUREMENT_UNIT_KEY, SOURCE_KEY, VERSION_KEY, YEAR_POINTER
 from .layout import (
     COVER_SHEET,
     META_EXTRA,
@@ -256,7 +256,7 @@ def _cover_value(slot: _Slot, raw: Any) -> tuple[Any, Finding | None]:
     """A cover field's value (None when blank) and a CELL note when it was converted."""
     if raw is None or raw == "" or (isinstance(raw, str) and not raw.strip()):
         return None, None
-    if slot.pointer == "/year":
+    if slot.pointer == YEAR_POINTER:
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             return normal_number(raw), None
         if isinstance(raw, str):
