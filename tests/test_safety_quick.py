@@ -10,6 +10,7 @@ quoted ">", an r glued to the previous value) is refused before the parser abort
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 
 import pytest
@@ -170,3 +171,55 @@ def test_any_other_zip_directory_is_left_to_zipfile(template, tmp_path):
     path = tmp_path / "带注释.xlsx"
     path.write_bytes(commented)
     assert read(path).document["form"]  # zipfile reads it, and so does the reader
+
+
+# Parts every workbook of one template shares byte for byte are inflated and checked once.
+
+
+def _entry_data(data: bytes, name: str) -> tuple[int, int]:
+    """Where an entry's compressed bytes lie in the zip: (start, size)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        info = zf.getinfo(name)
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+    return info.header_offset + 30 + name_len + extra_len, info.compress_size
+
+
+def test_parts_a_template_shares_are_inflated_once_and_worksheets_always(template, tmp_path):
+    a, b = tmp_path / "甲.xlsx", tmp_path / "乙.xlsx"
+    a.write_bytes(template)
+    b.write_bytes(template)
+    first, second = safety.open_container(a).parts, safety.open_container(b).parts
+    assert first is not None and second is not None and first == second
+    assert second["xl/styles.xml"] is first["xl/styles.xml"]
+    assert second["xl/workbook.xml"] is first["xl/workbook.xml"]
+    sheets = [n for n in first if n.startswith("xl/worksheets/")]
+    assert sheets and all(second[n] is not first[n] for n in sheets)
+
+
+@pytest.mark.parametrize("part", ["xl/styles.xml", "xl/workbook.xml"])
+def test_a_part_with_the_same_size_and_crc_but_other_bytes_is_inflated_and_checked_anew(template, tmp_path, part):
+    good = tmp_path / "原件.xlsx"
+    good.write_bytes(template)
+    assert safety.open_container(good).parts  # now in the cache
+    start, size = _entry_data(template, part)
+    forged = bytearray(template)
+    forged[start + size // 2] ^= 0x20  # the directory still declares the original's size and CRC
+    bad = tmp_path / "篡改.xlsx"
+    bad.write_bytes(bytes(forged))
+    with pytest.raises(ReadError, match="损坏"):
+        safety.open_container(bad)
+
+
+def test_a_dtd_in_a_shared_part_is_refused_in_every_copy(base, tmp_path):
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "xl/styles.xml":
+                body = body.replace(b"<styleSheet", b'<!DOCTYPE x [<!ENTITY e "e">]><styleSheet', 1)
+            dst.writestr(info, body)
+    for name in ("一.xlsx", "二.xlsx"):
+        path = tmp_path / name
+        path.write_bytes(out.getvalue())
+        with pytest.raises(ReadError, match="DTD|文档类型"):
+            safety.open_container(path)
