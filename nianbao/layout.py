@@ -69,6 +69,11 @@ def meta_cell(key: str) -> str:
     return addr(2, META_KEYS.index(key) + 1)
 
 
+def meta_key_cell(key: str) -> str:
+    """Where the hidden sheet holds ``key`` itself, beside its value."""
+    return addr(1, META_KEYS.index(key) + 1)
+
+
 def cell_index(address: str) -> tuple[int, int]:
     """"D12" -> (11, 3): the zero-based row and column of an address (inverse of addr)."""
     letters = address.rstrip("0123456789")
@@ -401,4 +406,5 @@ __all__ = [
     "derived",
     "layout",
     "meta_cell",
+    "meta_key_cell",
 ]

@@ -122,12 +122,25 @@ _PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.S)
 _XML_SPACE = " \t\n\r"
 
 
-@lru_cache(maxsize=8192)
+_TEXTS: dict[bytes, str] = {}  # rich_text's results by markup (a dict: read inline in Workbook._read)
+_TEXTS_MAX = 8192
+
+
 def rich_text(body: bytes) -> str:
     """The text of an ``<si>`` or ``<is>`` element as python-calamine gives it: its ``<t>``
     runs joined, phonetic guides (``<rPh>``) left out, each run stripped of leading and
     trailing XML white space unless it says ``xml:space="preserve"``. (Cached: every
     workbook made from one template repeats the same labels.)"""
+    s = _TEXTS.get(body)
+    if s is None:
+        s = _rich_text(body)
+        if len(_TEXTS) >= _TEXTS_MAX:
+            _TEXTS.clear()
+        _TEXTS[body] = s
+    return s
+
+
+def _rich_text(body: bytes) -> str:
     if body.startswith(b"<t>") and body.endswith(b"</t>") and body.count(b"<") == 2:
         return text(body[3:-4]).strip(_XML_SPACE)
     if b"<rPh" in body:
@@ -417,7 +430,7 @@ class Workbook:
             raise Unsupported("cell markup")
         values: dict[bytes, Any] = {}
         formulas: list[tuple[bytes, bytes, bytes, bytes]] = []
-        plain, dates, strings = self.plain, self.dates, self.strings
+        plain, dates, strings, texts = self.plain, self.dates, self.strings, _TEXTS.get
         # (findall gives b"" for a group that took no part)
         for ref, style, kind, extra, formula, value, bare, inline in found:
             if extra and _STYLE_OR_TYPE.search(extra):
@@ -457,7 +470,7 @@ class Workbook:
             elif inline:
                 if kind != b"inlineStr" or bare:
                     raise Unsupported("an inline string in a cell of another type")
-                values[ref] = rich_text(inline)
+                values[ref] = texts(inline) or rich_text(inline)
             elif formula or bare:
                 if not kind or kind == b"n" or kind == b"str":
                     if bare:

@@ -188,17 +188,17 @@ def sniff(path: str | os.PathLike[str], *, quick: bool = True) -> Kind:
 
 def _sniff(p: Path, quick: bool) -> Container:
     try:
-        size = p.stat().st_size
+        size = os.stat(p).st_size  # before opening: a pipe or device is never opened (0 bytes)
         if size == 0:
             return Container(_not("文件为空（0 字节），可能保存或拷贝时出错；" + ASK_AGAIN))
         if size > MAX_FILE_BYTES:
             return Container(_not(f"文件过大（{_mb(size)}），超过上限 {_mb(MAX_FILE_BYTES)}；一份年报工作簿通常只有几十 KB，请删除图片等无关内容后另存"))
-        with open(p, "rb") as f:
-            head = f.read(4096)
+        with open(p, "rb", buffering=0) as f:  # unbuffered: one system call per read
             # a zip is read whole, once (at most MAX_FILE_BYTES): every check below works on
             # these bytes instead of opening the file again for each entry
             # (asking for no more than the size: read(n) sets n bytes aside before reading)
-            data = head + f.read(max(1, min(size, MAX_FILE_BYTES) + 1 - len(head))) if head.startswith(ZIP_MAGICS) else b""
+            head = _read_up_to(f, 4096)
+            data = head + _read_up_to(f, min(size, MAX_FILE_BYTES) + 1 - len(head)) if head.startswith(ZIP_MAGICS) else b""
     except OSError as e:
         raise ReadError(p, f"无法打开文件：{e.strerror or e}；请确认文件存在、未被其他程序占用且有读取权限") from None
     if head.startswith(ZIP_MAGICS):
@@ -206,6 +206,19 @@ def _sniff(p: Path, quick: bool) -> Container:
     if head.startswith(OLE2_MAGIC):
         return Container(_ole_kind(p, size))
     return Container(_other_kind(head))
+
+
+def _read_up_to(f: io.FileIO, limit: int) -> bytes:
+    """Up to ``limit`` bytes from an unbuffered file, which may return fewer per read."""
+    chunks = []
+    left = limit
+    while left > 0:
+        chunk = f.read(left)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 # --- not a zip ------------------------------------------------------------------------------
@@ -474,7 +487,8 @@ def _plain_directory(data: bytes) -> list[zipfile.ZipInfo] | None:
         if sig != b"PK\x01\x02" or disk_start or 0xFFFFFFFF in (csize, usize, offset):
             return None
         raw_name = data[at + _CENTRAL.size : at + _CENTRAL.size + name_len]
-        name = raw_name.decode("utf-8" if flags & 0x800 else "cp437")
+        # (the names Excel writes are ASCII, alike in both encodings: decoded the quick way)
+        name = raw_name.decode("ascii" if raw_name.isascii() else "utf-8" if flags & 0x800 else "cp437")
         if "\x00" in name or len(raw_name) != name_len:
             return None
         info = zipfile.ZipInfo(name, ((mdate >> 9) + 1980, (mdate >> 5) & 0xF, mdate & 0x1F,

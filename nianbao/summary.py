@@ -88,12 +88,13 @@ def headline_headers(c: Consolidation) -> tuple[str, ...]:
 
 def headline_values(entry: Entry) -> list[Any]:
     r = entry.record
-    if r.values is None or r.form is None:
+    values = r.values
+    if values is None or r.form is None:
         return [None] * len(headlines("2021"))
     out = []
     for _, indexes in headlines(r.form):
-        vals = [r.values[i] for i in indexes]
-        out.append(None if any(v is None for v in vals) else plain(sum(vals)))
+        vals = [values[i] for i in indexes]
+        out.append(None if None in vals else plain(sum(vals)))
     return out
 
 
@@ -258,7 +259,18 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_CELL_TEXT = 32767  # Excel's limit
 
 
+# what needs more than copying: characters XML cannot hold or must escape, white space at
+# either end (kept with xml:space="preserve")
+_NOT_PLAIN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>]|^\\s|\\s$")
+
+
 def _text_cell(ref: str, v: Any) -> str:
+    if type(v) is str and len(v) <= MAX_CELL_TEXT and not _NOT_PLAIN.search(v):
+        return f'<c r="{ref}" t="inlineStr"><is><t>{v}</t></is></c>'  # the common case
+    return _escaped_cell(ref, v)
+
+
+def _escaped_cell(ref: str, v: Any) -> str:
     text = _ILLEGAL_XML.sub("", str(v))[:MAX_CELL_TEXT]
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<c r="{ref}" t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>'

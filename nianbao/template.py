@@ -80,6 +80,8 @@ from .layout import (
     CheckCell,
     cell_index,
     col_letter,
+    meta_cell,
+    meta_key_cell,
     quoted_sheet,
     span,
     Layout,
@@ -418,10 +420,10 @@ def build_workbook(form: str | Form, document: dict[str, Any] | None = None, *, 
         META_OVERRIDES: json.dumps(overrides, ensure_ascii=False),
         META_EXTRA: json.dumps(_extra(document, lay) if document else {}, ensure_ascii=False, sort_keys=True),
     }
-    for r, k in enumerate(META_KEYS, start=1):
-        meta.cell(r, 1, k).data_type = "s"
-        meta.cell(r, 2).value = values[k]
-        meta.cell(r, 2).data_type = "s"
+    for k in META_KEYS:
+        meta[meta_key_cell(k)] = k
+        meta[meta_cell(k)] = values[k]
+        meta[meta_key_cell(k)].data_type = meta[meta_cell(k)].data_type = "s"
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     wb.active = 0

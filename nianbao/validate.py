@@ -39,7 +39,7 @@ def validate(document: Any, previous: Any = None, *, values: Sequence[Any] | Non
     m = model(form)
     out = schema_findings(document, form)
     raw = m.values(document) if values is None else values
-    numbers = [number(v) for v in raw]
+    numbers = [v if type(v) is int else number(v) for v in raw]  # (ints, the common case, as they are)
     out.extend(check_codes(document))
     out.extend(check_decimals(m, numbers))
     out.extend(check_identities(m, m.checks, numbers))

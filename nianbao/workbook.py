@@ -46,6 +46,7 @@ from .layout import (
     COVER_SHEET,
     META_EXTRA,
     META_FORM,
+    META_KEYS,
     META_OVERRIDES,
     META_SHEET,
     META_VERSION,
@@ -54,6 +55,7 @@ from .layout import (
     cell_index,
     layout,
     meta_cell,
+    meta_key_cell,
 )
 from .ooxml import ERROR
 from .readers import RESAVE_OR_ASK, Loaded, ReadError, reader
@@ -200,14 +202,21 @@ def _grid(path: Path, wb: Any, name: str) -> list[list[Any]]:
         raise ReadError(path, f"无法读取工作表（{type(e).__name__}），文件可能已损坏；{RESAVE_OR_ASK}", name) from None
 
 
+@cache
+def _meta_cells() -> tuple[tuple[str, bytes, bytes, str], ...]:
+    """(key, where the key stands, where its value stands) on the hidden sheet, the
+    addresses as the sheet XML spells them, and the value's address again for messages."""
+    return tuple((k, meta_key_cell(k).encode(), meta_cell(k).encode(), meta_cell(k)) for k in META_KEYS)
+
+
 def _meta(path: Path, wb: Any, names: list[str]) -> tuple[str, list[str], dict[str, Any]]:
     if META_SHEET not in names:
         raise ReadError(path, NOT_OURS.format(sheet=META_SHEET))
-    grid = _grid(path, wb, META_SHEET)
+    get = _cells(path, wb, META_SHEET).get
     meta: dict[str, tuple[Any, str]] = {}
-    for r, line in enumerate(grid):
-        if len(line) >= 2 and isinstance(line[0], str) and line[0]:
-            meta[line[0]] = (line[1], f"B{r + 1}")
+    for key, key_at, value_at, address in _meta_cells():
+        if get(key_at) == key:
+            meta[key] = (get(value_at), address)
     form, cell = meta.get(META_FORM, (None, meta_cell(META_FORM)))
     form = clean_label(form) if form not in (None, "") else ""
     if form not in FORMS:

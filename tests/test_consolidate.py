@@ -28,6 +28,7 @@ from nianbao.consolidate import (
     examine,
     read_roster,
 )
+from nianbao import summary
 from nianbao.summary import write_summary
 from nianbao.validate import validate
 
@@ -482,3 +483,10 @@ def test_a_folder_that_cannot_be_opened_is_listed(tmp_path, monkeypatch):
     assert len(c.summed) == 1
     locked = [e for e in c.entries if not e.record.readable]
     assert len(locked) == 1 and "无法打开" in locked[0].reason and "locked" in locked[0].reason
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30) | st.sampled_from([" 前后有空格 ", "a&b<c>", "\u3000", "x\n", "\x01控制"]))
+def test_text_copied_into_the_lists_the_quick_way_is_written_as_the_long_way_writes_it(text):
+    # most text is copied as it is; whatever needs escaping or preserving goes the long way
+    assert summary._text_cell("B2", text) == summary._escaped_cell("B2", text)
