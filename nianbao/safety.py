@@ -58,6 +58,8 @@ from functools import lru_cache
 from pathlib import Path
 from xml.parsers import expat
 
+from zlib_ng import zlib_ng  # the quick path's inflate and CRC: zlib's API, ~1.4x and ~7x faster
+
 from .layout import cell_index
 from .readers import READERS, SAVE_AS, ReadError
 
@@ -890,21 +892,21 @@ def _inflated(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
         raw = memoryview(data)[start : start + size]
         if size <= ONE_SHOT_BYTES:
             # room for what it declares at once (never more than deflate can expand to)
-            out = zlib.decompress(raw, -15, min(bound, 1032 * size) + 1)
+            out = zlib_ng.decompress(raw, -15, min(bound, 1032 * size) + 1)
         else:
-            decomp = zlib.decompressobj(-15)
+            decomp = zlib_ng.decompressobj(-15)
             out = decomp.decompress(raw, bound + 1)
             if len(out) > bound:
                 return None
             out += decomp.flush()
-        if key and len(out) == bound and zlib.crc32(out) == info.CRC:
+        if key and len(out) == bound and zlib_ng.crc32(out) == info.CRC:
             if len(_SEEN) >= _SEEN_MAX:
                 _SEEN.clear()
             _SEEN[key] = _Seen(bytes(raw), out)
             return out
     else:
         return None
-    if len(out) != bound or zlib.crc32(out) != info.CRC:
+    if len(out) != bound or zlib_ng.crc32(out) != info.CRC:
         return None
     return out
 
