@@ -317,9 +317,11 @@ def read_records(
     files: Sequence[str],
     jobs: int | None = None,
     progress: Callable[[Record], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Record]:
     """Examine every file, in ``jobs`` worker processes; records sorted by source path, so the
-    outcome does not depend on which worker finished first.
+    outcome does not depend on which worker finished first. ``meanwhile`` is called once in
+    this process while the workers read (say, to import what writing the summary needs).
 
     A worker only ever sends back records, so a bad file cannot stop the run; and should a
     file kill its worker process outright (a crash in a parser), the files left are run again
@@ -335,9 +337,11 @@ def read_records(
     if jobs <= 1 or len(files) <= 1:
         for f in files:
             emit(examine(f))
+        if meanwhile:
+            meanwhile()
     else:
         jobs = min(jobs, len(files))
-        left = _run_pool(list(files), jobs, emit)
+        left = _run_pool(list(files), jobs, emit, meanwhile)
         queue = [left] if left else []
         while queue:
             group = queue.pop()
@@ -370,9 +374,10 @@ def _worker_start() -> None:
 CHUNK_FILES = 64  # files a worker examines per task: fewer round trips, a short tail
 
 
-def _run_pool(files: list[str], jobs: int, emit: Callable[[Record], None]) -> list[str]:
+def _run_pool(files: list[str], jobs: int, emit: Callable[[Record], None], meanwhile: Callable[[], None] | None = None) -> list[str]:
     """Examine ``files`` in a pool of ``jobs`` processes, in chunks, emitting records as they
-    arrive; the files not done because a worker died."""
+    arrive; the files not done because a worker died. ``meanwhile`` runs here once the
+    workers have started (they are all forked on the first task: nothing forks after it)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
@@ -384,7 +389,10 @@ def _run_pool(files: list[str], jobs: int, emit: Callable[[Record], None]) -> li
     done: set[str] = set()
     try:
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start) as pool:
-            for future in as_completed([pool.submit(_examine_many, chunk) for chunk in chunks]):
+            futures = [pool.submit(_examine_many, chunk) for chunk in chunks]
+            if meanwhile:
+                meanwhile()
+            for future in as_completed(futures):
                 try:
                     batch = future.result()
                 except BrokenProcessPool:
@@ -786,16 +794,18 @@ def consolidate(
     exclude: Iterable[str | os.PathLike[str]] = (),
     progress: Callable[[Record], None] | None = None,
     on_discovered: Callable[[int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Consolidation:
     """Discover, read and validate (in parallel), and combine. Never raises for a bad input
-    file; a roster that cannot be read raises :class:`RosterError` before any work."""
+    file; a roster that cannot be read raises :class:`RosterError` before any work.
+    ``meanwhile`` is called once in this process while the workers read."""
     members = None
     if roster is not None:
         members = read_roster(roster) if isinstance(roster, (str, os.PathLike)) else list(roster)
     files, missing = discover(paths, exclude)
     if on_discovered:
         on_discovered(len(files))
-    records = read_records(files, jobs, progress) + missing
+    records = read_records(files, jobs, progress, meanwhile) + missing
     return combine(records, year=year, form=form, include_errors=include_errors, name=name, roster=members)
 
 

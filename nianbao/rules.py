@@ -69,13 +69,14 @@ def check_identities(
     """Evaluate checks over cleaned cell values (numbers or None). Checks touching a blank
     or unusable cell are skipped: that cell is reported on its own, never read as 0."""
     pvals = previous[1] if previous else ()
+    get = values.__getitem__
     for check in checks:
         plus, minus = check.plus, check.minus
         if plus is not None:
             # the common case, a check of this year's counts: whole numbers add exactly in
             # any order, so a sum that is an int and holds needs nothing more
             try:
-                total = sum([values[i] for i in plus]) - sum([values[i] for i in minus])
+                total = sum(map(get, plus)) - sum(map(get, minus))
             except TypeError:  # a blank or unusable cell: skipped, as below
                 continue
             if type(total) is int and ((total == 0) if check.op == "=" else (total >= 0)):

@@ -145,7 +145,7 @@ def open_container(path: str | os.PathLike[str]) -> Container:
     bombs, encryption, DTDs). For an .xlsx/.xlsm that passes the quick check, the XML parts
     it inflated are kept for :mod:`nianbao.ooxml`, which needs nothing more; before
     python-calamine opens the file, :func:`ready_for_calamine` does the second half."""
-    return _check(Path(path), quick=True)
+    return _check(path if isinstance(path, Path) else Path(path), quick=True)
 
 
 def ready_for_calamine(path: str | os.PathLike[str], container: Container) -> None:

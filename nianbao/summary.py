@@ -184,6 +184,15 @@ def is_summary(path: str | os.PathLike[str]) -> bool:
         return False
 
 
+def prepare() -> None:
+    """Import what writing a summary workbook takes (openpyxl and the template writer, about
+    a quarter of a second): :func:`nianbao.consolidate.consolidate` can spend that while its
+    workers read (its ``meanwhile``)."""
+    from openpyxl.styles import Alignment, Font  # noqa: F401
+
+    from . import template  # noqa: F401
+
+
 def write_summary(c: Consolidation, path: str | os.PathLike[str]) -> Path:
     """Write the summary, whole or not at all: a workbook (.xlsx), or for ``.json`` the
     summary report alone in the interchange format."""
@@ -349,6 +358,7 @@ __all__ = [
     "SummaryError",
     "headlines",
     "long_rows",
+    "prepare",
     "write_long_csv",
     "write_summary",
 ]

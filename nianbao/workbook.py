@@ -314,7 +314,7 @@ def read_workbook(path: str | os.PathLike[str], *, container: Any = None, fast: 
     inflated (:mod:`nianbao.ooxml`); anything that reader does not vouch for, and every
     other format, is read with python-calamine (always, with ``fast=False``: the tests and
     benchmarks hold the two to the same result)."""
-    p = Path(path)
+    p = path if isinstance(path, Path) else Path(path)
     if container is None:
         container = _open_container(p)
     if fast and container.parts is not None:

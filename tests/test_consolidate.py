@@ -463,6 +463,30 @@ def test_a_file_that_kills_its_worker_is_isolated_and_the_rest_are_read(tmp_path
     assert len(c.entries) == 10
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_work_given_for_meanwhile_runs_once_here_whatever_the_workers_do(tmp_path, monkeypatch, jobs):
+    import os
+
+    import nianbao.consolidate as mod
+
+    real = mod.examine
+
+    def fragile(path):
+        if Path(path).name == "crash.json":
+            os._exit(3)
+        return real(path)
+
+    monkeypatch.setattr(mod, "examine", fragile)
+    for i in range(5):
+        write(tmp_path, f"{i}.json", valid_2020(f"单位{i}", 600 + i))
+    if jobs > 1:
+        write(tmp_path, "crash.json", valid_2020("单位X", 699))  # the pool is run again: still once
+    calls = []
+    c = consolidate([tmp_path], jobs=jobs, meanwhile=lambda: calls.append(os.getpid()))
+    assert calls == [os.getpid()]
+    assert len(c.summed) == 5
+
+
 def test_a_folder_that_cannot_be_opened_is_listed(tmp_path, monkeypatch):
     import os
 

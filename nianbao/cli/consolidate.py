@@ -10,7 +10,7 @@ import click
 from ..atomic import OutputError, check_output
 from ..consolidate import DEFAULT_NAME, Record, RosterError, consolidate, default_jobs, read_roster, reports_overwritten
 from ..forms import FORMS
-from ..summary import SummaryError, is_summary, write_long_csv, write_summary
+from ..summary import SummaryError, is_summary, prepare, write_long_csv, write_summary
 
 BAR_FORMAT = "{desc}：{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 个文件 [已用 {elapsed}，剩余 {remaining}，{rate_fmt}]"
 
@@ -92,7 +92,8 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
     progress = Progress(enabled=not quiet and sys.stderr.isatty())
     try:
         c = consolidate(paths, roster=members, jobs=jobs, year=year, form=form, include_errors=include_errors,
-                        name=name, exclude=outputs, progress=progress.step, on_discovered=progress.start)
+                        name=name, exclude=outputs, progress=progress.step, on_discovered=progress.start,
+                        meanwhile=None if output.suffix.lower() == ".json" else prepare)
     finally:
         progress.close()
 
