@@ -321,27 +321,34 @@ def read_records(
 ) -> list[Record]:
     """Examine every file, in ``jobs`` worker processes; records sorted by source path, so the
     outcome does not depend on which worker finished first. ``meanwhile`` is called once in
-    this process while the workers read (say, to import what writing the summary needs).
+    this process while the workers read (say, to import what writing the summary needs); it
+    is only a head start, so should it fail, the failure is ignored here.
 
     A worker only ever sends back records, so a bad file cannot stop the run; and should a
     file kill its worker process outright (a crash in a parser), the files left are run again
     in halves until that file is found alone; it is then recorded as unreadable."""
     jobs = jobs or default_jobs()
     records: list[Record] = []
+    waiting = [meanwhile] if meanwhile else []
 
     def emit(r: Record) -> None:
         records.append(r)
         if progress:
             progress(r)
 
+    def meanwhile_once() -> None:
+        while waiting:
+            try:
+                waiting.pop()()
+            except Exception:  # noqa: BLE001 - only a head start: what failed is done again later
+                pass
+
     if jobs <= 1 or len(files) <= 1:
         for f in files:
             emit(examine(f))
-        if meanwhile:
-            meanwhile()
     else:
         jobs = min(jobs, len(files))
-        left = _run_pool(list(files), jobs, emit, meanwhile)
+        left = _run_pool(list(files), jobs, emit, meanwhile_once)
         queue = [left] if left else []
         while queue:
             group = queue.pop()
@@ -355,6 +362,7 @@ def read_records(
                 rest = _run_pool(part, min(jobs, len(part)), emit)
                 if rest:
                     queue.append(rest)
+    meanwhile_once()  # if the pool never got to it
     records.sort(key=lambda r: r.source)
     return records
 

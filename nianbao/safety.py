@@ -851,12 +851,13 @@ class _Seen:
 
 
 _SEEN: dict[tuple[str, int, int, int], _Seen] = {}
-_SEEN_MAX = 64
+_SEEN_MAX = 64  # parts kept ...
+_SEEN_PART_BYTES = 128 * 1024  # ... each this small (a template's are a few KB): at most ~16 MB held
 
 
 def _seen_key(info: zipfile.ZipInfo) -> tuple[str, int, int, int] | None:
     lower = info.filename.lower()
-    if lower.startswith("xl/worksheets/") or lower == "xl/sharedstrings.xml":
+    if lower.startswith("xl/worksheets/") or lower == "xl/sharedstrings.xml" or info.file_size > _SEEN_PART_BYTES:
         return None
     return (info.filename, info.CRC, info.file_size, info.compress_size)
 

@@ -18,6 +18,7 @@ module knows Excel and CSV; what is summed and why is :mod:`nianbao.consolidate`
 from __future__ import annotations
 
 import csv
+import html
 import json
 import os
 import re
@@ -26,7 +27,6 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from .atomic import atomic_output, write_bytes
 from .consolidate import NAME_LABEL, Consolidation, Entry, describe, plain
@@ -282,7 +282,8 @@ def _text_cell(ref: str, v: Any) -> str:
 def _escaped_cell(ref: str, v: Any) -> str:
     text = _ILLEGAL_XML.sub("", str(v))[:MAX_CELL_TEXT]
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>'
+    # & < > escaped as xml.sax.saxutils.escape does (which would import urllib and ssl)
+    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{html.escape(text, quote=False)}</t></is></c>'
 
 
 def rows_xml(rows: list[list[Any]], first_row: int) -> str:

@@ -487,6 +487,17 @@ def test_work_given_for_meanwhile_runs_once_here_whatever_the_workers_do(tmp_pat
     assert len(c.summed) == 5
 
 
+def test_work_given_for_meanwhile_that_fails_loses_nothing(tmp_path):
+    for i in range(4):
+        write(tmp_path, f"{i}.json", valid_2020(f"单位{i}", 600 + i))
+
+    def broken() -> None:
+        raise ImportError("a head start that could not be had")
+
+    c = consolidate([tmp_path], jobs=2, meanwhile=broken)
+    assert len(c.summed) == 4
+
+
 def test_a_folder_that_cannot_be_opened_is_listed(tmp_path, monkeypatch):
     import os
 

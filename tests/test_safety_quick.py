@@ -184,7 +184,8 @@ def _entry_data(data: bytes, name: str) -> tuple[int, int]:
     return info.header_offset + 30 + name_len + extra_len, info.compress_size
 
 
-def test_parts_a_template_shares_are_inflated_once_and_worksheets_always(template, tmp_path):
+def test_parts_a_template_shares_are_inflated_once_and_worksheets_always(template, tmp_path, monkeypatch):
+    monkeypatch.setattr(safety, "_SEEN", {})
     a, b = tmp_path / "甲.xlsx", tmp_path / "乙.xlsx"
     a.write_bytes(template)
     b.write_bytes(template)
@@ -197,7 +198,8 @@ def test_parts_a_template_shares_are_inflated_once_and_worksheets_always(templat
 
 
 @pytest.mark.parametrize("part", ["xl/styles.xml", "xl/workbook.xml"])
-def test_a_part_with_the_same_size_and_crc_but_other_bytes_is_inflated_and_checked_anew(template, tmp_path, part):
+def test_a_part_with_the_same_size_and_crc_but_other_bytes_is_inflated_and_checked_anew(template, tmp_path, part, monkeypatch):
+    monkeypatch.setattr(safety, "_SEEN", {})
     good = tmp_path / "原件.xlsx"
     good.write_bytes(template)
     assert safety.open_container(good).parts  # now in the cache
@@ -223,3 +225,18 @@ def test_a_dtd_in_a_shared_part_is_refused_in_every_copy(base, tmp_path):
         path.write_bytes(out.getvalue())
         with pytest.raises(ReadError, match="DTD|文档类型"):
             safety.open_container(path)
+
+
+def test_only_small_shared_parts_are_kept(template, tmp_path, monkeypatch):
+    monkeypatch.setattr(safety, "_SEEN", {})
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(template)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr("customXml/item1.xml", b"<big>" + b"x" * (safety._SEEN_PART_BYTES + 1) + b"</big>")
+    path = tmp_path / "大部件.xlsx"
+    path.write_bytes(out.getvalue())
+    parts = safety.open_container(path).parts
+    assert parts is not None and "customXml/item1.xml" in parts  # read and checked, not kept
+    kept = {key[0] for key in safety._SEEN}
+    assert "xl/styles.xml" in kept and "customXml/item1.xml" not in kept
