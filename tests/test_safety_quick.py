@@ -240,3 +240,17 @@ def test_only_small_shared_parts_are_kept(template, tmp_path, monkeypatch):
     assert parts is not None and "customXml/item1.xml" in parts  # read and checked, not kept
     kept = {key[0] for key in safety._SEEN}
     assert "xl/styles.xml" in kept and "customXml/item1.xml" not in kept
+
+
+def test_a_file_that_comes_in_short_pieces_is_read_whole():
+    class Trickle:  # an unbuffered file may return fewer bytes than asked for
+        def __init__(self, data: bytes):
+            self.data = data
+
+        def read(self, n: int) -> bytes:
+            piece, self.data = self.data[: min(n, 3)], self.data[min(n, 3):]
+            return piece
+
+    assert safety._read_up_to(Trickle(b"abcdefgh"), 5) == b"abcde"
+    assert safety._read_up_to(Trickle(b"abcdefgh"), 100) == b"abcdefgh"
+    assert safety._read_up_to(Trickle(b""), 4) == b""
