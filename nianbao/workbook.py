@@ -31,7 +31,7 @@ import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -83,6 +83,14 @@ class _SheetPlan:
     name: str
     labels: tuple[tuple[bytes, str, str], ...]  # (key, text, address)
     slots: tuple[_Slot, ...]
+
+    @cached_property
+    def label_keys(self) -> tuple[bytes, ...]:
+        return tuple(key for key, _, _ in self.labels)
+
+    @cached_property
+    def label_texts(self) -> list[str]:
+        return [text for _, text, _ in self.labels]
 
 
 @dataclass(frozen=True)
@@ -254,6 +262,8 @@ def _json(path: Path, meta: dict[str, tuple[Any, str]], key: str, default: Any, 
 
 def _check_labels(path: Path, sheet: _SheetPlan, cells: Any) -> None:
     get = cells.get
+    if list(map(get, sheet.label_keys)) == sheet.label_texts:
+        return  # every label exactly as written (the common case, compared in one go)
     for key, text, address in sheet.labels:
         actual = get(key)
         if actual != text and not (isinstance(actual, str) and actual.strip() == text):

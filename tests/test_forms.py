@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,19 @@ def test_identities_expand_to_the_expected_number_of_checks():
         assert rules.count("I1") == rules.count("I2") == 7
         assert rules.count("I4") == 3
         assert rules.count("I3") == len({c.path[:-1] for c in m.cells if c.table.key == "applications"})
+
+
+@pytest.mark.parametrize("key", sorted(FORMS))
+def test_a_document_is_built_from_cell_values_cell_by_cell_in_order(key):
+    m = model(key)
+    values = [f"值{i}" for i in range(len(m.cells))]
+    expected: dict = {}
+    for cell, value in zip(m.cells, values):  # the plain way: each cell set at its path
+        node = expected
+        for k in cell.path[:-1]:
+            node = node.setdefault(k, {})
+        node[cell.path[-1]] = value
+    built = m.document(values)
+    assert built == expected
+    assert json.dumps(built, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)  # the same key order
+    assert m.values(built) == values
