@@ -450,6 +450,8 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
     values = recompute(m, values, keep)
     for index, raw in cached.items():
         got, want = raw, values[index]
+        if type(got) is int and got == want:
+            continue  # the common case: the saved total is right
         if type(got) in (int, float) and type(want) in (int, float) and normal_number(got) != want:
             cell = m.cells[index]
             findings.append(
