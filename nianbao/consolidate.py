@@ -42,7 +42,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +49,11 @@ from .check import check_file
 from .findings import ERRORS, UNREADABLE, Finding, Tally, finding
 from .forms import (
     form_for_year,
-    AGENCY_FIELDS,
     AMOUNT,
     AMOUNT_DECIMALS,
     DEFAULT_PROCUREMENT_UNIT,
     FORMS,
+    NAME_LABEL,
     PROCUREMENT_UNIT_KEY,
     REGION_LABEL,
     USCC_LABEL,
@@ -62,7 +61,7 @@ from .forms import (
 from .model import Cell, FormModel, model
 from .readers import READERS, ReadError
 
-# Statuses of a record (the first four are :attr:`nianbao.findings.Result.status`).
+# What becomes of an entry (:attr:`Entry.disposition`).
 
 SUMMED = "已汇总"
 NOT_SUMMED = "未汇总"
@@ -71,8 +70,6 @@ DEFAULT_NAME = "汇总"
 YUAN = "元"
 YUAN_PER_WAN = Decimal(10000)
 _QUANTUM = Decimal(1).scaleb(-AMOUNT_DECIMALS)
-
-NAME_LABEL = dict(AGENCY_FIELDS)["name"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -127,12 +124,6 @@ def _exact(value: Any) -> Decimal | None:
     return None
 
 
-@cache
-def _amount_cells(m: FormModel) -> tuple[tuple[int, bool], ...]:
-    """(index, whether the report declares its unit) of every amount cell."""
-    return tuple((c.index, c.index in m.unit_cells) for c in m.cells if c.kind == AMOUNT)
-
-
 def numbers(m: FormModel, document: dict[str, Any], raw: Sequence[Any] | None = None) -> tuple[tuple[Any, ...], str]:
     """The cell values of a report as exact numbers (amounts in 万元), and a problem that
     keeps it out of any sum ("" when none). ``raw`` are the document's cell values
@@ -143,11 +134,11 @@ def numbers(m: FormModel, document: dict[str, Any], raw: Sequence[Any] | None = 
     unit = meta.get(PROCUREMENT_UNIT_KEY) if isinstance(meta, dict) else None
     unit = unit or DEFAULT_PROCUREMENT_UNIT
     problem = ""
-    for index, declared in _amount_cells(m):
+    for cell in m.amount_cells:
+        index = cell.index
         v = raw[index]
         d = _exact(v)
-        if d is not None and declared and unit != DEFAULT_PROCUREMENT_UNIT:
-            cell = m.cells[index]
+        if d is not None and index in m.unit_cells and unit != DEFAULT_PROCUREMENT_UNIT:
             if unit != YUAN:
                 problem = f"{cell.label}的单位「{unit}」无法识别，不能与其他单位的金额相加"
                 d = None

@@ -29,24 +29,32 @@ AMOUNT_DECIMALS = 4
 ERROR = "error"
 WARNING = "warning"
 
-# Keys of a report's meta: the unit of an amount whose unit the form does not print (采购总金额
-# in form 2019), and what the reader adds — which template, which file.
+# Keys of a report's meta: the date it was filled in, the unit of an amount whose unit the
+# form does not print (采购总金额 in form 2019), and what the reader adds — which template,
+# which file.
+FILLED_DATE_KEY = "filled_date"
 PROCUREMENT_UNIT_KEY = "procurement_amount_unit"
 PROVENANCE_KEYS = (VERSION_KEY, SOURCE_KEY) = ("template_version", "source_file")
 
+
 # Pointers of the report's own fields, and of the agency's (keys in AGENCY_FIELDS).
-YEAR_POINTER = "/year"
-FILLED_DATE_POINTER = "/meta/filled_date"
-
-
 def agency_pointer(key: str) -> str:
     return f"/agency/{key}"
+
+
+def meta_pointer(key: str) -> str:
+    return f"/meta/{key}"
+
+
+YEAR_POINTER = "/year"
+FILLED_DATE_POINTER = meta_pointer(FILLED_DATE_KEY)
 
 
 # Labels of the report's own fields (the agency's are AGENCY_FIELDS).
 FORM_LABEL = "表式"
 YEAR_LABEL = "报告年度"
 FILLED_DATE_LABEL = "填报日期"
+PROCUREMENT_UNIT_LABEL = "采购总金额单位"
 VERSION_LABEL = "模板版本"
 SOURCE_LABEL = "来源文件"
 
@@ -543,13 +551,14 @@ FORMS: dict[str, Form] = {form.key: form for form in (FORM_2019, FORM_2021)}
 PROCUREMENT_UNITS = ("万元", "元")
 DEFAULT_PROCUREMENT_UNIT = "万元"
 
-# The 18-character 统一社会信用代码 (GB 32100-2015) and the 6-digit 行政区划代码.
+# The agency's name, its 18-character 统一社会信用代码 (GB 32100-2015) and 6-digit 行政区划代码.
+NAME_LABEL = "单位名称"
 USCC_LABEL = "统一社会信用代码"
 REGION_LABEL = "行政区划代码"
 
 # Agency metadata: key -> label, as written on the cover sheet.
 AGENCY_FIELDS = (
-    ("name", "单位名称"),
+    ("name", NAME_LABEL),
     ("uscc", USCC_LABEL),
     ("region_code", REGION_LABEL),
     ("contact", "联系人"),

@@ -25,6 +25,7 @@ from .forms import (
     FORM_LABEL,
     FORMS,
     PROCUREMENT_UNIT_KEY,
+    PROCUREMENT_UNIT_LABEL,
     REPORT_TITLE,
     YEAR_LABEL,
     YEAR_POINTER,
@@ -32,6 +33,7 @@ from .forms import (
     Row,
     Table,
     agency_pointer,
+    meta_pointer,
 )
 from .model import THIS, Check, FormModel, model
 
@@ -163,7 +165,7 @@ COVER_FIELDS: tuple[tuple[str, str], ...] = (
     (YEAR_POINTER, YEAR_LABEL),
     (FILLED_DATE_POINTER, FILLED_DATE_LABEL),
 )
-PROCUREMENT_UNIT_FIELD = (f"/meta/{PROCUREMENT_UNIT_KEY}", "采购总金额单位（表二 第二十条第（九）项）")
+PROCUREMENT_UNIT_FIELD = (meta_pointer(PROCUREMENT_UNIT_KEY), f"{PROCUREMENT_UNIT_LABEL}（表二 第二十条第（九）项）")
 
 
 def _cover(form: Form) -> SheetLayout:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from functools import cache, cached_property
 from typing import Any, Iterator
 
-from .forms import FORMS, Column, Form, Group, Identity, Row, Table
+from .forms import AMOUNT, FORMS, Column, Form, Group, Identity, Row, Table
 
 THIS = 0
 PREVIOUS = 1
@@ -156,15 +156,16 @@ class FormModel:
         self.by_path: dict[tuple[str, ...], Cell] = {c.path: c for c in self.cells}
         self.by_pointer: dict[str, Cell] = {c.pointer: c for c in self.cells}
         # Cells are laid out row by row: flattening walks each row's object once.
-        # (parent path, keys of its cells, index of the first)
-        rows: list[tuple[tuple[str, ...], tuple[str, ...], int]] = []
+        # (parent path, keys of its cells)
+        rows: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         for cell in self.cells:
             parent, key = cell.path[:-1], cell.path[-1]
             if rows and rows[-1][0] == parent:
-                rows[-1] = (parent, rows[-1][1] + (key,), rows[-1][2])
+                rows[-1] = (parent, rows[-1][1] + (key,))
             else:
-                rows.append((parent, (key,), cell.index))
+                rows.append((parent, (key,)))
         self._rows = tuple(rows)
+        self.amount_cells: tuple[Cell, ...] = tuple(c for c in self.cells if c.kind == AMOUNT)
         # amount cells whose unit the report declares (采购总金额 of form 2019)
         self.unit_cells: frozenset[int] = frozenset(c.index for c in self.cells if c.column.unit_key)
         self.checks: tuple[Check, ...] = tuple(
@@ -178,7 +179,7 @@ class FormModel:
         """The raw value of every cell, in cell order; None where absent."""
         out: list[Any] = []
         extend = out.extend
-        for parent, keys, _ in self._rows:
+        for parent, keys in self._rows:
             node = document
             for k in parent:
                 node = node.get(k) if isinstance(node, dict) else None

@@ -6,13 +6,12 @@ Each rule is a small function from a report (and its flattened cell values) to f
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import cache
 from typing import Any, Iterable, Iterator, Sequence
 
 from .codes import region_problem, uscc_problem
 from .findings import Finding, finding
-from .forms import AMOUNT, AMOUNT_DECIMALS, agency_pointer
-from .model import PREVIOUS, Cell, Check, FormModel, Term
+from .forms import AMOUNT_DECIMALS, agency_pointer
+from .model import PREVIOUS, Check, FormModel, Term
 
 
 def number(value: Any) -> int | float | None:
@@ -123,7 +122,7 @@ def _evaluate(
 
 
 def check_decimals(model: FormModel, values: Sequence[Any]) -> Iterator[Finding]:
-    for cell in _amounts(model):
+    for cell in model.amount_cells:
         v = values[cell.index]
         if type(v) is float and not v.is_integer():
             exp = Decimal(repr(v)).normalize().as_tuple().exponent
@@ -131,11 +130,6 @@ def check_decimals(model: FormModel, values: Sequence[Any]) -> Iterator[Finding]
                 yield finding(
                     "DECIMALS", f"{cell.label}：{fmt(v)} 超过 {AMOUNT_DECIMALS} 位小数", cell.pointer
                 )
-
-
-@cache
-def _amounts(model: FormModel) -> tuple[Cell, ...]:
-    return tuple(c for c in model.cells if c.kind == AMOUNT)
 
 
 def check_codes(document: dict[str, Any]) -> Iterator[Finding]:

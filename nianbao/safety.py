@@ -640,7 +640,7 @@ def _read_known(zf: zipfile.ZipFile, name: str, limit: int, data: bytes, bodies:
     if bodies is not None and data:
         try:
             info = zf.getinfo(name)
-            body = _inflated(data, info) if info.file_size <= limit else None
+            body = _inflated(data, info, _seen_key(info)) if info.file_size <= limit else None
         except Exception:  # noqa: BLE001 - zipfile decides below, with its own errors
             body = None
         if body is not None:
@@ -811,16 +811,16 @@ def _plainly_safe(data: bytes, infos: list[zipfile.ZipInfo], bodies: dict[tuple[
         for info in infos:
             if info.file_size == 0 and info.compress_size == 0:
                 continue
-            name = info.filename.lower()
-            xml = name.endswith(XML_SUFFIXES)
+            xml = info.filename.lower().endswith(XML_SUFFIXES)
             if not xml and info.file_size > STREAM_BYTES:
                 _inflate_bounded(Path(info.filename), io.BytesIO(data), info)
                 continue
-            body = bodies.get(_key(info)) or _inflated(data, info)
+            key = _seen_key(info)
+            body = bodies.get(_key(info)) or _inflated(data, info, key)
             if body is None:
                 return None
             if xml:
-                if body and not _plain_part(body, info, name.endswith((".xml", ".rels"))):
+                if body and not _plain_part(body, info, key):
                     return None
                 parts[info.filename] = body
         return parts
@@ -862,19 +862,19 @@ def _seen_key(info: zipfile.ZipInfo) -> tuple[str, int, int, int] | None:
     return (info.filename, info.CRC, info.file_size, info.compress_size)
 
 
-def _plain_part(body: bytes, info: zipfile.ZipInfo, parsed: bool) -> bool:
-    """:func:`_plain_xml`, asked once of a part seen before."""
-    key = _seen_key(info)
+def _plain_part(body: bytes, info: zipfile.ZipInfo, key: tuple[str, int, int, int] | None) -> bool:
+    """:func:`_plain_xml`, asked once of a part seen before (``key``: its :func:`_seen_key`)."""
     seen = _SEEN.get(key) if key else None
     if seen is None or seen.body is not body:
-        return _plain_xml(body, info, parsed)
+        return _plain_xml(body, info, _parsed_xml(info))
     if seen.plain is None:
-        seen.plain = _plain_xml(body, info, parsed)
+        seen.plain = _plain_xml(body, info, _parsed_xml(info))
     return seen.plain
 
 
-def _inflated(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
-    """The entry's bytes, or None unless it inflates to exactly its declared size and CRC."""
+def _inflated(data: bytes, info: zipfile.ZipInfo, key: tuple[str, int, int, int] | None) -> bytes | None:
+    """The entry's bytes, or None unless it inflates to exactly its declared size and CRC
+    (``key``: its :func:`_seen_key`)."""
     at = info.header_offset
     if data[at : at + 4] != b"PK\x03\x04" or at + 30 > len(data):
         return None
@@ -886,7 +886,6 @@ def _inflated(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     if info.compress_type == zipfile.ZIP_STORED:
         out = data[start : start + size]
     elif info.compress_type == zipfile.ZIP_DEFLATED:
-        key = _seen_key(info)
         seen = _SEEN.get(key) if key else None
         if seen is not None and data[start : start + size] == seen.raw:
             return seen.body  # the same compressed bytes as before: the same part

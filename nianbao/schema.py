@@ -26,10 +26,12 @@ from .forms import (
     CHANGE,
     COUNT,
     DEFAULT_PROCUREMENT_UNIT,
+    FILLED_DATE_KEY,
     FILLED_DATE_LABEL,
     FORM_LABEL,
     FORMS,
     PROCUREMENT_UNIT_KEY,
+    PROCUREMENT_UNIT_LABEL,
     PROCUREMENT_UNITS,
     REPORT_TITLE,
     SOURCE_KEY,
@@ -141,11 +143,11 @@ def build_schema(form_key: str) -> dict[str, Any]:
     meta_props: dict[str, Any] = {
         VERSION_KEY: {"title": VERSION_LABEL, "type": "string"},
         SOURCE_KEY: {"title": SOURCE_LABEL, "type": "string"},
-        "filled_date": {"title": FILLED_DATE_LABEL, "type": "string"},
+        FILLED_DATE_KEY: {"title": FILLED_DATE_LABEL, "type": "string"},
     }
     if m.unit_cells:
         meta_props[PROCUREMENT_UNIT_KEY] = {
-            "title": "采购总金额单位",
+            "title": PROCUREMENT_UNIT_LABEL,
             "description": f"表式未印单位；未注明时为{DEFAULT_PROCUREMENT_UNIT}。不同单位的金额不相加",
             "enum": list(PROCUREMENT_UNITS),
         }

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_output, write_bytes
-from .consolidate import NAME_LABEL, Consolidation, Entry, describe, plain
+from .consolidate import Consolidation, Entry, describe, plain
 from .findings import SEVERITY_WORDS
-from .forms import FORM_LABEL, REGION_LABEL, SOURCE_LABEL, USCC_LABEL, YEAR_LABEL
+from .forms import FORM_LABEL, NAME_LABEL, REGION_LABEL, SOURCE_LABEL, USCC_LABEL, YEAR_LABEL
 from .layout import COVER_SHEET, col_letter, layout
 from .model import model
 from .ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
@@ -150,7 +150,7 @@ def cover_notes(c: Consolidation) -> list[str]:
         text = f"注意：按要求（--include-errors），有错误的报告也计入了汇总，共 {k} 份"
         if c.unusable_cells:
             text += f"；其中 {c.unusable_cells} 个空白或无效的单元格未计入"
-        notes.append(text + "。本汇总可能不满足勾稽关系，请核对「{PROBLEMS_SHEET}」。")
+        notes.append(text + f"。本汇总可能不满足勾稽关系，请核对「{PROBLEMS_SHEET}」。")
     if c.missing:
         notes.append(f"名单中有 {len(c.missing)} 个单位未报送，详见「{MISSING_SHEET}」。")
     if c.duplicates:
@@ -188,9 +188,7 @@ def prepare() -> None:
     """Import what writing a summary workbook takes (openpyxl and the template writer, about
     a quarter of a second): :func:`nianbao.consolidate.consolidate` can spend that while its
     workers read (its ``meanwhile``)."""
-    from openpyxl.styles import Alignment, Font  # noqa: F401
-
-    from . import template  # noqa: F401
+    from . import template  # noqa: F401 - openpyxl and its styles come with it
 
 
 def write_summary(c: Consolidation, path: str | os.PathLike[str]) -> Path:
@@ -264,13 +262,14 @@ def workbook_data(c: Consolidation, doc: dict[str, Any]) -> bytes:
 # ---------------------------------------------------------------------------------------
 # Streaming rows into a written workbook's sheets
 
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ILLEGAL = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"  # characters XML 1.0 cannot hold
+_ILLEGAL_XML = re.compile(f"[{_ILLEGAL}]")
 MAX_CELL_TEXT = 32767  # Excel's limit
 
 
 # what needs more than copying: characters XML cannot hold or must escape, white space at
 # either end (kept with xml:space="preserve")
-_NOT_PLAIN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>]|^\\s|\\s$")
+_NOT_PLAIN = re.compile(f"[{_ILLEGAL}&<>]|^\\s|\\s$")
 
 
 def _text_cell(ref: str, v: Any) -> str:

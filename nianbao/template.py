@@ -97,8 +97,6 @@ FIXED_TIME = _dt.datetime(2019, 1, 1, 0, 0, 0)
 CREATOR = "nianbao"
 
 
-# Meta keys the template has a place for, or that export sets itself.
-
 # Check marks.
 PASS, FAIL, WARN = "✓", "✗", "⚠"
 
@@ -414,16 +412,16 @@ def build_workbook(form: str | Form, document: dict[str, Any] | None = None, *, 
             wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted_sheet(s.name)}!{_absolute(a)}")
 
     meta = wb.create_sheet(META_SHEET)
-    values = {
+    meta_values = {
         META_FORM: key,
         META_VERSION: TEMPLATE_VERSION,
         META_OVERRIDES: json.dumps(overrides, ensure_ascii=False),
         META_EXTRA: json.dumps(_extra(document, lay) if document else {}, ensure_ascii=False, sort_keys=True),
     }
-    for k in META_KEYS:
-        meta[meta_key_cell(k)] = k
-        meta[meta_cell(k)] = values[k]
-        meta[meta_key_cell(k)].data_type = meta[meta_cell(k)].data_type = "s"
+    for k in META_KEYS:  # each key beside its value, both as text
+        for address, value in ((meta_key_cell(k), k), (meta_cell(k), meta_values[k])):
+            meta[address] = value
+            meta[address].data_type = "s"
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     wb.active = 0

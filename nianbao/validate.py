@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .findings import Finding, finding
-from .forms import AGENCY_FIELDS, FORMS, YEAR_POINTER, agency_pointer, form_for_year
+from .forms import FORMS, NAME_LABEL, USCC_LABEL, YEAR_POINTER, agency_pointer, form_for_year
 from .model import model
 from .rules import check_codes, check_decimals, check_identities, number
 from .schema import schema_findings
@@ -57,8 +57,7 @@ def _cross_year(document: dict[str, Any], previous: Any, values: list[Any]) -> l
         out.append(finding("PREV", f"上年报告的年度为 {pyear}，本报告为 {year}，应为 {year - 1} 年度", YEAR_POINTER))
     agency, pagency = document.get("agency") or {}, previous.get("agency") or {}
     if isinstance(agency, dict) and isinstance(pagency, dict):
-        labels = dict(AGENCY_FIELDS)
-        for key, label in (("uscc", labels["uscc"]), ("name", labels["name"])):
+        for key, label in (("uscc", USCC_LABEL), ("name", NAME_LABEL)):
             a, b = agency.get(key), pagency.get(key)
             if a and b:
                 if a != b:

@@ -150,12 +150,12 @@ class TreeMemory(threading.Thread):
         # through /proc/PID/task/*/children, about 20x cheaper than walking all of /proc)
         cheap = _task_children(self.pid) is not None
         while not self.stop.is_set():
-            kids = None if cheap else _children()
+            kids = {} if cheap else _children()
             tree, todo = [], [self.pid]
             while todo:
                 p = todo.pop()
                 tree.append(p)
-                todo.extend((_task_children(p) or ()) if kids is None else kids.get(p, ()))
+                todo.extend((_task_children(p) or ()) if cheap else kids.get(p, ()))
             rss = sum(_kb(f"/proc/{p}/status", b"VmRSS:") for p in tree)
             pss = sum(_kb(f"/proc/{p}/smaps_rollup", b"Pss:") for p in tree)
             self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)

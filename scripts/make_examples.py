@@ -25,8 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nianbao.codes import uscc_check_char
-from nianbao.consolidate import NAME_LABEL
-from nianbao.forms import REGION_LABEL, USCC_LABEL
+from nianbao.forms import NAME_LABEL, REGION_LABEL, USCC_LABEL
 from nianbao.model import model
 from nianbao.template import write_workbook
 

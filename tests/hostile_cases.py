@@ -11,6 +11,7 @@ import functools
 import io
 import random
 import struct
+import warnings
 import zipfile
 import zlib
 from pathlib import Path
@@ -385,6 +386,17 @@ def fuzz_script():  # noqa: ANN201 - the module scripts/fuzz_reader.py
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def mutated(data: bytes, mutator: str, rng: random.Random) -> bytes:
+    """``data`` changed by one of the fuzzer's mutators, or as it was where that one cannot
+    apply."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile's warnings about duplicate names
+        try:
+            return fuzz_script().MUTATORS[mutator](data, rng)
+        except Exception:  # noqa: BLE001 - a mutator that cannot apply leaves the bytes alone
+            return data
 
 
 def ods_repeated(folder: Path, base: bytes) -> Path:

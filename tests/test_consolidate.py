@@ -322,6 +322,8 @@ def test_reports_with_errors_are_left_out_unless_included(tmp_path):
         zd["active"]["licensing"]["prev_items"] + ay["active"]["licensing"]["prev_items"]
     )
     assert "有错误的报告已按要求计入" in c.line()
+    warning = next(n for n in summary.cover_notes(c) if n.startswith("注意"))
+    assert f"请核对「{summary.PROBLEMS_SHEET}」" in warning
 
 
 def test_unreadable_files_are_listed_and_do_not_stop_the_run(tmp_path):
@@ -439,32 +441,9 @@ def test_discover_walks_folders_globs_and_skips_what_is_not_a_report(tmp_path):
     assert "没有匹配" in missing[0].findings[0].message
 
 
-def test_a_file_that_kills_its_worker_is_isolated_and_the_rest_are_read(tmp_path, monkeypatch):
-    import os
-
-    import nianbao.consolidate as mod
-
-    real = mod.examine
-
-    def fragile(path):
-        if Path(path).name == "crash.json":
-            os._exit(3)  # what a parser's hard crash looks like to the pool
-        return real(path)
-
-    monkeypatch.setattr(mod, "examine", fragile)
-    for i in range(9):
-        write(tmp_path, f"{i}.json", valid_2020(f"单位{i}", 600 + i))
-    write(tmp_path, "crash.json", valid_2020("单位X", 699))
-    c = consolidate([tmp_path], jobs=2)
-    assert len(c.summed) == 9
-    crashed = [e for e in c.entries if Path(e.record.source).name == "crash.json"]
-    assert len(crashed) == 1 and crashed[0].record.status == "无法读取"
-    assert "进程意外终止" in crashed[0].reason
-    assert len(c.entries) == 10
-
-
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_work_given_for_meanwhile_runs_once_here_whatever_the_workers_do(tmp_path, monkeypatch, jobs):
+@pytest.fixture
+def crash_json_kills_its_worker(monkeypatch):
+    """A file named crash.json ends the process examining it, as a parser's hard crash would."""
     import os
 
     import nianbao.consolidate as mod
@@ -477,6 +456,24 @@ def test_work_given_for_meanwhile_runs_once_here_whatever_the_workers_do(tmp_pat
         return real(path)
 
     monkeypatch.setattr(mod, "examine", fragile)
+
+
+def test_a_file_that_kills_its_worker_is_isolated_and_the_rest_are_read(tmp_path, crash_json_kills_its_worker):
+    for i in range(9):
+        write(tmp_path, f"{i}.json", valid_2020(f"单位{i}", 600 + i))
+    write(tmp_path, "crash.json", valid_2020("单位X", 699))
+    c = consolidate([tmp_path], jobs=2)
+    assert len(c.summed) == 9
+    crashed = [e for e in c.entries if Path(e.record.source).name == "crash.json"]
+    assert len(crashed) == 1 and crashed[0].record.status == "无法读取"
+    assert "进程意外终止" in crashed[0].reason
+    assert len(c.entries) == 10
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_work_given_for_meanwhile_runs_once_here_whatever_the_workers_do(tmp_path, crash_json_kills_its_worker, jobs):
+    import os
+
     for i in range(5):
         write(tmp_path, f"{i}.json", valid_2020(f"单位{i}", 600 + i))
     if jobs > 1:

@@ -658,14 +658,10 @@ def test_xls_et_and_ods_saved_by_another_program_read_like_the_xlsx(template, tm
 
 # --- fuzzing --------------------------------------------------------------------------------------
 
-SCRIPT = hc.FUZZ_SCRIPT
-_fuzz_module = hc.fuzz_script
-
-
 def test_the_fuzzer_finds_nothing_in_a_bounded_run(tmp_path):
     out = tmp_path / "发现"
     proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--seconds", "20", "--seed", "20261123", "--timeout", "20", "--memory", "1536",
+        [sys.executable, str(hc.FUZZ_SCRIPT), "--seconds", "20", "--seed", "20261123", "--timeout", "20", "--memory", "1536",
          "--out", str(out), "--corpus", str(hc.FIXTURES)],  # the .xls/.ods findings seed those readers too
         capture_output=True, text=True, timeout=180, cwd=tmp_path,
     )
@@ -680,7 +676,7 @@ def test_every_committed_fuzz_finding_now_reads_cleanly():
     found = sorted(p for p in hc.FIXTURES.iterdir() if p.suffix != ".txt")
     assert found
     proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--replay", *map(str, found), "--timeout", "30"],
+        [sys.executable, str(hc.FUZZ_SCRIPT), "--replay", *map(str, found), "--timeout", "30"],
         capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr[-4000:]
@@ -729,7 +725,7 @@ def test_read_turns_a_native_panic_into_a_chinese_read_error(tmp_path, monkeypat
 
 
 def test_the_fuzzer_reports_a_reader_that_raises_something_else(tmp_path, monkeypatch):
-    fuzz = _fuzz_module()
+    fuzz = hc.fuzz_script()
     import nianbao.readers as readers
 
     path = tmp_path / "x.json"
@@ -746,18 +742,14 @@ def test_the_fuzzer_reports_a_reader_that_raises_something_else(tmp_path, monkey
 
 @pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")
 @settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(seed=st.integers(0, 2**32 - 1), mutator=st.sampled_from(sorted(_fuzz_module().MUTATORS)))
+@given(seed=st.integers(0, 2**32 - 1), mutator=st.sampled_from(sorted(hc.fuzz_script().MUTATORS)))
 def test_mutated_templates_give_a_result_or_a_chinese_read_error(template, tmp_path, seed, mutator):
     import random
 
     from nianbao.check import check_file
     from nianbao.readers import read
 
-    fuzz = _fuzz_module()
-    try:
-        data = fuzz.MUTATORS[mutator](template, random.Random(seed))
-    except Exception:  # noqa: BLE001 - a mutator that cannot apply leaves the bytes alone
-        data = template
+    data = hc.mutated(template, mutator, random.Random(seed))
     path = tmp_path / f"m{seed}.xlsx"
     path.write_bytes(data)
     try:

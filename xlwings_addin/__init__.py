@@ -10,3 +10,5 @@
 * :mod:`xlwings_addin.build` — builds the ``.xlam`` files from the ribbon add-in that
   xlwings ships (``nianbao addin build -o DIR``).
 """
+
+TAB = "政务公开年报"  # the ribbon tab's name (it also titles the add-in's messages)

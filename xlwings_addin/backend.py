@@ -23,7 +23,7 @@ from nianbao.grids import extents, read_grids
 from nianbao.marks import RESULT_HEADER, RESULT_SHEET, Cleared, Link, MarkError, Plan, apply, clear, plan
 from nianbao.readers import ReadError
 
-from .build import TAB as TITLE  # the ribbon tab's name titles the add-in's messages
+from . import TAB as TITLE  # the ribbon tab's name titles the add-in's messages
 
 CHUNK = 255  # longest string Excel takes whole into a note in one call
 

@@ -22,6 +22,8 @@ from xml.sax.saxutils import quoteattr
 
 from nianbao.atomic import write_bytes
 
+from . import TAB
+
 TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"
 CUSTOM_UI = "customUI/customUI.xml"
 CUSTOM_UI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
@@ -32,7 +34,6 @@ CALLBACK = "RibbonMyAddin.RunMain"
 PACKAGE = "xlwings_addin"
 NAMESPACE = "urn:nianbao:addin"  # shared by every add-in of the tab
 PREFIX = "nb"
-TAB = "政务公开年报"
 GROUP = "年报校验"
 
 

@@ -12,14 +12,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 # Each subcommand's module, imported when the command is used (or listed in the help): a
 # run of one command does not pay for importing what only the others need (openpyxl, ...).
-COMMANDS = {
-    "validate": "validate",
-    "template": "template",
-    "export": "export",
-    "fill": "fill",
-    "addin": "addin",
-    "consolidate": "consolidate",
-}
+COMMANDS = ("validate", "template", "export", "fill", "addin", "consolidate")  # each in its module of that name
 
 
 class LazyGroup(click.Group):
@@ -31,7 +24,7 @@ class LazyGroup(click.Group):
             return None
         import importlib
 
-        return importlib.import_module(f"{__name__}.{COMMANDS[name]}").command
+        return importlib.import_module(f"{__name__}.{name}").command
 
 
 @click.group(cls=LazyGroup, context_settings=CONTEXT, subcommand_metavar="命令 [参数]...")

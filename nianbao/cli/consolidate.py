@@ -93,7 +93,7 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
     try:
         c = consolidate(paths, roster=members, jobs=jobs, year=year, form=form, include_errors=include_errors,
                         name=name, exclude=outputs, progress=progress.step, on_discovered=progress.start,
-                        meanwhile=None if output.suffix.lower() == ".json" else prepare)
+                        meanwhile=prepare)
     finally:
         progress.close()
 
