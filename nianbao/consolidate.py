@@ -205,29 +205,47 @@ def _skipped(name: str) -> bool:
     return name.startswith(("~$", "."))
 
 
-def discover(paths: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os.PathLike[str]] = ()) -> tuple[list[str], list[Record]]:
-    """Input files from files, folders (recursive) and glob patterns, sorted, each once; and
-    a record for each path that names nothing.
+@dataclass(frozen=True)
+class Inputs:
+    """The input files found under some paths, each once: ``found`` maps a file's key (its
+    real path) to its path as found; ``missing`` holds a record for each path that names
+    nothing. Found once (:func:`find_inputs`), used both to check that no output would
+    overwrite a report (:func:`reports_overwritten`) and to consolidate."""
+
+    found: dict[str, str]
+    missing: tuple[Record, ...]
+
+    def files(self, exclude: Iterable[str | os.PathLike[str]] = ()) -> list[str]:
+        """The input files, sorted, but those of ``exclude`` (the outputs)."""
+        excluded = {_key(p) for p in exclude}
+        return sorted(p for k, p in self.found.items() if k not in excluded)
+
+
+def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> Inputs:
+    """The input files of files, folders (recursive) and glob patterns.
 
     A file named explicitly is always an input (an unsupported one is then reported as
     unreadable); inside folders and glob matches only files of a readable type count, and
-    hidden files, Office lock files and the paths in ``exclude`` (the output) are skipped.
-    """
-    found, missing = _discover(paths, exclude)
-    return sorted(found.values()), missing
+    hidden files and Office lock files are skipped."""
+    found, missing = _discover(paths)
+    return Inputs(found, tuple(missing))
 
 
-def _discover(paths: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os.PathLike[str]]) -> tuple[dict[str, str], list[Record]]:
-    """:func:`discover`, by key (the file's real path): {key: path as found}."""
+def discover(paths: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os.PathLike[str]] = ()) -> tuple[list[str], list[Record]]:
+    """Input files (:func:`find_inputs`), sorted, each once, but the paths of ``exclude``
+    (the output); and a record for each path that names nothing."""
+    inputs = find_inputs(paths)
+    return inputs.files(exclude), list(inputs.missing)
+
+
+def _discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[dict[str, str], list[Record]]:
+    """:func:`find_inputs`, by key (the file's real path): {key: path as found}."""
     suffixes = set(supported_suffixes())
-    excluded = {_key(p) for p in exclude}
     found: dict[str, str] = {}
     missing: list[Record] = []
 
     def add(p: str, key: str | None = None) -> None:
-        k = key or _key(p)
-        if k not in excluded:
-            found.setdefault(k, p)
+        found.setdefault(key or _key(p), p)
 
     def unreadable_folder(e: OSError) -> None:
         where = e.filename or ""
@@ -283,18 +301,19 @@ def _key(path: str | os.PathLike[str]) -> str:
 
 
 def reports_overwritten(
-    paths: Iterable[str | os.PathLike[str]],
+    inputs: Inputs | Iterable[str | os.PathLike[str]],
     outputs: Iterable[str | os.PathLike[str]],
     is_ours: Callable[[Path], bool],
 ) -> list[Path]:
-    """The outputs that already exist as input files of ``paths`` (e.g. ``-o 各单位/甲.xlsx``)
-    and are not files this tool wrote before (``is_ours``): writing them would destroy a
-    report. An earlier summary in an input folder may be replaced; it is never read as input."""
+    """The outputs that already exist as input files (e.g. ``-o 各单位/甲.xlsx``; ``inputs``
+    as found, or the paths to look in) and are not files this tool wrote before
+    (``is_ours``): writing them would destroy a report. An earlier summary in an input
+    folder may be replaced; it is never read as input."""
     existing = [Path(t) for t in outputs if Path(t).is_file()]
-    if not existing:  # the usual first run: nothing to overwrite, no need to walk the inputs
+    if not existing:  # the usual first run: nothing to overwrite
         return []
-    inputs, _ = _discover(paths, ())
-    return [t for t in existing if _key(t) in inputs and not is_ours(t)]
+    found = (inputs if isinstance(inputs, Inputs) else find_inputs(inputs)).found
+    return [t for t in existing if _key(t) in found and not is_ours(t)]
 
 
 def default_jobs() -> int:
@@ -782,7 +801,7 @@ def _match_roster(members: Sequence[Member], entries: Sequence[Entry]) -> tuple[
 
 
 def consolidate(
-    paths: Iterable[str | os.PathLike[str]],
+    paths: Inputs | Iterable[str | os.PathLike[str]],
     *,
     roster: str | os.PathLike[str] | Sequence[Member] | None = None,
     jobs: int | None = None,
@@ -795,13 +814,15 @@ def consolidate(
     on_discovered: Callable[[int], None] | None = None,
     meanwhile: Callable[[], None] | None = None,
 ) -> Consolidation:
-    """Discover, read and validate (in parallel), and combine. Never raises for a bad input
-    file; a roster that cannot be read raises :class:`RosterError` before any work.
-    ``meanwhile`` is called once in this process while the workers read."""
+    """Discover (unless ``paths`` are :class:`Inputs` found already), read and validate (in
+    parallel), and combine. Never raises for a bad input file; a roster that cannot be read
+    raises :class:`RosterError` before any work. ``meanwhile`` is called once in this
+    process while the workers read."""
     members = None
     if roster is not None:
         members = read_roster(roster) if isinstance(roster, (str, os.PathLike)) else list(roster)
-    files, missing = discover(paths, exclude)
+    inputs = paths if isinstance(paths, Inputs) else find_inputs(paths)
+    files, missing = inputs.files(exclude), list(inputs.missing)
     if on_discovered:
         on_discovered(len(files))
     records = read_records(files, jobs, progress, meanwhile) + missing
@@ -811,6 +832,7 @@ def consolidate(
 __all__ = [
     "Consolidation",
     "Entry",
+    "Inputs",
     "Member",
     "Record",
     "RosterError",
@@ -818,6 +840,7 @@ __all__ = [
     "consolidate",
     "discover",
     "examine",
+    "find_inputs",
     "read_records",
     "read_roster",
     "reports_overwritten",

@@ -19,6 +19,9 @@ of: a file damaged only there reads by its cells, where python-calamine would re
 ``tests/test_ooxml.py`` and ``scripts/fuzz_reader.py`` hold the two readers to the same
 result on every workbook the tests know, LibreOffice's included, and on fuzzed ones.
 
+Workbooks made from one template repeat most of each sheet's markup: a sheet that differs
+from one read before only in its values is read by its values alone (see ``_PLANS``).
+
 It also keeps what python-calamine does not show: a formula error (``#REF!``) and a formula
 saved without its result both read as empty, as in python-calamine, and :meth:`Workbook.hidden`
 tells them apart from a blank.
@@ -391,6 +394,60 @@ def _target(target: str) -> str:
     return target.lstrip("/") if target.startswith("/") else "xl/" + target
 
 
+# --- sheets that differ only in their values ----------------------------------------------------
+#
+# Workbooks made from one template differ, sheet by sheet, mostly in the numbers typed into
+# them: the labels, the blank bordered cells and the formulas are the same bytes in each.
+# A sheet's data is cut at each value (``<v>…</v>`` holding no markup); where its markup
+# between values is byte for byte that of a sheet read before, only its values are read.
+#
+# Why that gives what reading the whole sheet gives: a value's text ([^<]+) can only be read
+# by _CELL's value group, and it ends where the next "<" is, whatever the text; every
+# quantifier of _CELL is possessive, so how the pattern goes through the markup around a
+# value does not depend on the value. The plan is kept only when the whole sheet was read
+# (every "<c" opened a cell) and _CELL's value group took every value the cut found, in the
+# same order; cells without a value (labels, blanks, formulas without a result) read the
+# same in any workbook, and a cell with a value is read anew, by the same code, with the
+# workbook's own styles and shared strings. A sheet whose cells repeat a reference is not
+# planned (with one value per reference, the order of reading cannot matter).
+
+_VALUE = re.compile(rb"<v>([^<]++)</v>")  # the values, as _CELL's group 6 takes them
+
+
+class _Plan:
+    __slots__ = ("markup", "values", "formulas", "cells")
+
+    def __init__(self, markup: list[bytes], values: dict[bytes, Any], formulas: list[tuple[bytes, bytes, bytes, bytes]],
+                 cells: list[tuple[bytes, ...]]):
+        self.markup = markup  # the sheet data between values
+        self.values = values  # the cells without a value, read
+        self.formulas = formulas  # their formulas
+        self.cells = cells  # the cells with a value: _CELL's groups, but the value's
+
+
+_PLANS: dict[tuple[int, int], _Plan] = {}  # by (number of values, length of the markup); the last used last
+_PLANS_KEPT = 32  # a few templates' sheets
+_PLAN_BYTES = 256 * 1024  # sheets larger are read whole each time (memory stays small)
+
+
+def _keep_plan(key: tuple[int, int], markup: list[bytes], given: list[bytes], found: list[tuple[bytes, ...]],
+               values: dict[bytes, Any], formulas: list[tuple[bytes, bytes, bytes, bytes]]) -> None:
+    valued = [cell for cell in found if cell[5]]
+    if [cell[5] for cell in valued] != given:
+        return  # a value not in a cell's value (in a string, between cells): read whole each time
+    if len({cell[0] for cell in found}) != len(found):
+        return  # a reference twice
+    refs = {cell[0] for cell in valued}
+    if len(_PLANS) >= _PLANS_KEPT:
+        del _PLANS[next(iter(_PLANS))]
+    _PLANS[key] = _Plan(
+        markup,
+        {ref: v for ref, v in values.items() if ref not in refs},
+        [f for f in formulas if f[0] not in refs],
+        [(r, s, t, x, f, b, i) for r, s, t, x, f, _, b, i in valued],
+    )
+
+
 class Workbook:
     """The sheets of an .xlsx from its inflated XML parts (name -> bytes), shaped like the
     python-calamine workbook that :func:`nianbao.workbook.read_parsed` reads. Raises
@@ -425,11 +482,30 @@ class Workbook:
 
     def _read(self, xml: bytes) -> Sheet:
         start, end = _sheet_data(xml)
-        found = _CELL.findall(xml, start, end)
-        if len(found) != xml.count(b"<c", start, end):  # within <sheetData>, "<c" opens a cell
+        data = xml[start:end]
+        pieces = _VALUE.split(data)  # markup, value, markup, value, ..., markup
+        markup, given = pieces[0::2], pieces[1::2]
+        key = (len(given), len(data) - sum(map(len, given)))
+        plan = _PLANS.get(key)
+        if plan is not None and plan.markup == markup:
+            # the markup of a sheet read before, with other values: only its values are read
+            _PLANS[key] = _PLANS.pop(key)  # the last used are kept longest
+            values = dict(plan.values)
+            formulas = list(plan.formulas)
+            self._take([(r, s, t, x, f, v, b, i) for (r, s, t, x, f, b, i), v in zip(plan.cells, given)], values, formulas)
+            return Sheet(values, formulas)
+        found = _CELL.findall(data)
+        if len(found) != data.count(b"<c"):  # within <sheetData>, "<c" opens a cell
             raise Unsupported("cell markup")
         values: dict[bytes, Any] = {}
         formulas: list[tuple[bytes, bytes, bytes, bytes]] = []
+        self._take(found, values, formulas)
+        if len(data) <= _PLAN_BYTES:
+            _keep_plan(key, markup, given, found, values, formulas)
+        return Sheet(values, formulas)
+
+    def _take(self, found: list[tuple[bytes, ...]], values: dict[bytes, Any], formulas: list[tuple[bytes, bytes, bytes, bytes]]) -> None:
+        """Read cells (the groups of :data:`_CELL`) into ``values`` and ``formulas``."""
         plain, dates, strings, texts = self.plain, self.dates, self.strings, _TEXTS.get
         # (findall gives b"" for a group that took no part)
         for ref, style, kind, extra, formula, value, bare, inline in found:
@@ -478,7 +554,6 @@ class Workbook:
                 elif kind != b"e":
                     raise Unsupported("an empty value in a cell of this type")
                 formulas.append((ref, kind, formula, b""))
-        return Sheet(values, formulas)
 
 
 __all__ = ["ERROR", "UNCACHED", "Sheet", "Unsupported", "Workbook", "attributes", "hidden_value", "number_styles", "relationships", "sheet_parts", "text"]

@@ -212,6 +212,21 @@ def test_output_inside_an_input_folder_is_not_read_as_an_input(tmp_path):
     assert result.exit_code == 0 and "汇总 1 个" in result.output
 
 
+def test_the_input_folders_are_walked_once_even_when_the_output_exists(tmp_path, monkeypatch):
+    """Checking that the output is no report and consolidating share one walk of the inputs."""
+    import nianbao.consolidate as module
+
+    put(tmp_path, "a.xlsx", report("张店区民政局", 5))
+    out = tmp_path / "汇总.xlsx"
+    assert run(tmp_path, "-o", out).exit_code == 0
+    walks = []
+    real = module._discover
+    monkeypatch.setattr(module, "_discover", lambda paths: walks.append(paths) or real(paths))
+    result = run(tmp_path, "-o", out)
+    assert result.exit_code == 0 and "汇总 1 个" in result.output
+    assert len(walks) == 1
+
+
 def test_nothing_to_sum_writes_nothing_and_exits_2(tmp_path):
     (tmp_path / "坏.json").write_text("{", encoding="utf-8")
     out = tmp_path / "汇总.xlsx"

@@ -66,10 +66,8 @@ SHARED = [
 ]
 
 
-def xlsx(path: Path, cells: list[str], shared: list[str] = SHARED) -> Path:
-    """A workbook of one sheet 表 whose first column holds ``cells`` (the markup inside each
-    <c>, with its r attribute written here), one per row."""
-    rows = "".join(f'<row r="{n}">' + c.replace("<c", f'<c r="A{n}"', 1) + "</row>" for n, c in enumerate(cells, 1))
+def parts(rows: str, shared: list[str] = SHARED) -> dict[str, bytes]:
+    """The parts of a workbook of one sheet 表 whose sheet data holds ``rows``."""
     sheet = (
         '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         f"<sheetData>{rows}</sheetData></worksheet>"
@@ -78,11 +76,22 @@ def xlsx(path: Path, cells: list[str], shared: list[str] = SHARED) -> Path:
         '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         f'count="{len(shared)}" uniqueCount="{len(shared)}">{"".join(shared)}</sst>'
     )
+    return {name: text.encode() for name, text in (
+        ("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("xl/workbook.xml", _WB), ("xl/_rels/workbook.xml.rels", _WB_RELS),
+        ("xl/styles.xml", _STYLES), ("xl/sharedStrings.xml", sst), ("xl/worksheets/sheet1.xml", sheet))}
+
+
+def column(cells: list[str]) -> str:
+    """Rows holding ``cells`` (the markup inside each <c>, with its r attribute written here)
+    in the first column, one per row."""
+    return "".join(f'<row r="{n}">' + c.replace("<c", f'<c r="A{n}"', 1) + "</row>" for n, c in enumerate(cells, 1))
+
+
+def xlsx(path: Path, cells: list[str], shared: list[str] = SHARED) -> Path:
+    """A workbook of one sheet 表 whose first column holds ``cells`` (as :func:`column`)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in (("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("xl/workbook.xml", _WB),
-                           ("xl/_rels/workbook.xml.rels", _WB_RELS), ("xl/styles.xml", _STYLES),
-                           ("xl/sharedStrings.xml", sst), ("xl/worksheets/sheet1.xml", sheet)):
-            z.writestr(name, text)
+        for name, data in parts(column(cells), shared).items():
+            z.writestr(name, data)
     return path
 
 
@@ -308,6 +317,156 @@ def test_a_report_in_a_template_uses_no_calamine(report, workbook_of, monkeypatc
 
 
 FUZZ = hc.fuzz_script()
+
+
+# A sheet whose markup between values is that of a sheet read before is read by its values
+# alone (ooxml._PLANS). The reference is reading it whole: every test below holds the two to
+# the same cells, and to declining the same sheets.
+
+def read_sheet(rows: str) -> tuple[dict, dict] | str:
+    try:
+        sheet = ooxml.Workbook(parts(rows)).get_sheet_by_name("表")
+        return sheet.values, sheet.hidden
+    except ooxml.Unsupported:
+        return "declined"
+
+
+def read_whole(rows: str) -> tuple[dict, dict] | str:
+    ooxml._PLANS.clear()
+    try:
+        return read_sheet(rows)
+    finally:
+        ooxml._PLANS.clear()
+
+
+SLOT, REF = "\x00", "\x01"  # where a value goes, and a cell's reference, in the shapes below
+
+
+def shapes_of(cases: dict[str, str]) -> list[str]:
+    return [re.sub(r"<v>[^<]+</v>", f"<v>{SLOT}</v>", c).replace("<c", "<c" + REF, 1) for c in cases.values()]
+
+
+VALUE_TEXTS = ["0", "7", "25", "-1.25", "1.5E-3", "123456789012345678", "44227", "44227.5", "61", "60", "2958466",
+               " 7 ", "1", "2", "5", "99", "#REF!", "#DIV/0!", "x", "a &amp; b", "行", "1e5", "-", ".", '"', ">", "/"]
+small = st.integers(0, 5).map(str)  # a shared string's index, a boolean, a whole number
+value_texts = st.one_of(small, small, small, st.integers(0, 10**6).map(str), st.sampled_from(VALUE_TEXTS),
+                        st.text(st.characters(blacklist_characters="<&\r\x00\x01", codec="utf-8"), min_size=1, max_size=5))
+odd_cells = st.builds(  # the pattern test's cells, a value among their children
+    lambda ref, attributes, closed, children: "<c" + ref + "".join(attributes) + ("/>" if closed else ">" + "".join(children) + "</c>"),
+    st.sampled_from(REFERENCES), st.lists(st.sampled_from(ATTRIBUTES), max_size=2), st.booleans(),
+    st.lists(st.sampled_from(CHILDREN + [f"<v>{SLOT}</v>"]), max_size=3))
+read_alike, declined = st.sampled_from(shapes_of(READ_ALIKE)), st.sampled_from(shapes_of(DECLINED))
+stray_values = st.sampled_from([f"<v>{SLOT}</v>", f'<c{REF} t="inlineStr"><is><t><v>{SLOT}</v></t></is></c>'])
+plain_sheets = st.lists(read_alike, min_size=1, max_size=6)  # most are planned
+odd_sheets = st.lists(st.one_of(read_alike, declined, odd_cells, stray_values), min_size=1, max_size=5)
+
+
+def filled(shapes: list[str], values: list[str]) -> str:
+    """The rows of a sheet, a shape in each, its references and values filled in."""
+    out = iter(values)
+    return "".join(f'<row r="{n}">' + re.sub(SLOT, lambda _: next(out), shape.replace(REF, f' r="A{n}"')) + "</row>"
+                   for n, shape in enumerate(shapes, 1))
+
+
+def read_after_its_markup(shapes: list[str], data: st.DataObject) -> None:
+    """A sheet read after one of the same markup with other values, as if read whole."""
+    slots = sum(shape.count(SLOT) for shape in shapes)
+    first, second = (data.draw(st.lists(value_texts, min_size=slots, max_size=slots)) for _ in range(2))
+    before, now = filled(shapes, first), filled(shapes, second)
+    whole = read_whole(now)
+    ooxml._PLANS.clear()
+    read_sheet(before)  # its plan kept, if it can have one
+    try:
+        assert read_sheet(now) == whole
+    finally:
+        ooxml._PLANS.clear()
+
+
+@settings(max_examples=1000, deadline=None, database=None)
+@given(plain_sheets, st.data())
+def test_a_sheet_with_the_markup_of_one_read_before_reads_as_if_read_whole(shapes, data):
+    read_after_its_markup(shapes, data)
+
+
+@settings(max_examples=1000, deadline=None, database=None)
+@given(odd_sheets, st.data())
+def test_an_odd_sheet_with_the_markup_of_one_read_before_reads_as_if_read_whole(shapes, data):
+    read_after_its_markup(shapes, data)
+
+
+class Counting:
+    """_CELL, counting how often it reads a sheet whole."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def findall(self, *args):
+        self.calls += 1
+        return ooxml._CELL_PATTERN.findall(*args)
+
+
+@pytest.fixture
+def counting(monkeypatch):
+    ooxml._PLANS.clear()
+    monkeypatch.setattr(ooxml, "_CELL_PATTERN", ooxml._CELL, raising=False)
+    counter = Counting()
+    monkeypatch.setattr(ooxml, "_CELL", counter)
+    yield counter
+    ooxml._PLANS.clear()
+
+
+def test_a_report_in_the_template_of_one_read_before_is_read_by_its_values(report, workbook_of, counting):
+    first, second = (workbook_of(report(name), name=f"{name}.xlsx") for name in ("anyang-2020", "arongqi-2020"))
+    workbook.read_workbook(first)
+    sheets = counting.calls  # each read whole
+    got = workbook.read_workbook(second)
+    assert counting.calls - sheets == 1  # only the cover (another agency's name) is read whole
+    ooxml._PLANS.clear()
+    assert got == workbook.read_workbook(second)  # as when read whole
+
+
+def test_a_sheet_of_other_markup_as_long_is_read_whole(counting):
+    first = column(['<c t="inlineStr"><is><t>甲</t></is></c>', "<c><v>1</v></c>"])
+    second = first.replace("甲", "乙")  # as many values, markup as long
+    assert read_sheet(first)[0] == {b"A1": "甲", b"A2": 1}
+    assert read_sheet(second)[0] == {b"A1": "乙", b"A2": 1}
+    assert counting.calls == 2
+
+
+def test_a_value_outside_a_cell_keeps_the_sheet_from_being_planned(counting):
+    rows = '<row r="1"><v>5</v><c r="A1"><v>1</v></c></row>'
+    assert read_sheet(rows)[0] == {b"A1": 1}
+    assert read_sheet(rows.replace("<v>1<", "<v>2<"))[0] == {b"A1": 2}
+    assert counting.calls == 2 and not ooxml._PLANS
+
+
+def test_a_reference_twice_keeps_the_sheet_from_being_planned(counting):
+    rows = '<row r="1"><c r="A1"><v>1</v></c><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
+    assert read_sheet(rows)[0] == {b"A1": "x"}
+    assert not ooxml._PLANS
+
+
+def test_plans_are_few_and_small(counting, monkeypatch):
+    label = '<c t="inlineStr"><is><t>标签</t></is></c>'
+    for n in range(2 * ooxml._PLANS_KEPT):  # as many sheets of other markup
+        read_sheet(column([label] * n + ["<c><v>1</v></c>"]))
+    assert len(ooxml._PLANS) == ooxml._PLANS_KEPT
+    ooxml._PLANS.clear()
+    # a plan in use stays while the plans of sheets seen once come and go
+    used = column(["<c><v>1</v></c>"] * 2)
+    for n in range(2 * ooxml._PLANS_KEPT):
+        read_sheet(column([label] * n + ["<c><v>1</v></c>"]))
+        calls = counting.calls
+        assert read_sheet(used.replace("<v>1<", f"<v>{n}<"))[0] == {b"A1": n, b"A2": n}
+        assert counting.calls == calls + (n == 0)
+    ooxml._PLANS.clear()
+    monkeypatch.setattr(ooxml, "_PLAN_BYTES", 2000)
+    big, small = column([label] * 40 + ["<c><v>1</v></c>"]), column([label] + ["<c><v>1</v></c>"])
+    assert len(big) > 2000 > len(small)
+    read_sheet(big)
+    assert not ooxml._PLANS
+    read_sheet(small)
+    assert len(ooxml._PLANS) == 1
 
 
 @pytest.fixture(scope="module")

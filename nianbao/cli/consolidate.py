@@ -8,7 +8,16 @@ from pathlib import Path
 import click
 
 from ..atomic import OutputError, check_output
-from ..consolidate import DEFAULT_NAME, Record, RosterError, consolidate, default_jobs, read_roster, reports_overwritten
+from ..consolidate import (
+    DEFAULT_NAME,
+    Record,
+    RosterError,
+    consolidate,
+    default_jobs,
+    find_inputs,
+    read_roster,
+    reports_overwritten,
+)
 from ..forms import FORMS
 from ..summary import SummaryError, is_summary, prepare, write_long_csv, write_summary
 
@@ -82,7 +91,8 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
             raise OutputError("长表 CSV 与汇总表不能是同一个文件")
         for target in outputs:
             check_output(target, [p for p in paths if Path(p).is_file()] + ([roster] if roster else []))
-        for target in reports_overwritten(paths, outputs, is_summary):
+        inputs = find_inputs(paths)  # once: for this check, and to consolidate
+        for target in reports_overwritten(inputs, outputs, is_summary):
             raise OutputError(f"输出文件 {target} 是输入中的一份报告；为保护原件，请另选输出路径")
         members = read_roster(roster) if roster else None
     except (OutputError, RosterError) as e:
@@ -91,7 +101,7 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
 
     progress = Progress(enabled=not quiet and sys.stderr.isatty())
     try:
-        c = consolidate(paths, roster=members, jobs=jobs, year=year, form=form, include_errors=include_errors,
+        c = consolidate(inputs, roster=members, jobs=jobs, year=year, form=form, include_errors=include_errors,
                         name=name, exclude=outputs, progress=progress.step, on_discovered=progress.start,
                         meanwhile=prepare)
     finally:
