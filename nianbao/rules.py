@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from .codes import region_problem, uscc_problem
 from .findings import Finding, finding
-from .forms import AMOUNT_DECIMALS, agency_pointer
+from .forms import AMOUNT_DECIMALS, REGION_LABEL, USCC_LABEL, agency_pointer
 from .model import PREVIOUS, Check, FormModel, Term
 
 
@@ -132,6 +132,17 @@ def check_decimals(model: FormModel, values: Sequence[Any]) -> Iterator[Finding]
                 )
 
 
+# The agency's codes, by key under /agency: rule, label, and what is wrong with a value.
+CODES = {"uscc": ("USCC", USCC_LABEL, uscc_problem), "region_code": ("REGION", REGION_LABEL, region_problem)}
+
+
+def code_finding(key: str, value: str, problem: str) -> Finding:
+    """``problem`` with an agency's code (``key``: uscc or region_code), as a finding on it.
+    The schema's patterns and :func:`check_codes` both say it so."""
+    rule, label, _ = CODES[key]
+    return finding(rule, f"{label}「{value}」{problem}", agency_pointer(key))
+
+
 def check_codes(document: dict[str, Any]) -> Iterator[Finding]:
     """The USCC check character and region code, when given. Their patterns are in the schema;
     only what a pattern cannot say is checked here."""
@@ -143,10 +154,10 @@ def check_codes(document: dict[str, Any]) -> Iterator[Finding]:
         problem = uscc_problem(uscc)
         # Shape problems are the schema's; the check character is ours.
         if problem and problem.startswith("校验码"):
-            yield finding("USCC", f"统一社会信用代码「{uscc}」{problem}", agency_pointer("uscc"))
+            yield code_finding("uscc", uscc, problem)
     region = agency.get("region_code")
     if isinstance(region, str) and region:
         problem = region_problem(region)
         if problem and not problem.startswith("应为"):
-            yield finding("REGION", f"行政区划代码「{region}」{problem}", agency_pointer("region_code"))
+            yield code_finding("region_code", region, problem)
 

@@ -333,15 +333,14 @@ def _const(error: SchemaError, form: str) -> Iterator[Finding]:
 
 @keyword("pattern")
 def _pattern(error: SchemaError, form: str) -> Iterator[Finding]:
-    from .codes import region_problem, uscc_problem
+    from .rules import CODES, code_finding
 
     ptr = _pointer(error.absolute_path)
-    if ptr == agency_pointer("uscc"):
-        yield finding("USCC", f"统一社会信用代码「{error.instance}」{uscc_problem(error.instance)}", ptr)
-    elif ptr == agency_pointer("region_code"):
-        yield finding("REGION", f"行政区划代码「{error.instance}」{region_problem(error.instance)}", ptr)
-    else:  # pragma: no cover - no other patterns in the schemas
-        yield finding("TEXT", f"{_label(form, ptr)}：格式不符", ptr)
+    for key, (_, _, problem_of) in CODES.items():
+        if ptr == agency_pointer(key):
+            yield code_finding(key, error.instance, problem_of(error.instance) or "格式不符")
+            return
+    yield finding("TEXT", f"{_label(form, ptr)}：格式不符", ptr)  # pragma: no cover - no other patterns in the schemas
 
 
 @keyword("minLength")
