@@ -605,7 +605,7 @@ def workbook_bytes(wb: Workbook, edit: Callable[[dict[str, bytes]], None] | None
     """The .xlsx bytes of a workbook, deterministic: fixed document and zip timestamps.
     ``edit`` may change the parts (name -> bytes) before they are zipped for good."""
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:  # read back at once
         wb.properties.modified = wb.properties.modified or FIXED_TIME
         ExcelWriter(wb, archive).save()
     with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src:
