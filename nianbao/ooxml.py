@@ -401,15 +401,16 @@ def _target(target: str) -> str:
 # A sheet's data is cut at each value (``<v>…</v>`` holding no markup); where its markup
 # between values is byte for byte that of a sheet read before, only its values are read.
 #
-# Why that gives what reading the whole sheet gives: a value's text ([^<]+) can only be read
-# by _CELL's value group, and it ends where the next "<" is, whatever the text; every
-# quantifier of _CELL is possessive, so how the pattern goes through the markup around a
-# value does not depend on the value. The plan is kept only when the whole sheet was read
-# (every "<c" opened a cell) and _CELL's value group took every value the cut found, in the
-# same order; cells without a value (labels, blanks, formulas without a result) read the
-# same in any workbook, and a cell with a value is read anew, by the same code, with the
-# workbook's own styles and shared strings. A sheet whose cells repeat a reference is not
-# planned (with one value per reference, the order of reading cannot matter).
+# Why that gives what reading the whole sheet gives. A plan is made only from a sheet read
+# whole (every "<c" opened a cell) in which _CELL's value group took every value the cut
+# found, in the same order. A value's text ([^<]+) then ends where the next "<" is, whatever
+# it holds, and every quantifier of _CELL is possessive: how the pattern goes through the
+# markup around a value does not depend on the value, so a sheet of the same markup matches
+# cell for cell, with its own values. Cells without a value (labels, blanks, formulas
+# without a result) read the same in any workbook; a cell with a value is read anew, by the
+# same code, with the workbook's own styles and shared strings. A sheet whose cells repeat
+# a reference is not planned (with one value per reference, the order of reading cannot
+# matter). tests/test_ooxml.py holds the two ways to the same cells on generated sheets.
 
 _VALUE = re.compile(rb"<v>([^<]++)</v>")  # the values, as _CELL's group 6 takes them
 
@@ -425,22 +426,30 @@ class _Plan:
         self.cells = cells  # the cells with a value: _CELL's groups, but the value's
 
 
-_PLANS: dict[tuple[int, int], _Plan] = {}  # by (number of values, length of the markup); the last used last
+# by (number of values, length of the markup): a plan, or the markup of a sheet read once (a
+# plan is made the second time: a sheet seen once costs no more than the cut); the last used last
+_PLANS: dict[tuple[int, int], _Plan | list[bytes]] = {}
 _PLANS_KEPT = 32  # a few templates' sheets
 _PLAN_BYTES = 256 * 1024  # sheets larger are read whole each time (memory stays small)
 
 
-def _keep_plan(key: tuple[int, int], markup: list[bytes], given: list[bytes], found: list[tuple[bytes, ...]],
-               values: dict[bytes, Any], formulas: list[tuple[bytes, bytes, bytes, bytes]]) -> None:
-    valued = [cell for cell in found if cell[5]]
-    if [cell[5] for cell in valued] != given:
-        return  # a value not in a cell's value (in a string, between cells): read whole each time
-    if len({cell[0] for cell in found}) != len(found):
-        return  # a reference twice
-    refs = {cell[0] for cell in valued}
+def _keep(key: tuple[int, int], what: _Plan | list[bytes]) -> None:
+    _PLANS.pop(key, None)
     if len(_PLANS) >= _PLANS_KEPT:
         del _PLANS[next(iter(_PLANS))]
-    _PLANS[key] = _Plan(
+    _PLANS[key] = what
+
+
+def _plan(markup: list[bytes], given: list[bytes], found: list[tuple[bytes, ...]],
+          values: dict[bytes, Any], formulas: list[tuple[bytes, bytes, bytes, bytes]]) -> _Plan | None:
+    """The plan of a sheet read whole, if it can have one."""
+    valued = [cell for cell in found if cell[5]]
+    if [cell[5] for cell in valued] != given:
+        return None  # a value not in a cell's value (in a string, between cells)
+    if len({cell[0] for cell in found}) != len(found):
+        return None  # a reference twice
+    refs = {cell[0] for cell in valued}
+    return _Plan(
         markup,
         {ref: v for ref, v in values.items() if ref not in refs},
         [f for f in formulas if f[0] not in refs],
@@ -487,7 +496,7 @@ class Workbook:
         markup, given = pieces[0::2], pieces[1::2]
         key = (len(given), len(data) - sum(map(len, given)))
         plan = _PLANS.get(key)
-        if plan is not None and plan.markup == markup:
+        if type(plan) is _Plan and plan.markup == markup:
             # the markup of a sheet read before, with other values: only its values are read
             _PLANS[key] = _PLANS.pop(key)  # the last used are kept longest
             values = dict(plan.values)
@@ -501,7 +510,10 @@ class Workbook:
         formulas: list[tuple[bytes, bytes, bytes, bytes]] = []
         self._take(found, values, formulas)
         if len(data) <= _PLAN_BYTES:
-            _keep_plan(key, markup, given, found, values, formulas)
+            if plan == markup:  # read whole a second time: planned, if it can be
+                _keep(key, _plan(markup, given, found, values, formulas) or markup)
+            else:
+                _keep(key, markup)
         return Sheet(values, formulas)
 
     def _take(self, found: list[tuple[bytes, ...]], values: dict[bytes, Any], formulas: list[tuple[bytes, bytes, bytes, bytes]]) -> None:

@@ -331,6 +331,10 @@ def read_sheet(rows: str) -> tuple[dict, dict] | str:
         return "declined"
 
 
+def plans() -> list:
+    return [plan for plan in ooxml._PLANS.values() if isinstance(plan, ooxml._Plan)]
+
+
 def read_whole(rows: str) -> tuple[dict, dict] | str:
     ooxml._PLANS.clear()
     try:
@@ -375,7 +379,8 @@ def read_after_its_markup(shapes: list[str], data: st.DataObject) -> None:
     before, now = filled(shapes, first), filled(shapes, second)
     whole = read_whole(now)
     ooxml._PLANS.clear()
-    read_sheet(before)  # its plan kept, if it can have one
+    read_sheet(before)
+    read_sheet(before)  # read whole again: its plan kept, if it can have one
     try:
         assert read_sheet(now) == whole
     finally:
@@ -418,9 +423,11 @@ def counting(monkeypatch):
 def test_a_report_in_the_template_of_one_read_before_is_read_by_its_values(report, workbook_of, counting):
     first, second = (workbook_of(report(name), name=f"{name}.xlsx") for name in ("anyang-2020", "arongqi-2020"))
     workbook.read_workbook(first)
-    sheets = counting.calls  # each read whole
+    sheets = counting.calls  # each read whole; only the markup kept
+    workbook.read_workbook(first)
+    assert counting.calls == 2 * sheets  # each read whole again, and planned
     got = workbook.read_workbook(second)
-    assert counting.calls - sheets == 1  # only the cover (another agency's name) is read whole
+    assert counting.calls - 2 * sheets == 1  # only the cover (another agency's name) is read whole
     ooxml._PLANS.clear()
     assert got == workbook.read_workbook(second)  # as when read whole
 
@@ -435,38 +442,48 @@ def test_a_sheet_of_other_markup_as_long_is_read_whole(counting):
 
 def test_a_value_outside_a_cell_keeps_the_sheet_from_being_planned(counting):
     rows = '<row r="1"><v>5</v><c r="A1"><v>1</v></c></row>'
-    assert read_sheet(rows)[0] == {b"A1": 1}
+    assert read_sheet(rows)[0] == read_sheet(rows)[0] == {b"A1": 1}
     assert read_sheet(rows.replace("<v>1<", "<v>2<"))[0] == {b"A1": 2}
-    assert counting.calls == 2 and not ooxml._PLANS
+    assert counting.calls == 3 and not plans()
 
 
 def test_a_reference_twice_keeps_the_sheet_from_being_planned(counting):
     rows = '<row r="1"><c r="A1"><v>1</v></c><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
-    assert read_sheet(rows)[0] == {b"A1": "x"}
-    assert not ooxml._PLANS
+    assert read_sheet(rows)[0] == read_sheet(rows)[0] == {b"A1": "x"}
+    assert not plans()
+
+
+def test_a_sheet_is_planned_the_second_time_it_is_read_whole(counting):
+    rows = column(['<c t="inlineStr"><is><t>标签</t></is></c>', "<c><v>1</v></c>"])
+    for n in range(1, 5):
+        assert read_sheet(rows.replace("<v>1<", f"<v>{n}<"))[0] == {b"A1": "标签", b"A2": n}
+    assert counting.calls == 2 and len(plans()) == 1
 
 
 def test_plans_are_few_and_small(counting, monkeypatch):
     label = '<c t="inlineStr"><is><t>标签</t></is></c>'
-    for n in range(2 * ooxml._PLANS_KEPT):  # as many sheets of other markup
+    for n in range(2 * ooxml._PLANS_KEPT):  # as many sheets of other markup, each twice
         read_sheet(column([label] * n + ["<c><v>1</v></c>"]))
-    assert len(ooxml._PLANS) == ooxml._PLANS_KEPT
+        read_sheet(column([label] * n + ["<c><v>2</v></c>"]))
+    assert len(ooxml._PLANS) == len(plans()) == ooxml._PLANS_KEPT
     ooxml._PLANS.clear()
-    # a plan in use stays while the plans of sheets seen once come and go
+    # a plan in use stays while the sheets seen once or twice come and go
     used = column(["<c><v>1</v></c>"] * 2)
     for n in range(2 * ooxml._PLANS_KEPT):
         read_sheet(column([label] * n + ["<c><v>1</v></c>"]))
         calls = counting.calls
         assert read_sheet(used.replace("<v>1<", f"<v>{n}<"))[0] == {b"A1": n, b"A2": n}
-        assert counting.calls == calls + (n == 0)
+        assert counting.calls == calls + (n < 2)
     ooxml._PLANS.clear()
     monkeypatch.setattr(ooxml, "_PLAN_BYTES", 2000)
     big, small = column([label] * 40 + ["<c><v>1</v></c>"]), column([label] + ["<c><v>1</v></c>"])
     assert len(big) > 2000 > len(small)
     read_sheet(big)
+    read_sheet(big)
     assert not ooxml._PLANS
     read_sheet(small)
-    assert len(ooxml._PLANS) == 1
+    read_sheet(small)
+    assert len(plans()) == 1
 
 
 @pytest.fixture(scope="module")
