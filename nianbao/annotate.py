@@ -12,7 +12,7 @@ import contextlib
 import json
 import os
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator
 
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
@@ -24,7 +24,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from .atomic import atomic_output, check_output
 from .findings import Finding
 from .layout import col_letter
-from .marks import RESULT_SHEET, Link, MarkError, Plan, apply, clear, plan
+from .marks import RESULT_SHEET, Link, MarkError, NewSheet, Plan, apply, clear, plan
 from .readers import ReadError
 from .safety import check_container
 
@@ -98,9 +98,9 @@ class OpenpyxlCanvas:
         lines = sum(1 + len(line) // 24 for line in text.split("\n"))
         c.comment = Comment(text, NOTE_AUTHOR, height=min(600, 20 + 15 * lines), width=360)
 
-    def add_sheet(self, name: str, grid: list[list[Any]], widths: Sequence[float], hidden: bool) -> None:
-        ws = self.wb.create_sheet(name)
-        for r, row in enumerate(grid, 1):
+    def add_sheet(self, sheet: NewSheet) -> None:
+        ws = self.wb.create_sheet(sheet.name)
+        for r, row in enumerate(sheet.grid, 1):
             for c, value in enumerate(row, 1):
                 cell = ws.cell(r, c)
                 if isinstance(value, Link):
@@ -111,14 +111,15 @@ class OpenpyxlCanvas:
                     cell.value = value
                     if isinstance(value, str) and value.startswith("="):
                         cell.data_type = "s"  # text, never a formula
-        for i, w in enumerate(widths):
+        for i, w in enumerate(sheet.widths):
             ws.column_dimensions[col_letter(i + 1)].width = w
-        if name == RESULT_SHEET and ws.max_row >= 3:
-            ws["A1"].font = Font(bold=True, size=13)
-            for cell in ws[3]:
+        if sheet.title_row:
+            ws.cell(sheet.title_row, 1).font = Font(bold=True, size=13)
+        if sheet.header_row:
+            for cell in ws[sheet.header_row]:
                 cell.font = Font(bold=True)
-            ws.freeze_panes = "A4"
-        if hidden:
+            ws.freeze_panes = f"A{sheet.header_row + 1}"
+        if sheet.hidden:
             ws.sheet_state = "hidden"
 
     def delete_sheet(self, name: str) -> None:

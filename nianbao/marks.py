@@ -44,6 +44,7 @@ LIGHT_FILLS = {ERROR: "FFC7CE", WARNING: "FFE699"}
 RESULT_HEADER = ("序号", "级别", "规则", "名称", "位置", "说明", "提示")
 RESULT_WIDTHS = (6, 6, 8, 24, 14, 80, 48)
 REGISTRY_HEADER = ("工作表", "单元格", "标记前的格式（请勿修改本表）")
+REGISTRY_WIDTHS = (12, 10, 80)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,20 @@ class CellMark:
 
 
 @dataclass(frozen=True)
+class NewSheet:
+    """A sheet :func:`apply` has a back-end add: its cells as rows (a :class:`Link` is a
+    hyperlink), its column widths, and which rows are its title and its column headers
+    (1-based, 0 for none), which each back-end shows in its own way."""
+
+    name: str
+    grid: list[list[Any]]
+    widths: tuple[float, ...]
+    hidden: bool = False
+    title_row: int = 0
+    header_row: int = 0
+
+
+@dataclass(frozen=True)
 class Plan:
     tally: Tally
     marks: tuple[CellMark, ...]
@@ -79,10 +94,11 @@ class Plan:
         """The one-line tally: "发现 3 个错误、1 个警告" or "校验通过"."""
         return str(self.tally)
 
-    def result_grid(self) -> list[list[Any]]:
-        """The sheet 校验结果 as rows of cell values; a :class:`Link` is a hyperlink."""
+    def result_sheet(self) -> NewSheet:
+        """The sheet 校验结果: its title, a blank row, the header, a row per finding."""
         title = f"{RESULT_SHEET}：{self.summary}"
-        return [[title], [], list(RESULT_HEADER), *[list(r) for r in self.rows]]
+        grid = [[title], [], list(RESULT_HEADER), *[list(r) for r in self.rows]]
+        return NewSheet(RESULT_SHEET, grid, RESULT_WIDTHS, title_row=1, header_row=3)
 
     def mark(self, sheet: str, cell: str) -> CellMark | None:
         for m in self.marks:
@@ -161,13 +177,14 @@ class Entry:
     mark: str  # the fill this tool put there
 
 
-def registry_grid(entries: Sequence[Entry]) -> list[list[Any]]:
+def registry_sheet(entries: Sequence[Entry]) -> NewSheet:
+    """The hidden sheet that remembers what each marked cell looked like before."""
     rows: list[list[Any]] = [list(REGISTRY_HEADER)]
     for e in entries:
         # JSON text never starts like a formula, so it survives every back-end unchanged.
         state = json.dumps({"fill": e.fill, "note": e.note, "mark": e.mark}, ensure_ascii=False)
         rows.append([e.sheet, e.cell, state])
-    return rows
+    return NewSheet(REGISTRY_SHEET, rows, REGISTRY_WIDTHS, hidden=True)
 
 
 def parse_registry(grid: Sequence[Sequence[Any]]) -> list[Entry]:
@@ -203,7 +220,7 @@ class Canvas(Protocol):
     def set_note(self, sheet: str, cell: str, text: str) -> None:  # "" removes the note
         ...
 
-    def add_sheet(self, name: str, grid: list[list[Any]], widths: Sequence[float], hidden: bool) -> None: ...
+    def add_sheet(self, sheet: NewSheet) -> None: ...
 
     def delete_sheet(self, name: str) -> None: ...
 
@@ -273,9 +290,9 @@ def apply(p: Plan, canvas: Canvas) -> None:
             entries.append(Entry(m.sheet, m.cell, canvas.fill(m.sheet, m.cell), before_note, m.fill))
             canvas.set_fill(m.sheet, m.cell, m.fill)
             canvas.set_note(m.sheet, m.cell, m.note)
-        canvas.add_sheet(RESULT_SHEET, p.result_grid(), RESULT_WIDTHS, hidden=False)
+        canvas.add_sheet(p.result_sheet())
         if entries:
-            canvas.add_sheet(REGISTRY_SHEET, registry_grid(entries), (12, 10, 80), hidden=True)
+            canvas.add_sheet(registry_sheet(entries))
 
 
 __all__ = [
@@ -290,6 +307,7 @@ __all__ = [
     "Entry",
     "Link",
     "MarkError",
+    "NewSheet",
     "Plan",
     "apply",
     "clear",

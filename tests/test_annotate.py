@@ -63,6 +63,8 @@ def test_marked_copy_and_untouched_input(faulty, tmp_path):
     ws = wb[RESULT_SHEET]
     assert ws["A1"].value == f"{RESULT_SHEET}：发现 2 个错误、1 个警告"
     assert [c.value for c in ws[3]] == list(RESULT_HEADER)
+    assert ws["A1"].font.b and all(c.font.b for c in ws[3]) and not ws["A4"].font.b
+    assert ws.freeze_panes == "A4"  # the header stays in view
     rows = result_rows(ws)
     assert len(rows) == len(result.findings) == len(p.rows)
     assert sorted((rule, text) for rule, text, _ in rows) == sorted((f.rule, f.where) for f in result.findings)

@@ -15,11 +15,12 @@ from nianbao.marks import (
     RESULT_SHEET,
     Entry,
     Link,
+    NewSheet,
     apply,
     clear,
     parse_registry,
     plan,
-    registry_grid,
+    registry_sheet,
 )
 
 I1 = finding(
@@ -41,7 +42,7 @@ def test_no_findings_passes():
     p = plan([])
     assert p.summary == "校验通过"
     assert p.marks == () and p.rows == () and p.first is None
-    grid = p.result_grid()
+    grid = p.result_sheet().grid
     assert grid[0] == [f"{RESULT_SHEET}：校验通过"]
     assert grid[2] == list(RESULT_HEADER)
 
@@ -109,7 +110,7 @@ def test_link_quotes_sheet_names():
 
 def test_registry_round_trip_and_garbage():
     entries = [Entry("表三", "D5", "FFF2CC", "", "FF7C80"), Entry("表二", "B4", "", "=clerk's note", "FFE699")]
-    grid = registry_grid(entries)
+    grid = registry_sheet(entries).grid
     assert all(not str(v).startswith("=") for row in grid for v in row)
     grid += [["表三", "D6", "not json"], [None, None, None], ["表三", "D7", '{"fill": 1}']]
     assert parse_registry(grid) == entries
@@ -149,12 +150,12 @@ class MemoryCanvas:
         else:
             self.notes.pop((sheet, cell), None)
 
-    def add_sheet(self, name: str, grid: list[list[Any]], widths: Sequence[float], hidden: bool) -> None:
-        assert not self.locked and name not in self.sheets
-        self.sheets[name] = {}
-        self.grids[name] = grid
-        if hidden:
-            self.hidden.add(name)
+    def add_sheet(self, sheet: NewSheet) -> None:
+        assert not self.locked and sheet.name not in self.sheets
+        self.sheets[sheet.name] = {}
+        self.grids[sheet.name] = sheet.grid
+        if sheet.hidden:
+            self.hidden.add(sheet.name)
 
     def delete_sheet(self, name: str) -> None:
         assert not self.locked

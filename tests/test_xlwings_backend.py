@@ -20,7 +20,7 @@ from nianbao.annotate import annotate
 from nianbao.check import check_file
 from nianbao.grids import extents
 from nianbao.layout import META_SHEET, layout
-from nianbao.marks import MARKER, REGISTRY_SHEET, RESULT_SHEET, Link
+from nianbao.marks import MARKER, REGISTRY_SHEET, RESULT_HEADER, RESULT_SHEET, Link
 from nianbao.template import INPUT_FILL, write_workbook
 from xlwings_addin.backend import XlwingsCanvas, check_book, clear_book, export_book, render, validate_book
 
@@ -105,6 +105,14 @@ def test_result_sheet_written_in_one_range_write(faulty):
     links = [v for v in book.sheets[RESULT_SHEET].values.values() if isinstance(v, str) and v.startswith("=HYPERLINK(")]
     assert len(links) == 3
     assert '=HYPERLINK("#\'表三\'!D5","表三!D5")' in links
+
+
+def test_result_sheet_title_and_header_are_bold(faulty):
+    book = FakeBook.from_xlsx(faulty)
+    validate_book(book)
+    bold = {at for at, on in book.sheets[RESULT_SHEET].bold.items() if on}
+    assert bold == {(1, 1)} | {(3, c) for c in range(1, len(RESULT_HEADER) + 1)}
+    assert book.sheets[RESULT_SHEET].values[(3, 1)] == RESULT_HEADER[0]
 
 
 def test_reads_what_the_cli_reads(faulty):

@@ -14,13 +14,13 @@ from __future__ import annotations
 import contextlib
 import json
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator
 
 from nianbao.atomic import OutputError, check_output, write_text
 from nianbao.check import check_loaded
 from nianbao.findings import Result
 from nianbao.grids import extents, read_grids
-from nianbao.marks import RESULT_HEADER, RESULT_SHEET, Cleared, Link, MarkError, Plan, apply, clear, plan
+from nianbao.marks import RESULT_SHEET, Cleared, Link, MarkError, NewSheet, Plan, apply, clear, plan
 from nianbao.readers import ReadError
 
 from . import TAB as TITLE  # the ribbon tab's name titles the add-in's messages
@@ -124,19 +124,20 @@ class XlwingsCanvas:
         with contextlib.suppress(Exception):
             api.Shape.TextFrame.AutoSize = True
 
-    def add_sheet(self, name: str, grid: list[list[Any]], widths: Sequence[float], hidden: bool) -> None:
+    def add_sheet(self, new: NewSheet) -> None:
         book = self.book
-        sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
-        width = max((len(r) for r in grid), default=0)
+        sheet = book.sheets.add(new.name, after=book.sheets[len(book.sheets) - 1])
+        width = max((len(r) for r in new.grid), default=0)
         if width:
-            rows = [[render(v) for v in r] + [None] * (width - len(r)) for r in grid]
+            rows = [[render(v) for v in r] + [None] * (width - len(r)) for r in new.grid]
             sheet.range("A1").value = rows
-        for i, w in enumerate(widths):
+        for i, w in enumerate(new.widths):
             sheet.range((1, i + 1)).column_width = w
-        if name == RESULT_SHEET:
-            sheet.range("A1").font.bold = True
-            sheet.range((3, 1), (3, len(RESULT_HEADER))).font.bold = True
-        if hidden:
+        if new.title_row:
+            sheet.range((new.title_row, 1)).font.bold = True
+        if new.header_row:
+            sheet.range((new.header_row, 1), (new.header_row, len(new.grid[new.header_row - 1]))).font.bold = True
+        if new.hidden:
             sheet.visible = False
 
     def delete_sheet(self, name: str) -> None:
