@@ -245,9 +245,7 @@ def clean_label(raw: Any) -> str:
 @cache
 def _order(m: FormModel) -> tuple[tuple[int, tuple[int, ...]], ...]:
     """Computed cells with the cells they sum, each after the computed cells it uses."""
-    from .layout import derived
-
-    d = {index: tuple(t.index for t in check.rhs) for index, check in derived(m).items()}
+    d = {index: tuple(t.index for t in check.rhs) for index, check in m.derived.items()}
     out: list[tuple[int, tuple[int, ...]]] = []
     seen: set[int] = set()
 
@@ -266,7 +264,7 @@ def _order(m: FormModel) -> tuple[tuple[int, tuple[int, ...]], ...]:
 
 
 def recompute(m: FormModel, values: Sequence[Any], keep: frozenset[int] = frozenset()) -> list[Any]:
-    """Every cell value with computed cells (totals, :func:`nianbao.layout.derived`)
+    """Every cell value with computed cells (totals, :attr:`nianbao.model.FormModel.derived`)
     recomputed from their inputs: the sum when every input is a number, else ``None`` (a
     blank or bad input is reported on its own, never read as 0). Cells in ``keep`` are taken
     as given."""

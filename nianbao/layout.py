@@ -8,7 +8,7 @@ Sheets: 封面 (cover: agency, year, form), 表二, 表三, 表四, and a hidden
 sheet recording the form and the template version.
 
 Cells are *inputs* (the clerk types them), *computed* (totals that are the sum of other
-cells, derived from the equality identities: a formula in the template, recomputed by the
+cells, :attr:`FormModel.derived` from the equality identities: a formula in the template, recomputed by the
 reader) or *checks* (a ✓/✗ formula beside the table for each identity that needs a human
 decision, I1 above all).
 """
@@ -35,7 +35,7 @@ from .forms import (
     agency_pointer,
     meta_pointer,
 )
-from .model import THIS, Check, FormModel, model
+from .model import Check, FormModel, model
 
 TEMPLATE_VERSION = "1"
 META_SHEET = "_nianbao"
@@ -311,27 +311,10 @@ def _table4(table: Table, m: FormModel) -> SheetLayout:
 # Computed cells and live checks, from the identities
 
 
-@cache
-def derived(m: FormModel) -> dict[int, Check]:
-    """Cells that are the plain sum of other cells of the same report (the total of an
-    equality identity): cell index -> the check that defines it. The first identity that
-    defines a cell wins (I2 before I3 for the cell （七）总计 × 总计)."""
-    out: dict[int, Check] = {}
-    for check in m.checks:
-        if (
-            check.op == "="
-            and len(check.lhs) == 1
-            and check.rhs
-            and all(t.source == THIS and t.sign > 0 for t in check.terms())
-        ):
-            out.setdefault(check.lhs[0].index, check)
-    return out
-
-
 def _needs_human(m: FormModel, check: Check) -> bool:
     """A check that a formula cannot make true by construction: not the definition of a
     computed cell."""
-    return derived(m).get(check.lhs[0].index) is not check if check.lhs else True
+    return m.derived.get(check.lhs[0].index) is not check if check.lhs else True
 
 
 def _addresses(s: SheetLayout, m: FormModel, check: Check) -> tuple[str, ...]:
@@ -373,7 +356,7 @@ def _place_row_checks(s: SheetLayout, table: Table, m: FormModel, check_col: int
 
 
 def _mark_computed(s: SheetLayout, m: FormModel) -> None:
-    for index in derived(m):
+    for index in m.derived:
         ptr = m.cells[index].pointer
         if ptr in s.inputs:
             s.computed[ptr] = s.inputs.pop(ptr)
@@ -405,7 +388,6 @@ __all__ = [
     "addr",
     "cell_index",
     "col_letter",
-    "derived",
     "layout",
     "meta_cell",
     "meta_key_cell",

@@ -175,6 +175,23 @@ class FormModel:
     def __repr__(self) -> str:
         return f"<FormModel {self.form.key}: {len(self.cells)} cells, {len(self.checks)} checks>"
 
+    @cached_property
+    def derived(self) -> dict[int, Check]:
+        """Cells that are the plain sum of other cells of the same report (the total of an
+        equality identity): cell index -> the check that defines it. The template computes
+        them by formula and the reader recomputes them. The first identity that defines a
+        cell wins (I2 before I3 for the cell （七）总计 × 总计)."""
+        out: dict[int, Check] = {}
+        for check in self.checks:
+            if (
+                check.op == "="
+                and len(check.lhs) == 1
+                and check.rhs
+                and all(t.source == THIS and t.sign > 0 for t in check.terms())
+            ):
+                out.setdefault(check.lhs[0].index, check)
+        return out
+
     def values(self, document: Any) -> list[Any]:
         """The raw value of every cell, in cell order; None where absent."""
         out: list[Any] = []

@@ -86,7 +86,6 @@ from .layout import (
     span,
     Layout,
     SheetLayout,
-    derived,
     layout,
 )
 from .model import FormModel
@@ -466,7 +465,7 @@ def _write_sheet(ws: Any, s: SheetLayout, lay: Layout, m: FormModel, where: dict
         _cover_validations(ws, s, lay.form)
 
     # Computed totals: locked formulas (or the report's own number, see overrides).
-    d = derived(m)
+    d = m.derived
     for ptr, a in s.computed.items():
         cell = ws[a]
         index = m.by_pointer[ptr].index

@@ -8,7 +8,6 @@ import pytest
 
 from nianbao.cleaning import ACCEPTED, BLANK, KEPT, NUMBER, TEXT_RULES, Context, clean, clean_label, recompute
 from nianbao.forms import AMOUNT, CHANGE, COUNT
-from nianbao.layout import derived
 from nianbao.model import model
 
 COUNT_CELL = Context(COUNT)
@@ -117,7 +116,7 @@ def test_cover_text():
 @pytest.mark.parametrize("form", ["2019", "2021"])
 def test_recompute_sums_totals_and_never_reads_blank_as_zero(form):
     m = model(form)
-    d = derived(m)
+    d = m.derived
     new_total = m.by_pointer["/applications/new/total"].index
     grand = m.by_pointer["/applications/outcomes/total/total"].index
     values = [1] * len(m.cells)

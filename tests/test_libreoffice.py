@@ -12,7 +12,7 @@ import pytest
 
 from nianbao.check import check_file
 from nianbao.cleaning import recompute
-from nianbao.layout import derived, layout
+from nianbao.layout import layout
 from nianbao.readers import read
 from nianbao.template import FAIL, PASS, WARN
 
@@ -53,7 +53,7 @@ def test_recalculated_template_shows_the_failing_identity_and_right_totals(form,
     assert set(marks.values()) <= {PASS, FAIL, WARN}
     # totals cached by LibreOffice are the sums of their parts
     expected = recompute(m, m.values(doc))
-    for index in derived(m):
+    for index in m.derived:
         sheet, a = lay.where[m.cells[index].pointer]
         assert wb[sheet][a].value == expected[index], f"{sheet}!{a}"
     # read back: same report, no cache disagreement, the identity found at its cell

@@ -17,7 +17,7 @@ from nianbao.atomic import OutputError
 from nianbao.cli import main
 from nianbao.forms import AMOUNT, CHANGE, FORMS, PROCUREMENT_UNITS
 from nianbao.readers import read
-from nianbao.layout import COVER_SHEET, META_SHEET, PROCUREMENT_UNIT_FIELD, TEMPLATE_VERSION, derived, layout
+from nianbao.layout import COVER_SHEET, META_SHEET, PROCUREMENT_UNIT_FIELD, TEMPLATE_VERSION, layout
 from nianbao.template import FAIL, PASS, TemplateError, defined_name, write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,7 +156,7 @@ def test_totals_are_locked_formulas_over_exactly_their_parts(blank, form):
     wb = blank[form]
     lay = layout(form)
     m = lay.model
-    d = derived(m)
+    d = m.derived
     where = lay.where
     assert d
     for index, check in d.items():

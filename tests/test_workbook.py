@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from nianbao import validate
 from nianbao.check import check_file
 from nianbao.cli import main
-from nianbao.layout import COVER_SHEET, META_SHEET, derived, layout
+from nianbao.layout import COVER_SHEET, META_SHEET, layout
 from nianbao.readers import READERS, ReadError, read
 from nianbao.template import write_workbook
 from nianbao.workbook import read_workbook
@@ -96,7 +96,7 @@ def test_a_finding_names_its_sheet_and_cell(workbook_of, report):
 def blanked(doc: dict, form: str, picks: list[int], bumps: list[int]) -> dict:
     """Some cells blanked and some totals made inconsistent with their parts."""
     m = layout(form).model
-    totals = sorted(derived(m))
+    totals = sorted(m.derived)
     values = m.values(doc)
     for i in picks:
         values[i % len(values)] = None
@@ -520,7 +520,7 @@ def test_any_cell_text_reads_to_its_defined_outcome(tmp_path, report, form, pick
 
     doc = report("anyang-2020" if form == "2019" else "shangzhi-2021")
     m = layout(form).model
-    inputs = [c for c in m.cells if c.index not in derived(m)]
+    inputs = [c for c in m.cells if c.index not in m.derived]
     values = m.values(doc)
     chosen = {}
     for i, text in picks:
