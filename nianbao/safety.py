@@ -463,8 +463,9 @@ def _zip_checks(p: Path, data: bytes, zf: zipfile.ZipFile | _Directory, quick: b
 # --- the zip directory, read quickly ------------------------------------------------------------
 # zipfile builds and checks one ZipInfo per entry with much care (~50 µs for a template). A
 # zip as Excel, WPS, LibreOffice and openpyxl write it — nothing before the first entry, no
-# archive comment, no zip64, one disk — has a central directory read here in a few µs, into
-# the same ZipInfo objects; anything else is read by zipfile, as before.
+# archive comment, no zip64, no extra fields, one disk, versions zipfile can extract — has a
+# central directory read here in a few µs, into the same ZipInfo objects; anything else is
+# read by zipfile, as before.
 
 _EOCD = struct.Struct("<4s4H2LH")  # signature, disk numbers, entry counts, size, offset, comment
 _CENTRAL = struct.Struct("<4s6H3L5H2L")  # one central directory header, name etc. follow
@@ -484,10 +485,12 @@ def _plain_directory(data: bytes) -> list[zipfile.ZipInfo] | None:
     for _ in range(total):
         if at + _CENTRAL.size > end:
             return None
-        (sig, _made, _need, flags, method, mtime, mdate, crc, csize, usize,
+        (sig, _made, need, flags, method, mtime, mdate, crc, csize, usize,
          name_len, extra_len, comment_len, disk_start, _int_attr, ext_attr, offset) = _CENTRAL.unpack_from(data, at)
         if sig != b"PK\x01\x02" or disk_start or 0xFFFFFFFF in (csize, usize, offset):
             return None
+        if need > zipfile.MAX_EXTRACT_VERSION or extra_len:
+            return None  # zipfile refuses the one, checks the other (extra fields)
         raw_name = data[at + _CENTRAL.size : at + _CENTRAL.size + name_len]
         # (the names Excel writes are ASCII, alike in both encodings: decoded the quick way)
         name = raw_name.decode("ascii" if raw_name.isascii() else "utf-8" if flags & 0x800 else "cp437")

@@ -29,6 +29,7 @@ import json
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -156,8 +157,8 @@ def _empty_cells(path: Path, wanted: dict[str, set[str]]) -> dict[tuple[str, str
                     )
                     if what is not None:
                         out[(name, ref)] = what
-    except (KeyError, OSError, zipfile.BadZipFile, ValueError):
-        return {}
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, RuntimeError, zlib.error):
+        return {}  # the container check refuses such a zip; should one get here, nothing is found
     return out
 
 

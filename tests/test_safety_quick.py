@@ -170,6 +170,45 @@ def test_any_other_zip_directory_is_left_to_zipfile(template, tmp_path):
     assert read(path).document["form"]  # zipfile reads it, and so does the reader
 
 
+def _central_entries(data: bytes) -> list[int]:
+    """Where each central directory header of a zip starts."""
+    out, at = [], data.find(b"PK\x01\x02")
+    while at >= 0:
+        out.append(at)
+        at = data.find(b"PK\x01\x02", at + 4)
+    return out
+
+
+def test_an_entry_zipfile_cannot_extract_is_refused_as_zipfile_refuses_it(template, tmp_path):
+    """Found by the fuzzer: an entry declaring it needs zip version 25.5 to extract. zipfile
+    refuses the whole zip; python-calamine reads it. Both checks refuse it alike."""
+    data = bytearray(template)
+    at = _central_entries(bytes(data))[-1]
+    struct.pack_into("<H", data, at + 6, 255)  # version needed to extract
+    data = bytes(data)
+    with pytest.raises(NotImplementedError):
+        zipfile.ZipFile(io.BytesIO(data))
+    assert safety._plain_directory(data) is None
+    path = tmp_path / "版本.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(ReadError, match="文件已损坏或不完整"):
+        read(path)
+
+
+def test_extra_fields_are_left_to_zipfile(template, tmp_path):
+    """zipfile checks extra fields (and refuses a broken one): a directory with any is its."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(template)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            info.extra = struct.pack("<HHBL", 0x5455, 5, 1, 0)  # an extended timestamp, as Info-ZIP writes
+            dst.writestr(info, src.read(info))
+    data = out.getvalue()
+    assert safety._plain_directory(data) is None
+    path = tmp_path / "附加字段.xlsx"
+    path.write_bytes(data)
+    assert read(path).document["form"]  # zipfile reads it, and so does the reader
+
+
 # Parts every workbook of one template shares byte for byte are inflated and checked once.
 
 
