@@ -196,17 +196,18 @@ def _sniff(p: Path, quick: bool) -> Container:
         if size > MAX_FILE_BYTES:
             return Container(_not(f"文件过大（{_mb(size)}），超过上限 {_mb(MAX_FILE_BYTES)}；一份年报工作簿通常只有几十 KB，请删除图片等无关内容后另存"))
         with open(p, "rb", buffering=0) as f:  # unbuffered: one system call per read
-            # a zip is read whole, once (at most MAX_FILE_BYTES): every check below works on
-            # these bytes instead of opening the file again for each entry
+            # a zip or a compound file is read whole, once (at most MAX_FILE_BYTES): every
+            # check below works on these bytes instead of opening the file again
             # (asking for no more than the size: read(n) sets n bytes aside before reading)
             head = _read_up_to(f, 4096)
-            data = head + _read_up_to(f, min(size, MAX_FILE_BYTES) + 1 - len(head)) if head.startswith(ZIP_MAGICS) else b""
+            whole = head.startswith(ZIP_MAGICS) or head.startswith(OLE2_MAGIC)
+            data = head + _read_up_to(f, min(size, MAX_FILE_BYTES) + 1 - len(head)) if whole else b""
     except OSError as e:
         raise ReadError(p, f"无法打开文件：{e.strerror or e}；请确认文件存在、未被其他程序占用且有读取权限") from None
     if head.startswith(ZIP_MAGICS):
         return _zip_kind(p, data, quick)
     if head.startswith(OLE2_MAGIC):
-        return Container(_ole_kind(p, size))
+        return Container(_ole_kind(p, data))
     return Container(_other_kind(head))
 
 
@@ -296,12 +297,12 @@ def _as_text(head: bytes) -> str | None:
 # --- OLE2 compound files ----------------------------------------------------------------------
 
 
-def _ole_kind(p: Path, size: int) -> Kind:
-    names = _ole_names(p, size)
+def _ole_kind(p: Path, data: bytes) -> Kind:
+    names = _ole_names(data)
     if "EncryptionInfo" in names or "EncryptedPackage" in names:
         return _not("工作簿设置了打开密码（已加密），本工具无法读取；请在 Excel 或 WPS 中打开，取消“文件-信息-保护工作簿-用密码进行加密”（WPS：“文件-文档加密”），保存后重新提交")
     if "Workbook" in names or "Book" in names:
-        _check_biff(p)
+        _check_biff(p, data)
         return XLS
     if "WordDocument" in names:
         return _not("这是 Word 文档（.doc），不是 Excel 工作簿；" + _what_to_send())
@@ -318,7 +319,7 @@ _BIFF_CELLS = frozenset((0x0203, 0x027E, 0x00FD, 0x0204, 0x0006, 0x0205, 0x0201,
 _BIFF_DIMENSIONS = 0x0200
 
 
-def _check_biff(p: Path) -> None:
+def _check_biff(p: Path, data: bytes) -> None:
     """Walk the records of a legacy workbook's stream and refuse what makes
     python-calamine abort the process: a DIMENSIONS record whose first row lies after its
     last (the difference wraps round to a request for terabytes) or a used range larger
@@ -327,22 +328,22 @@ def _check_biff(p: Path) -> None:
 
     broken = "文件已损坏：旧版 Excel/WPS 工作簿（.xls/.et）的内部结构无法读取；" + ASK_AGAIN
     try:
-        with olefile.OleFileIO(str(p)) as ole:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
             name = "Workbook" if ole.exists("Workbook") else "Book"
             if ole.get_size(name) > MAX_FILE_BYTES:
                 raise ReadError(p, broken)
-            data = ole.openstream(name).read(MAX_FILE_BYTES)
+            stream = ole.openstream(name).read(MAX_FILE_BYTES)
     except ReadError:
         raise
     except Exception:  # olefile raises many kinds on a damaged directory or FAT
         raise ReadError(p, broken) from None
     # python-calamine finds each sheet where the globals' BOUNDSHEET records point, so walk
     # the globals, then each sheet from its own offset
-    offsets = [struct.unpack_from("<I", body)[0] for kind, body in _biff_records(data, 0) if kind == 0x0085 and len(body) >= 4]
+    offsets = [struct.unpack_from("<I", body)[0] for kind, body in _biff_records(stream, 0) if kind == 0x0085 and len(body) >= 4]
     for offset in offsets:
         rows: list[int] = []
         cols: list[int] = []
-        for kind, body in _biff_records(data, offset):
+        for kind, body in _biff_records(stream, offset):
             if kind == _BIFF_DIMENSIONS and len(body) >= 10:
                 if len(body) >= 14:
                     first_row, last_row, first_col, last_col = struct.unpack_from("<IIHH", body)
@@ -376,7 +377,7 @@ def _biff_extent(p: Path, rows: list[int], cols: list[int]) -> None:
         raise ReadError(p, f"工作表中填有内容的单元格范围过大（远至第 {max(rows) + 1:,} 行第 {max(cols) + 1} 列），读取会耗尽内存，为安全起见拒绝读取；请删除表格以外多余的单元格内容后另存")
 
 
-def _ole_names(p: Path, size: int) -> set[str]:
+def _ole_names(data: bytes) -> set[str]:
     """Names of the entries of an OLE2 compound file's directory.
 
     Directory entries are 128 bytes, aligned on 128 bytes within sectors of 512 or 4096
@@ -384,12 +385,8 @@ def _ole_names(p: Path, size: int) -> set[str]:
     name's length in bytes including the terminator, and its type (1 storage, 2 stream,
     5 root). Scanning every aligned slot for that shape finds the directory without
     following the FAT, and cannot loop or run away on a damaged file."""
-    try:
-        data = p.read_bytes()
-    except OSError:
-        return set()
     names: set[str] = set()
-    for off in range(512, min(size, len(data)) - 127, 128):
+    for off in range(512, len(data) - 127, 128):
         n = struct.unpack_from("<H", data, off + 64)[0]
         kind = data[off + 66]
         if kind not in (1, 2, 5) or not (2 <= n <= 64) or n % 2:
