@@ -205,7 +205,7 @@ def _skipped(name: str) -> bool:
     return name.startswith(("~$", "."))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Inputs:
     """The input files found under some paths, each once: ``found`` maps a file's key (its
     real path) to its path as found; ``missing`` holds a record for each path that names

@@ -8,8 +8,8 @@ Sheets: 封面 (cover: agency, year, form), 表二, 表三, 表四, and a hidden
 sheet recording the form and the template version.
 
 Cells are *inputs* (the clerk types them), *computed* (totals that are the sum of other
-cells, :attr:`FormModel.derived` from the equality identities: a formula in the template, recomputed by the
-reader) or *checks* (a ✓/✗ formula beside the table for each identity that needs a human
+cells, as the equality identities say — :attr:`FormModel.derived`: a formula in the
+template, recomputed by the reader) or *checks* (a ✓/✗ formula beside the table for each identity that needs a human
 decision, I1 above all).
 """
 

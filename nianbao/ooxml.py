@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import re
+import threading
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -403,14 +404,20 @@ def _target(target: str) -> str:
 #
 # Why that gives what reading the whole sheet gives. A plan is made only from a sheet read
 # whole (every "<c" opened a cell) in which _CELL's value group took every value the cut
-# found, in the same order. A value's text ([^<]+) then ends where the next "<" is, whatever
-# it holds, and every quantifier of _CELL is possessive: how the pattern goes through the
-# markup around a value does not depend on the value, so a sheet of the same markup matches
-# cell for cell, with its own values. Cells without a value (labels, blanks, formulas
-# without a result) read the same in any workbook; a cell with a value is read anew, by the
-# same code, with the workbook's own styles and shared strings. A sheet whose cells repeat
-# a reference is not planned (with one value per reference, the order of reading cannot
-# matter). tests/test_ooxml.py holds the two ways to the same cells on generated sheets.
+# found, in the same order: then every value lies in the value group of a cell that
+# matched. The parts of _CELL that could react to the characters a value may hold ('"' in
+# an attribute, '>' after "<f") cannot reach into a value group; the value group takes any
+# run of characters up to the next "<"; and no part of _CELL can match in a second way
+# (every quantifier is possessive). So a sheet of the same markup matches cell for cell,
+# with its own values. (Should _CELL change, this reasoning must be made again: a part that
+# can run across "<v>" would break it.) Cells without a value (labels, blanks, formulas
+# without a result) read the same in any workbook: their reading uses no style, shared
+# string or date system. A cell with a value is read anew, by the same code, with the
+# workbook's own styles and shared strings. A sheet whose cells repeat a reference is not
+# planned: with one cell per reference, the values are the same whatever the order of
+# reading (only the order of Sheet.values differs, which nothing reads in order).
+# tests/test_ooxml.py holds the two ways to the same cells on generated sheets, each read
+# in other workbooks (styles, shared strings, date system) than the sheet planned before.
 
 _VALUE = re.compile(rb"<v>([^<]++)</v>")  # the values, as _CELL's group 6 takes them
 
@@ -426,18 +433,21 @@ class _Plan:
         self.cells = cells  # the cells with a value: _CELL's groups, but the value's
 
 
-# by (number of values, length of the markup): a plan, or the markup of a sheet read once (a
-# plan is made the second time: a sheet seen once costs no more than the cut); the last used last
-_PLANS: dict[tuple[int, int], _Plan | list[bytes]] = {}
+# by the number of values and the length of each piece of markup: a plan, or the markup of
+# a sheet read once (a plan is made the second time: a sheet seen once costs no more than
+# the cut); the last used last. A plan holds about eight times its sheet's bytes.
+_PLANS: dict[tuple[int, ...], _Plan | list[bytes]] = {}
 _PLANS_KEPT = 32  # a few templates' sheets
-_PLAN_BYTES = 256 * 1024  # sheets larger are read whole each time (memory stays small)
+_PLAN_BYTES = 64 * 1024  # larger sheets (a template's are 1–25 KB) are read whole each time
+_PLANS_LOCK = threading.Lock()  # the add-in may read in more than one thread
 
 
-def _keep(key: tuple[int, int], what: _Plan | list[bytes]) -> None:
-    _PLANS.pop(key, None)
-    if len(_PLANS) >= _PLANS_KEPT:
-        del _PLANS[next(iter(_PLANS))]
-    _PLANS[key] = what
+def _keep(key: tuple[int, ...], what: _Plan | list[bytes]) -> None:
+    with _PLANS_LOCK:
+        _PLANS.pop(key, None)
+        if len(_PLANS) >= _PLANS_KEPT:
+            del _PLANS[next(iter(_PLANS))]
+        _PLANS[key] = what
 
 
 def _plan(markup: list[bytes], given: list[bytes], found: list[tuple[bytes, ...]],
@@ -492,29 +502,37 @@ class Workbook:
     def _read(self, xml: bytes) -> Sheet:
         start, end = _sheet_data(xml)
         data = xml[start:end]
+        if len(data) > _PLAN_BYTES:
+            return self._read_whole(data)[0]
         pieces = _VALUE.split(data)  # markup, value, markup, value, ..., markup
         markup, given = pieces[0::2], pieces[1::2]
-        key = (len(given), len(data) - sum(map(len, given)))
+        key = tuple(map(len, markup))
         plan = _PLANS.get(key)
         if type(plan) is _Plan and plan.markup == markup:
             # the markup of a sheet read before, with other values: only its values are read
-            _PLANS[key] = _PLANS.pop(key)  # the last used are kept longest
+            with _PLANS_LOCK:
+                if _PLANS.pop(key, None) is plan:
+                    _PLANS[key] = plan  # the last used are kept longest
             values = dict(plan.values)
             formulas = list(plan.formulas)
             self._take([(r, s, t, x, f, v, b, i) for (r, s, t, x, f, b, i), v in zip(plan.cells, given)], values, formulas)
             return Sheet(values, formulas)
+        sheet, found = self._read_whole(data)
+        if plan == markup:  # read whole a second time: planned, if it can be
+            _keep(key, _plan(markup, given, found, sheet.values, sheet._formulas) or markup)
+        else:
+            _keep(key, markup)
+        return sheet
+
+    def _read_whole(self, data: bytes) -> tuple[Sheet, list[tuple[bytes, ...]]]:
+        """The sheet read cell by cell, and the cells as _CELL found them."""
         found = _CELL.findall(data)
         if len(found) != data.count(b"<c"):  # within <sheetData>, "<c" opens a cell
             raise Unsupported("cell markup")
         values: dict[bytes, Any] = {}
         formulas: list[tuple[bytes, bytes, bytes, bytes]] = []
         self._take(found, values, formulas)
-        if len(data) <= _PLAN_BYTES:
-            if plan == markup:  # read whole a second time: planned, if it can be
-                _keep(key, _plan(markup, given, found, values, formulas) or markup)
-            else:
-                _keep(key, markup)
-        return Sheet(values, formulas)
+        return Sheet(values, formulas), found
 
     def _take(self, found: list[tuple[bytes, ...]], values: dict[bytes, Any], formulas: list[tuple[bytes, bytes, bytes, bytes]]) -> None:
         """Read cells (the groups of :data:`_CELL`) into ``values`` and ``formulas``."""

@@ -486,7 +486,7 @@ def _plain_directory(data: bytes) -> list[zipfile.ZipInfo] | None:
          name_len, extra_len, comment_len, disk_start, _int_attr, ext_attr, offset) = _CENTRAL.unpack_from(data, at)
         if sig != b"PK\x01\x02" or disk_start or 0xFFFFFFFF in (csize, usize, offset):
             return None
-        if need > zipfile.MAX_EXTRACT_VERSION or extra_len:
+        if (need & 0xFF) > zipfile.MAX_EXTRACT_VERSION or extra_len:  # (zipfile reads the low byte)
             return None  # zipfile refuses the one, checks the other (extra fields)
         raw_name = data[at + _CENTRAL.size : at + _CENTRAL.size + name_len]
         # (the names Excel writes are ASCII, alike in both encodings: decoded the quick way)

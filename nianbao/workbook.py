@@ -157,7 +157,7 @@ def _empty_cells(path: Path, wanted: dict[str, set[str]]) -> dict[tuple[str, str
                     )
                     if what is not None:
                         out[(name, ref)] = what
-    except (KeyError, OSError, zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, RuntimeError, zlib.error):
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, zlib.error):
         return {}  # the container check refuses such a zip; should one get here, nothing is found
     return out
 

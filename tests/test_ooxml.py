@@ -66,7 +66,7 @@ SHARED = [
 ]
 
 
-def parts(rows: str, shared: list[str] = SHARED) -> dict[str, bytes]:
+def parts(rows: str, shared: list[str] = SHARED, styles: str = _STYLES, date1904: bool = False) -> dict[str, bytes]:
     """The parts of a workbook of one sheet 表 whose sheet data holds ``rows``."""
     sheet = (
         '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -76,9 +76,10 @@ def parts(rows: str, shared: list[str] = SHARED) -> dict[str, bytes]:
         '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         f'count="{len(shared)}" uniqueCount="{len(shared)}">{"".join(shared)}</sst>'
     )
+    book = _WB.replace("<sheets>", '<workbookPr date1904="1"/><sheets>') if date1904 else _WB
     return {name: text.encode() for name, text in (
-        ("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("xl/workbook.xml", _WB), ("xl/_rels/workbook.xml.rels", _WB_RELS),
-        ("xl/styles.xml", _STYLES), ("xl/sharedStrings.xml", sst), ("xl/worksheets/sheet1.xml", sheet))}
+        ("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("xl/workbook.xml", book), ("xl/_rels/workbook.xml.rels", _WB_RELS),
+        ("xl/styles.xml", styles), ("xl/sharedStrings.xml", sst), ("xl/worksheets/sheet1.xml", sheet))}
 
 
 def column(cells: list[str]) -> str:
@@ -323,9 +324,19 @@ FUZZ = hc.fuzz_script()
 # alone (ooxml._PLANS). The reference is reading it whole: every test below holds the two to
 # the same cells, and to declining the same sheets.
 
-def read_sheet(rows: str) -> tuple[dict, dict] | str:
+# workbooks a sheet may be read in: what reading a cell with a value depends on
+CONTEXTS = {
+    "as the tests' others": {},
+    "fewer shared strings": {"shared": SHARED[:2]},
+    "dates from 1904": {"date1904": True},
+    "other styles": {"styles": _STYLES.replace('<xf numFmtId="14"/>', '<xf numFmtId="0"/>').replace(
+        '<xf numFmtId="164"/>', '<xf numFmtId="46"/>')},  # a date style plain, a plain one a duration
+}
+
+
+def read_sheet(rows: str, context: str = "as the tests' others") -> tuple[dict, dict] | str:
     try:
-        sheet = ooxml.Workbook(parts(rows)).get_sheet_by_name("表")
+        sheet = ooxml.Workbook(parts(rows, **CONTEXTS[context])).get_sheet_by_name("表")
         return sheet.values, sheet.hidden
     except ooxml.Unsupported:
         return "declined"
@@ -373,14 +384,18 @@ def filled(shapes: list[str], values: list[str]) -> str:
 
 
 def read_after_its_markup(shapes: list[str], data: st.DataObject) -> None:
-    """A sheet read after one of the same markup with other values, as if read whole."""
+    """A sheet read after one of the same markup with other values, in another workbook,
+    reads as if read whole. (The one before mostly holds plain values, so that it is
+    mostly planned.)"""
     slots = sum(shape.count(SLOT) for shape in shapes)
-    first, second = (data.draw(st.lists(value_texts, min_size=slots, max_size=slots)) for _ in range(2))
+    first = data.draw(st.lists(st.one_of(small, value_texts), min_size=slots, max_size=slots))
+    second = data.draw(st.lists(value_texts, min_size=slots, max_size=slots))
+    context = data.draw(st.sampled_from(sorted(CONTEXTS)))
     before, now = filled(shapes, first), filled(shapes, second)
     whole = read_whole(now)
     ooxml._PLANS.clear()
-    read_sheet(before)
-    read_sheet(before)  # read whole again: its plan kept, if it can have one
+    read_sheet(before, context)
+    read_sheet(before, context)  # read whole again: its plan kept, if it can have one
     try:
         assert read_sheet(now) == whole
     finally:
@@ -438,6 +453,16 @@ def test_a_sheet_of_other_markup_as_long_is_read_whole(counting):
     assert read_sheet(first)[0] == {b"A1": "甲", b"A2": 1}
     assert read_sheet(second)[0] == {b"A1": "乙", b"A2": 1}
     assert counting.calls == 2
+
+
+def test_sheets_of_as_many_values_filled_in_other_cells_each_keep_their_plan(counting):
+    """Two agencies that left other cells blank: as many values, markup as long."""
+    first = '<row r="1"><c r="A1"><v>{}</v></c><c r="B1"/></row>'
+    second = '<row r="1"><c r="A1"/><c r="B1"><v>{}</v></c></row>'
+    for n in range(6):
+        assert read_sheet(first.format(n))[0] == {b"A1": n}
+        assert read_sheet(second.format(n))[0] == {b"B1": n}
+    assert counting.calls == 4 and len(plans()) == 2
 
 
 def test_a_value_outside_a_cell_keeps_the_sheet_from_being_planned(counting):

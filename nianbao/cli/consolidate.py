@@ -91,10 +91,10 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
             raise OutputError("长表 CSV 与汇总表不能是同一个文件")
         for target in outputs:
             check_output(target, [p for p in paths if Path(p).is_file()] + ([roster] if roster else []))
+        members = read_roster(roster) if roster else None
         inputs = find_inputs(paths)  # once: for this check, and to consolidate
         for target in reports_overwritten(inputs, outputs, is_summary):
             raise OutputError(f"输出文件 {target} 是输入中的一份报告；为保护原件，请另选输出路径")
-        members = read_roster(roster) if roster else None
     except (OutputError, RosterError) as e:
         click.echo(f"错误：{e}", err=True)
         sys.exit(2)
