@@ -7,8 +7,11 @@ of the same cells, measured in the same run.
 The headline is the whole ``nianbao.readers.read`` — the container safety check of
 nianbao.safety included, as every command reads a file — first, then its two parts (the
 check alone; the reader alone, from the parts the check inflated: cell scan of
-nianbao.ooxml, layout check, cleaning, recomputing totals), then the same reader over
-python-calamine (the fallback, with the checks python-calamine needs), then openpyxl: its
+nianbao.ooxml, layout check, cleaning, recomputing totals), the reader again with every
+sheet read whole (the same file over and over is read by its values alone after the second
+time, as workbooks from one template are: see ``ooxml._PLANS``; this line is a template
+seen for the first time), then the same reader over python-calamine (the fallback, with
+the checks python-calamine needs), then openpyxl: its
 streaming ``read_only`` mode and the baseline, a full ``load_workbook``. Each line gives
 the median time per workbook, workbooks per second and the ratio to the baseline.
 """
@@ -28,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import openpyxl  # noqa: E402
 
+from nianbao import ooxml  # noqa: E402
 from nianbao.layout import cell_index, layout  # noqa: E402
 from nianbao.readers import read  # noqa: E402
 from nianbao.safety import open_container  # noqa: E402
@@ -58,6 +62,12 @@ def openpyxl_read_only(path: Path, form: str) -> dict:
     return out
 
 
+def whole(path: Path, container) -> object:  # noqa: ANN001 - a safety.Container
+    """The reader as on a template seen for the first time: no sheet read by its values alone."""
+    ooxml._PLANS.clear()
+    return read_workbook(path, container=container)
+
+
 def timed(fn, n: int) -> list[float]:
     fn()  # warm caches (layouts, plans)
     out = []
@@ -83,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             HEADLINE: timed(lambda: read(path), args.n),
             "  其中：容器安全检查 open_container": timed(lambda: open_container(path), args.n),
             "  其中：读取器（用已解压的部件）": timed(lambda: read_workbook(path, container=container), args.n),
+            "  读取器，每张表整张读取": timed(lambda: whole(path, container), args.n),
             "对照：python-calamine 读取器": timed(lambda: read_workbook(path, container=container, fast=False), args.n),
             "openpyxl read_only": timed(lambda: openpyxl_read_only(path, args.form), max(args.n // 4, 10)),
             "openpyxl（基线）": timed(lambda: openpyxl_read(path, args.form), max(args.n // 4, 10)),
