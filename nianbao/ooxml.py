@@ -439,7 +439,7 @@ class _Plan:
 _PLANS: dict[tuple[int, ...], _Plan | list[bytes]] = {}
 _PLANS_KEPT = 32  # a few templates' sheets
 _PLAN_BYTES = 64 * 1024  # larger sheets (a template's are 1–25 KB) are read whole each time
-_PLANS_LOCK = threading.Lock()  # the add-in may read in more than one thread
+_PLANS_LOCK = threading.Lock()  # a program using the library may read in threads
 
 
 def _keep(key: tuple[int, ...], what: _Plan | list[bytes]) -> None:
