@@ -312,8 +312,12 @@ def reports_overwritten(
     existing = [Path(t) for t in outputs if Path(t).is_file()]
     if not existing:  # the usual first run: nothing to overwrite
         return []
-    found = (inputs if isinstance(inputs, Inputs) else find_inputs(inputs)).found
+    found = _as_inputs(inputs).found
     return [t for t in existing if _key(t) in found and not is_ours(t)]
+
+
+def _as_inputs(paths: Inputs | Iterable[str | os.PathLike[str]]) -> Inputs:
+    return paths if isinstance(paths, Inputs) else find_inputs(paths)
 
 
 def default_jobs() -> int:
@@ -821,7 +825,7 @@ def consolidate(
     members = None
     if roster is not None:
         members = read_roster(roster) if isinstance(roster, (str, os.PathLike)) else list(roster)
-    inputs = paths if isinstance(paths, Inputs) else find_inputs(paths)
+    inputs = _as_inputs(paths)
     files, missing = inputs.files(exclude), list(inputs.missing)
     if on_discovered:
         on_discovered(len(files))

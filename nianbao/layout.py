@@ -9,8 +9,8 @@ sheet recording the form and the template version.
 
 Cells are *inputs* (the clerk types them), *computed* (totals that are the sum of other
 cells, as the equality identities say — :attr:`FormModel.derived`: a formula in the
-template, recomputed by the reader) or *checks* (a ✓/✗ formula beside the table for each identity that needs a human
-decision, I1 above all).
+template, recomputed by the reader) or *checks* (a ✓/✗ formula beside the table for each
+identity that needs a human decision, I1 above all).
 """
 
 from __future__ import annotations

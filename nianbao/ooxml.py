@@ -442,6 +442,13 @@ _PLAN_BYTES = 64 * 1024  # larger sheets (a template's are 1–25 KB) are read w
 _PLANS_LOCK = threading.Lock()  # a program using the library may read in threads
 
 
+def forget_sheets() -> None:
+    """Forget every sheet read so far: the next of each markup is read whole, as on a
+    template seen for the first time (for benchmarks and tests)."""
+    with _PLANS_LOCK:
+        _PLANS.clear()
+
+
 def _keep(key: tuple[int, ...], what: _Plan | list[bytes]) -> None:
     with _PLANS_LOCK:
         _PLANS.pop(key, None)
@@ -586,4 +593,4 @@ class Workbook:
                 formulas.append((ref, kind, formula, b""))
 
 
-__all__ = ["ERROR", "UNCACHED", "Sheet", "Unsupported", "Workbook", "attributes", "hidden_value", "number_styles", "relationships", "sheet_parts", "text"]
+__all__ = ["ERROR", "UNCACHED", "Sheet", "Unsupported", "Workbook", "attributes", "forget_sheets", "hidden_value", "number_styles", "relationships", "sheet_parts", "text"]

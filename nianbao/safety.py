@@ -899,15 +899,14 @@ def _inflated(data: bytes, info: zipfile.ZipInfo, key: tuple[str, int, int, int]
             if len(out) > bound:
                 return None
             out += decomp.flush()
-        if key and len(out) == bound and zlib_ng.crc32(out) == info.CRC:
-            if len(_SEEN) >= _SEEN_MAX:
-                _SEEN.clear()
-            _SEEN[key] = _Seen(bytes(raw), out)
-            return out
     else:
         return None
     if len(out) != bound or zlib_ng.crc32(out) != info.CRC:
         return None
+    if key and info.compress_type == zipfile.ZIP_DEFLATED:
+        if len(_SEEN) >= _SEEN_MAX:
+            _SEEN.clear()
+        _SEEN[key] = _Seen(bytes(raw), out)
     return out
 
 

@@ -246,7 +246,7 @@ def whole(path: str) -> object:
     from nianbao import ooxml
     from nianbao.consolidate import examine
 
-    ooxml._PLANS.clear()
+    ooxml.forget_sheets()
     return examine(path)
 
 

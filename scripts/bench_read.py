@@ -11,9 +11,9 @@ nianbao.ooxml, layout check, cleaning, recomputing totals), the reader again wit
 sheet read whole (the same file over and over is read by its values alone after the second
 time, as workbooks from one template are: see ``ooxml._PLANS``; this line is a template
 seen for the first time), then the same reader over python-calamine (the fallback, with
-the checks python-calamine needs), then openpyxl: its
-streaming ``read_only`` mode and the baseline, a full ``load_workbook``. Each line gives
-the median time per workbook, workbooks per second and the ratio to the baseline.
+the checks python-calamine needs), then openpyxl: its streaming ``read_only`` mode and the
+baseline, a full ``load_workbook``. Each line gives the median time per workbook,
+workbooks per second and the ratio to the baseline.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def openpyxl_read_only(path: Path, form: str) -> dict:
 
 def whole(path: Path, container) -> object:  # noqa: ANN001 - a safety.Container
     """The reader as on a template seen for the first time: no sheet read by its values alone."""
-    ooxml._PLANS.clear()
+    ooxml.forget_sheets()
     return read_workbook(path, container=container)
 
 

@@ -347,11 +347,11 @@ def plans() -> list:
 
 
 def read_whole(rows: str) -> tuple[dict, dict] | str:
-    ooxml._PLANS.clear()
+    ooxml.forget_sheets()
     try:
         return read_sheet(rows)
     finally:
-        ooxml._PLANS.clear()
+        ooxml.forget_sheets()
 
 
 SLOT, REF = "\x00", "\x01"  # where a value goes, and a cell's reference, in the shapes below
@@ -393,13 +393,13 @@ def read_after_its_markup(shapes: list[str], data: st.DataObject) -> None:
     context = data.draw(st.sampled_from(sorted(CONTEXTS)))
     before, now = filled(shapes, first), filled(shapes, second)
     whole = read_whole(now)
-    ooxml._PLANS.clear()
+    ooxml.forget_sheets()
     read_sheet(before, context)
     read_sheet(before, context)  # read whole again: its plan kept, if it can have one
     try:
         assert read_sheet(now) == whole
     finally:
-        ooxml._PLANS.clear()
+        ooxml.forget_sheets()
 
 
 @settings(max_examples=1000, deadline=None, database=None)
@@ -427,12 +427,12 @@ class Counting:
 
 @pytest.fixture
 def counting(monkeypatch):
-    ooxml._PLANS.clear()
+    ooxml.forget_sheets()
     monkeypatch.setattr(ooxml, "_CELL_PATTERN", ooxml._CELL, raising=False)
     counter = Counting()
     monkeypatch.setattr(ooxml, "_CELL", counter)
     yield counter
-    ooxml._PLANS.clear()
+    ooxml.forget_sheets()
 
 
 def test_a_report_in_the_template_of_one_read_before_is_read_by_its_values(report, workbook_of, counting):
@@ -443,7 +443,7 @@ def test_a_report_in_the_template_of_one_read_before_is_read_by_its_values(repor
     assert counting.calls == 2 * sheets  # each read whole again, and planned
     got = workbook.read_workbook(second)
     assert counting.calls - 2 * sheets == 1  # only the cover (another agency's name) is read whole
-    ooxml._PLANS.clear()
+    ooxml.forget_sheets()
     assert got == workbook.read_workbook(second)  # as when read whole
 
 
@@ -491,7 +491,7 @@ def test_plans_are_few_and_small(counting, monkeypatch):
         read_sheet(column([label] * n + ["<c><v>1</v></c>"]))
         read_sheet(column([label] * n + ["<c><v>2</v></c>"]))
     assert len(ooxml._PLANS) == len(plans()) == ooxml._PLANS_KEPT
-    ooxml._PLANS.clear()
+    ooxml.forget_sheets()
     # a plan in use stays while the sheets seen once or twice come and go
     used = column(["<c><v>1</v></c>"] * 2)
     for n in range(2 * ooxml._PLANS_KEPT):
@@ -499,7 +499,7 @@ def test_plans_are_few_and_small(counting, monkeypatch):
         calls = counting.calls
         assert read_sheet(used.replace("<v>1<", f"<v>{n}<"))[0] == {b"A1": n, b"A2": n}
         assert counting.calls == calls + (n < 2)
-    ooxml._PLANS.clear()
+    ooxml.forget_sheets()
     monkeypatch.setattr(ooxml, "_PLAN_BYTES", 2000)
     big, small = column([label] * 40 + ["<c><v>1</v></c>"]), column([label] + ["<c><v>1</v></c>"])
     assert len(big) > 2000 > len(small)
