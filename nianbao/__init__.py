@@ -6,9 +6,9 @@ The library API::
     findings = validate(document, previous=None)
 """
 
-from .findings import CATALOGUE, Finding, Result, Tally
-from .forms import FORMS, form_for_year
-from .validate import validate
+from .core.findings import CATALOGUE, Finding, Result, Tally
+from .core.forms import FORMS, form_for_year
+from .core.validate import validate
 
 __version__ = "0.1.0"
 

@@ -6,7 +6,7 @@
     python scripts/bench_consolidate.py --n 500 --jobs 2    # a quick look
 
 1. Generates N synthetic valid agency workbooks (form 2019, year 2020) from the template,
-   seeded: ``--bases`` distinct reports are written with :func:`nianbao.template.write_workbook`
+   seeded: ``--bases`` distinct reports are written with :func:`nianbao.excel.template.write_workbook`
    (scripts/make_examples.py's generator), then each of the N files is one of them with its
    own agency name and 统一社会信用代码 patched into the cover sheet, so no two are duplicates.
 2. Times, in the same run, ``nianbao consolidate DIR -o SUMMARY.xlsx --quiet`` end to end as a
@@ -22,7 +22,7 @@
 4. Prints workbooks/s, peak memory and the ratio, and whether each goal is met; then the CPU
    cost of each stage of one file, in this process. All the workbooks come from one
    template, so after the first few each sheet is read by its values alone (its markup was
-   read before: nianbao.ooxml._PLANS); the last line is one file's cost with every sheet
+   read before: nianbao.io.ooxml._PLANS); the last line is one file's cost with every sheet
    read whole, as when no two agencies' sheets share their markup.
 """
 
@@ -50,9 +50,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from make_examples import FORM, REGION, YEAR, synthetic_report, uscc
 
-from nianbao.layout import COVER_SHEET, cell_index, layout
-from nianbao.model import model
-from nianbao.template import build_workbook, workbook_bytes
+from nianbao.core.layout import COVER_SHEET, cell_index, layout
+from nianbao.core.model import model
+from nianbao.excel.template import build_workbook, workbook_bytes
 
 NAME_MARK = "基准测试单位名称占位"
 USCC_MARK = uscc(REGION, 999999999)
@@ -212,11 +212,11 @@ def pandas_loop(files: list[Path]) -> tuple[float, float, dict[str, Decimal]]:
 
 def stages(files: list[Path]) -> list[tuple[str, float]]:
     """CPU milliseconds per workbook of each stage of reading one file, in this process."""
-    from nianbao.check import check_loaded
-    from nianbao.consolidate import examine, numbers
-    from nianbao.readers import read
-    from nianbao.safety import open_container
-    from nianbao.workbook import read_workbook
+    from nianbao.io.check import check_loaded
+    from nianbao.consolidation.consolidate import examine, numbers
+    from nianbao.io.readers import read
+    from nianbao.io.safety import open_container
+    from nianbao.io.workbook import read_workbook
 
     def cost(fn, items=files) -> float:
         c0 = time.process_time()
@@ -228,7 +228,7 @@ def stages(files: list[Path]) -> list[tuple[str, float]]:
     containers = [(f, open_container(f)) for f in files]
     m = model(FORM)
     out = [
-        ("容器安全检查 nianbao.safety.open_container", cost(open_container)),
+        ("容器安全检查 nianbao.io.safety.open_container", cost(open_container)),
         ("读取工作簿 read_workbook（用检查时已解压的部件）", cost(lambda fc: read_workbook(fc[0], container=fc[1]), containers)),
         ("  对照：python-calamine 读取（含其所需检查）", cost(lambda fc: read_workbook(fc[0], container=fc[1], fast=False), containers)),
     ]
@@ -242,16 +242,16 @@ def stages(files: list[Path]) -> list[tuple[str, float]]:
 def whole(path: str) -> object:
     """consolidate.examine with every sheet read whole: as if no two workbooks shared the
     markup of a sheet (the benchmark's workbooks all come from one template, so after the
-    first few each sheet is read by its values alone; see nianbao.ooxml._PLANS)."""
-    from nianbao import ooxml
-    from nianbao.consolidate import examine
+    first few each sheet is read by its values alone; see nianbao.io.ooxml._PLANS)."""
+    from nianbao.io import ooxml
+    from nianbao.consolidation.consolidate import examine
 
     ooxml.forget_sheets()
     return examine(path)
 
 
 def nianbao_sums(files: list[Path]) -> dict[str, Decimal]:
-    from nianbao.consolidate import consolidate
+    from nianbao.consolidation.consolidate import consolidate
 
     c = consolidate(files, jobs=1)
     m = model(FORM)

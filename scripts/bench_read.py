@@ -4,10 +4,10 @@ of the same cells, measured in the same run.
 
     python scripts/bench_read.py [--n 200] [--form 2021]
 
-The headline is the whole ``nianbao.readers.read`` — the container safety check of
-nianbao.safety included, as every command reads a file — first, then its two parts (the
+The headline is the whole ``nianbao.io.readers.read`` — the container safety check of
+nianbao.io.safety included, as every command reads a file — first, then its two parts (the
 check alone; the reader alone, from the parts the check inflated: cell scan of
-nianbao.ooxml, layout check, cleaning, recomputing totals), the reader again with every
+nianbao.io.ooxml, layout check, cleaning, recomputing totals), the reader again with every
 sheet read whole (the same file over and over is read by its values alone after the second
 time, as workbooks from one template are: see ``ooxml._PLANS``; this line is a template
 seen for the first time), then the same reader over python-calamine (the fallback, with
@@ -31,14 +31,14 @@ sys.path.insert(0, str(ROOT))
 
 import openpyxl  # noqa: E402
 
-from nianbao import ooxml  # noqa: E402
-from nianbao.layout import cell_index, layout  # noqa: E402
-from nianbao.readers import read  # noqa: E402
-from nianbao.safety import open_container  # noqa: E402
-from nianbao.template import write_workbook  # noqa: E402
-from nianbao.workbook import read_workbook  # noqa: E402
+from nianbao.io import ooxml  # noqa: E402
+from nianbao.core.layout import cell_index, layout  # noqa: E402
+from nianbao.io.readers import read  # noqa: E402
+from nianbao.io.safety import open_container  # noqa: E402
+from nianbao.excel.template import write_workbook  # noqa: E402
+from nianbao.io.workbook import read_workbook  # noqa: E402
 
-HEADLINE = "nianbao.readers.read（含安全检查）"
+HEADLINE = "nianbao.io.readers.read（含安全检查）"
 REPORTS = {"2019": ROOT / "tests/fixtures/seeds/anyang-2020.json", "2021": ROOT / "tests/fixtures/reports/shangzhi-2021.json"}
 
 
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     base = statistics.median(runs["openpyxl（基线）"])
     print(f"表式 {args.form}，已填报告 {size} 字节，{len(layout(args.form).where)} 个单元格")
     head = statistics.median(runs[HEADLINE])
-    print(f"读取一份工作簿（nianbao.readers.read，含安全检查）：中位数 {head * 1000:.3f} ms，{1 / head:,.0f} 份/秒（单进程），比 openpyxl 快 {base / head:.1f} 倍")
+    print(f"读取一份工作簿（nianbao.io.readers.read，含安全检查）：中位数 {head * 1000:.3f} ms，{1 / head:,.0f} 份/秒（单进程），比 openpyxl 快 {base / head:.1f} 倍")
     for name, times in runs.items():
         med = statistics.median(times)
         print(f"{name:<34} 中位数 {med * 1000:7.3f} ms  {1 / med:8.0f} 份/秒  为基线的 {med / base:6.3f} 倍（快 {base / med:5.1f} 倍）  n={len(times)}")

@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nianbao.forms import FORMS  # noqa: E402
-from nianbao.template import build_workbook, workbook_bytes  # noqa: E402
-from nianbao.atomic import write_bytes  # noqa: E402
+from nianbao.core.forms import FORMS  # noqa: E402
+from nianbao.excel.template import build_workbook, workbook_bytes  # noqa: E402
+from nianbao.io.atomic import write_bytes  # noqa: E402
 
 TEMPLATES = ROOT / "templates"
 

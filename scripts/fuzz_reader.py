@@ -3,12 +3,12 @@
 
 Valid workbooks (filled templates of both forms, a plain workbook, and any files given
 with ``--corpus``) are mutated — byte flips, zip entry and directory mutations, XML
-mutations, cell value mutations — and fed to :func:`nianbao.readers.read` and
-:func:`nianbao.check.check_file` in a worker process with a time and memory limit.
+mutations, cell value mutations — and fed to :func:`nianbao.io.readers.read` and
+:func:`nianbao.io.check.check_file` in a worker process with a time and memory limit.
 
-A failure is: ``read`` raising anything but :class:`nianbao.readers.ReadError`;
+A failure is: ``read`` raising anything but :class:`nianbao.io.readers.ReadError`;
 ``check_file`` raising anything at all; the two .xlsx readers disagreeing
-(:func:`compare_readers`: the reader of :mod:`nianbao.ooxml` must read what python-calamine
+(:func:`compare_readers`: the reader of :mod:`nianbao.io.ooxml` must read what python-calamine
 reads, the same way); the worker dying, running out of memory, or taking longer than
 ``--timeout`` seconds. Each failing input is saved to ``--out`` with
 its traceback; turn it into a fixture under ``tests/fixtures/hostile/``.
@@ -49,8 +49,8 @@ SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 
 def seed_workbooks() -> list[tuple[str, bytes]]:
     """(suffix, bytes) of valid workbooks to mutate."""
-    from nianbao.forms import FORMS
-    from nianbao.template import build_workbook, workbook_bytes
+    from nianbao.core.forms import FORMS
+    from nianbao.excel.template import build_workbook, workbook_bytes
 
     out: list[tuple[str, bytes]] = []
     for f in sorted(SEEDS.glob("*.json"))[:2]:
@@ -285,15 +285,15 @@ def mutate(data: bytes, rng: random.Random) -> tuple[bytes, str]:
 
 
 def load_readers() -> None:
-    """Import the readers ahead of the first case (nianbao.readers registers the workbook
+    """Import the readers ahead of the first case (nianbao.io.readers registers the workbook
     reader as it loads)."""
-    import nianbao.readers  # noqa: F401
+    import nianbao.io.readers  # noqa: F401
 
 
 def run_target(path: str) -> str | None:
     """None when the readers behaved; else the traceback of what they raised."""
-    from nianbao.check import check_file
-    from nianbao.readers import ReadError, read
+    from nianbao.io.check import check_file
+    from nianbao.io.readers import ReadError, read
 
     try:
         read(path)
@@ -322,7 +322,7 @@ def run_target(path: str) -> str | None:
 
 
 def compare_readers(path: str) -> str | None:
-    """None when the fast .xlsx reader (:mod:`nianbao.ooxml`, from the parts the container
+    """None when the fast .xlsx reader (:mod:`nianbao.io.ooxml`, from the parts the container
     check inflated) and python-calamine agree on a file; else what differs.
 
     They disagree when the fast reader refuses a file python-calamine reads, or when both
@@ -331,9 +331,9 @@ def compare_readers(path: str) -> str | None:
     the first reason it meets; and the fast reader may read a file python-calamine refuses
     for what the fast reader never needs to look at (markup around the cells, a sheet that
     is not the template's, a zip directory record only zipfile forgives)."""
-    from nianbao import ooxml, workbook
-    from nianbao.readers import ReadError
-    from nianbao.safety import open_container, panic_messages_hidden
+    from nianbao.io import ooxml, workbook
+    from nianbao.io.readers import ReadError
+    from nianbao.io.safety import open_container, panic_messages_hidden
 
     p = Path(path)
     if p.suffix.lower() not in (".xlsx", ".xlsm"):
@@ -357,7 +357,7 @@ def compare_readers(path: str) -> str | None:
         return None
     if fast == slow:
         return None
-    return f"the two .xlsx readers disagree:\n  nianbao.ooxml: {str(fast)[:600]}\n  python-calamine: {str(slow)[:600]}"
+    return f"the two .xlsx readers disagree:\n  nianbao.io.ooxml: {str(fast)[:600]}\n  python-calamine: {str(slow)[:600]}"
 
 
 def _worker(conn, memory_mb: int) -> None:  # noqa: ANN001
@@ -430,7 +430,7 @@ def save(out: Path, data: bytes, suffix: str, why: str, how: str) -> Path:
 
 
 def fuzz_random(args: argparse.Namespace) -> int:
-    from nianbao.workbook import SUFFIXES as WORKBOOK_SUFFIXES
+    from nianbao.io.workbook import SUFFIXES as WORKBOOK_SUFFIXES
 
     seeds = seed_workbooks()
     for p in args.corpus:
@@ -471,9 +471,9 @@ def fuzz_atheris(args: argparse.Namespace) -> int:  # pragma: no cover - optiona
     import atheris
 
     with atheris.instrument_imports():
-        import nianbao.check  # noqa: F401
-        import nianbao.readers  # noqa: F401
-        import nianbao.safety  # noqa: F401
+        import nianbao.io.check  # noqa: F401
+        import nianbao.io.readers  # noqa: F401
+        import nianbao.io.safety  # noqa: F401
 
         load_readers()
     seeds = seed_workbooks()

@@ -24,10 +24,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nianbao.codes import uscc_check_char
-from nianbao.forms import NAME_LABEL, REGION_LABEL, USCC_LABEL
-from nianbao.model import model
-from nianbao.template import write_workbook
+from nianbao.core.agency_codes import uscc_check_char
+from nianbao.core.forms import NAME_LABEL, REGION_LABEL, USCC_LABEL
+from nianbao.core.model import model
+from nianbao.excel.template import write_workbook
 
 EXAMPLES = ROOT / "examples"
 REPORTS = EXAMPLES / "各单位报告"

@@ -37,7 +37,7 @@ def report() -> Callable[[str], dict[str, Any]]:
 @pytest.fixture
 def workbook_of(tmp_path: Path) -> Callable[..., Path]:
     """Write a report (or a blank template of a form) into tmp_path; returns the path."""
-    from nianbao.template import write_workbook
+    from nianbao.excel.template import write_workbook
 
     def make(document: dict[str, Any] | None = None, *, form: str | None = None, name: str = "report.xlsx") -> Path:
         path = tmp_path / name

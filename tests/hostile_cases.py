@@ -450,7 +450,7 @@ def seed_document() -> dict:
 
 def template_bytes(document: dict | None = None) -> bytes:
     """A filled template of the seed report, as the template writer makes it."""
-    from nianbao.template import build_workbook, workbook_bytes
+    from nianbao.excel.template import build_workbook, workbook_bytes
 
     doc = document or seed_document()
     return workbook_bytes(build_workbook(doc["form"], doc))
@@ -469,13 +469,13 @@ def _edit(base: bytes, fn: Callable) -> bytes:
 
 
 def where(pointer: str = CELL_POINTER) -> tuple[str, str]:
-    from nianbao.layout import layout
+    from nianbao.core.layout import layout
 
     return layout(seed_document()["form"]).where[pointer]
 
 
 def first_row_label(sheet: str) -> tuple[str, str]:
-    from nianbao.layout import ROW, layout
+    from nianbao.core.layout import ROW, layout
 
     lab = next(lb for lb in layout(seed_document()["form"]).sheet(sheet).labels if lb.role == ROW)
     return lab.anchor, lab.text
@@ -624,7 +624,7 @@ def xls_with_inverted_dimensions(xls: Path, out: Path) -> Path:
 
     import olefile
 
-    from nianbao.safety import _biff_records
+    from nianbao.io.safety import _biff_records
 
     shutil.copyfile(xls, out)
     with olefile.OleFileIO(str(out), write_mode=True) as ole:

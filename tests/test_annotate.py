@@ -11,11 +11,11 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from xlwings_standin import clean_report, faulty_report
 
-from nianbao.annotate import AnnotateError, annotate, unmark
-from nianbao.check import check_file
+from nianbao.excel.annotate import AnnotateError, annotate, unmark
+from nianbao.io.check import check_file
 from nianbao.cli import main
-from nianbao.marks import FILLS, LIGHT_FILLS, MARKER, REGISTRY_SHEET, RESULT_HEADER, RESULT_SHEET
-from nianbao.template import INPUT_FILL, write_workbook
+from nianbao.excel.marks import FILLS, LIGHT_FILLS, MARKER, REGISTRY_SHEET, RESULT_HEADER, RESULT_SHEET
+from nianbao.excel.template import INPUT_FILL, write_workbook
 
 
 def digest(path) -> str:
@@ -165,7 +165,7 @@ def test_clean_workbook_gets_a_passing_result_sheet(tmp_path):
 
 
 def test_refuses_overwriting_the_input_and_other_formats(faulty, tmp_path):
-    from nianbao.atomic import OutputError
+    from nianbao.io.atomic import OutputError
 
     with pytest.raises(OutputError):
         annotate(faulty, (), faulty)

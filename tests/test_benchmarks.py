@@ -28,5 +28,5 @@ def test_the_consolidation_benchmark_runs_and_both_ways_sum_alike():
 
 def test_the_read_benchmark_runs():
     out = run("bench_read.py", "--n", "4", "--form", "2019")
-    for line in ("nianbao.readers.read（含安全检查）", "读取器，每张表整张读取", "openpyxl（基线）"):
+    for line in ("nianbao.io.readers.read（含安全检查）", "读取器，每张表整张读取", "openpyxl（基线）"):
         assert line in out

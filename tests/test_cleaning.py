@@ -1,4 +1,4 @@
-"""Every kind of cell content has a defined outcome (nianbao.cleaning), case by case."""
+"""Every kind of cell content has a defined outcome (nianbao.core.cleaning), case by case."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from nianbao.cleaning import ACCEPTED, BLANK, KEPT, NUMBER, TEXT_RULES, Context, clean, clean_label, recompute
-from nianbao.forms import AMOUNT, CHANGE, COUNT
-from nianbao.model import model
+from nianbao.core.cleaning import ACCEPTED, BLANK, KEPT, NUMBER, TEXT_RULES, Context, clean, clean_label, recompute
+from nianbao.core.forms import AMOUNT, CHANGE, COUNT
+from nianbao.core.model import model
 
 COUNT_CELL = Context(COUNT)
 AMOUNT_CELL = Context(AMOUNT)

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import consistent_reports
 
-from nianbao.codes import uscc_check_char
-from nianbao.consolidate import (
+from nianbao.core.agency_codes import uscc_check_char
+from nianbao.consolidation.consolidate import (
     Member,
     RosterError,
     combine,
@@ -28,9 +28,9 @@ from nianbao.consolidate import (
     examine,
     read_roster,
 )
-from nianbao import summary
-from nianbao.summary import write_summary
-from nianbao.validate import validate
+from nianbao.consolidation import summary
+from nianbao.consolidation.summary import write_summary
+from nianbao.core.validate import validate
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 TABLES = ("active", "applications", "appeals")
@@ -344,7 +344,7 @@ def test_unreadable_files_are_listed_and_do_not_stop_the_run(tmp_path):
 
 
 def test_a_reader_crash_becomes_an_unreadable_record(tmp_path, monkeypatch):
-    import nianbao.consolidate as mod
+    import nianbao.consolidation.consolidate as mod
 
     def boom(path):
         raise RuntimeError("reader bug")
@@ -446,7 +446,7 @@ def crash_json_kills_its_worker(monkeypatch):
     """A file named crash.json ends the process examining it, as a parser's hard crash would."""
     import os
 
-    import nianbao.consolidate as mod
+    import nianbao.consolidation.consolidate as mod
 
     real = mod.examine
 
@@ -498,7 +498,7 @@ def test_work_given_for_meanwhile_that_fails_loses_nothing(tmp_path):
 def test_a_folder_that_cannot_be_opened_is_listed(tmp_path, monkeypatch):
     import os
 
-    import nianbao.consolidate as mod
+    import nianbao.consolidation.consolidate as mod
 
     write(tmp_path, "ok/a.json", valid_2020("张店区民政局", 5))
     (tmp_path / "locked").mkdir()

@@ -13,13 +13,13 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from nianbao.check import check_file
+from nianbao.io.check import check_file
 from nianbao.cli import main
-from nianbao.codes import uscc_check_char
-from nianbao.consolidate import consolidate
-from nianbao.sanitize import safe_text
-from nianbao.summary import DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PROBLEMS_SHEET
-from nianbao.template import write_workbook
+from nianbao.core.agency_codes import uscc_check_char
+from nianbao.consolidation.consolidate import consolidate
+from nianbao.core.sanitize import safe_text
+from nianbao.consolidation.summary import DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PROBLEMS_SHEET
+from nianbao.excel.template import write_workbook
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -214,7 +214,7 @@ def test_output_inside_an_input_folder_is_not_read_as_an_input(tmp_path):
 
 def test_the_input_folders_are_walked_once_even_when_the_output_exists(tmp_path, monkeypatch):
     """Checking that the output is no report and consolidating share one walk of the inputs."""
-    import nianbao.consolidate as module
+    import nianbao.consolidation.consolidate as module
 
     put(tmp_path, "a.xlsx", report("张店区民政局", 5))
     out = tmp_path / "汇总.xlsx"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.forms import FORMS, form_for_year
-from nianbao.model import leaf_rows, model
+from nianbao.core.forms import FORMS, form_for_year
+from nianbao.core.model import leaf_rows, model
 
 SPEC = Path(__file__).resolve().parent.parent.parent / "shared" / "spec" / "annual-report-format.md"
 

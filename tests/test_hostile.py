@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hostile_cases as hc
-from nianbao import safety
+from nianbao.io import safety
 from nianbao.cli import main
-from nianbao.readers import ReadError
-from nianbao.safety import check_container, sniff
+from nianbao.io.readers import ReadError
+from nianbao.io.safety import check_container, sniff
 
 
 def digest(path: Path) -> str:
@@ -211,7 +211,7 @@ def test_python_calamine_does_not_expand_entities(base, tmp_path):
 
 WRITER = r"""
 import sys, time
-from nianbao.atomic import atomic_output
+from nianbao.io.atomic import atomic_output
 target, size = sys.argv[1], int(sys.argv[2])
 chunk = b"N" * (1 << 20)
 with atomic_output(target) as tmp:
@@ -342,7 +342,7 @@ def test_changes_that_keep_labels_and_values_in_place_read_as_the_original(case,
     result = nianbao("validate", path)
     assert result.exit_code == 0, result.output
     assert result.output == f"{path}：校验通过\n"
-    from nianbao.readers import read
+    from nianbao.io.readers import read
 
     got, want = read(path).document, read(original).document
     got["meta"].pop("source_file"), want["meta"].pop("source_file")
@@ -352,7 +352,7 @@ def test_changes_that_keep_labels_and_values_in_place_read_as_the_original(case,
 def test_an_xlsm_is_read_for_its_data_and_its_macros_are_never_run(template, tmp_path):
     """The VBA project is a part the readers never open: the .xlsm reads exactly as the
     .xlsx it was made from, and its Auto_Open (which would write pwned.txt) does nothing."""
-    from nianbao.readers import read
+    from nianbao.io.readers import read
 
     plain = tmp_path / "原件.xlsx"
     plain.write_bytes(template)
@@ -591,7 +591,7 @@ def test_consolidate_sums_the_good_workbooks_and_lists_each_bad_one_with_its_rea
     assert snapshot(folder) == before
     from openpyxl import load_workbook
 
-    from nianbao.readers import read
+    from nianbao.io.readers import read
 
     summed = read(out).document  # the summary is itself a report in the same form
     natural = sum(d["applications"]["new"]["natural"] for d in good)
@@ -623,7 +623,7 @@ def test_consolidate_lists_the_same_file_given_twice_once_and_a_copy_as_a_duplic
 
 @pytest.mark.libreoffice
 def test_xls_et_and_ods_saved_by_another_program_read_like_the_xlsx(template, tmp_path, soffice):
-    from nianbao.readers import read
+    from nianbao.io.readers import read
 
     xlsx = tmp_path / "原件.xlsx"
     xlsx.write_bytes(template)
@@ -701,7 +701,7 @@ def test_fuzz_findings_through_the_command_line_print_chinese_only(tmp_path):
 
 
 def test_read_turns_a_native_panic_into_a_chinese_read_error(tmp_path, monkeypatch):
-    import nianbao.readers as readers
+    import nianbao.io.readers as readers
 
     class PanicException(BaseException):  # as pyo3 raises it: not an Exception
         pass
@@ -726,7 +726,7 @@ def test_read_turns_a_native_panic_into_a_chinese_read_error(tmp_path, monkeypat
 
 def test_the_fuzzer_reports_a_reader_that_raises_something_else(tmp_path, monkeypatch):
     fuzz = hc.fuzz_script()
-    import nianbao.readers as readers
+    import nianbao.io.readers as readers
 
     path = tmp_path / "x.json"
     path.write_text("{}", encoding="utf-8")
@@ -746,8 +746,8 @@ def test_the_fuzzer_reports_a_reader_that_raises_something_else(tmp_path, monkey
 def test_mutated_templates_give_a_result_or_a_chinese_read_error(template, tmp_path, seed, mutator):
     import random
 
-    from nianbao.check import check_file
-    from nianbao.readers import read
+    from nianbao.io.check import check_file
+    from nianbao.io.readers import read
 
     data = hc.mutated(template, mutator, random.Random(seed))
     path = tmp_path / f"m{seed}.xlsx"

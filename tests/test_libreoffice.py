@@ -10,11 +10,11 @@ import subprocess
 import openpyxl
 import pytest
 
-from nianbao.check import check_file
-from nianbao.cleaning import recompute
-from nianbao.layout import layout
-from nianbao.readers import read
-from nianbao.template import FAIL, PASS, WARN
+from nianbao.io.check import check_file
+from nianbao.core.cleaning import recompute
+from nianbao.core.layout import layout
+from nianbao.io.readers import read
+from nianbao.excel.template import FAIL, PASS, WARN
 
 from test_workbook import without_provenance
 
@@ -129,7 +129,7 @@ def _pixels(ppm: bytes) -> set[tuple[int, int, int]]:
 def test_failing_identity_paints_its_cells_red_in_libreoffice(report, workbook_of, soffice, tmp_path):
     """Conditional formatting, rendered: the I1 cells of a broken report print red, a clean
     report's do not."""
-    from nianbao.template import ERROR_FILL
+    from nianbao.excel.template import ERROR_FILL
 
     red = tuple(bytes.fromhex(ERROR_FILL.fgColor.rgb[-6:]))
     table3 = [s.name for s in layout("2019").sheets].index("表三") + 1  # its page: one per sheet

@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Iterator, Sequence
 
-from nianbao.findings import Finding, finding
-from nianbao.marks import (
+from nianbao.core.findings import Finding, finding
+from nianbao.excel.marks import (
     FILLS,
     LIGHT_FILLS,
     MARKER,
@@ -225,7 +225,7 @@ def test_clear_without_marks_does_nothing():
 def test_a_result_sheet_of_the_clerks_own_is_never_deleted():
     import pytest
 
-    from nianbao.marks import MarkError
+    from nianbao.excel.marks import MarkError
 
     c = MemoryCanvas(["表三", RESULT_SHEET])
     c.grids[RESULT_SHEET] = [["我的校验记录"]]

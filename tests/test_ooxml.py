@@ -1,4 +1,4 @@
-"""The fast .xlsx reader (nianbao.ooxml) reads what python-calamine reads, the same way.
+"""The fast .xlsx reader (nianbao.io.ooxml) reads what python-calamine reads, the same way.
 
 It reads the parts the container check inflated, and declines (``Unsupported``) whatever
 it is not sure of; python-calamine then reads the file. Each test here holds it to
@@ -19,10 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hostile_cases as hc
-from nianbao import ooxml, workbook
-from nianbao.model import model
-from nianbao.readers import read
-from nianbao.safety import open_container
+from nianbao.io import ooxml
+from nianbao.io import workbook
+from nianbao.core.model import model
+from nianbao.io.readers import read
+from nianbao.io.safety import open_container
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "各单位报告"
 
@@ -295,8 +296,8 @@ def test_dates_count_from_1904_are_left_to_python_calamine(tmp_path):
 def test_a_date_typed_into_the_cover_reads_on_the_fast_path(report, workbook_of, tmp_path, monkeypatch):
     """Excel stores a date typed into 填报日期 as a number in the cell's date format; the fast
     reader reads it as the date python-calamine reads."""
-    from nianbao.forms import FILLED_DATE_POINTER
-    from nianbao.layout import layout
+    from nianbao.core.forms import FILLED_DATE_POINTER
+    from nianbao.core.layout import layout
 
     path = workbook_of(report("anyang-2020"))
     cell = layout("2019").where[FILLED_DATE_POINTER][1].encode()

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nianbao import validate
-from nianbao.model import model
+from nianbao.core.model import model
 from strategies import consistent_reports, identities_involving
 
 

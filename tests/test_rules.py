@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from nianbao import validate
-from nianbao.codes import uscc_check_char, uscc_problem
+from nianbao.core.agency_codes import uscc_check_char, uscc_problem
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

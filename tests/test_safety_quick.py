@@ -1,6 +1,6 @@
 """The quick container check of .xlsx/.xlsm files and the full one it falls back to.
 
-:func:`nianbao.safety._plainly_safe` refuses nothing itself: it vouches for a workbook as
+:func:`nianbao.io.safety._plainly_safe` refuses nothing itself: it vouches for a workbook as
 Excel, WPS or the template writer saves it, and leaves every doubt to the full check. These
 tests hold it to that: it vouches for ordinary workbooks (so the fast path is really taken),
 never for a hostile one, and markup that only python-calamine would see (a second r, a
@@ -17,14 +17,14 @@ from pathlib import Path
 import pytest
 
 import hostile_cases as hc
-from nianbao import safety
-from nianbao.readers import ReadError, read
-from nianbao.safety import check_container, check_container_fully
+from nianbao.io import safety
+from nianbao.io.readers import ReadError, read
+from nianbao.io.safety import check_container, check_container_fully
 
 
 def quick(data: bytes) -> bool:
     """Whether the quick check vouches for the file, both halves: the container
-    (:func:`nianbao.safety._plainly_safe`) and what python-calamine needs besides."""
+    (:func:`nianbao.io.safety._plainly_safe`) and what python-calamine needs besides."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         parts = safety._plainly_safe(data, zf.infolist(), {})
         return parts is not None and safety._grids_safe(parts)

@@ -12,9 +12,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from nianbao.forms import FORMS
-from nianbao.model import model
-from nianbao.schema import schema_filename
+from nianbao.core.forms import FORMS
+from nianbao.core.model import model
+from nianbao.core.schema import schema_filename
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT.parent / "shared" / "spec" / "annual-report-format.md"
@@ -96,7 +96,7 @@ def test_form_2019_keys_named_by_the_spec_are_in_its_schema():
 
 def test_every_spec_interchange_example_validates_as_a_whole_report():
     """The spec's example (with its placeholders filled) passes the schema."""
-    from nianbao.report import new_report
+    from nianbao.core.report import new_report
 
     doc = new_report("2021", 2021, {"name": "尚志市卫生健康局"}, fill=0)
     validator = jsonschema.Draft202012Validator(schema_file("2021"))
@@ -108,7 +108,7 @@ def test_every_spec_interchange_example_validates_as_a_whole_report():
 def test_both_engines_agree_on_the_schema_files():
     import jsonschema_rs
 
-    from nianbao.report import new_report
+    from nianbao.core.report import new_report
 
     for form in FORMS:
         schema = schema_file(form)
@@ -129,7 +129,7 @@ import copy  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from nianbao.schema import SchemaError, schema, schema_findings, translate  # noqa: E402
+from nianbao.core.schema import SchemaError, schema, schema_findings, translate  # noqa: E402
 from strategies import consistent_reports  # noqa: E402
 
 BREAKS = ["delete", "null", "text", "negative", "fraction", "extra", "bool", "object"]

@@ -1,5 +1,5 @@
 """The locked template, read back with openpyxl: labels, inputs, formulas, validation,
-protection, printing — all where nianbao.layout says."""
+protection, printing — all where nianbao.core.layout says."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 from openpyxl.utils.cell import range_boundaries
 
-from nianbao.atomic import OutputError
+from nianbao.io.atomic import OutputError
 from nianbao.cli import main
-from nianbao.forms import AMOUNT, CHANGE, FORMS, PROCUREMENT_UNITS
-from nianbao.readers import read
-from nianbao.layout import COVER_SHEET, META_SHEET, PROCUREMENT_UNIT_FIELD, TEMPLATE_VERSION, layout
-from nianbao.template import FAIL, PASS, TemplateError, defined_name, write_workbook
+from nianbao.core.forms import AMOUNT, CHANGE, FORMS, PROCUREMENT_UNITS
+from nianbao.io.readers import read
+from nianbao.core.layout import COVER_SHEET, META_SHEET, PROCUREMENT_UNIT_FIELD, TEMPLATE_VERSION, layout
+from nianbao.excel.template import FAIL, PASS, TemplateError, defined_name, write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM_KEYS = sorted(FORMS)

@@ -18,12 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nianbao import validate
-from nianbao.check import check_file
+from nianbao.io.check import check_file
 from nianbao.cli import main
-from nianbao.layout import COVER_SHEET, META_SHEET, layout
-from nianbao.readers import READERS, ReadError, read
-from nianbao.template import write_workbook
-from nianbao.workbook import read_workbook
+from nianbao.core.layout import COVER_SHEET, META_SHEET, layout
+from nianbao.io.readers import READERS, ReadError, read
+from nianbao.excel.template import write_workbook
+from nianbao.io.workbook import read_workbook
 
 from conftest import REPORTS
 from strategies import consistent_reports
@@ -381,16 +381,16 @@ def test_a_workbook_that_is_not_a_template_is_refused(tmp_path):
 
 
 def test_the_container_is_checked_once_before_parsing(workbook_of, report, monkeypatch):
-    import nianbao.safety
+    import nianbao.io.safety
 
     calls = []
-    real = nianbao.safety.open_container
+    real = nianbao.io.safety.open_container
 
     def counting(path):
         calls.append(Path(path).name)
         return real(path)
 
-    monkeypatch.setattr(nianbao.safety, "open_container", counting)
+    monkeypatch.setattr(nianbao.io.safety, "open_container", counting)
     path = workbook_of(report("anyang-2020"))
     read(path)  # through the registry
     assert calls == [path.name]
@@ -400,7 +400,7 @@ def test_the_container_is_checked_once_before_parsing(workbook_of, report, monke
 
 def test_workbook_suffixes_are_registered():
     for suffix in (".xlsx", ".xlsm", ".xls", ".ods", ".et"):
-        assert READERS[suffix].__module__ == "nianbao.workbook"
+        assert READERS[suffix].__module__ == "nianbao.io.workbook"
 
 
 def test_a_template_saved_as_xlsm_reads(workbook_of, report):
@@ -516,7 +516,7 @@ cell_texts = st.one_of(
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(form=st.sampled_from(["2019", "2021"]), picks=st.lists(st.tuples(st.integers(0, 10_000), cell_texts), min_size=1, max_size=6))
 def test_any_cell_text_reads_to_its_defined_outcome(tmp_path, report, form, picks):
-    from nianbao.cleaning import Context, clean
+    from nianbao.core.cleaning import Context, clean
 
     doc = report("anyang-2020" if form == "2019" else "shangzhi-2021")
     m = layout(form).model

@@ -16,12 +16,12 @@ from xlwings_standin import FakeBook, FakeSheet, Protected, clean_report, faulty
 import xlwings_addin.clear
 import xlwings_addin.export
 import xlwings_addin.validate
-from nianbao.annotate import annotate
-from nianbao.check import check_file
-from nianbao.grids import extents
-from nianbao.layout import META_SHEET, layout
-from nianbao.marks import MARKER, REGISTRY_SHEET, RESULT_HEADER, RESULT_SHEET, Link
-from nianbao.template import INPUT_FILL, write_workbook
+from nianbao.excel.annotate import annotate
+from nianbao.io.check import check_file
+from nianbao.excel.grids import extents
+from nianbao.core.layout import META_SHEET, layout
+from nianbao.excel.marks import MARKER, REGISTRY_SHEET, RESULT_HEADER, RESULT_SHEET, Link
+from nianbao.excel.template import INPUT_FILL, write_workbook
 from xlwings_addin.backend import XlwingsCanvas, check_book, clear_book, export_book, render, validate_book
 
 TEMPLATE_SHEETS = [s.name for s in layout("2021").sheets]
@@ -57,7 +57,7 @@ def xlsx_marks(path) -> dict[tuple[str, str], tuple[str, str]]:
 
 
 def _letter(n: int) -> str:
-    from nianbao.layout import col_letter
+    from nianbao.core.layout import col_letter
 
     return col_letter(n)
 
@@ -305,7 +305,7 @@ def test_long_notes_arrive_whole():
 
 @pytest.mark.parametrize("form", ["2019", "2021"])
 def test_the_one_read_per_sheet_covers_every_cell_the_reader_needs(form):
-    from nianbao.layout import addr
+    from nianbao.core.layout import addr
 
     ext = extents()
     for s in layout(form).sheets:

@@ -2,7 +2,7 @@
 
 * :mod:`xlwings_addin.backend` — the xlwings back-end: functions that take the workbook as a
   parameter (read each sheet in one range read, validate as the CLI does, apply the marking
-  plan of :mod:`nianbao.marks`);
+  plan of :mod:`nianbao.excel.marks`);
 * :mod:`xlwings_addin.validate`, :mod:`xlwings_addin.clear`, :mod:`xlwings_addin.export` —
   one entry module per button; the add-in ``xlwings_addin.validate.xlam`` runs
   ``import xlwings_addin.validate; xlwings_addin.validate.main()`` (xlwings' ribbon add-in

@@ -2,10 +2,10 @@
 
 Every function takes the workbook (``xw.Book``) as a parameter; the entry modules pass
 ``xw.Book.caller()``. Only the few xlwings calls below touch Excel: each sheet is read in
-one range read; validation is :func:`nianbao.check.check_loaded` on what
-:func:`nianbao.grids.read_grids` makes of those values — the CLI's validator; which cells
-get which fill and note, and what 校验结果 lists, is :func:`nianbao.marks.plan`, applied
-through :class:`XlwingsCanvas` by the same :func:`nianbao.marks.apply` that the openpyxl
+one range read; validation is :func:`nianbao.io.check.check_loaded` on what
+:func:`nianbao.excel.grids.read_grids` makes of those values — the CLI's validator; which cells
+get which fill and note, and what 校验结果 lists, is :func:`nianbao.excel.marks.plan`, applied
+through :class:`XlwingsCanvas` by the same :func:`nianbao.excel.marks.apply` that the openpyxl
 back-end uses.
 """
 
@@ -16,12 +16,12 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-from nianbao.atomic import OutputError, check_output, write_text
-from nianbao.check import check_loaded
-from nianbao.findings import Result
-from nianbao.grids import extents, read_grids
-from nianbao.marks import RESULT_SHEET, Cleared, Link, MarkError, NewSheet, Plan, apply, clear, plan
-from nianbao.readers import ReadError
+from nianbao.io.atomic import OutputError, check_output, write_text
+from nianbao.io.check import check_loaded
+from nianbao.core.findings import Result
+from nianbao.excel.grids import extents, read_grids
+from nianbao.excel.marks import RESULT_SHEET, Cleared, Link, MarkError, NewSheet, Plan, apply, clear, plan
+from nianbao.io.readers import ReadError
 
 from . import TAB as TITLE  # the ribbon tab's name titles the add-in's messages
 
@@ -78,7 +78,7 @@ def render(value: Any) -> Any:
 
 
 class XlwingsCanvas:
-    """:class:`nianbao.marks.Canvas` on an xlwings workbook."""
+    """:class:`nianbao.excel.marks.Canvas` on an xlwings workbook."""
 
     def __init__(self, book: Any):
         self.book = book
@@ -187,7 +187,7 @@ def check_book(book: Any) -> Result:
     try:
         loaded = read_grids(read_book(book), source=book.name)
     except ReadError as e:
-        from nianbao.findings import finding
+        from nianbao.core.findings import finding
 
         return Result(book.name, (finding("READ", str(e)).located(e.sheet, e.cell),), None, unreadable=True)
     return check_loaded(loaded, book.name)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from nianbao.atomic import write_bytes
+from nianbao.io.atomic import write_bytes
 
 from . import TAB
 

@@ -33,7 +33,7 @@ def build(out_dir: Path) -> None:
     from xlwings_addin.build import BuildError
     from xlwings_addin.build import build as build_addins
 
-    from ..atomic import OutputError
+    from ..io.atomic import OutputError
 
     try:
         paths = build_addins(out_dir)

@@ -8,9 +8,9 @@ from typing import Sequence
 
 import click
 
-from ..annotate import SUFFIXES, AnnotateError, annotate
-from ..atomic import OutputError, check_output
-from ..findings import Result
+from ..excel.annotate import SUFFIXES, AnnotateError, annotate
+from ..io.atomic import OutputError, check_output
+from ..core.findings import Result
 
 
 def _fail(message: str) -> None:

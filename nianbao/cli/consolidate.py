@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..atomic import OutputError, check_output
-from ..consolidate import (
+from ..io.atomic import OutputError, check_output
+from ..consolidation.consolidate import (
     DEFAULT_NAME,
     Record,
     RosterError,
@@ -18,8 +18,8 @@ from ..consolidate import (
     read_roster,
     reports_overwritten,
 )
-from ..forms import FORMS
-from ..summary import SummaryError, is_summary, prepare, write_long_csv, write_summary
+from ..core.forms import FORMS
+from ..consolidation.summary import SummaryError, is_summary, prepare, write_long_csv, write_summary
 
 BAR_FORMAT = "{desc}：{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 个文件 [已用 {elapsed}，剩余 {remaining}，{rate_fmt}]"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from ..atomic import OutputError, check_output, write_text
-from ..check import check_loaded
-from ..findings import Finding
-from ..readers import ReadError, read
+from ..io.atomic import OutputError, check_output, write_text
+from ..io.check import check_loaded
+from ..core.findings import Finding
+from ..io.readers import ReadError, read
 
 
 def note_line(f: Finding) -> str:

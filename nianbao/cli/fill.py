@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from ..atomic import OutputError, check_output
-from ..check import locate
-from ..forms import FORMS
-from ..readers import ReadError, read
-from ..template import TemplateError, write_workbook
+from ..io.atomic import OutputError, check_output
+from ..io.check import locate
+from ..core.forms import FORMS
+from ..io.readers import ReadError, read
+from ..excel.template import TemplateError, write_workbook
 from .export import note_line
 from .template import force_option, output_suffix_problem, refuse_existing
 

@@ -8,7 +8,7 @@ from typing import Sequence
 import click
 
 from .. import __version__
-from ..findings import SEVERITY_WORDS, Finding, Result
+from ..core.findings import SEVERITY_WORDS, Finding, Result
 
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..atomic import OutputError
-from ..forms import FORMS, form_for_year
-from ..template import TemplateError, write_workbook
+from ..io.atomic import OutputError
+from ..core.forms import FORMS, form_for_year
+from ..excel.template import TemplateError, write_workbook
 
 OUTPUT_SUFFIXES = (".xlsx",)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..check import check_file
-from ..readers import ReadError, read
+from ..io.check import check_file
+from ..io.readers import ReadError, read
 from .output import exit_status, print_json, print_text
 
 

@@ -12,7 +12,7 @@ A form has three tables:
 * table 4 (复议诉讼) — three groups of five columns on a single row.
 
 Identities are declared with *selectors* over those tables (see :class:`Identity`) and
-expanded into cell-level checks by :mod:`nianbao.model`.
+expanded into cell-level checks by :mod:`nianbao.core.model`.
 """
 
 from __future__ import annotations

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .findings import Finding
+from ..core.findings import Finding
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
 
-# What to do with a file no reader takes (nianbao.safety and nianbao.workbook say it too).
+# What to do with a file no reader takes (nianbao.io.safety and nianbao.io.workbook say it too).
 SAVE_AS = "请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再试"
 RESAVE_OR_ASK = "请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或向报送单位重新索取原文件"
 
@@ -55,7 +55,7 @@ class Loaded:
 
 
 # A reader takes the file and, for a workbook, what the container check of
-# nianbao.safety found (a Container: its kind, and the parts it inflated); None for JSON.
+# nianbao.io.safety found (a Container: its kind, and the parts it inflated); None for JSON.
 Reader = Callable[[Path, Any], Loaded]
 READERS: dict[str, Reader] = {}
 

@@ -1,16 +1,16 @@
 """Reading a filled template back into a report document.
 
 The reader trusts nothing but the declaration: it finds the form and template version in
-the hidden sheet, checks that every label of :func:`nianbao.layout.layout` still sits at
+the hidden sheet, checks that every label of :func:`nianbao.core.layout.layout` still sits at
 its anchor (a renamed or deleted sheet, an inserted row or column, an edited label is
-refused with a :class:`~nianbao.readers.ReadError` naming sheet and cell), then reads every
-input cell where the layout puts it. Cell contents are cleaned by :mod:`nianbao.cleaning`
+refused with a :class:`~nianbao.io.readers.ReadError` naming sheet and cell), then reads every
+input cell where the layout puts it. Cell contents are cleaned by :mod:`nianbao.core.cleaning`
 (blank stays ``None``, never 0; text that clearly means a number is taken with a ``CELL``
 warning). Computed totals are recomputed from their inputs, never taken from cached formula
 results; a cached result that disagrees is a ``CACHE`` warning at its cell.
 
 An .xlsx/.xlsm that the container check's quick path vouched for is read from the parts that
-check already inflated, by :mod:`nianbao.ooxml` (about half the cost of opening the file
+check already inflated, by :mod:`nianbao.io.ooxml` (about half the cost of opening the file
 again; see ``scripts/bench_read.py``); whatever that reader is not sure of, and every other
 format, is parsed by python-calamine. Both show a formula error (``#REF!``) and a formula
 saved without its result alike as an empty cell; for .xlsx/.xlsm, input cells that read as
@@ -19,8 +19,8 @@ formula without a result is explained (``CACHE``) instead of passing for a blank
 and .ods files both still read as blank.)
 
 Registered for .xlsx, .xlsm, .xls, .ods and .et. :func:`read_workbook` runs the container
-check of :mod:`nianbao.safety` before parsing; through the registry,
-:func:`nianbao.readers.read` has already run it and passes on what it found.
+check of :mod:`nianbao.io.safety` before parsing; through the registry,
+:func:`nianbao.io.readers.read` has already run it and passes on what it found.
 """
 
 from __future__ import annotations
@@ -40,10 +40,10 @@ from typing import Any
 import python_calamine as calamine
 
 from . import ooxml
-from .cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_number, recompute
-from .findings import Finding, finding
-from .forms import AMOUNT, CHANGE, COUNT, DEFAULT_PROCUREMENT_UNIT, FORMS, PROCUREMENT_UNIT_KEY, SOURCE_KEY, VERSION_KEY, YEAR_POINTER
-from .layout import (
+from ..core.cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_number, recompute
+from ..core.findings import Finding, finding
+from ..core.forms import AMOUNT, CHANGE, COUNT, DEFAULT_PROCUREMENT_UNIT, FORMS, PROCUREMENT_UNIT_KEY, SOURCE_KEY, VERSION_KEY, YEAR_POINTER
+from ..core.layout import (
     COVER_SHEET,
     META_EXTRA,
     META_FORM,
@@ -179,7 +179,7 @@ def _open(path: Path) -> Any:
 
 class _GridCells:
     """A sheet's values as a grid from A1 (python-calamine's, or the add-in's), looked up
-    by address as :class:`nianbao.ooxml.Sheet` is."""
+    by address as :class:`nianbao.io.ooxml.Sheet` is."""
 
     def __init__(self, grid: list[list[Any]]):
         self.grid = grid
@@ -292,8 +292,8 @@ def _cover_value(slot: _Slot, raw: Any) -> tuple[Any, Finding | None]:
 
 
 def _open_container(path: Path) -> Any:
-    """The container check of nianbao.safety (zip bombs, encryption, disguised files).
-    Imported when called: nianbao.safety imports nianbao.readers, which imports this module."""
+    """The container check of nianbao.io.safety (zip bombs, encryption, disguised files).
+    Imported when called: nianbao.io.safety imports nianbao.io.readers, which imports this module."""
     from .safety import open_container
 
     return open_container(path)
@@ -318,11 +318,11 @@ def _explain(path: Path) -> None:
 def read_workbook(path: str | os.PathLike[str], *, container: Any = None, fast: bool = True) -> Loaded:
     """Read a filled template (any form) into a report document, where each value sits, and
     what the reader noticed. Raises :class:`ReadError` for a file that is not an intact
-    template. The file's container is checked first (:func:`nianbao.safety.open_container`)
+    template. The file's container is checked first (:func:`nianbao.io.safety.open_container`)
     unless the caller passes what that check returned.
 
     An .xlsx/.xlsm the quick container check vouched for is read from the parts it already
-    inflated (:mod:`nianbao.ooxml`); anything that reader does not vouch for, and every
+    inflated (:mod:`nianbao.io.ooxml`); anything that reader does not vouch for, and every
     other format, is read with python-calamine (always, with ``fast=False``: the tests and
     benchmarks hold the two to the same result)."""
     p = path if isinstance(path, Path) else Path(path)
@@ -357,7 +357,7 @@ def read_workbook(path: str | os.PathLike[str], *, container: Any = None, fast: 
 def read_parsed(p: Path, wb: Any) -> Loaded:
     """The report in a parsed workbook: anything with ``sheet_names`` and
     ``get_sheet_by_name(name).to_python()`` (python-calamine's workbook, or the add-in's
-    grids read from the open workbook — :mod:`nianbao.grids`). ``p`` names it in messages."""
+    grids read from the open workbook — :mod:`nianbao.excel.grids`). ``p`` names it in messages."""
     names = list(wb.sheet_names)
     form, overrides, extra = _meta(p, wb, names)
     plan = _plan(form)
@@ -411,7 +411,7 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
             if slot.computed and index not in keep:
                 cached[index] = raw
                 continue
-            if type(raw) is int:  # the common case: a whole number (nianbao.ooxml gives it so)
+            if type(raw) is int:  # the common case: a whole number (nianbao.io.ooxml gives it so)
                 values[index] = raw
                 continue
             if type(raw) is float and raw.is_integer() and -EXACT_LIMIT < raw < EXACT_LIMIT:
@@ -478,7 +478,7 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
 
 @reader(*SUFFIXES)
 def _registered(path: Path, container: Any) -> Loaded:
-    # nianbao.readers.read runs the container check on every non-JSON file before it calls
+    # nianbao.io.readers.read runs the container check on every non-JSON file before it calls
     # a reader (tests/test_workbook.py checks that it happens exactly once).
     return read_workbook(path, container=container)
 

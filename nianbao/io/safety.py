@@ -4,7 +4,7 @@ Workbooks arrive by e-mail and USB stick from hundreds of offices. Before a read
 one, :func:`check_container` looks at the bytes: an empty file, a PDF or a web page saved
 as ``.xls``, a Word document renamed, a truncated download, a password-protected workbook,
 a zip bomb or an XML part declaring entities are refused here with a Chinese
-:class:`~nianbao.readers.ReadError` that names the file and says what to do.
+:class:`~nianbao.io.readers.ReadError` that names the file and says what to do.
 
 Everything here is bounded:
 
@@ -22,7 +22,7 @@ An .xlsx/.xlsm first gets the quick check, which refuses nothing itself. It come
 halves. :func:`open_container` (:func:`_plainly_safe`, ~0.3 ms for a filled template) inflates
 each entry once into memory, bounded and CRC-checked, and reuses the bytes for every test —
 an XML declaration in UTF-8 and then the root, no ``<!`` anywhere, the root's end tag last —
-and keeps the XML parts for :mod:`nianbao.ooxml`, which needs nothing more. Before
+and keeps the XML parts for :mod:`nianbao.io.ooxml`, which needs nothing more. Before
 python-calamine opens a file, :func:`ready_for_calamine` adds what python-calamine needs
 (:func:`_grid_safe`): every ``uniqueCount`` within what the part can hold, every ``r="…"``
 that reads as a cell reference within ZZ999 and every cell carrying one.
@@ -30,13 +30,13 @@ that reads as a cell reference within ZZ999 and every cell carrying one.
 the full check, which streams each XML part
 through expat (well-formed, no DTD, no entities) and measures sheets cell by cell, and
 refuses with the exact reason. Markup broken inside an .xlsx part is left to
-python-calamine, which raises an error on it (``nianbao.workbook`` then runs
+python-calamine, which raises an error on it (``nianbao.io.workbook`` then runs
 :func:`check_container_fully` to name the part, line and column); .ods and .xls files always
 get the full check (python-calamine's .ods reader loops for ever on a missing end tag).
 
 Each of those was found by ``scripts/fuzz_reader.py``; the inputs are kept in
 ``tests/fixtures/hostile/``. :func:`panic_messages_hidden` keeps the English report of a
-Rust panic off the terminal (``nianbao.readers.read`` turns the panic into a message).
+Rust panic off the terminal (``nianbao.io.readers.read`` turns the panic into a message).
 
 This module knows containers (zip, OLE2, the cell references inside them), not the
 template or the rules.
@@ -60,7 +60,7 @@ from xml.parsers import expat
 
 from zlib_ng import zlib_ng  # the quick path's inflate and CRC: zlib's API, ~1.4x and ~7x faster
 
-from .layout import cell_index
+from ..core.layout import cell_index
 from .readers import READERS, SAVE_AS, ReadError
 
 # --- limits -------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ SUFFIXES = {
 class Container:
     """A workbook file that passed the check: what it is, and for an .xlsx/.xlsm that the
     quick check vouched for, its XML parts as inflated then (name -> bytes), so that a
-    reader need not inflate them again (:mod:`nianbao.ooxml`); otherwise ``parts`` is None."""
+    reader need not inflate them again (:mod:`nianbao.io.ooxml`); otherwise ``parts`` is None."""
 
     kind: Kind
     # kept only by the quick check, which then leaves what python-calamine needs besides
@@ -143,7 +143,7 @@ def check_container(path: str | os.PathLike[str]) -> None:
 def open_container(path: str | os.PathLike[str]) -> Container:
     """The first half of :func:`check_container`: the container itself (what the file is,
     bombs, encryption, DTDs). For an .xlsx/.xlsm that passes the quick check, the XML parts
-    it inflated are kept for :mod:`nianbao.ooxml`, which needs nothing more; before
+    it inflated are kept for :mod:`nianbao.io.ooxml`, which needs nothing more; before
     python-calamine opens the file, :func:`ready_for_calamine` does the second half."""
     return _check(path if isinstance(path, Path) else Path(path), quick=True)
 
@@ -1153,7 +1153,7 @@ def _held_file():  # noqa: ANN202 - a binary file object
 def panic_messages_hidden():  # noqa: ANN201 - a context manager
     """Rust parsers (python-calamine) print ``thread '…' panicked at …`` and a backtrace
     straight to file descriptor 2 before the panic reaches Python as an exception, which
-    :func:`nianbao.readers.read` turns into a Chinese message. While this is active, fd 2
+    :func:`nianbao.io.readers.read` turns into a Chinese message. While this is active, fd 2
     goes to a temporary file; afterwards its content is passed on unless it is such a
     panic report."""
     try:

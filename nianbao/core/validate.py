@@ -29,7 +29,7 @@ def validate(document: Any, previous: Any = None, *, values: Sequence[Any] | Non
 
     ``previous`` is last year's report of the same agency; when given, the cross-year
     identities (X1–X3) are checked too. ``values`` are the document's cell values as
-    :meth:`nianbao.model.FormModel.values` gives them, when the caller has them already
+    :meth:`nianbao.core.model.FormModel.values` gives them, when the caller has them already
     (a workbook reader does).
     """
     problem = _form_problem(document)

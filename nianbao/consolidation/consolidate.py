@@ -26,7 +26,7 @@ Given a roster (CSV or xlsx with a 单位名称 column and optionally 统一社�
 consolidation also lists the agencies on the roster that sent no report of the summed year
 and form (未报送), and the reports of agencies not on the roster.
 
-Nothing here writes a file: :mod:`nianbao.summary` writes the summary workbook and the long
+Nothing here writes a file: :mod:`nianbao.consolidation.summary` writes the summary workbook and the long
 CSV from a :class:`Consolidation`; the CLI only prints it.
 """
 
@@ -45,9 +45,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .check import check_file
-from .findings import ERRORS, UNREADABLE, Finding, Tally, finding
-from .forms import (
+from ..io.check import check_file
+from ..core.findings import ERRORS, UNREADABLE, Finding, Tally, finding
+from ..core.forms import (
     form_for_year,
     AMOUNT,
     AMOUNT_DECIMALS,
@@ -58,8 +58,8 @@ from .forms import (
     REGION_LABEL,
     USCC_LABEL,
 )
-from .model import Cell, FormModel, model
-from .readers import READERS, ReadError
+from ..core.model import Cell, FormModel, model
+from ..io.readers import READERS, ReadError
 
 # What becomes of an entry (:attr:`Entry.disposition`).
 
@@ -196,7 +196,7 @@ def examine(path: str) -> Record:
 
 
 def supported_suffixes() -> tuple[str, ...]:
-    # nianbao.readers imports the workbook reader, which registers itself, as it loads
+    # nianbao.io.readers imports the workbook reader, which registers itself, as it loads
     return tuple(sorted(READERS))
 
 
@@ -516,7 +516,7 @@ def read_roster(path: str | os.PathLike[str]) -> list[Member]:
         if p.suffix.lower() in (".xlsx", ".xlsm"):
             import openpyxl
 
-            from .safety import check_container
+            from ..io.safety import check_container
 
             try:
                 check_container(p)

@@ -6,9 +6,9 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .findings import Finding, Result, finding
+from ..core.findings import Finding, Result, finding
 from .readers import Loaded, ReadError, read
-from .validate import validate
+from ..core.validate import validate
 
 
 def locate(findings: Iterable[Finding], locations: Mapping[str, tuple[str, str]]) -> tuple[Finding, ...]:

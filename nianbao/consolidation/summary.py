@@ -1,7 +1,7 @@
 """Writing a consolidation: the summary workbook and the long-format CSV.
 
 The summary workbook is a report itself: the locked template of the same form
-(:func:`nianbao.template.build_workbook`) filled with the sums, with the summary's name as the
+(:func:`nianbao.excel.template.build_workbook`) filled with the sums, with the summary's name as the
 agency — so ``nianbao validate`` passes on it and it can be consolidated again one level up.
 Beside the template's sheets it holds:
 
@@ -11,8 +11,8 @@ Beside the template's sheets it holds:
 * 未报送 — agencies on the roster with no report, and reports from agencies not on it;
 * 重复报送 — the agencies that sent more than one report, each copy on its own row.
 
-Every text copied from the inputs goes through :func:`nianbao.sanitize.safe_text`. This
-module knows Excel and CSV; what is summed and why is :mod:`nianbao.consolidate`'s.
+Every text copied from the inputs goes through :func:`nianbao.core.sanitize.safe_text`. This
+module knows Excel and CSV; what is summed and why is :mod:`nianbao.consolidation.consolidate`'s.
 """
 
 from __future__ import annotations
@@ -28,14 +28,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_output, write_bytes
+from ..io.atomic import atomic_output, write_bytes
 from .consolidate import Consolidation, Entry, describe, plain
-from .findings import SEVERITY_WORDS
-from .forms import FORM_LABEL, NAME_LABEL, REGION_LABEL, SOURCE_LABEL, USCC_LABEL, YEAR_LABEL
-from .layout import COVER_SHEET, col_letter, layout
-from .model import model
-from .ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
-from .sanitize import safe_text
+from ..core.findings import SEVERITY_WORDS
+from ..core.forms import FORM_LABEL, NAME_LABEL, REGION_LABEL, SOURCE_LABEL, USCC_LABEL, YEAR_LABEL
+from ..core.layout import COVER_SHEET, col_letter, layout
+from ..core.model import model
+from ..io.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
+from ..core.sanitize import safe_text
 
 DETAIL_SHEET = "各单位明细"
 PROBLEMS_SHEET = "问题清单"
@@ -171,7 +171,7 @@ def is_summary(path: str | os.PathLike[str]) -> bool:
     Anything that cannot be read as one is not."""
     import python_calamine
 
-    from .safety import check_container
+    from ..io.safety import check_container
 
     try:
         check_container(path)
@@ -186,9 +186,9 @@ def is_summary(path: str | os.PathLike[str]) -> bool:
 
 def prepare() -> None:
     """Import what writing a summary workbook takes (openpyxl and the template writer, about
-    a quarter of a second): :func:`nianbao.consolidate.consolidate` can spend that while its
+    a quarter of a second): :func:`nianbao.consolidation.consolidate.consolidate` can spend that while its
     workers read (its ``meanwhile``)."""
-    from . import template  # noqa: F401 - openpyxl and its styles come with it
+    from ..excel import template  # noqa: F401 - openpyxl and its styles come with it
 
 
 def write_summary(c: Consolidation, path: str | os.PathLike[str]) -> Path:
@@ -213,7 +213,7 @@ def workbook_data(c: Consolidation, doc: dict[str, Any]) -> bytes:
     directly, which is an order of magnitude faster than building a cell object per value."""
     from openpyxl.styles import Alignment, Font
 
-    from .template import build_workbook, workbook_bytes
+    from ..excel.template import build_workbook, workbook_bytes
 
     wb = build_workbook(c.form, doc)
     cover = wb[COVER_SHEET]

@@ -1,6 +1,6 @@
 """``annotate(source, findings, out)``: a marked copy of a workbook, through openpyxl.
 
-The openpyxl back-end of :mod:`nianbao.marks`: the same plan the Excel add-in applies live,
+The openpyxl back-end of :mod:`nianbao.excel.marks`: the same plan the Excel add-in applies live,
 written into a copy of the workbook for ``nianbao validate --annotate``. The input is never
 modified; the copy is written whole or not at all. Sheet and workbook protection are lifted
 only while marking and are the same in the copy as in the input.
@@ -21,12 +21,12 @@ from openpyxl.styles.colors import Color
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from .atomic import atomic_output, check_output
-from .findings import Finding
-from .layout import col_letter
+from ..io.atomic import atomic_output, check_output
+from ..core.findings import Finding
+from ..core.layout import col_letter
 from .marks import RESULT_SHEET, Link, MarkError, NewSheet, Plan, apply, clear, plan
-from .readers import ReadError
-from .safety import check_container
+from ..io.readers import ReadError
+from ..io.safety import check_container
 
 SUFFIXES = (".xlsx",)
 NOTE_AUTHOR = "nianbao"
@@ -53,7 +53,7 @@ def _uncolor(d: dict[str, Any] | None) -> Color | None:
 
 
 class OpenpyxlCanvas:
-    """:class:`nianbao.marks.Canvas` on an openpyxl workbook."""
+    """:class:`nianbao.excel.marks.Canvas` on an openpyxl workbook."""
 
     def __init__(self, wb: Workbook):
         self.wb = wb

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Iterable, Iterator, Sequence
 
-from .codes import region_problem, uscc_problem
+from .agency_codes import region_problem, uscc_problem
 from .findings import Finding, finding
 from .forms import AMOUNT_DECIMALS, REGION_LABEL, USCC_LABEL, agency_pointer
 from .model import PREVIOUS, Check, FormModel, Term

@@ -264,7 +264,7 @@ def _order(m: FormModel) -> tuple[tuple[int, tuple[int, ...]], ...]:
 
 
 def recompute(m: FormModel, values: Sequence[Any], keep: frozenset[int] = frozenset()) -> list[Any]:
-    """Every cell value with computed cells (totals, :attr:`nianbao.model.FormModel.derived`)
+    """Every cell value with computed cells (totals, :attr:`nianbao.core.model.FormModel.derived`)
     recomputed from their inputs: the sum when every input is a number, else ``None`` (a
     blank or bad input is reported on its own, never read as 0). Cells in ``keep`` are taken
     as given."""

@@ -1,4 +1,4 @@
-"""What derives mechanically from the form declarations in :mod:`nianbao.forms`.
+"""What derives mechanically from the form declarations in :mod:`nianbao.core.forms`.
 
 * :class:`Cell` — every number of a form, in a fixed order, with its JSON pointer and its
   official labels;

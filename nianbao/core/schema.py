@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import jsonschema_rs
 
-from .codes import REGION_PATTERN, USCC_PATTERN
+from .agency_codes import REGION_PATTERN, USCC_PATTERN
 from .findings import Finding, finding
 from .forms import (
     AGENCY_FIELDS,

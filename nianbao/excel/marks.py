@@ -8,7 +8,7 @@ sheet 校验结果 (with a link to each finding's cell).
 
 :func:`apply` and :func:`clear` carry a plan out on a :class:`Canvas`: a few primitives
 (read a fill, set a note, write a sheet) that each back-end implements — openpyxl for
-``nianbao validate --annotate`` (:mod:`nianbao.annotate`), xlwings for the live workbook
+``nianbao validate --annotate`` (:mod:`nianbao.excel.annotate`), xlwings for the live workbook
 (``xlwings_addin``). No Excel library is imported here.
 
 Marks are recognisable as this tool's own: every marked cell is recorded in a hidden sheet
@@ -23,11 +23,11 @@ import json
 from dataclasses import dataclass
 from typing import Any, ContextManager, Iterable, Protocol, Sequence
 
-from .findings import SEVERITY_WORDS, Finding, Tally
-from .forms import ERROR, WARNING
-from .layout import quoted_sheet
-from .rules import fmt
-from .sanitize import safe_text
+from ..core.findings import SEVERITY_WORDS, Finding, Tally
+from ..core.forms import ERROR, WARNING
+from ..core.layout import quoted_sheet
+from ..core.rules import fmt
+from ..core.sanitize import safe_text
 
 RESULT_SHEET = "校验结果"
 REGISTRY_SHEET = "_nianbao_marks"

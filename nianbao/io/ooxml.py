@@ -1,7 +1,7 @@
 """The cell values of an .xlsx/.xlsm, straight from its XML parts — for the common case only.
 
 Consolidating ten thousand workbooks spends most of its time parsing them. The container
-check (:mod:`nianbao.safety`) has already inflated every part of an .xlsx it vouched for;
+check (:mod:`nianbao.io.safety`) has already inflated every part of an .xlsx it vouched for;
 :class:`Workbook` reads the cells from those bytes instead of handing the file to
 python-calamine, which would open and inflate it again (about three times the cost, see
 ``scripts/bench_read.py``).
@@ -41,7 +41,7 @@ from functools import lru_cache
 from typing import Any
 from xml.parsers import expat
 
-from .layout import cell_index
+from ..core.layout import cell_index
 
 PACKAGE_RELS = "_rels/.rels"
 WORKBOOK = "xl/workbook.xml"
@@ -476,7 +476,7 @@ def _plan(markup: list[bytes], given: list[bytes], found: list[tuple[bytes, ...]
 
 class Workbook:
     """The sheets of an .xlsx from its inflated XML parts (name -> bytes), shaped like the
-    python-calamine workbook that :func:`nianbao.workbook.read_parsed` reads. Raises
+    python-calamine workbook that :func:`nianbao.io.workbook.read_parsed` reads. Raises
     :class:`Unsupported` (now or when a sheet is read) for markup it does not vouch for."""
 
     def __init__(self, parts: Mapping[str, bytes]):

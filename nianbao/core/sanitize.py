@@ -4,7 +4,7 @@ A cell or CSV field that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or c
 return followed by one) is read as a formula by Excel, WPS, LibreOffice and most CSV
 readers. :func:`safe_text` prefixes such text with a single quote, the guard spreadsheet
 users recognise (for CSV files and listings). Workbook writers that can do better store the
-text unchanged as a string cell with Excel's "quote prefix" style (see nianbao.template),
+text unchanged as a string cell with Excel's "quote prefix" style (see nianbao.excel.template),
 so that it round-trips exactly and still never becomes a formula.
 """
 

@@ -1,7 +1,7 @@
 """Writing the locked Excel template of a form, blank or filled with a report.
 
 Every label, input cell, computed total and live check is placed where
-:func:`nianbao.layout.layout` says; this module only decides how things look and behave in
+:func:`nianbao.core.layout.layout` says; this module only decides how things look and behave in
 Excel (styles, formulas, data validation, protection, printing). Nothing here knows the
 rules beyond what the layout's checks carry.
 
@@ -20,7 +20,7 @@ The written workbook:
   add-in can mark cells) and so is the workbook structure;
 * every input and computed cell has a workbook defined name derived from its JSON pointer
   (``nb.applications.new.natural``);
-* the hidden sheet :data:`nianbao.layout.META_SHEET` records the form, the template
+* the hidden sheet :data:`nianbao.core.layout.META_SHEET` records the form, the template
   version, overrides and report data the sheets have no cell for.
 """
 
@@ -45,9 +45,9 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
-from .atomic import check_output, write_bytes
-from .cleaning import overrides as computed_overrides
-from .forms import (
+from ..io.atomic import check_output, write_bytes
+from ..core.cleaning import overrides as computed_overrides
+from ..core.forms import (
     AMOUNT,
     AMOUNT_DECIMALS,
     CHANGE,
@@ -62,7 +62,7 @@ from .forms import (
     Form,
     agency_pointer,
 )
-from .layout import (
+from ..core.layout import (
     COVER_SHEET,
     FIELD,
     HEADER,
@@ -88,8 +88,8 @@ from .layout import (
     SheetLayout,
     layout,
 )
-from .model import FormModel
-from .sanitize import looks_like_formula
+from ..core.model import FormModel
+from ..core.sanitize import looks_like_formula
 
 # Fixed timestamps: regenerating a template gives the same bytes.
 FIXED_TIME = _dt.datetime(2019, 1, 1, 0, 0, 0)
@@ -628,7 +628,7 @@ def write_workbook(path: str | os.PathLike[str], form: str | Form, document: dic
     """Write the locked template of ``form`` to ``path`` — blank, or filled with ``document``
     (a report in the interchange format) — whole or not at all. ``year`` and ``agency``
     (the agency's name) fill the cover. Raises :class:`TemplateError` or
-    :class:`nianbao.atomic.OutputError` with a Chinese message."""
+    :class:`nianbao.io.atomic.OutputError` with a Chinese message."""
     target = check_output(path, inputs)
     data = workbook_bytes(build_workbook(form, document, year=year, agency=agency))
     write_bytes(target, data)

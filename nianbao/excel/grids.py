@@ -1,8 +1,8 @@
 """Reading a report from the values of a workbook's sheets, already in memory.
 
 The Excel add-in reads each sheet of the open workbook in one range read (a 2-D list of
-values from A1); :func:`read_grids` turns those grids into a :class:`nianbao.readers.Loaded`
-exactly as the workbook file reader (:mod:`nianbao.workbook`) does, so the add-in validates
+values from A1); :func:`read_grids` turns those grids into a :class:`nianbao.io.readers.Loaded`
+exactly as the workbook file reader (:mod:`nianbao.io.workbook`) does, so the add-in validates
 what the CLI validates. Which sheets and how much of each to read is derived from the
 layouts (:func:`extents`).
 """
@@ -13,9 +13,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from .forms import FORMS
-from .layout import META_KEYS, META_SHEET, cell_index, layout
-from .readers import Loaded
+from ..core.forms import FORMS
+from ..core.layout import META_KEYS, META_SHEET, cell_index, layout
+from ..io.readers import Loaded
 
 Grid = Sequence[Sequence[Any]]
 
@@ -47,7 +47,7 @@ class _Sheet:
 
 
 class _Grids:
-    """The grids in the shape of the parsed workbook that :mod:`nianbao.workbook` reads."""
+    """The grids in the shape of the parsed workbook that :mod:`nianbao.io.workbook` reads."""
 
     def __init__(self, grids: Mapping[str, Grid]):
         self.grids = grids
@@ -59,11 +59,11 @@ class _Grids:
 
 def read_grids(grids: Mapping[str, Grid], source: str = "工作簿") -> Loaded:
     """The report in the sheets' values (each a 2-D list from A1), read exactly as
-    :func:`nianbao.workbook.read_workbook` reads a file: same layout checks, same cleaning,
+    :func:`nianbao.io.workbook.read_workbook` reads a file: same layout checks, same cleaning,
     same recomputed totals, same findings. ``source`` names the workbook in messages.
 
-    Raises :class:`nianbao.readers.ReadError` for a workbook that is not an intact template."""
-    from .workbook import read_parsed
+    Raises :class:`nianbao.io.readers.ReadError` for a workbook that is not an intact template."""
+    from ..io.workbook import read_parsed
 
     return read_parsed(Path(source), _Grids(grids))
 
