@@ -214,7 +214,7 @@ def test_output_inside_an_input_folder_is_not_read_as_an_input(tmp_path):
 
 def test_the_input_folders_are_walked_once_even_when_the_output_exists(tmp_path, monkeypatch):
     """Checking that the output is no report and consolidating share one walk of the inputs."""
-    import nianbao.consolidation.consolidate as module
+    import nianbao.consolidation.inputs as module
 
     put(tmp_path, "a.xlsx", report("张店区民政局", 5))
     out = tmp_path / "汇总.xlsx"

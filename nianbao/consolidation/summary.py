@@ -3,159 +3,85 @@
 The summary workbook is a report itself: the locked template of the same form
 (:func:`nianbao.excel.template.build_workbook`) filled with the sums, with the summary's name as the
 agency — so ``nianbao validate`` passes on it and it can be consolidated again one level up.
-Beside the template's sheets it holds:
+It records in its hidden data that it is a summary, its level, and its members
+(:mod:`nianbao.consolidation.marker`), so that a later consolidation never counts it twice.
+Beside the template's sheets it holds the lists of :mod:`nianbao.consolidation.lists`
+(各单位明细, 问题清单, 未报送, 重复报送, with ``--previous`` 上年对比), each printing on A4
+landscape, and native charts (:mod:`nianbao.consolidation.charts`).
 
-* 各单位明细 — one row per input file: agency, codes, source file, status, whether it was
-  summed and why not, and the headline numbers (filterable);
-* 问题清单 — every finding of every input, with file, sheet, cell, rule and message;
-* 未报送 — agencies on the roster with no report, and reports from agencies not on it;
-* 重复报送 — the agencies that sent more than one report, each copy on its own row.
-
-Every text copied from the inputs goes through :func:`nianbao.core.sanitize.safe_text`. This
-module knows Excel and CSV; what is summed and why is :mod:`nianbao.consolidation.consolidate`'s.
+This module knows Excel and CSV; what is summed and why is :mod:`nianbao.consolidation.combine`'s.
 """
 
 from __future__ import annotations
 
 import csv
-import html
 import json
 import os
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..io.atomic import atomic_output, write_bytes
-from .consolidate import Consolidation, Entry, describe, plain
-from ..core.findings import SEVERITY_WORDS
-from ..core.forms import FORM_LABEL, NAME_LABEL, REGION_LABEL, SOURCE_LABEL, USCC_LABEL, YEAR_LABEL
 from ..core.layout import COVER_SHEET, col_letter, layout
 from ..core.model import model
-from ..io.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
 from ..core.sanitize import safe_text
+from ..io.atomic import atomic_output, write_bytes
+from .lists import (
+    DETAIL_HEADERS, DUPLICATE_HEADERS, LONG_HEADERS, MISSING_HEADERS, PROBLEM_HEADERS, comparison_headers,
+    comparison_rows, cover_notes, detail_rows, duplicate_rows, headline_headers, headlines, member_rows, missing_rows,
+    problem_rows,
+)
+from .marker import (
+    DETAIL_SHEET, DUPLICATES_SHEET, MEMBER_HEADERS, MEMBERS_SHEET, MISSING_SHEET, PREVIOUS_SHEET, PROBLEMS_SHEET,
+)
+from .outcome import Consolidation
+from .sheetxml import _escaped_cell, _text_cell, column_style, print_setup, rows_xml, stream_rows  # noqa: F401
 
-DETAIL_SHEET = "各单位明细"
-PROBLEMS_SHEET = "问题清单"
-MISSING_SHEET = "未报送"
-DUPLICATES_SHEET = "重复报送"
 EXTRA_SHEETS = (DETAIL_SHEET, PROBLEMS_SHEET, MISSING_SHEET, DUPLICATES_SHEET)
 
 
-# Column headers (the numbers' headers derive from the form, see :func:`headlines`).
-DETAIL_HEADERS = (
-    "序号", NAME_LABEL, USCC_LABEL, REGION_LABEL, YEAR_LABEL, FORM_LABEL, SOURCE_LABEL,
-    "校验结果", "错误数", "警告数", "汇总情况", "未汇总原因",
-)
-PROBLEM_HEADERS = (SOURCE_LABEL, NAME_LABEL, "工作表", "单元格", "规则", "严重程度", "问题", "处理建议")
-MISSING_HEADERS = ("类别", NAME_LABEL, USCC_LABEL, REGION_LABEL, "来源文件或名单行号")
-DUPLICATE_HEADERS = ("组号", "重复依据", NAME_LABEL, USCC_LABEL, SOURCE_LABEL, "校验结果")
-LONG_HEADERS = (NAME_LABEL, USCC_LABEL, REGION_LABEL, SOURCE_LABEL, "表", "行", "列", "字段", "数值")
+@dataclass(frozen=True)
+class ListSheet:
+    """One list of the summary: its title, header, rows, column widths (in characters, by
+    column from 1; 12 when not given), the columns whose text wraps, and what it says when empty."""
 
-MISSING = "未报送"
-UNEXPECTED = "不在名单中"
-
-
-@cache
-def headlines(form: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
-    """The headline numbers of a report: (header, cell indexes to add) — the 总计 column of
-    each top-level row of table 3 (for 三、本年度办理结果, its last row, （七）总计), and
-    the 总计 of each group of table 4 (行政诉讼's two groups together)."""
-    m = model(form)
-    t3 = m.form.table("applications")
-    total = t3.columns[-1]
-    out: list[tuple[str, tuple[int, ...]]] = []
-    for row in t3.rows:
-        if row.is_leaf:
-            out.append((f"{row.label}·{total.label}", (m.by_path[(t3.key, row.key, total.key)].index,)))
-        else:
-            last = row.children[-1]
-            out.append((f"{row.label}{last.label}", (m.by_path[(t3.key, row.key, last.key, total.key)].index,)))
-    t4 = m.form.table("appeals")
-    heads: dict[str, list[int]] = {}
-    for g in t4.groups:
-        heads.setdefault(g.parent or g.label, []).append(m.by_path[(t4.key, g.key, g.columns[-1].key)].index)
-    for head, indexes in heads.items():
-        out.append((f"{head}·{t4.groups[0].columns[-1].label}", tuple(indexes)))
-    return tuple(out)
+    title: str
+    headers: tuple[str, ...]
+    rows: list[list[Any]]
+    widths: dict[int, float]
+    wrap: frozenset[int]
+    empty: str
+    hidden: bool = False
 
 
-def headline_headers(c: Consolidation) -> tuple[str, ...]:
-    return tuple(h for h, _ in headlines(c.form or "2021"))
-
-
-def headline_values(entry: Entry) -> list[Any]:
-    r = entry.record
-    values = r.values
-    if values is None or r.form is None:
-        return [None] * len(headlines("2021"))
-    out = []
-    for _, indexes in headlines(r.form):
-        vals = [values[i] for i in indexes]
-        out.append(None if None in vals else plain(sum(vals)))
-    return out
-
-
-# ---------------------------------------------------------------------------------------
-# Rows of each sheet, as plain data
-
-
-def detail_rows(c: Consolidation) -> Iterator[list[Any]]:
-    for n, e in enumerate(c.entries, 1):
-        r = e.record
-        t = r.tally
-        errors, warnings = (t.errors, t.warnings) if r.readable else (None, None)
-        yield [
-            n, safe_text(r.name), safe_text(r.uscc), safe_text(r.region_code), r.year, r.form, safe_text(r.source),
-            r.status, errors, warnings, e.disposition, safe_text(e.reason), *headline_values(e),
-        ]
-
-
-def problem_rows(c: Consolidation) -> Iterator[list[Any]]:
-    for e in c.entries:
-        for f in e.findings:
-            yield [
-                safe_text(e.record.source), safe_text(e.record.name), f.sheet or "", f.cell or (f.pointer or ""),
-                f.rule, SEVERITY_WORDS.get(f.severity, f.severity), safe_text(f.message), f.hint,
-            ]
-
-
-def missing_rows(c: Consolidation) -> Iterator[list[Any]]:
-    for m in c.missing:
-        yield [MISSING, safe_text(m.name), safe_text(m.uscc), safe_text(m.region_code), f"名单第 {m.line} 行"]
-    for e in c.unexpected:
-        r = e.record
-        yield [UNEXPECTED, safe_text(r.name), safe_text(r.uscc), safe_text(r.region_code), safe_text(r.source)]
-
-
-def duplicate_rows(c: Consolidation) -> Iterator[list[Any]]:
-    for n, group in enumerate(c.duplicates, 1):
-        for e in group:
-            r = e.record
-            yield [n, e.duplicate_by, safe_text(r.name), safe_text(r.uscc), safe_text(r.source), r.status, *headline_values(e)]
-
-
-def cover_notes(c: Consolidation) -> list[str]:
-    """What the summary's cover says about how it was made."""
-    notes = [
-        (
-            f"汇总说明：本报告由 {len(c.summed)} 份报告逐格相加而成（{describe(c.year, c.form, '，')}）；"
-            f"共收到 {len(c.entries)} 个文件，未汇总 {len(c.left_out)} 个，详见「{DETAIL_SHEET}」。"
-        )
+def list_sheets(c: Consolidation) -> list[ListSheet]:
+    """The lists, in order. Widths are chosen so each prints on the width of one A4 page."""
+    heads = headline_headers(c)
+    numbers = {12 + i: 9.0 for i in range(1, len(heads) + 1)}
+    missing_empty = (
+        "未提供单位名单（--roster），无法核对未报送的单位" if c.roster is None else "名单中的单位均已报送，且没有名单以外的报告"
+    )
+    out = [
+        ListSheet(DETAIL_SHEET, DETAIL_HEADERS + heads, list(detail_rows(c)),
+                  {1: 5, 2: 20, 3: 19, 4: 8, 5: 6, 6: 6, 7: 24, 8: 7, 9: 6, 10: 6, 11: 7, 12: 30, **numbers},
+                  frozenset({2, 7, 12}), "没有输入文件"),
+        ListSheet(PROBLEMS_SHEET, PROBLEM_HEADERS, list(problem_rows(c)),
+                  {1: 24, 2: 18, 3: 7, 4: 9, 5: 8, 6: 6, 7: 50, 8: 36}, frozenset({1, 2, 4, 7, 8}), "所有报告均未发现问题"),
+        ListSheet(MISSING_SHEET, MISSING_HEADERS, list(missing_rows(c)), {1: 10, 2: 30, 3: 22, 4: 10, 5: 40},
+                  frozenset({2, 5}), missing_empty),
+        ListSheet(DUPLICATES_SHEET, DUPLICATE_HEADERS + heads, list(duplicate_rows(c)),
+                  {1: 5, 2: 12, 3: 20, 4: 19, 5: 24, 6: 7, 7: 40, **{7 + i: 9.0 for i in range(1, len(heads) + 1)}},
+                  frozenset({2, 3, 5, 7}), "没有重复报送的单位"),
     ]
-    if c.include_errors:
-        k = len(c.included_with_errors)
-        text = f"注意：按要求（--include-errors），有错误的报告也计入了汇总，共 {k} 份"
-        if c.unusable_cells:
-            text += f"；其中 {c.unusable_cells} 个空白或无效的单元格未计入"
-        notes.append(text + f"。本汇总可能不满足勾稽关系，请核对「{PROBLEMS_SHEET}」。")
-    if c.missing:
-        notes.append(f"名单中有 {len(c.missing)} 个单位未报送，详见「{MISSING_SHEET}」。")
-    if c.duplicates:
-        notes.append(f"有 {len(c.duplicates)} 个单位重复报送，均未计入，详见「{DUPLICATES_SHEET}」。")
-    return notes
+    if c.previous is not None:
+        headers = comparison_headers(c)
+        out.append(ListSheet(PREVIOUS_SHEET, headers, list(comparison_rows(c)),
+                             {1: 8, 2: 20, 3: 19, 4: 20, 5: 20, **{i: 8.0 for i in range(6, len(headers))},
+                              len(headers): 24}, frozenset({2, 4, 5, len(headers)}), "没有上年报告"))
+    out.append(ListSheet(MEMBERS_SHEET, MEMBER_HEADERS, list(member_rows(c)), {1: 20, 2: 30, 3: 66, 4: 66},
+                         frozenset(), "", hidden=True))
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -191,14 +117,20 @@ def prepare() -> None:
     from ..excel import template  # noqa: F401 - openpyxl and its styles come with it
 
 
+OUTPUT_SUFFIXES = (".xlsx", ".json")
+
+
 def write_summary(c: Consolidation, path: str | os.PathLike[str]) -> Path:
     """Write the summary, whole or not at all: a workbook (.xlsx), or for ``.json`` the
-    summary report alone in the interchange format."""
-    doc = c.document()
+    summary report alone in the interchange format (its members inline)."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise SummaryError(f"汇总表 {target.name} 的扩展名应为 .xlsx 或 .json")
+    doc = c.document(members_inline=suffix == ".json")
     if doc is None:
         raise SummaryError("没有可以汇总的报告，未生成汇总表")
-    target = Path(path)
-    if target.suffix.lower() == ".json":
+    if suffix == ".json":
         data = json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
     else:
         data = workbook_data(c, doc)
@@ -207,13 +139,13 @@ def write_summary(c: Consolidation, path: str | os.PathLike[str]) -> Path:
 
 
 def workbook_data(c: Consolidation, doc: dict[str, Any]) -> bytes:
-    """The summary workbook's bytes: the filled template, notes on its cover, and the four
-    lists. The lists can run to tens of thousands of rows: openpyxl lays out each sheet (header,
-    widths, frozen header, autofilter) and their rows are then streamed into the sheet's XML
-    directly, which is an order of magnitude faster than building a cell object per value."""
+    """The summary workbook's bytes: the filled template, notes on its cover, the lists and
+    the charts. openpyxl lays out each list (header, widths, frozen header, autofilter, page
+    setup); their rows are then streamed into the sheet's XML (:mod:`~nianbao.consolidation.sheetxml`)."""
     from openpyxl.styles import Alignment, Font
 
     from ..excel.template import build_workbook, workbook_bytes
+    from .charts import add_charts
 
     wb = build_workbook(c.form, doc)
     cover = wb[COVER_SHEET]
@@ -223,97 +155,37 @@ def workbook_data(c: Consolidation, doc: dict[str, Any]) -> bytes:
         cover.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cover.row_dimensions[row].height = 15 * (1 + len(text) // 40)
-        if text.startswith("注意"):
+        if getattr(text, "alert", False):
             cell.font = Font(bold=True, color="C00000")
         row += 1
 
     bold = Font(bold=True)
-    heads = headline_headers(c)
-    streamed: dict[str, list[list[Any]]] = {}
-
-    def sheet(title: str, headers: Iterable[str], rows: Iterable[list[Any]], widths: dict[int, float], empty: str) -> None:
-        ws = wb.create_sheet(title)
-        headers = list(headers)
-        ws.append(headers)
+    streamed: dict[str, tuple[list[list[Any]], dict[int, int]]] = {}
+    for spec in list_sheets(c):
+        ws = wb.create_sheet(spec.title)
+        ws.append(list(spec.headers))
         for cell in ws[1]:
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, vertical="center")
-        data = list(rows)
-        if data:
-            ws.auto_filter.ref = f"A1:{col_letter(len(headers))}{len(data) + 1}"
-            streamed[title] = data
-        else:
-            ws.append([empty])
+        if spec.rows:
+            ws.auto_filter.ref = f"A1:{col_letter(len(spec.headers))}{len(spec.rows) + 1}"
+            styles = {col: column_style(ws, col, col in spec.wrap) for col in range(1, len(spec.headers) + 1)}
+            streamed[spec.title] = (spec.rows, styles)
+        elif spec.empty:
+            ws.append([spec.empty])
         ws.freeze_panes = "A2"
-        for col in range(1, len(headers) + 1):
-            ws.column_dimensions[col_letter(col)].width = widths.get(col, 14)
-
-    sheet(DETAIL_SHEET, DETAIL_HEADERS + heads, detail_rows(c),
-          {1: 6, 2: 30, 3: 22, 4: 10, 5: 9, 6: 7, 7: 36, 11: 9, 12: 40}, "没有输入文件")
-    sheet(PROBLEMS_SHEET, PROBLEM_HEADERS, problem_rows(c), {1: 36, 2: 30, 3: 8, 4: 8, 5: 9, 6: 9, 7: 70, 8: 50},
-          "所有报告均未发现问题")
-    missing_empty = "未提供单位名单（--roster），无法核对未报送的单位" if c.roster is None else "名单中的单位均已报送，且没有名单以外的报告"
-    sheet(MISSING_SHEET, MISSING_HEADERS, missing_rows(c), {1: 10, 2: 30, 3: 22, 4: 10, 5: 40}, missing_empty)
-    sheet(DUPLICATES_SHEET, DUPLICATE_HEADERS + heads, duplicate_rows(c), {1: 6, 2: 16, 3: 30, 4: 22, 5: 40},
-          "没有重复报送的单位")
-    return workbook_bytes(wb, edit=lambda parts: _stream_rows(parts, streamed))
+        for col in range(1, len(spec.headers) + 1):
+            ws.column_dimensions[col_letter(col)].width = spec.widths.get(col, 12)
+        if spec.hidden:
+            ws.sheet_state = "hidden"
+        else:
+            print_setup(ws)
+    add_charts(wb, c)
+    return workbook_bytes(wb, edit=lambda parts: stream_rows(parts, streamed))
 
 
 # ---------------------------------------------------------------------------------------
-# Streaming rows into a written workbook's sheets
-
-_ILLEGAL = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"  # characters XML 1.0 cannot hold
-_ILLEGAL_XML = re.compile(f"[{_ILLEGAL}]")
-MAX_CELL_TEXT = 32767  # Excel's limit
-
-
-# what needs more than copying: characters XML cannot hold or must escape, white space at
-# either end (kept with xml:space="preserve")
-_NOT_PLAIN = re.compile(f"[{_ILLEGAL}&<>]|^\\s|\\s$")
-
-
-def _text_cell(ref: str, v: Any) -> str:
-    if type(v) is str and len(v) <= MAX_CELL_TEXT and not _NOT_PLAIN.search(v):
-        return f'<c r="{ref}" t="inlineStr"><is><t>{v}</t></is></c>'  # the common case
-    return _escaped_cell(ref, v)
-
-
-def _escaped_cell(ref: str, v: Any) -> str:
-    text = _ILLEGAL_XML.sub("", str(v))[:MAX_CELL_TEXT]
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    # & < > escaped as xml.sax.saxutils.escape does (which would import urllib and ssl)
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{html.escape(text, quote=False)}</t></is></c>'
-
-
-def rows_xml(rows: list[list[Any]], first_row: int) -> str:
-    """``<row>`` elements of plain values (inline strings, numbers), from ``first_row`` on.
-    (Tens of thousands of rows: the type of each value is looked at once, inline.)"""
-    width = max((len(r) for r in rows), default=0)
-    letters = [col_letter(i) for i in range(1, width + 1)]
-    out = []
-    for n, r in enumerate(rows, first_row):
-        cells = []
-        for letter, v in zip(letters, r):
-            t = type(v)
-            if t is int or t is float or t is Decimal:
-                cells.append(f'<c r="{letter}{n}"><v>{v}</v></c>')
-            elif v is not None and v != "":
-                cells.append(_text_cell(f"{letter}{n}", v))  # text, and booleans as text
-        out.append(f'<row r="{n}">{"".join(cells)}</row>')
-    return "".join(out)
-
-
-def _stream_rows(parts: dict[str, bytes], streamed: dict[str, list[list[Any]]]) -> None:
-    """Write the rows of each streamed sheet into its part (an edit for workbook_bytes)."""
-    where = dict(sheet_parts(parts[WORKBOOK], parts[WORKBOOK_RELS]))
-    for title, rows in streamed.items():
-        part = where[title]
-        xml = parts[part]
-        at = xml.index(b"</sheetData>")
-        xml = xml[:at] + rows_xml(rows, 2).encode("utf-8") + xml[at:]
-        width = max(len(r) for r in rows)
-        last = f"{col_letter(width)}{len(rows) + 1}".encode()
-        parts[part] = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:' + last + b'"', xml, count=1)
+# The long table
 
 
 def _number_text(value: Any) -> str:
@@ -354,11 +226,17 @@ __all__ = [
     "DUPLICATES_SHEET",
     "EXTRA_SHEETS",
     "MISSING_SHEET",
+    "OUTPUT_SUFFIXES",
+    "PREVIOUS_SHEET",
     "PROBLEMS_SHEET",
+    "ListSheet",
     "SummaryError",
+    "cover_notes",
     "headlines",
+    "list_sheets",
     "long_rows",
     "prepare",
+    "rows_xml",
     "write_long_csv",
     "write_summary",
 ]

@@ -52,6 +52,8 @@ class Loaded:
     # the tables' cell values in the form model's order (FormModel.values of the document),
     # when the reader had them anyway: validation and consolidation need not flatten again
     values: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
+    # a workbook's sheet names, as they stand (a summary carries sheets of its own)
+    sheets: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 # A reader takes the file and, for a workbook, what the container check of

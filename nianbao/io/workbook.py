@@ -473,7 +473,7 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
     meta[VERSION_KEY] = TEMPLATE_VERSION
     meta[SOURCE_KEY] = p.name
     document["meta"] = meta
-    return Loaded(document, plan.where, tuple(findings), tuple(values))
+    return Loaded(document, plan.where, tuple(findings), tuple(values), tuple(names))
 
 
 @reader(*SUFFIXES)

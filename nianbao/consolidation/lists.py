@@ -1,0 +1,239 @@
+"""The lists of a summary workbook, as plain rows: what each sheet says, not how it looks.
+
+* 各单位明细 — one row per input file: agency, codes, source file, status, whether it was
+  summed and why not, and the headline numbers (filterable);
+* 问题清单 — every finding of every input (and every break across years, with both files
+  and cells), with file, sheet, cell, rule and message;
+* 未报送 — agencies on the roster with no report, and reports from agencies not on it;
+* 重复报送 — the agencies held by more than one input, each input on its own row, then the
+  look-alike names to review;
+* the hidden members sheet — what the summary holds (code, name, file hash).
+
+Every text copied from the inputs goes through :func:`nianbao.core.sanitize.safe_text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from ..core.findings import SEVERITY_WORDS
+from ..core.forms import FORM_LABEL, NAME_LABEL, REGION_LABEL, SOURCE_LABEL, USCC_LABEL, YEAR_LABEL
+from ..core.model import model
+from ..core.sanitize import safe_text
+from .marker import DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PREVIOUS_SHEET, PROBLEMS_SHEET
+from .outcome import Consolidation, Entry, describe, plain, word
+
+# Column headers (the numbers' headers derive from the form, see :func:`headlines`).
+DETAIL_HEADERS = (
+    "序号", NAME_LABEL, USCC_LABEL, REGION_LABEL, YEAR_LABEL, FORM_LABEL, SOURCE_LABEL,
+    "校验结果", "错误数", "警告数", "汇总情况", "未汇总原因",
+)
+PROBLEM_HEADERS = (SOURCE_LABEL, NAME_LABEL, "工作表", "单元格", "规则", "严重程度", "问题", "处理建议")
+MISSING_HEADERS = ("类别", NAME_LABEL, USCC_LABEL, REGION_LABEL, "来源文件或名单行号")
+DUPLICATE_HEADERS = ("组号", "重复依据", NAME_LABEL, USCC_LABEL, SOURCE_LABEL, "校验结果", "说明")
+LONG_HEADERS = (NAME_LABEL, USCC_LABEL, REGION_LABEL, SOURCE_LABEL, "表", "行", "列", "字段", "数值")
+
+MISSING = "未报送"
+UNEXPECTED = "不在名单中"
+
+
+@cache
+def headlines(form: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """The headline numbers of a report: (header, cell indexes to add) — the 总计 column of
+    each top-level row of table 3 (for 三、本年度办理结果, its last row, （七）总计), and
+    the 总计 of each group of table 4 (行政诉讼's two groups together)."""
+    m = model(form)
+    t3 = m.form.table("applications")
+    total = t3.columns[-1]
+    out: list[tuple[str, tuple[int, ...]]] = []
+    for row in t3.rows:
+        if row.is_leaf:
+            out.append((f"{row.label}·{total.label}", (m.by_path[(t3.key, row.key, total.key)].index,)))
+        else:
+            last = row.children[-1]
+            out.append((f"{row.label}{last.label}", (m.by_path[(t3.key, row.key, last.key, total.key)].index,)))
+    t4 = m.form.table("appeals")
+    heads: dict[str, list[int]] = {}
+    for g in t4.groups:
+        heads.setdefault(g.parent or g.label, []).append(m.by_path[(t4.key, g.key, g.columns[-1].key)].index)
+    for head, indexes in heads.items():
+        out.append((f"{head}·{t4.groups[0].columns[-1].label}", tuple(indexes)))
+    return tuple(out)
+
+
+def headline_headers(c: Consolidation) -> tuple[str, ...]:
+    return tuple(h for h, _ in headlines(c.form or "2021"))
+
+
+def headline_values(entry: Entry) -> list[Any]:
+    r = entry.record
+    values = r.values
+    if values is None or r.form is None:
+        return [None] * len(headlines("2021"))
+    out = []
+    for _, indexes in headlines(r.form):
+        vals = [values[i] for i in indexes]
+        out.append(None if None in vals else plain(sum(vals)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Rows of each sheet, as plain data
+
+
+def detail_rows(c: Consolidation) -> Iterator[list[Any]]:
+    for n, e in enumerate(c.entries, 1):
+        r = e.record
+        t = r.tally
+        errors, warnings = (t.errors, t.warnings) if r.readable else (None, None)
+        yield [
+            n, safe_text(r.name), safe_text(r.uscc), safe_text(r.region_code), r.year, r.form, safe_text(r.source),
+            r.status, errors, warnings, word(e.disposition), safe_text(e.reason), *headline_values(e),
+        ]
+
+
+def problem_rows(c: Consolidation) -> Iterator[list[Any]]:
+    for e in c.entries:
+        for f in e.findings:
+            yield [
+                safe_text(e.record.source), safe_text(e.record.name), f.sheet or "", f.cell or (f.pointer or ""),
+                f.rule, SEVERITY_WORDS.get(f.severity, f.severity), safe_text(f.message), f.hint,
+            ]
+    if c.previous is not None:
+        for b in c.previous.breaks:  # across years: both files, both cells
+            f = b.finding
+            source = f"{b.source or '汇总数'}；上年：{b.last_source or '上年汇总数'}"
+            sheet, cell = (b.cells[0].split("!") if b.cells else ("", ""))
+            where = "、".join(b.cells) + "；上年 " + "、".join(b.last_cells)
+            yield [
+                safe_text(source), safe_text(b.name), sheet, where, f.rule, SEVERITY_WORDS.get(f.severity, f.severity),
+                safe_text(f.message), f.hint,
+            ]
+
+
+def missing_rows(c: Consolidation) -> Iterator[list[Any]]:
+    for m in c.missing:
+        yield [MISSING, safe_text(m.name), safe_text(m.uscc), safe_text(m.region_code), f"名单第 {m.line} 行"]
+    for e in c.unexpected:
+        r = e.record
+        yield [UNEXPECTED, safe_text(r.name), safe_text(r.uscc), safe_text(r.region_code), safe_text(r.source)]
+
+
+def duplicate_rows(c: Consolidation) -> Iterator[list[Any]]:
+    """Each agency held by more than one input (a group per agency, each input on its row),
+    then each pair of look-alike names, for review."""
+    n = 0
+    for n, group in enumerate(c.duplicates, 1):
+        for e in group:
+            r = e.record
+            if r.summary is None:
+                name, code = r.name, r.uscc
+            else:  # the agency in question, which this summary holds
+                name, code = group.name, group.uscc
+            yield [n, group.by, safe_text(name), safe_text(code), safe_text(r.source), r.status, safe_text(e.reason),
+                   *headline_values(e)]
+    for n, pair in enumerate(c.lookalikes, n + 1):
+        note = f"名称「{pair.names[0]}」与「{pair.names[1]}」相近，仅作提示，均已按各自情况处理；请核对是否为同一单位"
+        for e in pair.entries:
+            r = e.record
+            yield [n, word(pair.kind), safe_text(r.name), safe_text(r.uscc), safe_text(r.source), r.status, note,
+                   *headline_values(e)]
+
+
+def member_rows(c: Consolidation) -> Iterator[list[Any]]:
+    for p in c.members:
+        yield [safe_text(p.uscc), safe_text(p.name), p.sha256, p.via]
+
+
+class Note(str):
+    """A line of the cover's notes; ``alert`` when it warns (shown bold red)."""
+
+    alert: bool = False
+
+    @classmethod
+    def warning(cls, text: str) -> Note:
+        note = cls(text)
+        note.alert = True
+        return note
+
+
+def cover_notes(c: Consolidation) -> list[str]:
+    """What the summary's cover says about how it was made."""
+    notes: list[str] = [
+        (
+            f"汇总说明：本报告由 {len(c.summed)} 份报告逐格相加而成（{describe(c.year, c.form, '，')}）；"
+            f"共收到 {len(c.entries)} 个文件，未汇总 {len(c.left_out)} 个，详见「{DETAIL_SHEET}」。"
+        )
+    ]
+    if c.include_errors:
+        k = len(c.included_with_errors)
+        text = f"注意：按要求（--include-errors），有错误的报告也计入了汇总，共 {k} 份"
+        if c.unusable_cells:
+            text += f"；其中 {c.unusable_cells} 个空白或无效的单元格未计入"
+        notes.append(Note.warning(text + f"。本汇总可能不满足勾稽关系，请核对「{PROBLEMS_SHEET}」。"))
+    if c.missing:
+        notes.append(f"名单中有 {len(c.missing)} 个单位未报送，详见「{MISSING_SHEET}」。")
+    if c.duplicates:
+        notes.append(f"有 {len(c.duplicates)} 个单位重复报送，均未计入，详见「{DUPLICATES_SHEET}」。")
+    if c.lookalikes:
+        notes.append(f"有 {len(c.lookalikes)} 组单位名称相近，已分别汇总，请在「{DUPLICATES_SHEET}」中核对。")
+    if c.previous is not None:
+        breaks = len(c.previous.breaks)
+        notes.append(f"与上年报告对比：{c.previous.line()}；详见「{PREVIOUS_SHEET}」" + (f"与「{PROBLEMS_SHEET}」。" if breaks else "。"))
+    return notes
+
+
+
+
+COMPARE_FIXED = ("类别", NAME_LABEL, USCC_LABEL, "本年来源文件", "上年来源文件")
+COMPARE_PARTS = ("本年", "上年", "变化", "变化率")
+SWING_NOTE = "变化较大"
+
+
+def comparison_headers(c: Consolidation) -> tuple[str, ...]:
+    heads = headline_headers(c)
+    return (*COMPARE_FIXED, *(f"{h}·{part}" for h in heads for part in COMPARE_PARTS), "提示")
+
+
+def _numbers(form: str | None, values: Any) -> list[Any]:
+    if values is None or form is None:
+        return [None] * len(headlines("2021"))
+    out = []
+    for _, indexes in headlines(form):
+        vals = [values[i] for i in indexes]
+        out.append(None if None in vals else sum(vals))
+    return out
+
+
+def _compared(now: list[Any], before: list[Any], heads: tuple[str, ...]) -> tuple[list[Any], str]:
+    from .previous import swing
+
+    cells: list[Any] = []
+    flagged = []
+    for h, a, b in zip(heads, now, before):
+        change, share, large = swing(a, b)
+        cells += [plain(a), plain(b), change, share]
+        if large:
+            flagged.append(h.split("·")[0])
+    return cells, (f"{SWING_NOTE}：" + "、".join(flagged)) if flagged else ""
+
+
+def comparison_rows(c: Consolidation) -> Iterator[list[Any]]:
+    """上年对比: the totals first, then each agency (this year's and last year's headline
+    numbers, the change and its share), agencies new this year and those missing since."""
+    cmp = c.previous
+    if cmp is None:
+        return
+    heads = headline_headers(c)
+    cells, note = _compared(_numbers(c.form, c.values), _numbers(cmp.last.form, cmp.last.values), heads)
+    yield ["合计", safe_text(c.name), "", "", "", *cells, note]
+    for p in sorted(cmp.pairs, key=lambda p: (p.this is None, p.last is None, p.name)):
+        now = _numbers(p.this.record.form, p.this.record.values) if p.this else [None] * len(heads)
+        before = _numbers(p.last.form, p.last.values) if p.last else [None] * len(heads)
+        cells, note = _compared(now, before, heads)
+        yield [
+            p.status, safe_text(p.name), safe_text(p.uscc), safe_text(p.this.record.source) if p.this else "",
+            safe_text(p.last.source) if p.last else "", *cells, note,
+        ]

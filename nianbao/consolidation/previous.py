@@ -1,0 +1,160 @@
+"""Last year's reports beside this year's: every agency checked against its own last year.
+
+Last year's inputs (agency workbooks, folders, or last year's summary) are combined as any
+consolidation is (:func:`~nianbao.consolidation.combine.combine`, for the year before), then
+matched to this year's agencies by 统一社会信用代码, else by name as people read it. For each
+pair the cross-year identities of the form (X1–X3, declared in :mod:`nianbao.core.forms`) are
+checked, and every break is kept with both files and both cells; the same checks run on the
+totals. The headline numbers are compared per agency and in total; agencies new this year or
+missing since last year are listed; large swings are flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..core.findings import Finding
+from ..core.layout import layout
+from ..core.model import model
+from ..core.rules import check_identities
+from .combine import combine
+from .names import fold
+from .outcome import Consolidation, Entry, plain
+from .records import Record
+
+PREV_PREFIX = "prev:"
+SWING_SHARE = Decimal("0.5")  # a change of half or more ...
+SWING_FLOOR = 10  # ... and of at least this much, is a large swing
+
+
+@dataclass(frozen=True)
+class Break:
+    """One cross-year identity that does not hold: this year's file and cells, last year's."""
+
+    finding: Finding
+    name: str
+    source: str  # this year's file ("" for the totals)
+    last_source: str
+    cells: tuple[str, ...]  # 表二!D5 of this year's cells involved
+    last_cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One agency, this year and last (either may be missing)."""
+
+    name: str
+    uscc: str
+    this: Entry | None
+    last: Record | None
+
+    @property
+    def status(self) -> str:
+        return "本年未报送" if self.this is None else ("本年新增" if self.last is None else "两年均有")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """This year beside last year."""
+
+    last: Consolidation  # last year's inputs, combined
+    pairs: tuple[Pair, ...]
+    breaks: tuple[Break, ...]
+    known_last: frozenset[str]  # keys of the agencies last year's inputs hold (a summary's members too)
+
+    @property
+    def new(self) -> tuple[Pair, ...]:
+        return tuple(p for p in self.pairs if p.last is None and p.this is not None)
+
+    @property
+    def gone(self) -> tuple[Pair, ...]:
+        return tuple(p for p in self.pairs if p.this is None)
+
+    def line(self) -> str:
+        both = sum(1 for p in self.pairs if p.this is not None and p.last is not None)
+        return (
+            f"上年报告 {len(self.last.entries)} 个文件，两年均有 {both} 个单位，本年新增 {len(self.new)} 个，"
+            f"本年未报送 {len(self.gone)} 个，跨年度核对不一致 {len(self.breaks)} 处"
+        )
+
+
+def _cells(form: str, pointers: Sequence[str]) -> tuple[str, ...]:
+    where = layout(form).where
+    return tuple("!".join(where[p]) for p in pointers if p in where)
+
+
+def _breaks(this_form: str, this_values: Sequence[Any], last_form: str, last_values: Sequence[Any],
+            name: str, source: str, last_source: str) -> list[Break]:
+    m, pm = model(this_form), model(last_form)
+    out = []
+    for f in check_identities(m, m.cross_checks(pm), list(this_values), (pm, list(last_values))):
+        own = [p for p in f.pointers if not p.startswith(PREV_PREFIX)]
+        prev = [p[len(PREV_PREFIX):] for p in f.pointers if p.startswith(PREV_PREFIX)]
+        out.append(Break(f, name, source, last_source, _cells(this_form, own), _cells(last_form, prev)))
+    return out
+
+
+def compare(c: Consolidation, last_records: Sequence[Record]) -> Comparison:
+    """This year's consolidation against last year's inputs."""
+    year = c.year - 1 if c.year is not None else None
+    last = combine(last_records, year=year, name=f"{year} 年度" if year else "上年")
+    this = [e for e in c.summed if e.record.summary is None]
+    got = [e.record for e in last.summed if e.record.summary is None]
+
+    by_uscc: dict[str, Record] = {}
+    by_name: dict[str, Record] = {}
+    for r in got:
+        if r.uscc:
+            by_uscc.setdefault(r.uscc, r)
+        by_name.setdefault(fold(r.name), r)
+    known = {p.uscc.upper() or fold(p.name) for e in last.summed for p in e.record.parts}
+    matched: set[str] = set()
+    pairs: list[Pair] = []
+    breaks: list[Break] = []
+    for e in this:
+        r = e.record
+        hit = by_uscc.get(r.uscc) if r.uscc else None
+        if hit is None:
+            candidate = by_name.get(fold(r.name))
+            if candidate is not None and not (r.uscc and candidate.uscc):
+                hit = candidate
+        if hit is not None:
+            matched.add(hit.source)
+        pairs.append(Pair(r.name, r.uscc, e, hit))
+        if hit is not None and r.form and hit.form and r.values and hit.values:
+            breaks.extend(_breaks(r.form, r.values, hit.form, hit.values, r.name, r.source, hit.source))
+    for r in got:
+        if r.source not in matched:
+            pairs.append(Pair(r.name, r.uscc, None, r))
+    # agencies a summary of last year held, not among this year's (names only: no numbers)
+    here = {r.uscc for e in this if (r := e.record).uscc} | {fold(e.record.name) for e in this}
+    for e in last.summed:
+        if e.record.summary is not None:
+            for p in e.record.summary.members or ():
+                if (p.uscc.upper() or fold(p.name)) not in here and fold(p.name) not in here:
+                    pairs.append(Pair(p.name, p.uscc, None, None))
+    if c.form and c.values and last.form and last.values:
+        breaks.extend(_breaks(c.form, c.values, last.form, last.values, c.name, "", ""))
+    return Comparison(last, tuple(pairs), tuple(breaks), frozenset(known))
+
+
+def swing(now: Any, before: Any) -> tuple[Any, Any, bool]:
+    """Change, its share of last year's figure (None when last year had none) and whether it
+    is a large swing."""
+    if now is None or before is None:
+        return None, None, False
+    change = Decimal(now) - Decimal(before)
+    share = change / Decimal(before) if before else None
+    large = abs(change) >= SWING_FLOOR and (share is None or abs(share) >= SWING_SHARE)
+    return plain(change), (float(round(share, 4)) if share is not None else None), large
+
+
+def short(path: str) -> str:
+    return Path(path).name if path else ""
+
+
+__all__ = ["Break", "Comparison", "Pair", "compare", "swing"]

@@ -1,0 +1,104 @@
+"""Rows streamed into a written workbook's sheets, and how the lists print.
+
+The lists can run to tens of thousands of rows: openpyxl lays out each sheet (header, widths,
+frozen header, autofilter, page setup) and the rows are then written into the sheet's XML
+directly, an order of magnitude faster than building a cell object per value. Each column
+may carry one cell style (wrapped text, top-aligned), given by its style index.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from ..core.layout import col_letter
+from ..io.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
+
+_ILLEGAL = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"  # characters XML 1.0 cannot hold
+_ILLEGAL_XML = re.compile(f"[{_ILLEGAL}]")
+MAX_CELL_TEXT = 32767  # Excel's limit
+
+
+# what needs more than copying: characters XML cannot hold or must escape, white space at
+# either end (kept with xml:space="preserve")
+_NOT_PLAIN = re.compile(f"[{_ILLEGAL}&<>]|^\\s|\\s$")
+
+
+def _text_cell(ref: str, v: Any, style: str = "") -> str:
+    if type(v) is str and len(v) <= MAX_CELL_TEXT and not _NOT_PLAIN.search(v):
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t>{v}</t></is></c>'  # the common case
+    return _escaped_cell(ref, v, style)
+
+
+def _escaped_cell(ref: str, v: Any, style: str = "") -> str:
+    text = _ILLEGAL_XML.sub("", str(v))[:MAX_CELL_TEXT]
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    # & < > escaped as xml.sax.saxutils.escape does (which would import urllib and ssl)
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{html.escape(text, quote=False)}</t></is></c>'
+
+
+def rows_xml(rows: list[list[Any]], first_row: int, styles: Mapping[int, int] | None = None) -> str:
+    """``<row>`` elements of plain values (inline strings, numbers), from ``first_row`` on;
+    ``styles`` maps a column (from 1) to the style index its cells take. (Tens of thousands
+    of rows: the type of each value is looked at once, inline.)"""
+    width = max((len(r) for r in rows), default=0)
+    styles = styles or {}
+    columns = [(col_letter(i), f' s="{styles[i]}"' if i in styles else "") for i in range(1, width + 1)]
+    out = []
+    for n, r in enumerate(rows, first_row):
+        cells = []
+        for (letter, style), v in zip(columns, r):
+            t = type(v)
+            if t is int or t is float or t is Decimal:
+                cells.append(f'<c r="{letter}{n}"{style}><v>{v}</v></c>')
+            elif v is not None and v != "":
+                cells.append(_text_cell(f"{letter}{n}", v, style))  # text, and booleans as text
+        out.append(f'<row r="{n}">{"".join(cells)}</row>')
+    return "".join(out)
+
+
+def stream_rows(parts: dict[str, bytes], streamed: Mapping[str, tuple[list[list[Any]], Mapping[int, int]]]) -> None:
+    """Write the rows of each streamed sheet (title -> rows, column styles) into its part (an
+    edit for :func:`nianbao.excel.template.workbook_bytes`)."""
+    where = dict(sheet_parts(parts[WORKBOOK], parts[WORKBOOK_RELS]))
+    for title, (rows, styles) in streamed.items():
+        part = where[title]
+        xml = parts[part]
+        at = xml.index(b"</sheetData>")
+        xml = xml[:at] + rows_xml(rows, 2, styles).encode("utf-8") + xml[at:]
+        width = max(len(r) for r in rows)
+        last = f"{col_letter(width)}{len(rows) + 1}".encode()
+        parts[part] = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:' + last + b'"', xml, count=1)
+
+
+def print_setup(ws: Any, title_rows: str = "1:1") -> None:
+    """A list that prints: A4 landscape, every column on the page's width (as many pages down
+    as it takes), the header rows repeated on each page, centred, page numbers in the footer."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = f"{ws.title}　第 &P 页，共 &N 页"
+
+
+def column_style(ws: Any, col: int, wrap: bool) -> int:
+    """The style index of a list's data cells in column ``col``: top-aligned, wrapped or not.
+    (A probe cell takes the style and is dropped; the workbook keeps the style.)"""
+    from openpyxl.styles import Alignment
+
+    probe = ws.cell(row=2, column=col)
+    probe.alignment = Alignment(wrap_text=wrap, vertical="top")
+    index = probe.style_id
+    del ws._cells[(2, col)]
+    return int(index)
+
+
+__all__ = ["column_style", "print_setup", "rows_xml", "stream_rows"]
