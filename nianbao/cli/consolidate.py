@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..io.atomic import OutputError, check_output
 from ..consolidation.consolidate import (
     DEFAULT_NAME,
     Record,
@@ -18,8 +17,10 @@ from ..consolidation.consolidate import (
     read_roster,
     reports_overwritten,
 )
+from ..consolidation.oserror import os_error_text
+from ..consolidation.summary import OUTPUT_SUFFIXES, SummaryError, is_summary, prepare, write_long_csv, write_summary
 from ..core.forms import FORMS
-from ..consolidation.summary import SummaryError, is_summary, prepare, write_long_csv, write_summary
+from ..io.atomic import OutputError, check_output
 
 BAR_FORMAT = "{desc}：{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 个文件 [已用 {elapsed}，剩余 {remaining}，{rate_fmt}]"
 
@@ -67,16 +68,22 @@ class Progress:
               help=f"只汇总该表式（{'、'.join(sorted(FORMS))}）的报告（默认：报告最多的表式）。")
 @click.option("--include-errors", is_flag=True,
               help="有错误的报告也计入汇总（默认不计入，只列出）；汇总表封面会注明。")
+@click.option("--previous", "-p", "previous", multiple=True, type=click.Path(path_type=Path), metavar="上年路径",
+              help="上年度的报告（文件、文件夹或上年汇总表，可多次给出）：逐单位核对跨年度勾稽关系，"
+                   "并生成「上年对比」工作表。")
 @click.option("--name", default=DEFAULT_NAME, show_default=True, metavar="名称", help="汇总表的单位名称，如「某某县人民政府」。")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条。")
 def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path: Path | None, jobs: int | None,
-            year: int | None, form: str | None, include_errors: bool, name: str, quiet: bool) -> None:
+            year: int | None, form: str | None, include_errors: bool, previous: tuple[Path, ...], name: str,
+            quiet: bool) -> None:
     """汇总多个单位的报告：逐格相加，生成同一表式的汇总报告及各单位明细、问题清单、未报送与重复报送清单。
 
     路径为报告文件、文件夹（递归查找）或通配符（如 "各单位/**/*.xlsx"），可混合给出。
 
     只汇总同一年度、同一表式的报告；有错误、重复报送、年度或表式不同、无法读取的报告不计入，
-    并在「各单位明细」中注明原因。读取与校验在多个进程中并行进行，个别文件损坏不影响其他文件。
+    并在「各单位明细」中注明原因。下级汇总表可与其他汇总表一同再汇总（区→市→省）；
+    汇总表所含单位与其他输入重复时均不计入，并列入「重复报送」。读取与校验在多个进程中并行进行，
+    个别文件损坏不影响其他文件。
 
     \b
     退出状态：0 全部报告均已汇总；1 已生成汇总表，但有报告未汇总或名单中有单位未报送；
@@ -85,6 +92,8 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
     name = name.strip()
     if not name:
         raise click.BadParameter("汇总表的单位名称不能为空", param_hint="--name")
+    if output.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise click.BadParameter(f"汇总表应为 .xlsx 或 .json 文件，实为「{output.name}」", param_hint="-o/--output")
     outputs = [output] + ([csv_path] if csv_path else [])
     try:
         if csv_path and csv_path.resolve() == output.resolve():
@@ -102,8 +111,8 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
     progress = Progress(enabled=not quiet and sys.stderr.isatty())
     try:
         c = consolidate(inputs, roster=members, jobs=jobs, year=year, form=form, include_errors=include_errors,
-                        name=name, exclude=outputs, progress=progress.step, on_discovered=progress.start,
-                        meanwhile=prepare)
+                        name=name, exclude=outputs, previous=list(previous) if previous else None,
+                        progress=progress.step, on_discovered=progress.start, meanwhile=prepare)
     finally:
         progress.close()
 
@@ -118,8 +127,11 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
             continue
         try:
             write(c, target)
-        except (OutputError, SummaryError, OSError) as e:
+        except (OutputError, SummaryError) as e:
             click.echo(f"错误：{what} {target} 未能写入：{e}", err=True)
+            sys.exit(2)
+        except OSError as e:
+            click.echo(f"错误：{what} {target} 未能写入：{os_error_text(e)}", err=True)
             sys.exit(2)
     written = f"；已写入 {output}" + (f" 和 {csv_path}" if csv_path else "")
     click.echo(c.line() + written)

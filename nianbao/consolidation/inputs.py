@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..io.readers import READERS
+from .oserror import os_error_text
 from .records import Record, unreadable
 
 
@@ -67,7 +68,7 @@ def _discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[dict[str, str], 
 
     def unreadable_folder(e: OSError) -> None:
         where = e.filename or ""
-        missing.append(unreadable(where, f"文件夹「{where}」无法打开：{e.strerror or e}"))
+        missing.append(unreadable(where, f"文件夹「{where}」无法打开：{os_error_text(e)}"))
 
     def walk(folder: str) -> None:
         # os.scandir rather than os.walk: a file's key is its folder's real path (found once

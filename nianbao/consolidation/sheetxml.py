@@ -40,15 +40,37 @@ def _escaped_cell(ref: str, v: Any, style: str = "") -> str:
     return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{html.escape(text, quote=False)}</t></is></c>'
 
 
-def rows_xml(rows: list[list[Any]], first_row: int, styles: Mapping[int, int] | None = None) -> str:
+LINE_HEIGHT = 14.5  # points per line of 11-point text
+
+
+def text_width(text: str) -> int:
+    """Width of a text in a column's units: a CJK or full-width character takes two."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def _lines(r: list[Any], wrap: Mapping[int, float]) -> int:
+    lines = 1
+    for col, width in wrap.items():
+        if col <= len(r) and type(v := r[col - 1]) is str and len(v) * 2 > width:
+            lines = max(lines, -(-text_width(v) // max(1, int(width) - 1)))
+    return lines
+
+
+def rows_xml(rows: list[list[Any]], first_row: int, styles: Mapping[int, int] | None = None,
+             wrap: Mapping[int, float] | None = None) -> str:
     """``<row>`` elements of plain values (inline strings, numbers), from ``first_row`` on;
-    ``styles`` maps a column (from 1) to the style index its cells take. (Tens of thousands
-    of rows: the type of each value is looked at once, inline.)"""
+    ``styles`` maps a column (from 1) to the style index its cells take; ``wrap`` the columns
+    whose text wraps to their width: a row is then as tall as its longest text needs (saved,
+    as not every program measures rows as it opens a file). (Tens of thousands of rows: the
+    type of each value is looked at once, inline.)"""
     width = max((len(r) for r in rows), default=0)
     styles = styles or {}
+    wrap = wrap or {}
     columns = [(col_letter(i), f' s="{styles[i]}"' if i in styles else "") for i in range(1, width + 1)]
     out = []
     for n, r in enumerate(rows, first_row):
+        lines = _lines(r, wrap) if wrap else 1
+        height = f' ht="{lines * LINE_HEIGHT:g}" customHeight="1"' if lines > 1 else ""
         cells = []
         for (letter, style), v in zip(columns, r):
             t = type(v)
@@ -56,19 +78,22 @@ def rows_xml(rows: list[list[Any]], first_row: int, styles: Mapping[int, int] | 
                 cells.append(f'<c r="{letter}{n}"{style}><v>{v}</v></c>')
             elif v is not None and v != "":
                 cells.append(_text_cell(f"{letter}{n}", v, style))  # text, and booleans as text
-        out.append(f'<row r="{n}">{"".join(cells)}</row>')
+        out.append(f'<row r="{n}"{height}>{"".join(cells)}</row>')
     return "".join(out)
 
 
-def stream_rows(parts: dict[str, bytes], streamed: Mapping[str, tuple[list[list[Any]], Mapping[int, int]]]) -> None:
-    """Write the rows of each streamed sheet (title -> rows, column styles) into its part (an
-    edit for :func:`nianbao.excel.template.workbook_bytes`)."""
+Streamed = tuple[list[list[Any]], Mapping[int, int], Mapping[int, float]]  # rows, styles, wrapped widths
+
+
+def stream_rows(parts: dict[str, bytes], streamed: Mapping[str, Streamed]) -> None:
+    """Write the rows of each streamed sheet (title -> rows, column styles, wrapped columns'
+    widths) into its part (an edit for :func:`nianbao.excel.template.workbook_bytes`)."""
     where = dict(sheet_parts(parts[WORKBOOK], parts[WORKBOOK_RELS]))
-    for title, (rows, styles) in streamed.items():
+    for title, (rows, styles, wrap) in streamed.items():
         part = where[title]
         xml = parts[part]
         at = xml.index(b"</sheetData>")
-        xml = xml[:at] + rows_xml(rows, 2, styles).encode("utf-8") + xml[at:]
+        xml = xml[:at] + rows_xml(rows, 2, styles, wrap).encode("utf-8") + xml[at:]
         width = max(len(r) for r in rows)
         last = f"{col_letter(width)}{len(rows) + 1}".encode()
         parts[part] = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:' + last + b'"', xml, count=1)
@@ -82,7 +107,8 @@ def print_setup(ws: Any, title_rows: str = "1:1") -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = title_rows
+    if title_rows:
+        ws.print_title_rows = title_rows
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
@@ -101,4 +127,4 @@ def column_style(ws: Any, col: int, wrap: bool) -> int:
     return int(index)
 
 
-__all__ = ["column_style", "print_setup", "rows_xml", "stream_rows"]
+__all__ = ["Streamed", "column_style", "print_setup", "rows_xml", "stream_rows", "text_width"]

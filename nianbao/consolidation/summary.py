@@ -36,7 +36,7 @@ from .marker import (
     DETAIL_SHEET, DUPLICATES_SHEET, MEMBER_HEADERS, MEMBERS_SHEET, MISSING_SHEET, PREVIOUS_SHEET, PROBLEMS_SHEET,
 )
 from .outcome import Consolidation
-from .sheetxml import _escaped_cell, _text_cell, column_style, print_setup, rows_xml, stream_rows  # noqa: F401
+from .sheetxml import Streamed, _escaped_cell, _text_cell, column_style, print_setup, rows_xml, stream_rows  # noqa: F401
 
 EXTRA_SHEETS = (DETAIL_SHEET, PROBLEMS_SHEET, MISSING_SHEET, DUPLICATES_SHEET)
 
@@ -160,7 +160,7 @@ def workbook_data(c: Consolidation, doc: dict[str, Any]) -> bytes:
         row += 1
 
     bold = Font(bold=True)
-    streamed: dict[str, tuple[list[list[Any]], dict[int, int]]] = {}
+    streamed: dict[str, Streamed] = {}
     for spec in list_sheets(c):
         ws = wb.create_sheet(spec.title)
         ws.append(list(spec.headers))
@@ -170,7 +170,8 @@ def workbook_data(c: Consolidation, doc: dict[str, Any]) -> bytes:
         if spec.rows:
             ws.auto_filter.ref = f"A1:{col_letter(len(spec.headers))}{len(spec.rows) + 1}"
             styles = {col: column_style(ws, col, col in spec.wrap) for col in range(1, len(spec.headers) + 1)}
-            streamed[spec.title] = (spec.rows, styles)
+            wrap = {col: spec.widths.get(col, 12) for col in spec.wrap}
+            streamed[spec.title] = (spec.rows, styles, wrap)
         elif spec.empty:
             ws.append([spec.empty])
         ws.freeze_panes = "A2"

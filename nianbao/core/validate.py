@@ -7,7 +7,7 @@ from typing import Any
 
 from .findings import Finding, finding
 from .forms import FORMS, NAME_LABEL, USCC_LABEL, YEAR_POINTER, agency_pointer, form_for_year
-from .model import model
+from .model import FormModel, model
 from .rules import check_codes, check_decimals, check_identities, number
 from .schema import schema_findings
 
@@ -37,7 +37,7 @@ def validate(document: Any, previous: Any = None, *, values: Sequence[Any] | Non
         return (problem,)
     form = document["form"]
     m = model(form)
-    out = schema_findings(document, form)
+    out = _readable(m, schema_findings(document, form))
     raw = m.values(document) if values is None else values
     numbers = [v if type(v) is int else number(v) for v in raw]  # (ints, the common case, as they are)
     out.extend(check_codes(document))
@@ -46,6 +46,34 @@ def validate(document: Any, previous: Any = None, *, values: Sequence[Any] | Non
     if previous is not None:
         out.extend(_cross_year(document, previous, numbers))
     return tuple(out)
+
+
+def _readable(m: FormModel, findings: list[Finding]) -> list[Finding]:
+    """Blank cells said once: a table left entirely blank is one finding (表三 整表未填写),
+    not one per cell; a total whose parts are blank is not reported again."""
+    blank = {f.pointer for f in findings if f.rule == "BLANK"}
+    if len(blank) < 2:
+        return findings
+    tables: dict[str, list[str]] = {}
+    for cell in m.cells:
+        tables.setdefault(cell.table.key, []).append(cell.pointer)
+    whole = {ptr: key for key, ptrs in tables.items() if all(p in blank for p in ptrs) for ptr in ptrs}
+    again = {
+        m.cells[index].pointer for index, check in m.derived.items()
+        if m.cells[index].pointer in blank and any(m.cells[t.index].pointer in blank for t in check.rhs)
+    }
+    out: list[Finding] = []
+    said: set[str] = set()
+    for f in findings:
+        if f.rule == "BLANK" and f.pointer in whole:
+            key = whole[f.pointer]
+            if key not in said:
+                said.add(key)
+                table = m.cells[m.by_pointer[tables[key][0]].index].table
+                out.append(finding("BLANK", f"{table.sheet} 整表未填写", tables[key][0]))
+        elif not (f.rule == "BLANK" and f.pointer in again):
+            out.append(f)
+    return out
 
 
 def _cross_year(document: dict[str, Any], previous: Any, values: list[Any]) -> list[Finding]:
