@@ -166,8 +166,11 @@ def test_a_blank_template_reads_as_all_null(workbook_of):
     assert doc["agency"] == {} and "year" not in doc
     result = check_file(workbook_of(form="2021", name="again.xlsx"))
     blank = [f for f in result.findings if f.rule == "BLANK"]
-    assert len(blank) == len(m.cells)  # every cell, none read as 0
-    assert {f.where for f in blank} == {where("2021", c.pointer) for c in m.cells}
+    # every cell blank, none read as 0; each table said once, at its first cell
+    tables = m.form.tables
+    assert [f.message for f in blank] == [f"{t.sheet} 整表未填写" for t in tables]
+    firsts = [next(c for c in m.cells if c.table.key == t.key) for t in tables]
+    assert [f.where for f in blank] == [where("2021", c.pointer) for c in firsts]
     missing = [f for f in result.findings if f.rule == "MISSING"]
     assert {f.pointer for f in missing} == {"/year", "/agency/name"}
     assert {f.where for f in missing} == {where("2021", "/year"), where("2021", "/agency/name")}
