@@ -101,7 +101,9 @@ def _breaks(this_form: str, this_values: Sequence[Any], last_form: str, last_val
 def compare(c: Consolidation, last_records: Sequence[Record]) -> Comparison:
     """This year's consolidation against last year's inputs."""
     year = c.year - 1 if c.year is not None else None
-    last = combine(last_records, year=year, name=f"{year} 年度" if year else "上年")
+    # last year's reports count as published, errors and all (their own errors are not this
+    # year's business); duplicates and overlaps stay out
+    last = combine(last_records, year=year, name=f"{year} 年度" if year else "上年", include_errors=True)
     this = [e for e in c.summed if e.record.summary is None]
     got = [e.record for e in last.summed if e.record.summary is None]
 

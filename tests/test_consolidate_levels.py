@@ -1,0 +1,356 @@
+"""Consolidation across levels and years: summaries never counted twice, names compared as
+people read them, last year's reports, and the library's pandas door."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import consistent_reports
+
+from nianbao.cli import main
+from nianbao.consolidation.consolidate import Reason, consolidate
+from nianbao.consolidation.marker import DETAIL_SHEET, DUPLICATES_SHEET, MEMBERS_SHEET, PREVIOUS_SHEET, PROBLEMS_SHEET
+from nianbao.consolidation.names import alike, fold
+from nianbao.consolidation.summary import write_summary
+from nianbao.core.agency_codes import uscc_check_char
+from nianbao.excel.template import write_workbook
+from nianbao.io.check import check_file
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+
+
+def uscc(serial: int) -> str:
+    first17 = f"11370303{serial:09d}"
+    return first17 + uscc_check_char(first17)
+
+
+def report(name: str, serial: int | None = None, year: int = 2020) -> dict:
+    doc = json.loads((SEEDS / "anyang-2020.json").read_text(encoding="utf-8"))
+    doc["year"] = year
+    doc["agency"] = {"name": name, **({"uscc": uscc(serial)} if serial else {})}
+    return doc
+
+
+def put(folder: Path, filename: str, doc: dict) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    p = folder / filename
+    if p.suffix == ".xlsx":
+        write_workbook(p, doc["form"], doc)
+    else:
+        p.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
+def run(*args):
+    return CliRunner().invoke(main, ["consolidate", "-q", *map(str, args)], catch_exceptions=False)
+
+
+def rows(path: Path, sheet: str) -> list[dict]:
+    ws = openpyxl.load_workbook(path, read_only=True)[sheet]
+    it = ws.iter_rows(values_only=True)
+    headers = next(it)
+    return [dict(zip(headers, r)) for r in it]
+
+
+NEW = ("applications", "new", "total")
+
+
+def total(c) -> int:
+    doc = c.document()
+    return doc[NEW[0]][NEW[1]][NEW[2]]
+
+
+SINGLE = report("x")["applications"]["new"]["total"]
+
+
+# ---------------------------------------------------------------------------------------
+# Summaries among the inputs
+
+
+def test_an_earlier_summary_in_the_input_folder_is_not_summed_again(tmp_path):
+    for i in range(3):
+        put(tmp_path / "区", f"{i}.xlsx", report(f"张店区单位{i}", 10 + i))
+    assert run(tmp_path / "区", "-o", tmp_path / "区" / "汇总.xlsx").exit_code == 0
+    again = run(tmp_path / "区", "-o", tmp_path / "区" / "汇总-v2.xlsx")
+    assert again.exit_code == 0, again.output  # nothing wrong: the earlier summary adds nothing
+    doc = check_file(tmp_path / "区" / "汇总-v2.xlsx").document
+    assert doc["applications"]["new"]["total"] == 3 * SINGLE  # not doubled
+    c = consolidate([tmp_path / "区"], jobs=1, exclude=[tmp_path / "区" / "汇总-v2.xlsx"])
+    (earlier,) = c.left_out
+    assert earlier.kind == Reason.EARLIER_OUTPUT and Path(earlier.record.source).name == "汇总.xlsx"
+
+
+def test_the_summary_records_that_it_is_one_its_level_and_its_members(tmp_path):
+    a = put(tmp_path / "区", "a.xlsx", report("甲单位", 1))
+    put(tmp_path / "区", "b.json", report("乙单位"))
+    out = tmp_path / "区汇总.xlsx"
+    assert run(tmp_path / "区", "-o", out, "--name", "张店区").exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb[MEMBERS_SHEET].sheet_state == "hidden"
+    members = [r for r in wb[MEMBERS_SHEET].iter_rows(min_row=2, values_only=True)]
+    import hashlib
+
+    assert (uscc(1), "甲单位", hashlib.sha256(a.read_bytes()).hexdigest()) in [m[:3] for m in members]
+    assert {m[1] for m in members} == {"甲单位", "乙单位"}
+    doc = check_file(out).document
+    assert doc["meta"]["summary"] == {"level": "张店区", "members": 2}
+    assert check_file(out).findings == ()  # still a valid report
+
+
+def test_two_district_summaries_of_the_same_default_name_are_both_summed(tmp_path):
+    for district, names in (("甲区", ["甲区民政局", "甲区财政局"]), ("乙区", ["乙区民政局"])):
+        for i, name in enumerate(names):
+            put(tmp_path / district, f"{i}.xlsx", report(name))
+        assert run(tmp_path / district, "-o", tmp_path / f"{district}.xlsx").exit_code == 0  # both named 汇总
+    c = consolidate([tmp_path / "甲区.xlsx", tmp_path / "乙区.xlsx"], jobs=1)
+    assert len(c.summed) == 2 and c.duplicates == ()
+    assert total(c) == 3 * SINGLE
+    assert sorted(p.name for p in c.members) == ["乙区民政局", "甲区民政局", "甲区财政局"]
+
+
+def test_a_summary_beside_one_of_its_members_is_never_summed_and_the_overlap_is_listed(tmp_path):
+    put(tmp_path / "区", "民政局.xlsx", report("张店区民政局", 5))
+    put(tmp_path / "区", "财政局.xlsx", report("张店区财政局", 6))
+    assert run(tmp_path / "区", "-o", tmp_path / "区汇总.xlsx", "--name", "张店区").exit_code == 0
+    # the district's summary sent up beside one of its agencies (a corrected copy of it)
+    put(tmp_path / "市", "民政局.xlsx", report("张店区民政局（更正）", 5))
+    put(tmp_path / "市", "教育局.xlsx", report("淄川区教育局", 7))
+    out = tmp_path / "市.xlsx"
+    result = run(tmp_path / "区汇总.xlsx", tmp_path / "市", "-o", out)
+    assert result.exit_code == 1 and "汇总表与其他报告重复 2 个" in result.output
+    c = consolidate([tmp_path / "区汇总.xlsx", tmp_path / "市"], jobs=1)
+    assert [e.record.name for e in c.summed] == ["淄川区教育局"]
+    assert {Path(e.record.source).name: e.kind for e in c.left_out} == {
+        "区汇总.xlsx": Reason.OVERLAP, "民政局.xlsx": Reason.OVERLAP,
+    }
+    dups = rows(out, DUPLICATES_SHEET)
+    assert {(Path(r["来源文件"]).name, r["统一社会信用代码"]) for r in dups} == {("区汇总.xlsx", uscc(5)), ("民政局.xlsx", uscc(5))}
+    assert all("张店区民政局" in r["说明"] for r in dups)
+
+
+def test_a_summary_without_members_is_recognised_and_not_summed_beside_agency_reports(tmp_path):
+    old = put(tmp_path, "旧汇总.xlsx", report("汇总"))
+    wb = openpyxl.load_workbook(old)
+    wb.create_sheet(DETAIL_SHEET)  # what a summary written before members were recorded holds
+    wb.save(old)
+    put(tmp_path, "a.json", report("张店区民政局", 5))
+    c = consolidate([tmp_path], jobs=1)
+    (entry,) = c.left_out
+    assert entry.kind == Reason.OLD_SUMMARY and entry.record.summary is not None
+    assert "未记录所含单位" in entry.reason and "重新汇总" in entry.reason
+    assert [e.record.name for e in c.summed] == ["张店区民政局"]
+    # beside other summaries only, it is summed
+    assert len(consolidate([old], jobs=1).summed) == 1
+
+
+# ---------------------------------------------------------------------------------------
+# Names as people read them
+
+
+def test_names_are_folded_as_people_read_them():
+    assert fold("张店区\u200b民政局") == fold("张店区民政局") == fold(" 张店区　民政局\ufeff")
+    assert fold("张店区（开发区）管委会") == fold("张店区(开发区)管委会") == fold("张店区【开发区】管委会")
+    assert fold("ＡＢＣ局") == "ABC局"
+    assert alike("张店区卫生健康局", "张店区卫健局")
+    assert not alike("张店区教育局", "张店区体育局") and not alike("张店区民政局", "淄川区民政局")
+
+
+def test_a_zero_width_space_does_not_make_a_second_agency(tmp_path):
+    put(tmp_path, "a.json", report("张店区民政局"))
+    put(tmp_path, "b.json", report("张店区\u200b民政局"))
+    c = consolidate([tmp_path], jobs=1)
+    assert c.summed == () and len(c.duplicates) == 1 and len(c.duplicates[0]) == 2
+
+
+def test_look_alike_names_are_listed_for_review_and_never_merged(tmp_path):
+    put(tmp_path, "a.json", report("张店区卫生健康局"))
+    put(tmp_path, "b.json", report("张店区卫健局"))
+    out = tmp_path / "s.xlsx"
+    result = run(tmp_path / "a.json", tmp_path / "b.json", "-o", out)
+    assert result.exit_code == 0 and "名称相近待核对 1 组" in result.output
+    c = consolidate([tmp_path], jobs=1)
+    assert len(c.summed) == 2 and total(c) == 2 * SINGLE
+    listed = rows(out, DUPLICATES_SHEET)
+    assert {r["单位名称"] for r in listed} == {"张店区卫生健康局", "张店区卫健局"}
+    assert {r["重复依据"] for r in listed} == {"名称相近（请核对，已分别汇总）"}
+
+
+# ---------------------------------------------------------------------------------------
+# Last year's reports
+
+
+def last_year(doc: dict) -> dict:
+    prev = copy.deepcopy(doc)
+    prev["year"] = doc["year"] - 1
+    # last year's 结转下年度 as this year's 上年结转: X1 holds
+    prev["applications"]["carried_forward"] = copy.deepcopy(doc["applications"]["carried_over"])
+    return prev
+
+
+def test_previous_checks_each_agency_across_years_and_compares(tmp_path):
+    a, b = report("张店区民政局", 5), report("张店区财政局", 6)
+    put(tmp_path / "本年", "民政局.xlsx", a)
+    put(tmp_path / "本年", "财政局.xlsx", b)
+    put(tmp_path / "本年", "新单位.xlsx", report("张店区新设局", 8))
+    put(tmp_path / "上年", "民政局.xlsx", last_year(a))
+    broken = last_year(b)
+    broken["applications"]["carried_forward"]["natural"] += 3
+    put(tmp_path / "上年", "财政局-2019.xlsx", broken)
+    gone = last_year(report("张店区撤并局", 9))
+    put(tmp_path / "上年", "撤并局.xlsx", gone)
+    out = tmp_path / "汇总.xlsx"
+    result = run(tmp_path / "本年", "-o", out, "--previous", tmp_path / "上年")
+    assert result.exit_code == 0, result.output
+    assert "本年新增 1 个" in result.output and "本年未报送 1 个" in result.output
+
+    problems = [r for r in rows(out, PROBLEMS_SHEET) if r["规则"] == "X1"]
+    x1 = [r for r in problems if "财政局.xlsx" in r["来源文件"]]
+    assert len(x1) == 1 and "财政局-2019.xlsx" in x1[0]["来源文件"]
+    assert x1[0]["工作表"] == "表三" and "上年 表三!" in x1[0]["单元格"]
+    assert not any("民政局.xlsx" in r["来源文件"] for r in problems)  # the pair that holds
+
+    compared = rows(out, PREVIOUS_SHEET)
+    assert compared[0]["类别"] == "合计"
+    head = next(h for h in compared[0] if h.endswith("·本年"))
+    base = head[: -len("本年")]
+    assert compared[0][head] == 3 * SINGLE
+    assert compared[0][base + "上年"] == 3 * SINGLE
+    by_name = {r["单位名称"]: r for r in compared[1:]}
+    assert by_name["张店区新设局"]["类别"] == "本年新增" and by_name["张店区撤并局"]["类别"] == "本年未报送"
+    assert by_name["张店区民政局"]["类别"] == "两年均有"
+    assert by_name["张店区民政局"][base + "变化"] == 0
+
+
+def test_a_large_swing_is_flagged(tmp_path):
+    a = report("张店区民政局", 5)
+    prev = last_year(a)
+    prev["applications"]["new"] = {k: v * 30 for k, v in prev["applications"]["new"].items()}
+    put(tmp_path / "本年", "a.json", a)
+    put(tmp_path / "上年", "a.json", prev)
+    c = consolidate([tmp_path / "本年"], jobs=1, previous=[tmp_path / "上年"])
+    from nianbao.consolidation.lists import comparison_rows
+
+    rows_ = list(comparison_rows(c))
+    assert rows_[1][-1].startswith("变化较大") and "一、本年新收政府信息公开申请数量" in rows_[1][-1]
+
+
+# ---------------------------------------------------------------------------------------
+# Usage errors
+
+
+def test_an_output_of_another_type_is_refused_in_chinese(tmp_path):
+    put(tmp_path / "in", "a.json", report("张店区民政局"))
+    result = CliRunner().invoke(main, ["consolidate", str(tmp_path / "in"), "-o", str(tmp_path / "汇总.csv")])
+    assert result.exit_code == 2 and ".xlsx 或 .json" in result.output
+    assert not (tmp_path / "汇总.csv").exists()
+
+
+def test_a_roster_without_a_name_column_says_which_columns_it_found(tmp_path):
+    put(tmp_path / "in", "a.json", report("张店区民政局"))
+    (tmp_path / "名单.csv").write_text("序号,机构代码\n1,123\n", encoding="utf-8")
+    result = run(tmp_path / "in", "-o", tmp_path / "s.xlsx", "--roster", tmp_path / "名单.csv")
+    assert result.exit_code == 2 and "「序号」、「机构代码」" in result.output
+
+
+def test_an_os_error_writing_the_summary_is_said_in_chinese(tmp_path, monkeypatch):
+    import nianbao.consolidation.summary as summary
+
+    def refuse(target, data):
+        raise PermissionError(13, "Permission denied", str(target))
+
+    monkeypatch.setattr(summary, "write_bytes", refuse)
+    put(tmp_path / "in", "a.json", report("张店区民政局"))
+    result = run(tmp_path / "in", "-o", tmp_path / "s.xlsx")
+    assert result.exit_code == 2 and "没有访问权限" in result.output and "Permission" not in result.output
+
+
+# ---------------------------------------------------------------------------------------
+# The library's pandas door
+
+
+def test_nianbao_consolidate_gives_the_long_table_as_a_data_frame(tmp_path):
+    import nianbao
+
+    put(tmp_path, "a.json", report("张店区民政局", 5))
+    put(tmp_path, "b.json", report("张店区财政局", 6))
+    c = nianbao.consolidate([tmp_path], jobs=1)
+    frame = c.to_frame()
+    assert list(frame.columns) == ["单位名称", "统一社会信用代码", "来源文件", "表", "行", "列", "数值"]
+    assert set(frame["单位名称"]) == {"张店区民政局", "张店区财政局"}
+    new = frame[(frame["行"] == "一、本年新收政府信息公开申请数量") & (frame["列"] == "总计")]
+    assert new["数值"].sum() == total(c) == 2 * SINGLE
+
+
+def test_import_nianbao_stays_light():
+    code = "import sys, nianbao; print(sorted(m for m in ('pandas', 'numpy', 'openpyxl', 'nianbao.consolidation') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+# ---------------------------------------------------------------------------------------
+# Properties: levels never change the sums
+
+
+def _agencies(docs: list[dict]) -> list[dict]:
+    out = []
+    for i, d in enumerate(docs):
+        d = copy.deepcopy(d)
+        d["year"] = 2020
+        d["agency"] = {"name": f"单位{i:03d}", "uscc": uscc(2000 + i)}
+        out.append(d)
+    return out
+
+
+agencies = st.lists(consistent_reports("2019"), min_size=2, max_size=7).map(_agencies)
+
+
+@settings(max_examples=12, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(agencies, st.randoms(use_true_random=False))
+def test_consolidating_district_summaries_equals_consolidating_all_agencies(docs, rnd):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        districts = rnd.randint(1, len(docs))
+        for i, d in enumerate(docs):
+            put(root / f"区{rnd.randrange(districts)}", f"{i}.json", d)
+        once = consolidate([root], jobs=1)
+        summaries = []
+        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+            s = consolidate([folder], jobs=1)  # every district named 汇总
+            summaries.append(write_summary(s, root / f"{folder.name}.json"))
+        twice = consolidate(summaries, jobs=1)
+    assert len(twice.summed) == len(summaries) and twice.values == once.values
+    assert sorted(p.sha256 for p in twice.members) == sorted(p.sha256 for p in once.members)
+
+
+@settings(max_examples=12, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(agencies, st.randoms(use_true_random=False))
+def test_a_summary_beside_its_members_never_changes_the_totals(docs, rnd):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        files = [put(root / "各单位", f"{i}.json", d) for i, d in enumerate(docs)]
+        alone = consolidate([root / "各单位"], jobs=1)
+        members = rnd.sample(files, rnd.randint(1, len(files)))
+        summary = write_summary(consolidate(members, jobs=1), root / "下级汇总.json")
+        # beside all its members: the summary adds nothing
+        c = consolidate([root / "各单位", summary], jobs=1)
+        assert c.values == alone.values
+        # beside some of them: no agency counted twice, the summary never summed
+        some = rnd.sample(members, rnd.randint(1, len(members)))
+        rest = [f for f in files if f not in members]
+        c = consolidate([*some, *rest, summary], jobs=1)
+    summed = [e.record for e in c.summed]
+    assert all(r.summary is None for r in summed) or len(some) == len(members)
+    keys = [p.uscc for r in summed for p in r.parts]
+    assert len(keys) == len(set(keys))
