@@ -12,9 +12,11 @@ the numbers, and Excel, WPS and LibreOffice all draw it from the cells):
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from ..core.model import model
+from ..core.sanitize import safe_text
 from .lists import headlines
 from .marker import CHARTS_SHEET
 from .outcome import Consolidation, plain
@@ -68,7 +70,7 @@ def top_rows(c: Consolidation, n: int = TOP_AGENCIES) -> list[tuple[str, Any]]:
         _, indexes = headlines(r.form)[0]
         vals = [r.values[i] for i in indexes]
         if None not in vals:
-            rows.append((r.name or r.source, plain(sum(vals))))
+            rows.append((safe_text(r.name or Path(r.source).name), plain(sum(vals))))
     rows.sort(key=lambda kv: (-kv[1], kv[0]))
     return rows[:n]
 
@@ -111,7 +113,9 @@ def add_charts(wb: Any, c: Consolidation) -> None:
             ws.cell(top + 1, col, h).font = bold
         for n, row in enumerate(rows, top + 2):
             for col, v in enumerate(row, 1):
-                ws.cell(n, col, v)
+                cell = ws.cell(n, col, v)
+                if isinstance(v, str):
+                    cell.data_type = "s"  # text as typed, never a formula
         first, last = top + 2, top + 1 + len(rows)
         labels = Reference(ws, min_col=1, min_row=first, max_row=last)
         data = Reference(ws, min_col=2, max_col=len(headers), min_row=top + 1, max_row=last)

@@ -40,7 +40,7 @@ def _escaped_cell(ref: str, v: Any, style: str = "") -> str:
     return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{html.escape(text, quote=False)}</t></is></c>'
 
 
-LINE_HEIGHT = 14.5  # points per line of 11-point text
+LINE_HEIGHT = 16.5  # points per line of 11-point text, with its leading
 
 
 def text_width(text: str) -> int:

@@ -7,7 +7,7 @@ from typing import Any
 
 from .findings import Finding, finding
 from .forms import FORMS, NAME_LABEL, USCC_LABEL, YEAR_POINTER, agency_pointer, form_for_year
-from .model import FormModel, model
+from .model import Cell, FormModel, model
 from .rules import check_codes, check_decimals, check_identities, number
 from .schema import schema_findings
 
@@ -50,28 +50,40 @@ def validate(document: Any, previous: Any = None, *, values: Sequence[Any] | Non
 
 def _readable(m: FormModel, findings: list[Finding]) -> list[Finding]:
     """Blank cells said once: a table left entirely blank is one finding (表三 整表未填写),
-    not one per cell; a total whose parts are blank is not reported again."""
+    a row left entirely blank one finding (…：整行未填写), not one per cell; a total whose
+    parts are blank is not reported again. Each such finding still points at every cell."""
     blank = {f.pointer for f in findings if f.rule == "BLANK"}
     if len(blank) < 2:
         return findings
-    tables: dict[str, list[str]] = {}
-    for cell in m.cells:
-        tables.setdefault(cell.table.key, []).append(cell.pointer)
-    whole = {ptr: key for key, ptrs in tables.items() if all(p in blank for p in ptrs) for ptr in ptrs}
     again = {
         m.cells[index].pointer for index, check in m.derived.items()
         if m.cells[index].pointer in blank and any(m.cells[t.index].pointer in blank for t in check.rhs)
     }
+    groups: dict[tuple[str, ...], list[Cell]] = {}
+    for cell in m.cells:
+        groups.setdefault((cell.table.key,), []).append(cell)
+        if cell.row is not None:
+            groups.setdefault(cell.path[:-1], []).append(cell)
+    said: dict[str, Finding] = {}  # a blank cell's pointer -> the one finding that says it
+    for key, cells in groups.items():  # tables first, then their rows
+        ptrs = [c.pointer for c in cells]
+        if len(cells) > 1 and all(p in blank for p in ptrs) and ptrs[0] not in said and not all(p in again for p in ptrs):
+            first = cells[0]
+            text = f"{first.table.sheet} 整表未填写" if len(key) == 1 else f"{first.table.sheet} {first.row_label}：整行未填写"
+            f = finding("BLANK", text, ptrs[0], pointers=tuple(ptrs))
+            for p in ptrs:
+                said[p] = f
     out: list[Finding] = []
-    said: set[str] = set()
+    seen: set[int] = set()
     for f in findings:
-        if f.rule == "BLANK" and f.pointer in whole:
-            key = whole[f.pointer]
-            if key not in said:
-                said.add(key)
-                table = m.cells[m.by_pointer[tables[key][0]].index].table
-                out.append(finding("BLANK", f"{table.sheet} 整表未填写", tables[key][0]))
-        elif not (f.rule == "BLANK" and f.pointer in again):
+        if f.rule != "BLANK" or f.pointer not in blank:
+            out.append(f)
+        elif f.pointer in said:
+            whole = said[f.pointer]
+            if id(whole) not in seen:
+                seen.add(id(whole))
+                out.append(whole)
+        elif f.pointer not in again:
             out.append(f)
     return out
 
