@@ -24,7 +24,8 @@ from .sheetxml import print_setup
 
 TOP_AGENCIES = 20
 _TRAILING_NOTE = re.compile(r"（[^（）]*）$")  # a row label's note in brackets, too long for a chart
-ROWS_PER_CHART = 22  # rows of the sheet each chart takes, one under the other
+ROWS_PER_CHART = 21  # rows of the sheet each chart takes, one under the other: two to a printed page
+CHART_HEIGHT = 9.5  # cm, within those rows
 
 
 def outcome_rows(c: Consolidation) -> list[tuple[str, Any]]:
@@ -91,6 +92,7 @@ def add_charts(wb: Any, c: Consolidation) -> None:
     from openpyxl.chart import BarChart, PieChart, Reference
     from openpyxl.chart.label import DataLabelList
     from openpyxl.styles import Font
+    from openpyxl.worksheet.pagebreak import Break
 
     ws = wb.create_sheet(CHARTS_SHEET)
     ws.column_dimensions["A"].width = 34
@@ -98,6 +100,7 @@ def add_charts(wb: Any, c: Consolidation) -> None:
     ws.column_dimensions["C"].width = 12
     bold = Font(bold=True)
     top = 1
+    drawn = 0
     sheets: list[tuple[str, list[str], list[tuple[Any, ...]], str]] = [
         ("申请办理结果（件）", ["办理结果", "件数"], list(outcome_rows(c)), "bar"),
         ("新收申请的申请人类型（件）", ["申请人类型", "件数"], list(applicant_rows(c)), "pie"),
@@ -120,10 +123,11 @@ def add_charts(wb: Any, c: Consolidation) -> None:
         labels = Reference(ws, min_col=1, min_row=first, max_row=last)
         data = Reference(ws, min_col=2, max_col=len(headers), min_row=top + 1, max_row=last)
         chart: Any
+        labels_only = DataLabelList(showVal=kind != "pie", showPercent=kind == "pie", showCatName=False,
+                                    showSerName=False, showLegendKey=False)
         if kind == "pie":
             chart = PieChart()
-            chart.dataLabels = DataLabelList()
-            chart.dataLabels.showPercent = True
+            chart.dataLabels = labels_only
         else:
             chart = BarChart()
             chart.type = "bar"  # horizontal: long labels read well
@@ -135,15 +139,17 @@ def add_charts(wb: Any, c: Consolidation) -> None:
             chart.gapWidth = 60
             if len(headers) == 2:
                 chart.legend = None
-                chart.dataLabels = DataLabelList()
-                chart.dataLabels.showVal = True
+                chart.dataLabels = labels_only
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(labels)
         chart.title = title
         chart.width = 22
-        chart.height = max(9.0, min(20.0, 1.0 + 0.6 * len(rows)))
+        chart.height = CHART_HEIGHT
         ws.add_chart(chart, f"E{top}")
-        top += max(ROWS_PER_CHART, len(rows) + 4, int(chart.height * 2) + 3)
+        drawn += 1
+        top += max(ROWS_PER_CHART, len(rows) + 3)
+        if drawn % 2 == 0:
+            ws.row_breaks.append(Break(id=top - 1))
     print_setup(ws, title_rows="")
     ws.page_setup.fitToHeight = 0
 
