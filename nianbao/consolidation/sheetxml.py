@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..core.layout import col_letter
+from ..excel.printing import LINE_HEIGHT, lines_needed, print_setup
 from ..io.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
 
 _ILLEGAL = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"  # characters XML 1.0 cannot hold
@@ -40,22 +41,6 @@ def _escaped_cell(ref: str, v: Any, style: str = "") -> str:
     return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{html.escape(text, quote=False)}</t></is></c>'
 
 
-LINE_HEIGHT = 16.5  # points per line of 11-point text, with its leading
-
-
-def text_width(text: str) -> int:
-    """Width of a text in a column's units: a CJK or full-width character takes two."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
-
-
-def _lines(r: list[Any], wrap: Mapping[int, float]) -> int:
-    lines = 1
-    for col, width in wrap.items():
-        if col <= len(r) and type(v := r[col - 1]) is str and len(v) * 2 > width:
-            lines = max(lines, -(-text_width(v) // max(1, int(width) - 1)))
-    return lines
-
-
 def rows_xml(rows: list[list[Any]], first_row: int, styles: Mapping[int, int] | None = None,
              wrap: Mapping[int, float] | None = None) -> str:
     """``<row>`` elements of plain values (inline strings, numbers), from ``first_row`` on;
@@ -69,7 +54,7 @@ def rows_xml(rows: list[list[Any]], first_row: int, styles: Mapping[int, int] | 
     columns = [(col_letter(i), f' s="{styles[i]}"' if i in styles else "") for i in range(1, width + 1)]
     out = []
     for n, r in enumerate(rows, first_row):
-        lines = _lines(r, wrap) if wrap else 1
+        lines = lines_needed(r, wrap) if wrap else 1
         height = f' ht="{lines * LINE_HEIGHT:g}" customHeight="1"' if lines > 1 else ""
         cells = []
         for (letter, style), v in zip(columns, r):
@@ -99,22 +84,6 @@ def stream_rows(parts: dict[str, bytes], streamed: Mapping[str, Streamed]) -> No
         parts[part] = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:' + last + b'"', xml, count=1)
 
 
-def print_setup(ws: Any, title_rows: str = "1:1") -> None:
-    """A list that prints: A4 landscape, every column on the page's width (as many pages down
-    as it takes), the header rows repeated on each page, centred, page numbers in the footer."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if title_rows:
-        ws.print_title_rows = title_rows
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = f"{ws.title}　第 &P 页，共 &N 页"
-
-
 def column_style(ws: Any, col: int, wrap: bool) -> int:
     """The style index of a list's data cells in column ``col``: top-aligned, wrapped or not.
     (A probe cell takes the style and is dropped; the workbook keeps the style.)"""
@@ -127,4 +96,4 @@ def column_style(ws: Any, col: int, wrap: bool) -> int:
     return int(index)
 
 
-__all__ = ["Streamed", "column_style", "print_setup", "rows_xml", "stream_rows", "text_width"]
+__all__ = ["Streamed", "column_style", "print_setup", "rows_xml", "stream_rows"]

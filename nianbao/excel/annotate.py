@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator
 
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.colors import Color
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -25,6 +25,7 @@ from ..io.atomic import atomic_output, check_output
 from ..core.findings import Finding
 from ..core.layout import col_letter
 from .marks import RESULT_SHEET, Link, MarkError, NewSheet, Plan, apply, clear, plan
+from .printing import LINE_HEIGHT, lines_needed, print_setup
 from ..io.readers import ReadError
 from ..io.safety import check_container
 
@@ -121,6 +122,21 @@ class OpenpyxlCanvas:
             ws.freeze_panes = f"A{sheet.header_row + 1}"
         if sheet.hidden:
             ws.sheet_state = "hidden"
+        elif sheet.header_row:
+            self._printable(ws, sheet)
+
+    @staticmethod
+    def _printable(ws: Any, sheet: NewSheet) -> None:
+        """The list prints: A4 landscape, fit to width, its header repeated, long text wrapped."""
+        wrap = {i + 1: w for i, w in enumerate(sheet.widths) if w >= WRAP_WIDTH}
+        top = Alignment(vertical="top", wrap_text=True)
+        for r, row in enumerate(sheet.grid[sheet.header_row:], sheet.header_row + 1):
+            for c in wrap:
+                ws.cell(r, c).alignment = top
+            lines = lines_needed(row, wrap)
+            if lines > 1:
+                ws.row_dimensions[r].height = lines * LINE_HEIGHT
+        print_setup(ws, f"{sheet.header_row}:{sheet.header_row}")
 
     def delete_sheet(self, name: str) -> None:
         del self.wb[name]
@@ -141,6 +157,9 @@ class OpenpyxlCanvas:
                 ws.protection.sheet = True
             if structure:
                 security.lockStructure = True
+
+
+WRAP_WIDTH = 20  # columns at least this wide wrap their text when printed
 
 
 def _open(source: Path) -> Workbook:
