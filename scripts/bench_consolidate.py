@@ -60,19 +60,20 @@ USCC_MARK = uscc(REGION, 999999999)
 GOAL_RATE = 1500.0
 GOAL_RATIO = 20.0
 GOAL_MB = 300.0
+GOAL_PREVIOUS_RATE = 1000.0
 
 
 # ---------------------------------------------------------------------------------------
 # Generating
 
 
-def generate(folder: Path, n: int, bases: int, seed: int) -> None:
+def generate(folder: Path, n: int, bases: int, seed: int, year: int = YEAR) -> None:
     rng = random.Random(seed)
     cover_index = [s.name for s in layout(FORM).sheets].index(COVER_SHEET) + 1
     cover_part = f"xl/worksheets/sheet{cover_index}.xml"
     templates: list[dict[str, bytes]] = []
     for _ in range(bases):
-        doc = synthetic_report(rng, FORM, YEAR, {"name": NAME_MARK, "uscc": USCC_MARK, "region_code": REGION},
+        doc = synthetic_report(rng, FORM, year, {"name": NAME_MARK, "uscc": USCC_MARK, "region_code": REGION},
                                size=rng.uniform(0.3, 2.0))
         data = workbook_bytes(build_workbook(FORM, doc))
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -167,10 +168,11 @@ class TreeMemory(threading.Thread):
             self.stop.wait(self.interval)
 
 
-def run_nianbao(folder: Path, out: Path, jobs: int | None) -> tuple[float, float, TreeMemory, str]:
+def run_nianbao(folder: Path, out: Path, jobs: int | None, previous: Path | None = None) -> tuple[float, float, TreeMemory, str]:
     exe = Path(sys.executable).with_name("nianbao")
     cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "nianbao"]),
-           "consolidate", str(folder), "-o", str(out), "--quiet", *(["--jobs", str(jobs)] if jobs else [])]
+           "consolidate", str(folder), "-o", str(out), "--quiet", *(["--jobs", str(jobs)] if jobs else []),
+           *(["--previous", str(previous)] if previous else [])]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -270,6 +272,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=1, help="times to run nianbao consolidate (median reported)")
     ap.add_argument("--seed", type=int, default=20210131)
     ap.add_argument("--keep", type=Path, default=None, help="generate into this folder and keep it")
+    ap.add_argument("--previous", action="store_true",
+                    help=f"also time --previous over N last-year workbooks (goal ≥{GOAL_PREVIOUS_RATE:,.0f} this year's/s)")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
@@ -326,6 +330,18 @@ def main() -> None:
         print("每个工作簿各环节的 CPU 时间（单进程，抽样）：")
         for what, ms in stages(sample):
             print(f"  {ms:6.2f} 毫秒  {what}")
+        if args.previous:
+            last = folder.with_name(folder.name + "-上年")
+            last.mkdir(exist_ok=True)
+            if len(list(last.rglob("*.xlsx"))) != args.n:
+                generate(last, args.n, args.bases, args.seed + 1, year=YEAR - 1)
+            runs = [run_nianbao(folder, tmp / "SUMMARY-prev.xlsx", args.jobs, last) for _ in range(args.runs)]
+            p_time = statistics.median(r[0] for r in runs)
+            p_pss = max(r[2].peak_pss for r in runs) / 1024
+            p_rate = len(files) / p_time
+            print(f"带 --previous（上年 {args.n} 个工作簿）：中位数 {p_time:.2f} 秒，按本年计 {p_rate:,.0f} 个工作簿/秒"
+                  f"（读取 {2 * len(files) / p_time:,.0f} 个/秒；目标 ≥{GOAL_PREVIOUS_RATE:,.0f}："
+                  f"{'达到' if p_rate >= GOAL_PREVIOUS_RATE else '未达到'}），峰值 PSS {p_pss:.0f} MB — {runs[-1][3]}")
         if not agree:
             sys.exit(1)
     finally:
