@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .codes import Code, Severity
+
 # Value kinds of a cell.
 COUNT = "count"  # whole number >= 0
 CHANGE = "change"  # whole number, may be negative (本年增/减)
@@ -26,8 +28,7 @@ AMOUNT = "amount"  # number >= 0 with at most AMOUNT_DECIMALS decimals (万元)
 
 AMOUNT_DECIMALS = 4
 
-ERROR = "error"
-WARNING = "warning"
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 # Keys of a report's meta: the date it was filled in, the unit of an amount whose unit the
 # form does not print (采购总金额 in form 2019), and what the reader adds — which template,
@@ -297,7 +298,7 @@ TABLE2_TITLE = "二、主动公开政府信息情况"
 # Identities shared by both forms
 
 I1 = Identity(
-    "I1",
+    Code.I1,
     ERROR,
     "applications",
     "column",
@@ -307,7 +308,7 @@ I1 = Identity(
     hint="本年新收与上年结转之和，应等于本年度办理结果总计与结转下年度之和",
 )
 I2 = Identity(
-    "I2",
+    Code.I2,
     ERROR,
     "applications",
     "column",
@@ -317,7 +318,7 @@ I2 = Identity(
     hint="办理结果（七）总计应等于（一）至（六）各明细项之和",
 )
 I3 = Identity(
-    "I3",
+    Code.I3,
     ERROR,
     "applications",
     "row",
@@ -327,7 +328,7 @@ I3 = Identity(
     hint="每一行的总计应等于自然人与各类法人或其他组织之和",
 )
 I4 = Identity(
-    "I4",
+    Code.I4,
     ERROR,
     "appeals",
     "group",
@@ -337,7 +338,7 @@ I4 = Identity(
     hint="总计应等于结果维持、结果纠正、其他结果与尚未审结之和",
 )
 X1 = Identity(
-    "X1",
+    Code.X1,
     ERROR,
     "applications",
     "column",
@@ -405,7 +406,7 @@ FORM_2021 = Form(
         I3,
         I4,
         Identity(
-            "W1",
+            Code.W1,
             WARNING,
             "active",
             "rows:rules,normative_documents",
@@ -417,7 +418,7 @@ FORM_2021 = Form(
         ),
         X1,
         Identity(
-            "X2",
+            Code.X2,
             WARNING,
             "active",
             "rows:rules,normative_documents",
@@ -509,7 +510,7 @@ FORM_2019 = Form(
         I3,
         I4,
         Identity(
-            "W2",
+            Code.W2,
             WARNING,
             "active",
             "rows:rules,normative_documents",
@@ -520,7 +521,7 @@ FORM_2019 = Form(
             hint="对外公开总数量包含本年新公开数量，不应更小",
         ),
         Identity(
-            "W3",
+            Code.W3,
             WARNING,
             "active",
             "rows:licensing,other_services,penalty,enforcement,fees",
@@ -532,7 +533,7 @@ FORM_2019 = Form(
         ),
         X1,
         Identity(
-            "X3",
+            Code.X3,
             WARNING,
             "active",
             "rows:licensing,other_services,penalty,enforcement,fees",
