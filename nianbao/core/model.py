@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from functools import cache, cached_property
 from typing import Any, Iterator
 
+from .codes import Code, Severity
 from .forms import AMOUNT, FORMS, Column, Each, Form, Group, Identity, Row, Selector, Table
 
 THIS = 0
@@ -79,6 +80,8 @@ class Check:
     minus: tuple[int, ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        plus: tuple[int, ...] | None
+        minus: tuple[int, ...]
         if any(t.source == PREVIOUS for t in self.terms()):
             plus, minus = None, ()
         else:
@@ -88,11 +91,11 @@ class Check:
         object.__setattr__(self, "minus", minus)
 
     @property
-    def rule(self) -> str:
+    def rule(self) -> Code:
         return self.identity.rule
 
     @property
-    def severity(self) -> str:
+    def severity(self) -> Severity:
         return self.identity.severity
 
     @property
@@ -231,7 +234,8 @@ class FormModel:
 
         namespace: dict[str, Any] = {}
         exec(f"def build(v):\n    return {display(tree)}\n", namespace)  # noqa: S102 - keys are the forms' own
-        return namespace["build"]
+        build: Callable[[Sequence[Any]], dict[str, Any]] = namespace["build"]
+        return build
 
     def cross_checks(self, previous: FormModel) -> tuple[Check, ...]:
         """Checks across years against last year's report of form ``previous``."""

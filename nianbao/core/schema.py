@@ -59,7 +59,7 @@ def schema_filename(form: str) -> str:
     return f"report-{form}.schema.json"
 
 
-_KIND_SCHEMA = {
+_KIND_SCHEMA: dict[str, dict[str, Any]] = {
     COUNT: {"type": "integer", "minimum": 0},
     CHANGE: {"type": "integer"},
     AMOUNT: {"type": "number", "minimum": 0},
