@@ -29,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..core.codes import Code
 from ..core.findings import ERRORS, finding
 from ..core.forms import AMOUNT, NAME_LABEL, USCC_LABEL, form_for_year
 from ..core.model import Cell, FormModel, model
@@ -154,7 +155,7 @@ def combine(
             by = how(k, rs)
             others = "、".join(Path(o.source).name for o in rs if o is not r)
             if all(o.summary is None for o in rs):
-                note = finding("DUPLICATE", f"{by}「{k}」共报送 {len(rs)} 份（另见 {others}），均未计入汇总")
+                note = finding(Code.DUPLICATE, f"{by}「{k}」共报送 {len(rs)} 份（另见 {others}），均未计入汇总")
                 detail = f"{by}「{k}」共 {len(rs)} 份，均未汇总"
                 entries.append(out(r, Reason.DUPLICATE, detail, (note,)))
             else:
@@ -162,7 +163,7 @@ def combine(
                 n = clash_count[r.source]
                 more = f"等 {n} 个单位" if n > 1 else ""
                 note = finding(
-                    "DUPLICATE",
+                    Code.DUPLICATE,
                     f"单位「{agency}」（{by}「{k}」）{more}同时包含在 {others} 中，为免重复计算，均未计入汇总；"
                     "请去掉其中一方后重新汇总",
                 )

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from ..core.findings import SEVERITY_WORDS
 from ..core.forms import FORM_LABEL, NAME_LABEL, REGION_LABEL, SOURCE_LABEL, USCC_LABEL, YEAR_LABEL
 from ..core.model import model
 from ..core.sanitize import safe_text
@@ -90,7 +89,7 @@ def detail_rows(c: Consolidation) -> Iterator[list[Any]]:
         errors, warnings = (t.errors, t.warnings) if r.readable else (None, None)
         yield [
             n, safe_text(r.name), safe_text(r.uscc), safe_text(r.region_code), r.year, r.form, safe_text(r.source),
-            r.status, errors, warnings, word(e.disposition), safe_text(e.reason), *headline_values(e),
+            r.status.display, errors, warnings, word(e.disposition), safe_text(e.reason), *headline_values(e),
         ]
 
 
@@ -99,7 +98,7 @@ def problem_rows(c: Consolidation) -> Iterator[list[Any]]:
         for f in e.findings:
             yield [
                 safe_text(e.record.source), safe_text(e.record.name), f.sheet or "", f.cell or (f.pointer or ""),
-                f.rule, SEVERITY_WORDS.get(f.severity, f.severity), safe_text(f.message), f.hint,
+                f.rule, f.severity.display, safe_text(f.message), f.hint,
             ]
     if c.previous is not None:
         for b in c.previous.breaks:  # across years: both files, both cells
@@ -108,7 +107,7 @@ def problem_rows(c: Consolidation) -> Iterator[list[Any]]:
             sheet, cell = (b.cells[0].split("!") if b.cells else ("", ""))
             where = "、".join(b.cells) + "；上年 " + "、".join(b.last_cells)
             yield [
-                safe_text(source), safe_text(b.name), sheet, where, f.rule, SEVERITY_WORDS.get(f.severity, f.severity),
+                safe_text(source), safe_text(b.name), sheet, where, f.rule, f.severity.display,
                 safe_text(f.message), f.hint,
             ]
 
@@ -132,13 +131,13 @@ def duplicate_rows(c: Consolidation) -> Iterator[list[Any]]:
                 name, code = r.name, r.uscc
             else:  # the agency in question, which this summary holds
                 name, code = group.name, group.uscc
-            yield [n, group.by, safe_text(name), safe_text(code), safe_text(r.source), r.status, safe_text(e.reason),
+            yield [n, group.by, safe_text(name), safe_text(code), safe_text(r.source), r.status.display, safe_text(e.reason),
                    *headline_values(e)]
     for n, pair in enumerate(c.lookalikes, n + 1):
         note = f"名称「{pair.names[0]}」与「{pair.names[1]}」相近，仅作提示，均已按各自情况处理；请核对是否为同一单位"
         for e in pair.entries:
             r = e.record
-            yield [n, word(pair.kind), safe_text(r.name), safe_text(r.uscc), safe_text(r.source), r.status, note,
+            yield [n, word(pair.kind), safe_text(r.name), safe_text(r.uscc), safe_text(r.source), r.status.display, note,
                    *headline_values(e)]
 
 

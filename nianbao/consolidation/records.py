@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..core.codes import Code, Status
 from ..core.findings import UNREADABLE, Finding, Result, Tally, finding
 from ..core.forms import AMOUNT_DECIMALS, DEFAULT_PROCUREMENT_UNIT, FORMS, PROCUREMENT_UNIT_KEY
 from ..core.model import FormModel, model
@@ -34,7 +35,7 @@ class Record:
     """One input file, reduced to what consolidation needs."""
 
     source: str
-    status: str  # a report status of nianbao.core.findings (PASSED ... UNREADABLE)
+    status: Status
     form: str | None = None
     year: int | None = None
     name: str = ""
@@ -176,7 +177,7 @@ def examine(path: str) -> Record:
         try:
             loaded: Loaded = read(path)
         except ReadError as e:
-            f = finding("READ", str(e))
+            f = finding(Code.READ, str(e))
             return _unreadable(path, f.located(e.sheet, e.cell) if e.sheet else f)
         result: Result = check_loaded(loaded, path)
         doc = result.document
@@ -207,13 +208,13 @@ def examine(path: str) -> Record:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as e:  # noqa: BLE001 - a reader's bug (even a parser's panic) must not stop the batch
-        return _unreadable(path, finding("READ", f"{Path(path).name}：读取时发生意外错误（{type(e).__name__}: {e}）"))
+        return _unreadable(path, finding(Code.READ, f"{Path(path).name}：读取时发生意外错误（{type(e).__name__}: {e}）"))
 
 
 def unreadable(path: str | os.PathLike[str], message: str) -> Record:
     """A record for an input that names nothing readable (a missing file, a folder that
     cannot be opened)."""
-    return _unreadable(os.fspath(path), finding("READ", message))
+    return _unreadable(os.fspath(path), finding(Code.READ, message))
 
 
 __all__ = ["Record", "examine", "file_hash", "numbers", "summary_info", "unreadable"]
