@@ -27,7 +27,8 @@ def rendered(tmp_path_factory) -> tuple[Path, Path, list[str]]:
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     assert exe, "LibreOffice (soffice) is required: run scripts/setup.sh --test"
     subprocess.run([exe, f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless", "--norestore",
-                    "--convert-to", "pdf", "--outdir", str(tmp), str(out)], capture_output=True, timeout=240, check=True)
+                    "--convert-to", "pdf", "--outdir", str(tmp), str(out)],
+                   capture_output=True, timeout=240, check=True)
     pdf = tmp / "汇总.pdf"
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return out, pdf, text.split("\f")[:-1]

@@ -82,8 +82,9 @@ def year_rows(c: Consolidation) -> list[tuple[str, Any, Any]]:
     if cmp is None or c.form is None or c.values is None or cmp.last.values is None or cmp.last.form is None:
         return []
     out = []
-    for (head, idx), (_, pidx) in zip(headlines(c.form), headlines(cmp.last.form)):
-        out.append((head.split("·")[0], plain(sum(c.values[i] for i in idx)), plain(sum(cmp.last.values[i] for i in pidx))))
+    for (head, idx), (_, pidx) in zip(headlines(c.form), headlines(cmp.last.form), strict=True):
+        now, before = sum(c.values[i] for i in idx), sum(cmp.last.values[i] for i in pidx)
+        out.append((head.split("·")[0], plain(now), plain(before)))
     return out
 
 
@@ -107,7 +108,8 @@ def add_charts(wb: Any, c: Consolidation) -> None:
         (f"新收申请最多的 {TOP_AGENCIES} 个单位（件）", ["单位", "新收申请"], list(top_rows(c)), "bar"),
     ]
     if c.previous is not None:
-        sheets.append(("本年与上年（合计）", ["项目", f"{c.year} 年", f"{(c.year or 1) - 1} 年"], list(year_rows(c)), "bar"))
+        years = ["项目", f"{c.year} 年", f"{(c.year or 1) - 1} 年"]
+        sheets.append(("本年与上年（合计）", years, list(year_rows(c)), "bar"))
     for title, headers, rows, kind in sheets:
         if not rows:
             continue

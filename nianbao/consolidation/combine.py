@@ -190,7 +190,8 @@ def combine(
     duplicates = []
     for k, rs in sorted(clashes.items(), key=lambda kv: (kv[1][0].source, kv[0])):
         kind = Reason.DUPLICATE if all(o.summary is None for o in rs) else Reason.OVERLAP
-        duplicates.append(Overlap(k, how(k, rs), shown[k][0], shown[k][1], kind, tuple(by_source[o.source] for o in rs)))
+        held = tuple(by_source[o.source] for o in rs)
+        duplicates.append(Overlap(k, how(k, rs), shown[k][0], shown[k][1], kind, held))
 
     missing: tuple[Member, ...] = ()
     unexpected: tuple[Entry, ...] = ()
@@ -239,10 +240,10 @@ def sum_values(m: FormModel, vectors: Iterable[Sequence[Any]]) -> tuple[tuple[An
     them. Column by column, each column summed in one call (exact: ints and Decimals)."""
     cells: tuple[Cell, ...] = m.cells
     vectors = list(vectors)
-    columns = zip(*vectors) if vectors else (() for _ in cells)
+    columns = zip(*vectors, strict=True) if vectors else (() for _ in cells)
     totals: list[Any] = []
     skipped = 0
-    for cell, column in zip(cells, columns):
+    for cell, column in zip(cells, columns, strict=False):
         start = Decimal(0) if cell.kind == AMOUNT else 0
         try:
             totals.append(sum(column, start))

@@ -50,7 +50,9 @@ def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> Inputs:
     return Inputs(found, tuple(missing))
 
 
-def discover(paths: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os.PathLike[str]] = ()) -> tuple[list[str], list[Record]]:
+def discover(
+    paths: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os.PathLike[str]] = ()
+) -> tuple[list[str], list[Record]]:
     """Input files (:func:`find_inputs`), sorted, each once, but the paths of ``exclude``
     (the output); and a record for each path that names nothing."""
     inputs = find_inputs(paths)

@@ -131,14 +131,14 @@ def duplicate_rows(c: Consolidation) -> Iterator[list[Any]]:
                 name, code = r.name, r.uscc
             else:  # the agency in question, which this summary holds
                 name, code = group.name, group.uscc
-            yield [n, group.by, safe_text(name), safe_text(code), safe_text(r.source), r.status.display, safe_text(e.reason),
-                   *headline_values(e)]
-    for n, pair in enumerate(c.lookalikes, n + 1):
+            yield [n, group.by, safe_text(name), safe_text(code), safe_text(r.source), r.status.display,
+                   safe_text(e.reason), *headline_values(e)]
+    for m, pair in enumerate(c.lookalikes, n + 1):
         note = f"名称「{pair.names[0]}」与「{pair.names[1]}」相近，仅作提示，均已按各自情况处理；请核对是否为同一单位"
         for e in pair.entries:
             r = e.record
-            yield [n, word(pair.kind), safe_text(r.name), safe_text(r.uscc), safe_text(r.source), r.status.display, note,
-                   *headline_values(e)]
+            yield [m, word(pair.kind), safe_text(r.name), safe_text(r.uscc), safe_text(r.source), r.status.display,
+                   note, *headline_values(e)]
 
 
 def member_rows(c: Consolidation) -> Iterator[list[Any]]:
@@ -180,7 +180,8 @@ def cover_notes(c: Consolidation) -> list[str]:
         notes.append(f"有 {len(c.lookalikes)} 组单位名称相近，已分别汇总，请在「{DUPLICATES_SHEET}」中核对。")
     if c.previous is not None:
         breaks = len(c.previous.breaks)
-        notes.append(f"与上年报告对比：{c.previous.line()}；详见「{PREVIOUS_SHEET}」" + (f"与「{PROBLEMS_SHEET}」。" if breaks else "。"))
+        where = f"「{PREVIOUS_SHEET}」" + (f"与「{PROBLEMS_SHEET}」" if breaks else "")
+        notes.append(f"与上年报告对比：{c.previous.line()}；详见{where}。")
     return notes
 
 
@@ -211,7 +212,7 @@ def _compared(now: list[Any], before: list[Any], heads: tuple[str, ...]) -> tupl
 
     cells: list[Any] = []
     flagged = []
-    for h, a, b in zip(heads, now, before):
+    for h, a, b in zip(heads, now, before, strict=True):
         change, share, large = swing(a, b)
         cells += [plain(a), plain(b), change, share]
         if large:

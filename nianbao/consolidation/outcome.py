@@ -206,7 +206,9 @@ class Consolidation:
         if self.included_with_errors:
             parts.append(f"其中 {len(self.included_with_errors)} 个有错误的报告已按要求计入")
         if self.roster is not None:
-            parts.append(f"名单 {len(self.roster)} 个单位，未报送 {len(self.missing)} 个，不在名单中 {len(self.unexpected)} 个")
+            parts.append(
+                f"名单 {len(self.roster)} 个单位，未报送 {len(self.missing)} 个，不在名单中 {len(self.unexpected)} 个"
+            )
         if self.lookalikes:
             parts.append(f"名称相近待核对 {len(self.lookalikes)} 组")
         if self.previous is not None:
@@ -223,7 +225,7 @@ class Consolidation:
             r = e.record
             if r.values is None:
                 continue
-            for cell, v in zip(cells, r.values):
+            for cell, v in zip(cells, r.values, strict=True):
                 if v is not None:
                     yield r.name, r.uscc, r.source, cell.table.title, cell.row_label, cell.column_label, v
 

@@ -63,7 +63,8 @@ def read_records(
             group = queue.pop()
             if len(group) == 1:
                 if _run_pool(group, 1, emit):
-                    emit(unreadable(group[0], f"{Path(group[0]).name}：读取时处理进程意外终止（文件可能已损坏或含有异常内容）"))
+                    why = "读取时处理进程意外终止（文件可能已损坏或含有异常内容）"
+                    emit(unreadable(group[0], f"{Path(group[0]).name}：{why}"))
                 continue
             half = len(group) // 2
             for part in (group[:half], group[half:]):
@@ -90,7 +91,9 @@ def _worker_start() -> None:
 CHUNK_FILES = 64  # files a worker examines per task: fewer round trips, a short tail
 
 
-def _run_pool(files: list[str], jobs: int, emit: Callable[[Record], None], meanwhile: Callable[[], None] | None = None) -> list[str]:
+def _run_pool(
+    files: list[str], jobs: int, emit: Callable[[Record], None], meanwhile: Callable[[], None] | None = None
+) -> list[str]:
     """Examine ``files`` in a pool of ``jobs`` processes, in chunks, emitting records as they
     arrive; the files not done because a worker died. ``meanwhile`` runs here once the
     workers have started (they are all forked on the first task: nothing forks after it)."""

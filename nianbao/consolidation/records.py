@@ -72,9 +72,7 @@ class Record:
 
 def _whole(value: Any) -> int | None:
     t = type(value)
-    if t is int:
-        return value
-    if t is float and value.is_integer():
+    if t is int or (t is float and value.is_integer()):
         return int(value)
     return None
 
@@ -93,7 +91,7 @@ def numbers(m: FormModel, document: dict[str, Any], raw: Sequence[Any] | None = 
     keeps it out of any sum ("" when none). ``raw`` are the document's cell values
     (:meth:`FormModel.values`), when the caller has them."""
     raw = m.values(document) if raw is None else raw
-    out = [v if type(v) is int else _whole(v) for v in raw]  # counts: whole numbers only
+    out: list[Any] = [v if type(v) is int else _whole(v) for v in raw]  # counts: whole numbers only
     meta = document.get("meta")
     unit = meta.get(PROCUREMENT_UNIT_KEY) if isinstance(meta, dict) else None
     unit = unit or DEFAULT_PROCUREMENT_UNIT
@@ -141,7 +139,10 @@ def _members_sheet(path: str) -> tuple[Part, ...] | None:
         rows = wb.get_sheet_by_name(MEMBERS_SHEET).to_python()
     finally:
         wb.close()
-    return tuple(Part(*(str(c if c is not None else "").strip() for c in (list(r) + [""] * 4)[:4])) for r in rows[1:] if any(r))
+    def texts(row: list[Any]) -> list[str]:
+        return [str(c if c is not None else "").strip() for c in (list(row) + [""] * 4)[:4]]
+
+    return tuple(Part(*texts(r)) for r in rows[1:] if any(r))
 
 
 def summary_info(path: str, document: dict[str, Any], sheets: Sequence[str]) -> SummaryInfo | None:
@@ -208,7 +209,8 @@ def examine(path: str) -> Record:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as e:  # noqa: BLE001 - a reader's bug (even a parser's panic) must not stop the batch
-        return _unreadable(path, finding(Code.READ, f"{Path(path).name}：读取时发生意外错误（{type(e).__name__}: {e}）"))
+        why = f"读取时发生意外错误（{type(e).__name__}: {e}）"
+        return _unreadable(path, finding(Code.READ, f"{Path(path).name}：{why}"))
 
 
 def unreadable(path: str | os.PathLike[str], message: str) -> Record:

@@ -16,8 +16,9 @@ from ..io.readers import ReadError
 from .names import fold
 from .oserror import os_error_text
 
-
-NAME_HEADERS = (NAME_LABEL, "单位", "单位全称", "机关名称", "部门名称", "部门", "报送单位", "填报单位", "名称", "name", "agency")
+NAME_HEADERS = (
+    NAME_LABEL, "单位", "单位全称", "机关名称", "部门名称", "部门", "报送单位", "填报单位", "名称", "name", "agency",
+)
 USCC_HEADERS = (USCC_LABEL, "社会信用代码", "信用代码", "统一代码", "代码", "uscc")
 REGION_HEADERS = (REGION_LABEL, "区划代码", "region_code")
 NAME_HINT, USCC_HINT, REGION_HINT = NAME_LABEL, "信用代码", "区划"

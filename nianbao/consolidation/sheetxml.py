@@ -57,7 +57,7 @@ def rows_xml(rows: list[list[Any]], first_row: int, styles: Mapping[int, int] | 
         lines = lines_needed(r, wrap) if wrap else 1
         height = f' ht="{lines * LINE_HEIGHT:g}" customHeight="1"' if lines > 1 else ""
         cells = []
-        for (letter, style), v in zip(columns, r):
+        for (letter, style), v in zip(columns, r, strict=False):
             t = type(v)
             if t is int or t is float or t is Decimal:
                 cells.append(f'<c r="{letter}{n}"{style}><v>{v}</v></c>')

@@ -28,12 +28,30 @@ from ..core.model import model
 from ..core.sanitize import safe_text
 from ..io.atomic import atomic_output, write_bytes
 from .lists import (
-    DETAIL_HEADERS, DUPLICATE_HEADERS, LONG_HEADERS, MISSING_HEADERS, PROBLEM_HEADERS, comparison_headers,
-    comparison_rows, cover_notes, detail_rows, duplicate_rows, headline_headers, headlines, member_rows, missing_rows,
+    DETAIL_HEADERS,
+    DUPLICATE_HEADERS,
+    LONG_HEADERS,
+    MISSING_HEADERS,
+    PROBLEM_HEADERS,
+    comparison_headers,
+    comparison_rows,
+    cover_notes,
+    detail_rows,
+    duplicate_rows,
+    headline_headers,
+    headlines,
+    member_rows,
+    missing_rows,
     problem_rows,
 )
 from .marker import (
-    DETAIL_SHEET, DUPLICATES_SHEET, MEMBER_HEADERS, MEMBERS_SHEET, MISSING_SHEET, PREVIOUS_SHEET, PROBLEMS_SHEET,
+    DETAIL_SHEET,
+    DUPLICATES_SHEET,
+    MEMBER_HEADERS,
+    MEMBERS_SHEET,
+    MISSING_SHEET,
+    PREVIOUS_SHEET,
+    PROBLEMS_SHEET,
 )
 from .outcome import Consolidation
 from .sheetxml import Streamed, _escaped_cell, _text_cell, column_style, print_setup, rows_xml, stream_rows  # noqa: F401
@@ -60,14 +78,16 @@ def list_sheets(c: Consolidation) -> list[ListSheet]:
     heads = headline_headers(c)
     numbers = {12 + i: 9.0 for i in range(1, len(heads) + 1)}
     missing_empty = (
-        "未提供单位名单（--roster），无法核对未报送的单位" if c.roster is None else "名单中的单位均已报送，且没有名单以外的报告"
+        "未提供单位名单（--roster），无法核对未报送的单位" if c.roster is None
+        else "名单中的单位均已报送，且没有名单以外的报告"
     )
     out = [
         ListSheet(DETAIL_SHEET, DETAIL_HEADERS + heads, list(detail_rows(c)),
                   {1: 5, 2: 20, 3: 19, 4: 8, 5: 6, 6: 6, 7: 24, 8: 7, 9: 6, 10: 6, 11: 7, 12: 30, **numbers},
                   frozenset({2, 7, 12}), "没有输入文件"),
         ListSheet(PROBLEMS_SHEET, PROBLEM_HEADERS, list(problem_rows(c)),
-                  {1: 24, 2: 18, 3: 7, 4: 9, 5: 8, 6: 6, 7: 50, 8: 36}, frozenset({1, 2, 4, 7, 8}), "所有报告均未发现问题"),
+                  {1: 24, 2: 18, 3: 7, 4: 9, 5: 8, 6: 6, 7: 50, 8: 36}, frozenset({1, 2, 4, 7, 8}),
+                  "所有报告均未发现问题"),
         ListSheet(MISSING_SHEET, MISSING_HEADERS, list(missing_rows(c)), {1: 10, 2: 30, 3: 22, 4: 10, 5: 40},
                   frozenset({2, 5}), missing_empty),
         ListSheet(DUPLICATES_SHEET, DUPLICATE_HEADERS + heads, list(duplicate_rows(c)),
@@ -205,7 +225,7 @@ def long_rows(c: Consolidation) -> Iterator[list[Any]]:
         if r.values is None:
             continue
         agency = [safe_text(r.name), safe_text(r.uscc), safe_text(r.region_code), safe_text(r.source)]
-        for cell, v in zip(cells, r.values):
+        for cell, v in zip(cells, r.values, strict=True):
             if v is None:
                 continue
             yield [*agency, cell.table.title, cell.row_label, cell.column_label, cell.pointer, _number_text(v)]

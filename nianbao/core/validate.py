@@ -68,9 +68,11 @@ def _readable(m: FormModel, findings: list[Finding]) -> list[Finding]:
     said: dict[str, Finding] = {}  # a blank cell's pointer -> the one finding that says it
     for key, cells in groups.items():  # tables first, then their rows
         ptrs = [c.pointer for c in cells]
-        if len(cells) > 1 and all(p in blank for p in ptrs) and ptrs[0] not in said and not all(p in again for p in ptrs):
+        whole = all(p in blank for p in ptrs) and not all(p in again for p in ptrs)
+        if len(cells) > 1 and whole and ptrs[0] not in said:
             first = cells[0]
-            text = f"{first.table.sheet} 整表未填写" if len(key) == 1 else f"{first.table.sheet} {first.row_label}：整行未填写"
+            sheet = first.table.sheet
+            text = f"{sheet} 整表未填写" if len(key) == 1 else f"{sheet} {first.row_label}：整行未填写"
             f = finding(Code.BLANK, text, ptrs[0], pointers=tuple(ptrs))
             for p in ptrs:
                 said[p] = f
@@ -80,10 +82,10 @@ def _readable(m: FormModel, findings: list[Finding]) -> list[Finding]:
         if f.rule != Code.BLANK or f.pointer not in blank:
             out.append(f)
         elif f.pointer in said:
-            whole = said[f.pointer]
-            if id(whole) not in seen:
-                seen.add(id(whole))
-                out.append(whole)
+            one = said[f.pointer]
+            if id(one) not in seen:
+                seen.add(id(one))
+                out.append(one)
         elif f.pointer not in again:
             out.append(f)
     return out
