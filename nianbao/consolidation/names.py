@@ -46,22 +46,25 @@ def alike(a: str, b: str) -> bool:
     return len(short) < len(long) <= len(short) + 4 and _subsequence(short, long)
 
 
-MAX_BUCKET = 400  # names sharing a first and last character compared pairwise, at most
+MAX_PAIRS = 200_000  # comparisons per group of names sharing a first and last character, at most
 
 
 def near_duplicates(names: Iterable[str]) -> list[tuple[str, str]]:
-    """Pairs of distinct folded names that look alike (:func:`alike`), each pair once, sorted."""
-    buckets: dict[tuple[str, str], list[str]] = {}
+    """Pairs of distinct folded names that look alike (:func:`alike`), each pair once, sorted.
+    Only names sharing their first two and last characters, and differing in length by one
+    to four characters, are compared."""
+    buckets: dict[tuple[str, str], dict[int, list[str]]] = {}
     for n in sorted(set(names)):
         if len(n) >= 4:
-            buckets.setdefault((n[:2], n[-1]), []).append(n)
+            buckets.setdefault((n[:2], n[-1]), {}).setdefault(len(n), []).append(n)
     out = []
-    for group in buckets.values():
-        group = group[:MAX_BUCKET]
-        for i, a in enumerate(group):
-            for b in group[i + 1:]:
-                if alike(a, b):
-                    out.append((a, b))
+    for by_length in buckets.values():
+        for length, shorter in by_length.items():
+            for extra in range(1, 5):
+                longer = by_length.get(length + extra, [])
+                if len(shorter) * len(longer) > MAX_PAIRS:
+                    continue  # not names people tell apart by eye
+                out.extend((a, b) for a in shorter for b in longer if alike(a, b))
     return sorted(out)
 
 
