@@ -231,6 +231,24 @@ def test_previous_checks_each_agency_across_years_and_compares(tmp_path):
     assert by_name["张店区民政局"][base + "变化"] == 0
 
 
+def test_previous_may_be_last_years_summary(tmp_path):
+    a, b = report("张店区民政局", 5), report("张店区财政局", 6)
+    put(tmp_path / "本年", "民政局.json", a)
+    put(tmp_path / "本年", "财政局.json", b)
+    put(tmp_path / "上年各单位", "民政局.json", last_year(a))
+    gone = last_year(report("张店区撤并局", 9))
+    gone["applications"]["carried_forward"]["natural"] += 5
+    put(tmp_path / "上年各单位", "撤并局.json", gone)
+    made = consolidate([tmp_path / "上年各单位"], jobs=1, name="张店区", include_errors=True)
+    last = write_summary(made, tmp_path / "上年汇总.xlsx")
+    c = consolidate([tmp_path / "本年"], jobs=1, previous=[last])
+    status = {p.name: p.status for p in c.previous.pairs}
+    assert status == {"张店区民政局": "两年均有", "张店区财政局": "本年新增", "张店区撤并局": "本年未报送"}
+    x1 = [b for b in c.previous.breaks if b.finding.rule == "X1"]
+    assert [b.source for b in x1] == [""]  # the totals: last year's summary carried forward other cases
+    assert x1[0].last_source == "" and x1[0].last_cells and x1[0].cells
+
+
 def test_a_large_swing_is_flagged(tmp_path):
     a = report("张店区民政局", 5)
     prev = last_year(a)

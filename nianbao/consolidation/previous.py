@@ -51,10 +51,15 @@ class Pair:
     uscc: str
     this: Entry | None
     last: Record | None
+    held_last: bool = False  # last year's summary held it (its numbers are not known apart)
+
+    @property
+    def is_new(self) -> bool:
+        return self.this is not None and self.last is None and not self.held_last
 
     @property
     def status(self) -> str:
-        return "本年未报送" if self.this is None else ("本年新增" if self.last is None else "两年均有")
+        return "本年未报送" if self.this is None else ("本年新增" if self.is_new else "两年均有")
 
 
 @dataclass(frozen=True)
@@ -68,14 +73,14 @@ class Comparison:
 
     @property
     def new(self) -> tuple[Pair, ...]:
-        return tuple(p for p in self.pairs if p.last is None and p.this is not None)
+        return tuple(p for p in self.pairs if p.is_new)
 
     @property
     def gone(self) -> tuple[Pair, ...]:
         return tuple(p for p in self.pairs if p.this is None)
 
     def line(self) -> str:
-        both = sum(1 for p in self.pairs if p.this is not None and p.last is not None)
+        both = sum(1 for p in self.pairs if p.this is not None and not p.is_new)
         return (
             f"上年报告 {len(self.last.entries)} 个文件，两年均有 {both} 个单位，本年新增 {len(self.new)} 个，"
             f"本年未报送 {len(self.gone)} 个，跨年度核对不一致 {len(self.breaks)} 处"
@@ -113,7 +118,8 @@ def compare(c: Consolidation, last_records: Sequence[Record]) -> Comparison:
         if r.uscc:
             by_uscc.setdefault(r.uscc, r)
         by_name.setdefault(fold(r.name), r)
-    known = {p.uscc.upper() or fold(p.name) for e in last.summed for p in e.record.parts}
+    held = [p for e in last.summed for p in e.record.parts]
+    known = ({p.uscc.upper() for p in held} | {fold(p.name) for p in held}) - {""}
     matched: set[str] = set()
     pairs: list[Pair] = []
     breaks: list[Break] = []
@@ -126,7 +132,7 @@ def compare(c: Consolidation, last_records: Sequence[Record]) -> Comparison:
                 hit = candidate
         if hit is not None:
             matched.add(hit.source)
-        pairs.append(Pair(r.name, r.uscc, e, hit))
+        pairs.append(Pair(r.name, r.uscc, e, hit, hit is None and bool({r.uscc, fold(r.name)} & known)))
         if hit is not None and r.form and hit.form and r.values and hit.values:
             breaks.extend(_breaks(r.form, r.values, hit.form, hit.values, r.name, r.source, hit.source))
     for r in got:
