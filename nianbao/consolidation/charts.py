@@ -71,9 +71,9 @@ def top_rows(c: Consolidation, n: int = TOP_AGENCIES) -> list[tuple[str, Any]]:
         _, indexes = headlines(r.form)[0]
         vals = [r.values[i] for i in indexes]
         if None not in vals:
-            rows.append((safe_text(r.name or Path(r.source).name), plain(sum(vals))))
+            rows.append((r.name or Path(r.source).name, sum(vals)))
     rows.sort(key=lambda kv: (-kv[1], kv[0]))
-    return rows[:n]
+    return [(safe_text(name), plain(value)) for name, value in rows[:n]]
 
 
 def year_rows(c: Consolidation) -> list[tuple[str, Any, Any]]:

@@ -143,7 +143,7 @@ def duplicate_rows(c: Consolidation) -> Iterator[list[Any]]:
 
 def member_rows(c: Consolidation) -> Iterator[list[Any]]:
     for p in c.members:
-        yield [safe_text(p.uscc), safe_text(p.name), p.sha256, p.via]
+        yield [safe_text(p.uscc), safe_text(p.name), p.sha256, p.via if p.via != p.sha256 else ""]
 
 
 class Note(str):

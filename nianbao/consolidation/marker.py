@@ -25,7 +25,7 @@ MEMBERS_SHEET = "_汇总成员"
 
 SUMMARY_KEY = "summary"  # meta key: {"level": name, "members": count or [member, ...]}
 LEVEL_KEY, MEMBERS_KEY = "level", "members"
-HASH_LABEL, VIA_LABEL = "文件 SHA-256", "所在汇总文件 SHA-256"
+HASH_LABEL, VIA_LABEL = "文件 SHA-256", "所在汇总文件 SHA-256（空白：即本文件）"
 MEMBER_HEADERS = (USCC_LABEL, NAME_LABEL, HASH_LABEL, VIA_LABEL)
 MEMBER_FIELDS = ("uscc", "name", "sha256", "via")
 

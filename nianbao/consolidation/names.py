@@ -26,7 +26,8 @@ _SAME = str.maketrans({
 def fold(name: str) -> str:
     """``name`` as compared: NFKC, no Cf characters, no spaces of any kind, one bracket."""
     text = unicodedata.normalize("NFKC", name)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf" and not ch.isspace())
+    if not text.isprintable() or " " in text:  # Cf characters and spaces are not printable (but " ")
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf" and not ch.isspace())
     return text.translate(_SAME)
 
 

@@ -142,7 +142,8 @@ def _members_sheet(path: str) -> tuple[Part, ...] | None:
     def texts(row: list[Any]) -> list[str]:
         return [str(c if c is not None else "").strip() for c in (list(row) + [""] * 4)[:4]]
 
-    return tuple(Part(*texts(r)) for r in rows[1:] if any(r))
+    parts = (texts(r) for r in rows[1:] if any(r))
+    return tuple(Part(uscc, name, sha, via or sha) for uscc, name, sha, via in parts)
 
 
 def summary_info(path: str, document: dict[str, Any], sheets: Sequence[str]) -> SummaryInfo | None:

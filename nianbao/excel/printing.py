@@ -11,8 +11,9 @@ LINE_HEIGHT = 16.5  # points per line of 11-point text, with its leading
 
 
 def text_width(text: str) -> int:
-    """Width of a text in a column's units: a CJK or full-width character takes two."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+    """Width of a text in a column's units: a CJK or full-width character (three bytes in
+    UTF-8) takes two, an ASCII one one."""
+    return len(text) + (len(text.encode("utf-8", "replace")) - len(text)) // 2
 
 
 def lines_needed(row: Sequence[Any], wrap: Mapping[int, float]) -> int:
