@@ -20,6 +20,7 @@ from nianbao.cli import main
 from nianbao.consolidation.consolidate import Reason, consolidate
 from nianbao.consolidation.marker import DETAIL_SHEET, DUPLICATES_SHEET, MEMBERS_SHEET, PREVIOUS_SHEET, PROBLEMS_SHEET
 from nianbao.consolidation.names import alike, fold
+from nianbao.consolidation.outcome import Presence
 from nianbao.consolidation.summary import write_summary
 from nianbao.core.agency_codes import uscc_check_char
 from nianbao.excel.template import write_workbook
@@ -243,7 +244,7 @@ def test_previous_may_be_last_years_summary(tmp_path):
     last = write_summary(made, tmp_path / "上年汇总.xlsx")
     c = consolidate([tmp_path / "本年"], jobs=1, previous=[last])
     status = {p.name: p.status for p in c.previous.pairs}
-    assert status == {"张店区民政局": "两年均有", "张店区财政局": "本年新增", "张店区撤并局": "本年未报送"}
+    assert status == {"张店区民政局": Presence.BOTH, "张店区财政局": Presence.NEW, "张店区撤并局": Presence.GONE}
     x1 = [b for b in c.previous.breaks if b.finding.rule == "X1"]
     assert [b.source for b in x1] == [""]  # the totals: last year's summary carried forward other cases
     assert x1[0].last_source == "" and x1[0].last_cells and x1[0].cells

@@ -234,6 +234,6 @@ def comparison_rows(c: Consolidation) -> Iterator[list[Any]]:
         before = _numbers(p.last.form, p.last.values) if p.last else [None] * len(heads)
         cells, note = _compared(now, before, heads)
         yield [
-            p.status, safe_text(p.name), safe_text(p.uscc), safe_text(p.this.record.source) if p.this else "",
+            word(p.status), safe_text(p.name), safe_text(p.uscc), safe_text(p.this.record.source) if p.this else "",
             safe_text(p.last.source) if p.last else "", *cells, note,
         ]

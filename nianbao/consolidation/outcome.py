@@ -45,6 +45,14 @@ class Reason(StrEnum):
     ERRORS = "errors"  # a report with errors
 
 
+class Presence(StrEnum):
+    """Whether an agency reported this year, last year, or both (with ``--previous``)."""
+
+    BOTH = "both"
+    NEW = "new"
+    GONE = "gone"
+
+
 class Alike(StrEnum):
     """Why two agencies are listed for review without being merged."""
 
@@ -64,6 +72,9 @@ WORDS: dict[StrEnum, str] = {
     Reason.UNIT: "金额无法换算",
     Reason.ERRORS: "有错误",
     Alike.NAMES: "名称相近（请核对，已分别汇总）",
+    Presence.BOTH: "两年均有",
+    Presence.NEW: "本年新增",
+    Presence.GONE: "本年未报送",
 }
 
 
@@ -254,6 +265,7 @@ def plain(value: Any) -> Any:
 
 
 __all__ = [
-    "DEFAULT_NAME", "WORDS", "Alike", "Consolidation", "Disposition", "Entry", "Lookalike", "Overlap", "Reason",
+    "DEFAULT_NAME", "WORDS", "Alike", "Consolidation", "Disposition", "Entry", "Lookalike", "Overlap", "Presence",
+    "Reason",
     "describe", "plain", "word",
 ]

@@ -23,7 +23,7 @@ from ..core.model import model
 from ..core.rules import check_identities
 from .combine import combine
 from .names import fold
-from .outcome import Consolidation, Entry, plain
+from .outcome import Consolidation, Entry, Presence, plain
 from .records import Record
 
 PREV_PREFIX = "prev:"
@@ -58,8 +58,8 @@ class Pair:
         return self.this is not None and self.last is None and not self.held_last
 
     @property
-    def status(self) -> str:
-        return "本年未报送" if self.this is None else ("本年新增" if self.is_new else "两年均有")
+    def status(self) -> Presence:
+        return Presence.GONE if self.this is None else (Presence.NEW if self.is_new else Presence.BOTH)
 
 
 @dataclass(frozen=True)
