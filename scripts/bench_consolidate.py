@@ -358,9 +358,12 @@ def main() -> None:
             p_time = statistics.median(r[0] for r in runs)
             p_pss = max(r[2].peak_pss for r in runs) / 1024
             p_rate = len(files) / p_time
+            p_cpu = statistics.median(r[1] for r in runs)
             print(f"带 --previous（上年 {args.n} 个工作簿）：中位数 {p_time:.2f} 秒，按本年计 {p_rate:,.0f} 个工作簿/秒"
                   f"（读取 {2 * len(files) / p_time:,.0f} 个/秒；目标 ≥{GOAL_PREVIOUS_RATE:,.0f}："
                   f"{'达到' if p_rate >= GOAL_PREVIOUS_RATE else '未达到'}），峰值 PSS {p_pss:.0f} MB — {runs[-1][3]}")
+            print(f"  CPU 时间（整个进程树）：每个本年工作簿 {p_cpu / len(files) * 1e3:.2f} 毫秒；按 {cores} 个空闲核推算约 "
+                  f"{cores * len(files) / p_cpu:,.0f} 个本年工作簿/秒")
         if not agree:
             sys.exit(1)
     finally:
