@@ -155,12 +155,15 @@ SPREADSHEET_SUFFIXES = (".xls", ".et", ".ett", ".xlt", ".ods", ".xlsb", ".xlsx",
 # Workbook readers (.xlsx, .xlsm, .xls, .ods, .et) register themselves on import.
 from . import workbook as _workbook  # noqa: E402,F401
 
-# Published reports: web pages, Word, PDF, text copies (their parsers load when used).
-from .published import SUFFIXES as _PUBLISHED, read_published as _read_published  # noqa: E402
+# Published reports: web pages, Word, PDF, text copies (nianbao.io.published, imported when
+# one is read).
+from .published.formats import SUFFIXES as _PUBLISHED  # noqa: E402
 
 UNCONTAINED = frozenset((".json", *_PUBLISHED))
 
 
 @reader(*_PUBLISHED)
 def read_publication(path: Path, container: Any = None) -> Loaded:
-    return _read_published(path)
+    from .published import read_published
+
+    return read_published(path)

@@ -21,17 +21,12 @@ from ...core.findings import finding
 from ...core.forms import LOCATIONS_KEY, SOURCE_KEY, YEAR_POINTER, agency_pointer
 from ...core.model import model
 from ..readers import Loaded, ReadError
+from .formats import HTML_SUFFIXES, LEGACY_SUFFIXES, PDF_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, WORD_SUFFIXES
 from .grid import Grid
 
 # One published report is a few pages: anything far larger is not one.
 MAX_SOURCE_BYTES = 32 * 1024 * 1024
 
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-TEXT_SUFFIXES = (".txt", ".md", ".markdown")
-WORD_SUFFIXES = (".docx",)
-LEGACY_SUFFIXES = (".doc", ".wps")
-PDF_SUFFIXES = (".pdf",)
-SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES + WORD_SUFFIXES + LEGACY_SUFFIXES + PDF_SUFFIXES
 
 
 def _raw(p: Path) -> bytes:

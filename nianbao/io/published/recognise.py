@@ -293,13 +293,20 @@ def _take(m, slot: Slot, ev: _Event, out: Recognised) -> None:
     if where is not None and where.place:
         for p in pointers:
             out.locations[p] = where.location
-    kept = cells[:n]
-    extra = cells[n:]
-    full = all(not _blank(c) for c in kept)
-    empty = all(_blank(c) for c in kept)
-    ok = len(kept) == n and (not extra or (all(_blank(c) or not is_value(c.text) for c in extra) and (full or empty)))
-    if len(cells) < n and all(_blank(c) for c in cells):
-        ok, kept = True, []
+    extra: list[Cell] = []
+    if len(cells) == n:
+        kept, ok = cells, True
+    else:
+        rest = list(cells)
+        while rest and not _blank(rest[-1]) and not is_value(rest[-1].text):  # a remarks column
+            extra.insert(0, rest.pop())
+        filled = [i for i, c in enumerate(rest) if not _blank(c)]
+        if not filled:  # the row printed blank
+            kept, ok = [], True
+        elif len(filled) == n and filled[-1] - filled[0] == n - 1:  # the numbers, side by side
+            kept, ok = rest[filled[0] : filled[0] + n], True
+        else:
+            kept, ok = [], False
     if not ok:
         values = [c.text.strip() for c in cells if not _blank(c)]
         shown = "、".join(values[:8]) + ("…" if len(values) > 8 else "")
