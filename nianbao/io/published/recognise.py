@@ -78,6 +78,18 @@ def merge_split_labels(grid: Grid) -> Grid:
                     grid = grid[: i + 1] + [(first, *nxt[1:])] + grid[i + 2 :]
                     i += 1
                     continue
+        if out and len(row) == 1 and len(out[-1]) > 1:  # the rest of a label carried over a page break
+            k = key(row[0].text)
+            prev = out[-1]
+            for j, c in enumerate(prev):
+                head = key(c.text)
+                if head in starts and head not in labels and head + k in labels:
+                    out[-1] = prev[:j] + (Cell(c.text + row[0].text, c.place, c.where),) + prev[j + 1 :]
+                    break
+            else:
+                out.append(row)
+            i += 1
+            continue
         out.append(row)
         i += 1
     return out
