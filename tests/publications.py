@@ -185,13 +185,17 @@ def to_docx(doc: dict, path) -> None:
         grid = expand(spec)
         table = d.add_table(rows=len(grid), cols=len(grid[0]))
         table.style = "Table Grid"
+        width = len(grid[0])
+        cells = table._cells  # the grid once: table.cell() recounts it at every call
+        merges = []
         for r, row in enumerate(spec):
             origins = [c for c, x in enumerate(grid[r]) if x is not None]
             for (text, rs, cs), c in zip(row, origins):
-                cell = table.cell(r, c)
+                cells[r * width + c].text = text
                 if rs > 1 or cs > 1:
-                    cell = cell.merge(table.cell(r + rs - 1, c + cs - 1))
-                cell.text = text
+                    merges.append((r * width + c, (r + rs - 1) * width + c + cs - 1))
+        for a, b in merges:
+            cells[a].merge(cells[b])
     d.add_paragraph("五、存在的主要问题及改进情况")
     d.add_paragraph(PROSE)
     d.save(str(path))
