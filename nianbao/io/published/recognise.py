@@ -61,21 +61,25 @@ def _blank(c: Cell) -> bool:
 
 
 def merge_split_labels(grid: Grid) -> Grid:
-    """A label broken across lines joined again: a one-cell row whose key starts some label
-    (and is no label itself), followed by a row whose first cell completes it."""
+    """A label broken across lines joined again: a row ending in the start of some label (and
+    no label itself), followed by a row whose first cell completes it."""
     labels, starts = every_key(), prefixes()
+    grid = list(grid)
     out: Grid = []
     i = 0
     while i < len(grid):
         row = grid[i]
-        if len(row) == 1 and i + 1 < len(grid):
-            k = key(row[0].text)
-            if k in starts and k not in labels:
-                nxt = grid[i + 1]
+        if i + 1 < len(grid) and row:
+            j = len(row) - 1
+            while j > 0 and _blank(row[j]):
+                j -= 1
+            k = key(row[j].text)
+            nxt = grid[i + 1]
+            if k in starts and k not in labels and nxt:
                 joined = k + key(nxt[0].text)
-                if nxt and (joined in labels or joined in starts):
-                    first = Cell(row[0].text + nxt[0].text, row[0].place, row[0].where)
-                    grid = grid[: i + 1] + [(first, *nxt[1:])] + grid[i + 2 :]
+                if joined in labels or joined in starts:
+                    c = row[j]
+                    grid[i + 1] = (*row[:j], Cell(c.text + nxt[0].text, c.place, c.where), *nxt[1:])
                     i += 1
                     continue
         if out and len(row) == 1 and len(out[-1]) > 1:  # the rest of a label carried over a page break
@@ -166,6 +170,7 @@ class Recognised:
 
 def recognise(rows: Grid, form: Form) -> Recognised:
     cat = catalogue(form.key)
+    known = every_key()
     m = model(form)
     out = Recognised(form, [None] * len(m.cells))
     events: dict[str, list[_Event]] = {t.key: [] for t in form.tables}
@@ -200,10 +205,12 @@ def recognise(rows: Grid, form: Form) -> Recognised:
                     appeal_headers.clear()
                 if k in cat.appeal_headers:
                     appeal_headers.add(k)
-            if k and not c.covered and not is_value(c.text):
+            # a label, or prose, ends what came before; a short odd cell ("不详") among
+            # numbers is one of them, for the validator to report
+            if k and not c.covered and (k in known or (len(k) > 6 and not is_value(c.text))):
                 last_text = j
         cells = [c for c in row[last_text + 1 :] if not c.covered]
-        if current and any(not _blank(c) for c in cells):
+        if current and any(is_value(c.text) for c in cells):
             ev = _Event(None, None, cells, index, anchors.get(current, 0))
             if current == "appeals":
                 ev.label = Cell("", "", "", covered=len(appeal_headers) >= len(cat.appeal_headers))
@@ -278,7 +285,7 @@ def _place_unlabeled(slots: list[Slot], events: list[_Event], filled: dict[int, 
         after = next((e.slot.order for e in events[i + 1 :] if e.slot is not None and e.label is not None), len(slots))
         gap = [s for s in slots if before < s.order < after and s.order not in filled]
         values = [c for c in ev.cells if not _blank(c)]
-        if len(gap) == 1 and len(ev.cells) == len(gap[0].columns):
+        if len(gap) == 1 and _columns(ev.cells, len(gap[0].columns))[1]:
             slot = gap[0]
             ev.slot = slot
             filled[slot.order] = ev
@@ -297,6 +304,25 @@ def _place_unlabeled(slots: list[Slot], events: list[_Event], filled: dict[int, 
             ))
 
 
+def _columns(cells: list[Cell], n: int) -> tuple[bool, list[Cell], list[Cell]]:
+    """Which of a row's cells are its n columns: (known, the n cells or none when blank,
+    trailing text dropped). Known when there are exactly n cells, or when the filled cells
+    are n side by side (the others blank: a merged label's empty cells, an empty column
+    after), or when none is filled."""
+    if len(cells) == n:
+        return True, cells, []
+    rest = list(cells)
+    extra: list[Cell] = []
+    while rest and not _blank(rest[-1]) and not is_value(rest[-1].text):  # a remarks column
+        extra.insert(0, rest.pop())
+    filled = [i for i, c in enumerate(rest) if not _blank(c)]
+    if not filled:  # the row printed blank
+        return True, [], extra
+    if len(filled) == n and filled[-1] - filled[0] == n - 1:  # the numbers, side by side
+        return True, rest[filled[0] : filled[0] + n], extra
+    return False, [], extra
+
+
 def _take(m, slot: Slot, ev: _Event, out: Recognised) -> None:
     n = len(slot.columns)
     cells = ev.cells
@@ -305,20 +331,7 @@ def _take(m, slot: Slot, ev: _Event, out: Recognised) -> None:
     if where is not None and where.place:
         for p in pointers:
             out.locations[p] = where.location
-    extra: list[Cell] = []
-    if len(cells) == n:
-        kept, ok = cells, True
-    else:
-        rest = list(cells)
-        while rest and not _blank(rest[-1]) and not is_value(rest[-1].text):  # a remarks column
-            extra.insert(0, rest.pop())
-        filled = [i for i, c in enumerate(rest) if not _blank(c)]
-        if not filled:  # the row printed blank
-            kept, ok = [], True
-        elif len(filled) == n and filled[-1] - filled[0] == n - 1:  # the numbers, side by side
-            kept, ok = rest[filled[0] : filled[0] + n], True
-        else:
-            kept, ok = [], False
+    ok, kept, extra = _columns(cells, n)
     if not ok:
         values = [c.text.strip() for c in cells if not _blank(c)]
         shown = "、".join(values[:8]) + ("…" if len(values) > 8 else "")

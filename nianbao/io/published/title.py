@@ -15,7 +15,7 @@ from ...core.forms import REPORT_TITLE
 from .grid import Cell, Grid
 
 _YEAR = re.compile(r"((?:19|20)\d{2})年度?")
-_NOISE = re.compile(r"^(关于|《)|(的|》|:|：)$")
+_NOISE = re.compile(r"^(关于|《)|(关于|的|》|:|：)$")
 _NOT_AGENCY = re.compile(r"[0-9>＞/|:：]|首页|当前位置|来源|时间|字号")
 
 
