@@ -29,26 +29,30 @@ Grid = list[Row]
 
 
 def table_rows(rows: list[list[tuple[str, int, int]]], place: str) -> Grid:
-    """Rows of a table given as ``(text, rowspan, colspan)`` per cell, merged cells expanded
-    into covered copies. ``place`` names the table, e.g. "表格 2"."""
-    out: list[list[Cell | None]] = []
+    """Rows of a table given as ``(text, rowspan, colspan)`` per cell (spans at least 1),
+    merged cells expanded into covered copies. ``place`` names the table, e.g. "表格 2"."""
+    out: Grid = []
     pending: dict[tuple[int, int], Cell] = {}  # (row, col) -> covered copy from a rowspan above
     for r, row in enumerate(rows):
         cells: list[Cell] = []
         col = 0
         for text, rowspan, colspan in row:
-            while (r, col) in pending:
-                cells.append(pending.pop((r, col)))
-                col += 1
+            if pending:
+                while (r, col) in pending:
+                    cells.append(pending.pop((r, col)))
+                    col += 1
             cell = Cell(text, place, f"第 {r + 1} 行第 {col + 1} 列")
-            copy = Cell(text, place, cell.where, covered=True)
-            for dc in range(max(colspan, 1)):
-                cells.append(cell if dc == 0 else copy)
-                for dr in range(1, min(max(rowspan, 1), 1000)):
-                    pending[(r + dr, col + dc)] = copy
-            col += max(colspan, 1)
+            cells.append(cell)
+            if rowspan > 1 or colspan > 1:
+                copy = Cell(text, place, cell.where, covered=True)
+                for dc in range(colspan):
+                    if dc:
+                        cells.append(copy)
+                    for dr in range(1, rowspan):
+                        pending[(r + dr, col + dc)] = copy
+            col += colspan
         while (r, col) in pending:
             cells.append(pending.pop((r, col)))
             col += 1
-        out.append(cells)
-    return [tuple(c for c in row if c is not None) for row in out]
+        out.append(tuple(cells))
+    return out

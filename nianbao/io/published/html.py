@@ -21,9 +21,11 @@ _BLOCK = frozenset(
 )
 
 
-def _span(node, name: str) -> int:
+def _span(value: str | None) -> int:
+    if not value:
+        return 1
     try:
-        return max(1, min(int((node.attributes.get(name) or "1").strip() or 1), 1000))
+        return max(1, min(int(value.strip() or 1), 1000))
     except ValueError:
         return 1
 
@@ -53,8 +55,11 @@ def html_grid(raw: bytes) -> Grid:
     def table(node) -> None:
         rows = []
         for tr in node.css("tr"):
-            cells = [(_cell_text(td), _span(td, "rowspan"), _span(td, "colspan"))
-                     for td in tr.iter(include_text=False) if td.tag in ("td", "th")]
+            cells = []
+            for td in tr.iter(include_text=False):
+                if td.tag in ("td", "th"):
+                    attrs = td.attributes  # a fresh dict at each call: once per cell
+                    cells.append((_cell_text(td), _span(attrs.get("rowspan")), _span(attrs.get("colspan"))))
             if cells:
                 rows.append(cells)
         counter["table"] += 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from ...core.forms import FORMS, LEGAL_PERSON, LITIGATION, Column, Form, Table
 from ...core.model import leaf_rows
@@ -19,7 +19,10 @@ _DROP = re.compile(r"[\s\u3000\u200b\ufeff\"'“”‘’「」『』:：]+")
 _ORDINAL = re.compile(r"^(\d+)[、．,]")
 
 
+@lru_cache(maxsize=65536)
 def key(text: str) -> str:
+    if text.isascii() and text.isdigit():
+        return text
     k = _DROP.sub("", unicodedata.normalize("NFKC", text))
     return _ORDINAL.sub(r"\1.", k)
 

@@ -75,8 +75,13 @@ def _lines(page, raw) -> _Lines:
     vertical: list[tuple[float, float, float]] = []
     horizontal: list[tuple[float, float, float]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
-        left, bottom, right, top = obj.get_bounds()
+    l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    handle = page.raw
+    for index in range(raw.FPDFPage_CountObjects(handle)):  # the raw API: no wrapper per object
+        obj = raw.FPDFPage_GetObject(handle, index)
+        if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_PATH or not raw.FPDFPageObj_GetBounds(obj, l, b, r, t):
+            continue
+        left, bottom, right, top = l.value, b.value, r.value, t.value
         w, h = right - left, top - bottom
         if w <= 3 and h > 3:
             vertical.append(((left + right) / 2, bottom, top))
@@ -85,10 +90,10 @@ def _lines(page, raw) -> _Lines:
             horizontal.append(((bottom + top) / 2, left, right))
             continue
         # a path of several segments (a whole grid drawn at once, or a rectangle's edges)
-        n = raw.FPDFPath_CountSegments(obj.raw)
+        n = raw.FPDFPath_CountSegments(obj)
         prev = None
         for k in range(n):
-            seg = raw.FPDFPath_GetPathSegment(obj.raw, k)
+            seg = raw.FPDFPath_GetPathSegment(obj, k)
             if not raw.FPDFPathSegment_GetPoint(seg, x, y):
                 continue
             point = (x.value, y.value)
@@ -185,6 +190,11 @@ def _text_lines(chars: list[tuple[float, float, str]]) -> list[tuple[float, list
 
 def _join(chars: list[tuple[float, float, str]]) -> str:
     """The characters of one cell in reading order: lines top to bottom."""
+    if len(chars) == 1:
+        return chars[0][2]
+    ys = [c[0] for c in chars]
+    if max(ys) - min(ys) < 2:  # one line
+        return "".join(c for _, _, c in sorted(chars, key=lambda t: t[1]))
     return "".join("".join(c for _, _, c in line) for _, line in _text_lines(chars))
 
 

@@ -347,8 +347,12 @@ def _take(m, slot: Slot, ev: _Event, out: Recognised) -> None:
         dropped = "、".join(c.text.strip() for c in extra if not _blank(c))
         out.findings.append(finding("SOURCE", f"{slot.name}多出的列（{dropped}）不属于表式，已忽略", pointers[0]))
     for col, cell, pointer, path in zip(slot.columns, kept, pointers, slot.paths):
-        cleaned = clean_text(cell.text, _context(col.kind))
         out.locations[pointer] = cell.location
+        text = cell.text
+        if text.isascii() and text.isdigit() and len(text) < 15:  # the common case: plain digits
+            out.values[m.by_path[path].index] = int(text)
+            continue
+        cleaned = clean_text(text, _context(col.kind))
         if cleaned.outcome == BLANK:
             continue
         out.values[m.by_path[path].index] = cleaned.value
