@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ...core.codes import Code
 from ...core.findings import finding
 from ...core.forms import LOCATIONS_KEY, SOURCE_KEY, YEAR_POINTER, agency_pointer
 from ...core.model import model
@@ -110,9 +111,9 @@ def recognise_grid(p: Path, grid: Grid, *, agency: str | None = None, year: int 
             locations[agency_pointer("name")] = title_cell.location
     the_agency = agency if agency is not None else name
     if the_year is None:
-        findings.append(finding("ABSENT", "未能从标题读出报告年度（如“某某局2020年政府信息公开工作年度报告”），请用 --year 指定", YEAR_POINTER))
+        findings.append(finding(Code.ABSENT, "未能从标题读出报告年度（如“某某局2020年政府信息公开工作年度报告”），请用 --year 指定", YEAR_POINTER))
     if not the_agency:
-        findings.append(finding("ABSENT", "未能从标题读出单位名称，请用 --agency 指定", agency_pointer("name")))
+        findings.append(finding(Code.ABSENT, "未能从标题读出单位名称，请用 --agency 指定", agency_pointer("name")))
     document: dict[str, Any] = {"form": form.key}
     if the_year is not None:
         document["year"] = the_year

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...core.cleaning import ACCEPTED, BLANK, NUMBER, Context, clean_text
+from ...core.codes import Code
 from ...core.findings import Finding, finding
 from ...core.forms import FORMS, Form, form_for_year
 from ...core.model import model
@@ -252,7 +253,7 @@ def _resolve(cat: Catalogue, m, table_key: str, events: list[_Event], anchors: i
                 if not (ev.label and ev.label.covered):
                     first, last = ev.cells[0], ev.cells[-1]
                     out.findings.append(finding(
-                        "POSITION",
+                        Code.POSITION,
                         f"{table.sheet} 未找到完整的列标题，按位置读取了「{cat.form.table(table_key).title}」之后的"
                         f" {len(ev.cells)} 个数字（{first.place} {first.where} 至 {last.where}）",
                         "/" + "/".join(slot.paths[0]),
@@ -261,16 +262,16 @@ def _resolve(cat: Catalogue, m, table_key: str, events: list[_Event], anchors: i
         _place_unlabeled(slots, events, filled, out, table)
     if repeated:
         extra = "，两次的数字不同" if differs else ""
-        out.findings.append(finding("SOURCE", f"{table.sheet}「{table.title}」在原文中重复出现{extra}，采用第一次出现的数字"))
+        out.findings.append(finding(Code.SOURCE, f"{table.sheet}「{table.title}」在原文中重复出现{extra}，采用第一次出现的数字"))
     if not filled:
-        out.findings.append(finding("ABSENT", f"原文中未找到{table.sheet}「{table.title}」，该表各格按未填写处理",
+        out.findings.append(finding(Code.ABSENT, f"原文中未找到{table.sheet}「{table.title}」，该表各格按未填写处理",
                                     "/" + "/".join(slots[0].paths[0])))
         return
     for slot in slots:
         ev = filled.get(slot.order)
         if ev is None:
             what = f"{table.sheet} 缺少行「{slot.label}」" if slot.label else f"{table.sheet} 缺少数字行"
-            out.findings.append(finding("ABSENT", f"{what}，该行各格按未填写处理", "/" + "/".join(slot.paths[0])))
+            out.findings.append(finding(Code.ABSENT, f"{what}，该行各格按未填写处理", "/" + "/".join(slot.paths[0])))
             continue
         _take(m, slot, ev, out)
 
@@ -290,7 +291,7 @@ def _place_unlabeled(slots: list[Slot], events: list[_Event], filled: dict[int, 
             ev.slot = slot
             filled[slot.order] = ev
             out.findings.append(finding(
-                "POSITION",
+                Code.POSITION,
                 f"{slot.name}未找到标签；{ev.cells[0].place} {ev.cells[0].where} 起的一行 {len(ev.cells)} 个数字"
                 f"位于该行应在的位置，按该行读取",
                 "/" + "/".join(slot.paths[0]),
@@ -298,7 +299,7 @@ def _place_unlabeled(slots: list[Slot], events: list[_Event], filled: dict[int, 
         else:
             shown = "、".join(c.text.strip() for c in values[:8]) + ("…" if len(values) > 8 else "")
             out.findings.append(finding(
-                "AMBIGUOUS",
+                Code.AMBIGUOUS,
                 f"{table.sheet} {ev.cells[0].place} {ev.cells[0].where} 起的一行数字（{shown}）没有行标签，"
                 "无法确定属于哪一行，未采用",
             ))
@@ -337,7 +338,7 @@ def _take(m, slot: Slot, ev: _Event, out: Recognised) -> None:
         shown = "、".join(values[:8]) + ("…" if len(values) > 8 else "")
         at = f"（{where.place} {where.where}）" if where is not None and where.place else ""
         out.findings.append(finding(
-            "AMBIGUOUS",
+            Code.AMBIGUOUS,
             f"{slot.name}{at}有 {len(cells)} 格、{len(values)} 个数字（{shown}），与表格的 {n} 列对不上，"
             "无法确定各数字所属的列，该行按未填写处理",
             pointers[0],
@@ -345,7 +346,7 @@ def _take(m, slot: Slot, ev: _Event, out: Recognised) -> None:
         return
     if any(not _blank(c) for c in extra):
         dropped = "、".join(c.text.strip() for c in extra if not _blank(c))
-        out.findings.append(finding("SOURCE", f"{slot.name}多出的列（{dropped}）不属于表式，已忽略", pointers[0]))
+        out.findings.append(finding(Code.SOURCE, f"{slot.name}多出的列（{dropped}）不属于表式，已忽略", pointers[0]))
     for col, cell, pointer, path in zip(slot.columns, kept, pointers, slot.paths):
         out.locations[pointer] = cell.location
         text = cell.text
@@ -357,7 +358,7 @@ def _take(m, slot: Slot, ev: _Event, out: Recognised) -> None:
             continue
         out.values[m.by_path[path].index] = cleaned.value
         if cleaned.outcome == ACCEPTED and cell.text.strip() != str(cleaned.value):  # plain digits: no note
-            out.findings.append(finding("CELL", f"{m.by_path[path].label}：{cleaned.note}", pointer))
+            out.findings.append(finding(Code.CELL, f"{m.by_path[path].label}：{cleaned.note}", pointer))
 
 
 def prepare(grid: Grid) -> Grid:
