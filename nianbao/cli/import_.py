@@ -20,14 +20,27 @@ OUTPUTS = (".json", ".xlsx")
 
 @click.command("import")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="发布稿...")
-@click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
-              help="输出：一份发布稿时为 .json（交换格式）或 .xlsx（填好的模板）；多份时为文件夹。")
-@click.option("--to", "fmt", type=click.Choice(["json", "xlsx"]), default="json", show_default=True,
-              help="输出为文件夹时，每份报告写成的格式。")
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="输出：一份发布稿时为 .json（交换格式）或 .xlsx（填好的模板）；多份时为文件夹。",
+)
+@click.option(
+    "--to",
+    "fmt",
+    type=click.Choice(["json", "xlsx"]),
+    default="json",
+    show_default=True,
+    help="输出为文件夹时，每份报告写成的格式。",
+)
 @click.option("--agency", default=None, help="单位名称（代替从标题读出的名称）。")
 @click.option("--year", type=int, default=None, help="报告年度（代替从标题读出的年度）。")
 @force_option
-def command(sources: tuple[Path, ...], output: Path, fmt: str, agency: str | None, year: int | None, force: bool) -> None:
+def command(
+    sources: tuple[Path, ...], output: Path, fmt: str, agency: str | None, year: int | None, force: bool
+) -> None:
     """读取发布的年度报告（网页 .html、Word .docx、带文字的 PDF、文本 .txt/.md，
     装有 LibreOffice 时还有 .doc/.wps），写成交换格式 JSON 或填好的模板。
 
@@ -60,7 +73,7 @@ def command(sources: tuple[Path, ...], output: Path, fmt: str, agency: str | Non
             raise click.UsageError(f"输出文件应为 .json 或 .xlsx，实为「{output.suffix or '无扩展名'}」")
         targets = [output]
     worst = 0
-    for source, target in zip(sources, targets):
+    for source, target in zip(sources, targets, strict=True):
         worst = max(worst, _one(source, target, agency, year, force))
     sys.exit(worst)
 
