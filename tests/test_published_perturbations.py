@@ -312,3 +312,15 @@ def test_docx_with_merged_cells_keeps_locations(tmp_path, doc):
     place, where = loaded.locations["/applications/outcomes/total/total"]
     assert place == "表格 2" and where.endswith("第 10 列")
     assert json.dumps(loaded.document, ensure_ascii=False)
+
+
+def test_columns_without_their_headers_are_read_in_order_with_a_warning(tmp_path, doc):
+    table = FORM_2021.table("applications")
+    heads = (table.column_header, table.columns[0].label, table.columns[1].label)
+    lines = [ln for ln in to_text(doc, "tabs").splitlines() if not any(h in ln for h in heads)]
+    loaded = read_published(write(tmp_path, "\n".join(lines)))
+    for k in TABLES:
+        assert loaded.document[k] == doc[k]
+    (warn,) = loaded.findings
+    assert warn.rule == "POSITION" and warn.message.startswith("表三 原文中未找到列标题")
+    assert all(f"「{c.label}」" in warn.message for c in table.columns)
