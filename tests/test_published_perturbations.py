@@ -384,3 +384,14 @@ def test_damaged_files_give_a_message_never_a_traceback(tmp_path_factory, suffix
         read_published(path)
     except ReadError as e:
         assert path.name in str(e)
+
+
+def test_labels_broken_inside_a_web_page_cell_are_one_label(tmp_path, doc):
+    label = label_of(FORM_2021, ("applications", "outcomes", "not_processed", "confirm_or_reissue", "natural"))
+    page = to_html(doc).decode()
+    assert f">{label}<" in page
+    page = page.replace(f">{label}<", f">{label[:5]}<br/>\n  {label[5:9]}<span> </span>{label[9:]}<")
+    loaded = read_published(write(tmp_path, page, "r.html"))
+    for k in TABLES:
+        assert loaded.document[k] == doc[k]
+    assert loaded.findings == ()
