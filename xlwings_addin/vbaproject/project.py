@@ -143,3 +143,38 @@ def build(name: str, modules: list[Module], template: Template) -> bytes:
     for m in modules:
         streams[f"VBA/{m.name}"] = compress(_encode(m.source, cp, f"模块 {m.name} 的源代码"))
     return cfb.write(streams)
+
+
+@dataclass(frozen=True)
+class Contents:
+    """A VBA project as read back: its dir stream and each module's source."""
+
+    dir: dirstream.Project
+    sources: dict[str, str]
+    project_text: str  # the PROJECT stream
+    vba_project: bytes  # the _VBA_PROJECT stream
+
+
+def read(data: bytes) -> Contents:
+    """Read a ``vbaProject.bin``: module source from each stream's text offset on."""
+    import io
+
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except OSError as e:
+        raise ProjectError(f"不是 VBA 工程文件：{e}") from None
+    try:
+        project = dirstream.read(decompress(ole.openstream("VBA/dir").read()))
+        sources = {}
+        for m in project.modules:
+            raw = ole.openstream(f"VBA/{m.stream}").read()
+            sources[m.name] = decompress(raw[m.offset :]).decode(f"cp{project.codepage}")
+        text = ole.openstream("PROJECT").read().decode(f"cp{project.codepage}")
+        head = ole.openstream("VBA/_VBA_PROJECT").read()
+    except (OSError, ValueError) as e:
+        raise ProjectError(f"VBA 工程文件不完整：{e}") from None
+    finally:
+        ole.close()
+    return Contents(project, sources, text, head)
