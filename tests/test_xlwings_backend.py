@@ -11,7 +11,7 @@ import json
 import pytest
 import xlwings
 from openpyxl import load_workbook
-from xlwings_standin import FakeBook, FakeSheet, Protected, clean_report, faulty_report
+from xlwings_standin import FakeBook, FakeSheet, Protected, clean_report, faulty_report, report_with_findings
 
 import xlwings_addin.clear
 import xlwings_addin.export
@@ -133,10 +133,13 @@ def test_tally_selection_and_protection(faulty):
     assert book.selection == p.first == ("表三", "D5")
     assert book.active == "表三"
     assert book.app.screen_updating is True
-    # lifted while marking (the stand-in refuses notes on a protected sheet), restored after
+    # lifted while marking (the stand-in refuses notes on a protected sheet), restored after;
+    # only on the sheets that get marks
+    marked = {m.sheet for m in p.marks}
+    assert marked and marked < set(TEMPLATE_SHEETS)
     for name in TEMPLATE_SHEETS:
         api = book.sheets[name].api
-        assert api.ProtectContents and api.unprotected == 1
+        assert api.ProtectContents and api.unprotected == (name in marked)
     assert book.api.ProtectStructure
     assert book.sheets[REGISTRY_SHEET].visible is False
 
@@ -329,3 +332,44 @@ def test_clerks_own_result_sheet_stops_validation(faulty):
     assert fake_marks(book) == {}
     assert "改名" in book.app.alerts[-1][0]
     assert all(book.sheets[n].api.ProtectContents for n in TEMPLATE_SHEETS)
+
+
+def test_clerks_fill_on_a_marked_cell_comes_back(faulty):
+    """The fills before marking are read a union at a time: a cell the clerk coloured among
+    the marked ones is found and restored."""
+    book = FakeBook.from_xlsx(faulty)
+    sheet = book.sheets["表三"]
+    sheet.fills[sheet.cell("D5")] = (0, 176, 80)
+    before = {s.name: dict(s.fills) for s in book.sheets}
+    p = validate_book(book)
+    assert any((m.sheet, m.cell) == ("表三", "D5") for m in p.marks)
+    clear_book(book)
+    assert {s.name: s.fills for s in book.sheets} == before
+
+
+def _click(path):
+    book = FakeBook.from_xlsx(path)
+    p = validate_book(book)
+    return book, p
+
+
+@pytest.mark.parametrize("n", [0, 10, 60])
+def test_com_calls_of_a_click_are_bounded(n, tmp_path):
+    """Fills through unions per sheet and colour, one note per marked cell, the result sheet
+    in one block: the calls grow with the marked cells by a small constant, and a second
+    identical click rewrites no fill and no note."""
+    path = tmp_path / "r.xlsx"
+    write_workbook(path, "2021", report_with_findings(n))
+    book, p = _click(path)
+    assert p.tally.errors + p.tally.warnings == n
+    calls = book.calls
+    marked = len(p.marks)
+    groups = {(m.sheet, m.fill) for m in p.marks}
+    assert calls["range.add_note"] == marked
+    assert calls["range.color="] <= 2 * len(groups)  # a union each (two when the address is long)
+    assert calls["range.value="] == 1 + (marked > 0)  # 校验结果, and the registry
+    assert book.com_calls <= 100 + 5 * marked, dict(calls)
+    book.calls.clear()
+    validate_book(book)
+    assert book.calls["range.add_note"] == book.calls["api.Delete"] == book.calls["range.color="] == 0
+    assert book.com_calls <= 100 + 5 * marked, dict(book.calls)
