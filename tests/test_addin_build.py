@@ -25,8 +25,18 @@ with warnings.catch_warnings():  # oletools' own deprecation warnings from pypar
 from nianbao.cli import main
 from xlwings_addin import TAB
 from xlwings_addin.build import (
-    ADDIN_NAME, BUTTONS, CUSTOM_UI, EXTENSIBILITY, SETTINGS_SHEET, SHEET, TEMPLATE_VBA, BuildError,
-    addin_bytes, build, callback_body, template_path,
+    ADDIN_NAME,
+    BUTTONS,
+    CUSTOM_UI,
+    EXTENSIBILITY,
+    SETTINGS_SHEET,
+    SHEET,
+    TEMPLATE_VBA,
+    BuildError,
+    addin_bytes,
+    build,
+    callback_body,
+    template_path,
 )
 from xlwings_addin.sources import CUSTOM_ADDIN, PROJECT_NAME, RIBBON_MODULE, modules, xlwings_dir
 from xlwings_addin.vbaproject import dirstream
@@ -254,7 +264,7 @@ def test_build_is_reproducible():
 def test_no_built_addin_is_committed():
     files = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
     assert files
-    assert not [f for f in files if f.endswith((".xlam", ".xlsm")) or f.endswith("vbaProject.bin")]
+    assert not [f for f in files if f.endswith((".xlam", ".xlsm", "vbaProject.bin"))]
 
 
 def test_cli_build(tmp_path):

@@ -24,7 +24,14 @@ from xlwings_addin.sources import modules
 from xlwings_addin.vbaproject import cfb, dirstream
 from xlwings_addin.vbaproject.compression import CompressionError, compress, decompress
 from xlwings_addin.vbaproject.project import (
-    CLASS, DOCUMENT, PROCEDURAL, Module, ProjectError, build, read, read_template,
+    CLASS,
+    DOCUMENT,
+    PROCEDURAL,
+    Module,
+    ProjectError,
+    build,
+    read,
+    read_template,
 )
 
 

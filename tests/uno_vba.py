@@ -12,7 +12,6 @@ before the script exits.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time

@@ -13,20 +13,21 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from nianbao.io.atomic import OutputError, check_output, write_text
-from nianbao.io.check import check_loaded
 from nianbao.core.findings import Result
 from nianbao.excel.grids import extents, read_grids
 from nianbao.excel.marks import RESULT_SHEET, Cleared, MarkError, Plan, apply, clear, plan
+from nianbao.io.atomic import OutputError, check_output, write_text
+from nianbao.io.check import check_loaded
 from nianbao.io.readers import ReadError
 
 from . import TAB as TITLE  # the ribbon tab's name titles the add-in's messages
 from .canvas import XlwingsCanvas, render
 
-__all__ = ["XlwingsCanvas", "render", "check_book", "clear_book", "export_book", "validate_book"]
+__all__ = ["XlwingsCanvas", "check_book", "clear_book", "export_book", "render", "validate_book"]
 
 
 def read_book(book: Any) -> dict[str, list[list[Any]]]:

@@ -32,7 +32,8 @@ from nianbao.io.atomic import write_bytes
 
 from . import TAB
 from .sources import PROJECT_NAME, RIBBON_MODULE, SETTINGS_SHEET_MODULE, SourceError, modules, xlwings_dir
-from .vbaproject.project import ProjectError, build as build_project, read_template
+from .vbaproject.project import ProjectError, read_template
+from .vbaproject.project import build as build_project
 
 ADDIN_NAME = f"{PROJECT_NAME}.xlam"
 SETTINGS_SHEET = f"{PROJECT_NAME}.conf"

@@ -21,7 +21,8 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from nianbao.excel.marks import REGISTRY_SHEET, Link, NewSheet, parse_registry
 

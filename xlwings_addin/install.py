@@ -174,4 +174,4 @@ def status(folder: Path) -> Status:
     return Status(path, info is not None, info, user, user_interpreter, interpreter, check, xlwings.__version__, old)
 
 
-__all__ = ["InstallError", "Installed", "Status", "install", "startup_folder", "status", "SETTINGS_SHEET"]
+__all__ = ["SETTINGS_SHEET", "InstallError", "Installed", "Status", "install", "startup_folder", "status"]

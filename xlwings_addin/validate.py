@@ -6,7 +6,7 @@ from __future__ import annotations
 def main() -> None:
     import xlwings as xw
 
-    from .backend import validate_book, report_failure
+    from .backend import report_failure, validate_book
 
     book = xw.Book.caller()
     with report_failure(book):
