@@ -88,7 +88,7 @@ End Sub
 
 ' Whether the interpreter exists and imports xlwings and the package; says why not in Chinese.
 Private Function PackageImports(ByVal interpreter As String) As Boolean
-    Dim exitCode As Long, command As String
+    Dim exitCode As Long, commandLine As String
     If interpreter = CheckedInterpreter And interpreter <> "" Then
         PackageImports = True
         Exit Function
@@ -97,11 +97,11 @@ Private Function PackageImports(ByVal interpreter As String) As Boolean
         Tell Zh(NO_INTERPRETER) & vbLf & interpreter & vbLf & vbLf & Zh(HOW_TO_FIX), True
         Exit Function
     End If
-    command = Chr(34) & interpreter & Chr(34) & " -c " & Chr(34) & "import xlwings, " & PACKAGE & Chr(34)
+    commandLine = Chr(34) & interpreter & Chr(34) & " -c " & Chr(34) & "import xlwings, " & PACKAGE & Chr(34)
     Application.StatusBar = Zh(CHECKING)
     On Error Resume Next
     exitCode = -1
-    exitCode = CreateObject("WScript.Shell").Run(command, 0, True)
+    exitCode = CreateObject("WScript.Shell").Run(commandLine, 0, True)
     On Error GoTo 0
     Application.StatusBar = False
     If exitCode <> 0 Then
@@ -112,11 +112,11 @@ Private Function PackageImports(ByVal interpreter As String) As Boolean
     PackageImports = True
 End Function
 
-Private Sub Tell(ByVal text As String, ByVal critical As Boolean)
+Private Sub Tell(ByVal message As String, ByVal critical As Boolean)
     If critical Then
-        MsgBox text, vbCritical, Zh(TITLE)
+        MsgBox message, vbCritical, Zh(TITLE)
     Else
-        MsgBox text, vbInformation, Zh(TITLE)
+        MsgBox message, vbInformation, Zh(TITLE)
     End If
 End Sub
 
