@@ -20,6 +20,7 @@ from typing import Any
 from nianbao.core.findings import Result
 from nianbao.excel.grids import extents, read_grids
 from nianbao.excel.marks import RESULT_SHEET, Cleared, MarkError, Plan, apply, clear, plan
+from nianbao.core.codes import Code
 from nianbao.io.atomic import OutputError, check_output, write_text
 from nianbao.io.check import check_loaded
 from nianbao.io.readers import ReadError
@@ -65,7 +66,7 @@ def check_book(book: Any) -> Result:
     except ReadError as e:
         from nianbao.core.findings import finding
 
-        return Result(book.name, (finding("READ", str(e)).located(e.sheet, e.cell),), None, unreadable=True)
+        return Result(book.name, (finding(Code.READ, str(e)).located(e.sheet, e.cell),), None, unreadable=True)
     return check_loaded(loaded, book.name)
 
 
