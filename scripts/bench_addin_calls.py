@@ -51,7 +51,8 @@ def main() -> None:
                   f"{sum(third.values()):>10}")
             if args.by_kind:
                 for kind in sorted(set(first) | set(second) | set(third)):
-                    print(f"{'':>8} {kind:<28} {first.get(kind, 0):>6} {second.get(kind, 0):>6} {third.get(kind, 0):>6}")
+                    counts = " ".join(f"{c.get(kind, 0):>6}" for c in (first, second, third))
+                    print(f"{'':>8} {kind:<28} {counts}")
 
 
 if __name__ == "__main__":

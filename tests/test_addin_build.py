@@ -155,7 +155,8 @@ def test_chain_button_to_vba_procedure_to_python_function(built):
         assert re.search(r"^\s*If Ready\(\) Then RunPython ", body, re.M)  # nothing runs before the checks
         function = getattr(importlib.import_module(m.group(1)), m.group(3))
         assert callable(function)
-        defined = [n for n, code in mods.items() if re.search(rf"^\s*(Public |Private )?(Sub|Function) {proc}\b", code, re.M)]
+        declares = re.compile(rf"^\s*(Public |Private )?(Sub|Function) {proc}\b", re.M)
+        defined = [n for n, code in mods.items() if declares.search(code)]
         assert defined == [module]
     assert re.search(r"^Public Function RunPython\(", mods["xlwings"], re.M)
 
@@ -168,9 +169,10 @@ def test_xlwings_module_is_the_installed_one_with_our_project_name(built):
     mods = olevba_modules(built)
     installed = (xlwings_dir() / CUSTOM_ADDIN).read_bytes().decode("cp1252").replace("\r\n", "\n").split("\n")
     ours = mods["xlwings"].split("\r\n")
-    diff = [(a, b) for a, b in zip(installed, ours) if a != b]
     assert len(installed) == len(ours)
-    assert diff == [('Public Const PROJECT_NAME As String = "myaddin"', 'Public Const PROJECT_NAME As String = "nianbao"')]
+    diff = [(a, b) for a, b in zip(installed, ours, strict=True) if a != b]
+    line = 'Public Const PROJECT_NAME As String = "{}"'
+    assert diff == [(line.format("myaddin"), line.format("nianbao"))]
     assert "BSD 3-clause" in mods["xlwings"]  # the licence notice is kept
 
 
@@ -229,7 +231,8 @@ def test_settings_sheet_is_active_and_names_the_build_interpreter(built):
     assert keys[0] == "Interpreter_Win" and cells["B1"] == sys.executable == cells["C1"]
     # GetConfigFromSheet reads column A from A1 down to the first blank
     assert [f"A{i}" for i in range(1, len(keys) + 1)] == sorted(k for k in cells if k.startswith("A"))
-    assert dict(zip(keys, (cells[f"B{i}"] for i in range(1, len(keys) + 1))))["ADD_WORKBOOK_TO_PYTHONPATH"] == "false"
+    values = dict(zip(keys, (cells[f"B{i}"] for i in range(1, len(keys) + 1)), strict=True))
+    assert values["ADD_WORKBOOK_TO_PYTHONPATH"] == "false"
     code_name = ElementTree.fromstring(part(built, SHEET)).find(f"{MAIN}sheetPr").get("codeName")
     assert code_name in olevba_modules(built)  # the sheet's document module
 
@@ -245,7 +248,8 @@ def test_messages_are_chinese_and_the_source_is_ascii():
     source.encode("ascii")  # the project's code page holds no Chinese: escapes are decoded at run time
     consts = {}
     for name, body in re.findall(r'^Private Const (\w+) As String = ((?:"[^"]*"(?: & _\r\n\s*)?)+)', source, re.M):
-        consts[name] = re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), "".join(re.findall(r'"([^"]*)"', body)))
+        escaped = "".join(re.findall(r'"([^"]*)"', body))
+        consts[name] = re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), escaped)
     assert consts["TITLE"] == TAB
     assert "工作簿" in consts["NO_BOOK"]
     assert "解释器" in consts["NO_INTERPRETER"] and "无法导入" in consts["NO_IMPORT"]

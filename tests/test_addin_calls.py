@@ -16,7 +16,7 @@ def test_calls_per_click_for_0_10_and_60_findings():
     assert done.returncode == 0, done.stderr
     rows = [line.split() for line in done.stdout.splitlines()[1:]]
     assert [int(r[0]) for r in rows] == [0, 10, 60]
-    for findings, marked, first, second, cleared in ([int(x) for x in r] for r in rows):
+    for _, marked, first, second, cleared in ([int(x) for x in r] for r in rows):
         assert first <= 100 + 5 * marked
         assert second <= 100 + 6 * marked
         assert cleared <= 50 + 6 * marked

@@ -192,7 +192,8 @@ def test_project_refuses_what_the_code_page_cannot_hold(template_vba):
     with pytest.raises(ProjectError, match="VB_Name"):
         build("p", [Module("M", PROCEDURAL, 'Attribute VB_Name = "N"\r\n')], t)
     with pytest.raises(ProjectError, match="重复"):
-        build("p", [Module("M", CLASS, 'Attribute VB_Name = "M"\r\n'), Module("m", DOCUMENT, 'Attribute VB_Name = "m"\r\n')], t)
+        twins = [Module(n, k, f'Attribute VB_Name = "{n}"\r\n') for n, k in (("M", CLASS), ("m", DOCUMENT))]
+        build("p", twins, t)
 
 
 def test_a_file_that_is_not_a_project_is_refused():

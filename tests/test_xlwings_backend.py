@@ -16,12 +16,12 @@ from xlwings_standin import FakeBook, FakeSheet, Protected, clean_report, faulty
 import xlwings_addin.clear
 import xlwings_addin.export
 import xlwings_addin.validate
-from nianbao.excel.annotate import annotate
-from nianbao.io.check import check_file
-from nianbao.excel.grids import extents
 from nianbao.core.layout import META_SHEET, layout
+from nianbao.excel.annotate import annotate
+from nianbao.excel.grids import extents
 from nianbao.excel.marks import MARKER, REGISTRY_SHEET, RESULT_HEADER, RESULT_SHEET, Link
 from nianbao.excel.template import INPUT_FILL, write_workbook
+from nianbao.io.check import check_file
 from xlwings_addin.backend import XlwingsCanvas, check_book, clear_book, export_book, render, validate_book
 
 TEMPLATE_SHEETS = [s.name for s in layout("2021").sheets]
@@ -41,7 +41,7 @@ def fake_marks(book: FakeBook) -> dict[tuple[str, str], tuple[str, str]]:
         for (r, c), text in s.notes.items():
             if text.startswith(MARKER):
                 cell = f"{_letter(c)}{r}"
-                out[(s.name, cell)] = ("%02X%02X%02X" % s.fills[(r, c)], text)
+                out[(s.name, cell)] = ("{:02X}{:02X}{:02X}".format(*s.fills[(r, c)]), text)
     return out
 
 

@@ -6,7 +6,8 @@ refuses notes, values and fills, a workbook with a protected structure refuses n
 deleted sheets. It counts range reads per sheet, so tests can assert that a sheet is read
 in one call, and every call the back-end makes on an Excel object (``FakeBook.calls``, by
 kind): each property read or write and each method call on a workbook, sheet, range, note,
-font or the application counts as one COM round trip, the unit of Excel-side cost. :meth:`FakeBook.from_xlsx` loads a workbook written by openpyxl (values as
+font or the application counts as one COM round trip, the unit of Excel-side cost.
+:meth:`FakeBook.from_xlsx` loads a workbook written by openpyxl (values as
 Excel would show them: totals recomputed, since openpyxl caches none).
 """
 

@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from nianbao.core.codes import Code
 from nianbao.core.findings import Result
 from nianbao.excel.grids import extents, read_grids
 from nianbao.excel.marks import RESULT_SHEET, Cleared, MarkError, Plan, apply, clear, plan
-from nianbao.core.codes import Code
 from nianbao.io.atomic import OutputError, check_output, write_text
 from nianbao.io.check import check_loaded
 from nianbao.io.readers import ReadError

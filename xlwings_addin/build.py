@@ -47,6 +47,7 @@ EXTENSIBILITY = "http://schemas.microsoft.com/office/2007/relationships/ui/exten
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CORE_PROPERTIES = f"{PKG_REL_NS}/metadata/core-properties"
 GROUP = "年报校验"
 INTERPRETER_KEY = "Interpreter_Win"
 # (key, value) rows of the settings sheet besides the interpreter
@@ -106,7 +107,9 @@ def check_callbacks(source: str) -> None:
     for b in BUTTONS:
         body = callback_body(source, b.callback)
         if body is None or f'RunPython "{b.python}"' not in body:
-            raise BuildError(f"VBA 模块 {RIBBON_MODULE} 中没有按钮「{b.label}」的回调 {b.callback}（应调用 {b.python}）")
+            raise BuildError(
+                f"VBA 模块 {RIBBON_MODULE} 中没有按钮「{b.label}」的回调 {b.callback}（应调用 {b.python}）"
+            )
 
 
 def custom_ui() -> bytes:
@@ -147,7 +150,7 @@ def settings_sheet(interpreter: str) -> bytes:
         *[(k, v, v, "不把工作簿所在文件夹加入 Python 搜索路径") for k, v in SETTINGS],
     ]
     body = "".join(
-        f'<row r="{i}">' + "".join(_cell(f"{col}{i}", text) for col, text in zip("ABCD", row)) + "</row>"
+        f'<row r="{i}">' + "".join(_cell(f"{col}{i}", text) for col, text in zip("ABCD", row, strict=True)) + "</row>"
         for i, row in enumerate(rows, 1)
     )
     xml = (
@@ -196,7 +199,7 @@ def _parts(interpreter: str, vba: bytes, copied: dict[str, bytes]) -> dict[str, 
     od = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     root_rels = rels([
         ("rId1", f"{od}/officeDocument", "xl/workbook.xml"),
-        ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties", "docProps/core.xml"),
+        ("rId2", CORE_PROPERTIES, "docProps/core.xml"),
         ("rId3", f"{od}/extended-properties", "docProps/app.xml"),
         ("rId4", EXTENSIBILITY, CUSTOM_UI),
     ])

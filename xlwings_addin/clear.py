@@ -1,4 +1,4 @@
-"""Ribbon button of the add-in: its VBA callback runs ``import xlwings_addin.clear; xlwings_addin.clear.main()``."""
+"""Ribbon button: its VBA callback runs ``import xlwings_addin.clear; xlwings_addin.clear.main()``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Ribbon button of the add-in: its VBA callback runs ``import xlwings_addin.export; xlwings_addin.export.main()``."""
+"""Ribbon button: its VBA callback runs ``import xlwings_addin.export; xlwings_addin.export.main()``."""
 
 from __future__ import annotations
 

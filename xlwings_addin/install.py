@@ -53,7 +53,7 @@ def user_config_path() -> Path:
 
 def read_config_file(path: Path) -> dict[str, str]:
     """An xlwings settings file: lines ``"KEY","VALUE"`` (keys upper-cased)."""
-    out = {}
+    out: dict[str, str] = {}
     try:
         text = path.read_text(encoding="utf-8-sig", errors="replace")
     except OSError:

@@ -1,4 +1,4 @@
-"""Ribbon button of the add-in: its VBA callback runs ``import xlwings_addin.validate; xlwings_addin.validate.main()``."""
+"""Ribbon button: its VBA callback runs ``import xlwings_addin.validate; xlwings_addin.validate.main()``."""
 
 from __future__ import annotations
 

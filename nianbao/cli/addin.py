@@ -35,6 +35,9 @@ def build(out_dir: Path, interpreter: str | None) -> None:
 
     加载项中的工作表 nianbao.conf 记下 Python 解释器（Interpreter_Win）；
     %USERPROFILE%\\.nianbao\\nianbao.conf 中的 Interpreter_Win 优先。
+
+    \b
+    退出状态：0 已生成；2 无法生成（xlwings 缺失或损坏、输出文件夹不可用）。
     """
     from xlwings_addin.build import BuildError
     from xlwings_addin.build import build as build_addin
@@ -80,6 +83,9 @@ def install(folder: Path | None, interpreter: str | None) -> None:
 
     请先关闭 Excel。同时删除旧版的三个加载项 xlwings_addin.*.xlam。
     安装后打开 Excel，功能区出现选项卡「政务公开年报」。
+
+    \b
+    退出状态：0 已安装；1 本机不是 Windows 且未给出 --dir；2 无法生成或写入（Excel 未关闭等）。
     """
     from xlwings_addin.build import BuildError
     from xlwings_addin.install import InstallError
@@ -102,7 +108,8 @@ def install(folder: Path | None, interpreter: str | None) -> None:
 def status(folder: Path | None) -> None:
     """查看加载项：是否已安装、使用哪个 Python 解释器、该解释器能否导入 nianbao、xlwings 版本是否一致。
 
-    退出码：0 一切正常；1 未安装或有问题。
+    \b
+    退出状态：0 一切正常；1 未安装或有问题（解释器不能导入、版本不一致、旧版仍在）；2 无法读取。
     """
     from xlwings_addin.install import InstallError
     from xlwings_addin.install import status as addin_status
@@ -113,7 +120,7 @@ def status(folder: Path | None) -> None:
     except InstallError as e:
         _fail("无法查看加载项", e)
     problems = 0
-    if not s.installed:
+    if s.info is None:
         click.echo(f"加载项：未安装（{s.path} 不存在）；运行 nianbao addin install 安装")
         problems += 1
     else:

@@ -111,7 +111,8 @@ def read(data: bytes) -> Project:
         raise DirError("no PROJECTMODULES record")
     cut = ids.index(MODULES)
     head = records[:cut]
-    first_ref = next((i for i, r in enumerate(head) if r.id == REFERENCE_NAME or r.id in (0x000D, 0x000E, 0x002F, 0x0033)), cut)
+    starts = (REFERENCE_NAME, 0x000D, 0x000E, 0x002F, 0x0033)  # a name, or a reference without one
+    first_ref = next((i for i, r in enumerate(head) if r.id in starts), cut)
     information, references = head[:first_ref], head[first_ref:]
     cp = next((struct.unpack("<H", r.data)[0] for r in information if r.id == CODEPAGE), 1252)
     modules, current = [], []

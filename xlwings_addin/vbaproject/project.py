@@ -130,10 +130,13 @@ def build(name: str, modules: list[Module], template: Template) -> bytes:
         declared = re.match(r'Attribute VB_Name = "([^"]+)"', m.source)
         if not declared or declared.group(1) != m.name:
             raise ProjectError(f"模块 {m.name} 的源代码不以 Attribute VB_Name = \"{m.name}\" 开头")
-    kinds = [(m.name, dirstream.MODULE_PROCEDURAL if m.kind == PROCEDURAL else dirstream.MODULE_DOCUMENT) for m in modules]
+    kinds = [
+        (m.name, dirstream.MODULE_PROCEDURAL if m.kind == PROCEDURAL else dirstream.MODULE_DOCUMENT) for m in modules
+    ]
     info = _name_record(template.dir.information, _encode(name, cp, "VBA 工程名"))
     dir_bytes = dirstream.write(info, list(template.dir.references), kinds, cp)
-    wm = b"".join(_encode(m.name, cp, "模块名") + b"\0" + m.name.encode("utf-16-le") + b"\0\0" for m in modules) + b"\0\0"
+    wm = b"".join(_encode(m.name, cp, "模块名") + b"\0" + m.name.encode("utf-16-le") + b"\0\0" for m in modules)
+    wm += b"\0\0"
     streams = {
         "PROJECT": _encode(project_stream(name, modules, template), cp, "PROJECT 流"),
         "PROJECTwm": wm,
