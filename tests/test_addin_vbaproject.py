@@ -120,6 +120,25 @@ def test_compound_file_round_trips_through_olefile():
     assert got == streams
 
 
+def test_directory_entries_follow_the_spec():
+    """MS-CFB 2.6: storages carry no start sector or size; free entries are zeros except
+    their links (NOSTREAM)."""
+    data = cfb.write({"VBA/dir": b"x" * 100, "PROJECT": b"y"})
+    first_dir = struct.unpack_from("<I", data, 0x30)[0]
+    sector = data[cfb.SECTOR * (first_dir + 1) : cfb.SECTOR * (first_dir + 2)]
+    kinds = []
+    for k in range(cfb.SECTOR // 128):
+        entry = sector[k * 128 : (k + 1) * 128]
+        kind = entry[66]
+        kinds.append(kind)
+        start, size = struct.unpack_from("<IQ", entry, 116)
+        if kind == cfb.STORAGE:
+            assert (start, size) == (0, 0)
+        if kind == 0:
+            assert entry[:68] == bytes(68) and entry[68:80] == b"\xff" * 12 and entry[80:] == bytes(48)
+    assert kinds == [cfb.ROOT, cfb.STORAGE, cfb.STREAM, cfb.STREAM]
+
+
 def _check_tree(ole, sid, seen):
     """Entries of a storage form a binary search tree in CFB order with the red-black rules;
     returns the black height."""

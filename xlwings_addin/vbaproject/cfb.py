@@ -68,13 +68,17 @@ def _tree(entries: list[_Entry]) -> int:
 
 
 def _direntry(e: _Entry, size: int) -> bytes:
+    """A 128-byte directory entry (§2.6.1). A free entry is zeros but for its three links;
+    a storage has no start sector and no size."""
     name = e.name.encode("utf-16-le") + b"\0\0" if e.kind else b""
     if len(name) > 64:
         raise CfbError(f"name too long: {e.name}")
+    color = e.color if e.kind else 0
+    start = e.start if e.kind in (STREAM, ROOT) else 0
     return struct.pack(
         "<64sHBBIII16sIQQIQ",
-        name, len(name), e.kind, e.color, e.left, e.right, e.child,
-        b"\0" * 16, 0, 0, 0, e.start if e.kind else 0, size,
+        name, len(name), e.kind, color, e.left, e.right, e.child,
+        b"\0" * 16, 0, 0, 0, start, size,
     )
 
 
