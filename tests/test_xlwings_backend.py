@@ -10,6 +10,8 @@ import json
 
 import pytest
 import xlwings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from xlwings_standin import FakeBook, FakeSheet, Protected, clean_report, faulty_report, report_with_findings
 
@@ -373,3 +375,46 @@ def test_com_calls_of_a_click_are_bounded(n, tmp_path):
     validate_book(book)
     assert book.calls["range.add_note"] == book.calls["api.Delete"] == book.calls["range.color="] == 0
     assert book.com_calls <= 100 + 5 * marked, dict(book.calls)
+
+
+def test_many_notes_of_the_clerk_are_read_only_where_needed(faulty):
+    """A sheet whose own notes far outnumber the marked cells is not walked note by note:
+    the cells are asked one by one, and the clerk's notes all survive 校验 and 清除标记."""
+    book = FakeBook.from_xlsx(faulty)
+    sheet = book.sheets["表三"]
+    clerk = {(r, c): f"备注{r}-{c}" for r in range(30, 60) for c in range(10, 14)}
+    sheet.notes.update(clerk)
+    sheet.notes[sheet.cell("D5")] = "已核对"
+    validate_book(book)
+    assert book.calls["api.Item"] == 0  # no walk over the 121 notes
+    assert sheet.notes[sheet.cell("D5")].startswith(MARKER)
+    clear_book(book)
+    assert {k: v for k, v in sheet.notes.items() if k in clerk} == clerk
+    assert sheet.notes[sheet.cell("D5")] == "已核对"
+
+
+FILLS = [(0, 176, 80), (255, 255, 0), (200, 200, 200), None]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_fills_and_notes_come_back_whatever_the_clerk_did(faulty, data):
+    """Fills are read a union at a time and written at the end: with any fills and notes of
+    the clerk's on and around the marked cells, 校验 then 清除标记 leaves the workbook as it was."""
+    book = FakeBook.from_xlsx(faulty)
+    sheet = book.sheets["表三"]
+    cells = [(r, c) for r in range(4, 12) for c in range(3, 11)]
+    for key in data.draw(st.lists(st.sampled_from(cells), max_size=20, unique=True)):
+        fill = data.draw(st.sampled_from(FILLS))
+        if fill is None:
+            sheet.fills.pop(key, None)
+        else:
+            sheet.fills[key] = fill
+    for key in data.draw(st.lists(st.sampled_from(cells), max_size=5, unique=True)):
+        sheet.notes[key] = "我的批注"
+    before = {s.name: (dict(s.fills), dict(s.notes)) for s in book.sheets}
+    p = validate_book(book)
+    assert fake_marks(book) and len(fake_marks(book)) == len(p.marks)
+    validate_book(book)  # a second click changes nothing more
+    clear_book(book)
+    assert {s.name: (s.fills, s.notes) for s in book.sheets} == before
