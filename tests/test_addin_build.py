@@ -214,6 +214,9 @@ def test_vba_project_stream_has_version_ffff_and_no_cache(built):
     ole = olefile.OleFileIO(io.BytesIO(part(built, TEMPLATE_VBA)))
     head = ole.openstream("VBA/_VBA_PROJECT").read()
     assert head[:2] == b"\xcc\x61" and head[2:4] == b"\xff\xff" and head[4] == 0 and len(head) == 7
+    with zipfile.ZipFile(template_path()) as t:
+        excel = olefile.OleFileIO(io.BytesIO(t.read(TEMPLATE_VBA))).openstream("VBA/_VBA_PROJECT").read()
+    assert head == excel  # the same seven bytes, no cache
     text = ole.openstream("PROJECT").read().decode("cp1252")
     assert 'Name="nianbao"' in text.split("\r\n")
 

@@ -191,7 +191,7 @@ def test_built_project_reads_back(template_vba):
     assert back.sources == {m.name: m.source for m in mods}
     assert back.dir.name == "nianbao"
     # MS-OVBA 2.3.4.1: version 0xFFFF and no performance cache; every module's source at offset 0
-    assert back.vba_project == struct.pack("<HHBH", 0x61CC, 0xFFFF, 0, 0)
+    assert back.vba_project == struct.pack("<HHBH", 0x61CC, 0xFFFF, 0, 1)
     assert all(m.offset == 0 for m in back.dir.modules)
     lines = back.project_text.split("\r\n")
     assert 'Name="nianbao"' in lines

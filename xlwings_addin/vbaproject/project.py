@@ -6,7 +6,8 @@ from the template it carries over the project information records and every refe
 (``CMG``/``DPB``/``GC`` are encrypted with a key derived from ``ID``, so they travel
 together: not protected, no password, visible). It writes:
 
-* ``VBA/_VBA_PROJECT`` — ``0x61CC``, version ``0xFFFF``, ``0x00``, two reserved bytes, and no
+* ``VBA/_VBA_PROJECT`` — ``0x61CC``, version ``0xFFFF``, ``0x00``, ``0x0001`` (undefined, as in the
+  spec's example §3.1.1 and in xlwings' template), and no
   performance cache (§2.3.4.1): the host finds no p-code and compiles the source;
 * ``VBA/dir`` — compressed: information (with our project name), references, module records
   whose source starts at offset 0;
@@ -24,7 +25,7 @@ from . import cfb, dirstream
 from .compression import compress, decompress
 
 PROCEDURAL, CLASS, DOCUMENT = "Module", "Class", "Document"
-VBA_PROJECT = struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0000)
+VBA_PROJECT = struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0001)  # Reserved3 as in §3.1.1
 CARRIED = ("ID", "HelpContextID", "VersionCompatible32", "CMG", "DPB", "GC")
 
 
