@@ -306,3 +306,14 @@ def test_broken_xlwings_is_refused(tmp_path, monkeypatch):
     r = CliRunner().invoke(main, ["addin", "build", "-o", str(tmp_path / "out")])
     assert r.exit_code == 2 and "无法生成加载项" in r.stderr
     assert not (tmp_path / "out" / ADDIN_NAME).exists()
+
+
+def test_vba_project_has_its_own_id(built):
+    from xlwings_addin.build import PROJECT_ID
+
+    ole = olefile.OleFileIO(io.BytesIO(part(built, TEMPLATE_VBA)))
+    text = ole.openstream("PROJECT").read().decode("cp1252")
+    with zipfile.ZipFile(template_path()) as t:
+        excel = olefile.OleFileIO(io.BytesIO(t.read(TEMPLATE_VBA))).openstream("PROJECT").read().decode("cp1252")
+    assert f'ID="{PROJECT_ID}"' in text.split("\r\n")
+    assert text.split("\r\n")[0] != excel.split("\r\n")[0]  # not the ID every quickstart add-in shares

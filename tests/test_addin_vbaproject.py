@@ -21,7 +21,7 @@ with warnings.catch_warnings():  # oletools' own deprecation warnings from pypar
 
 from xlwings_addin.build import TEMPLATE_VBA, template_path
 from xlwings_addin.sources import modules
-from xlwings_addin.vbaproject import cfb, dirstream
+from xlwings_addin.vbaproject import cfb, dirstream, obfuscation
 from xlwings_addin.vbaproject.compression import CompressionError, compress, decompress
 from xlwings_addin.vbaproject.project import (
     CLASS,
@@ -220,3 +220,49 @@ def test_a_file_that_is_not_a_project_is_refused():
         read_template(b"not a compound file")
     with pytest.raises(ProjectError):
         read(cfb.write({"PROJECT": b"x"}))
+
+
+def _project_lines(text: str) -> dict[str, str]:
+    lines = {}
+    for line in text.split("\r\n"):
+        if line.startswith("["):
+            break
+        key, _, value = line.partition("=")
+        lines[key] = value.strip('"')
+    return lines
+
+
+def test_obfuscation_reads_what_excel_wrote(template_vba):
+    """MS-OVBA 2.4.3: Excel's CMG/DPB/GC decrypt, with the key of Excel's project ID, to an
+    unprotected project without password that is visible."""
+    ole = olefile.OleFileIO(io.BytesIO(template_vba))
+    lines = _project_lines(ole.openstream("PROJECT").read().decode("cp1252"))
+    key = obfuscation.project_key(lines["ID"])
+    assert obfuscation.decrypt(lines["CMG"]) == (key, b"\0\0\0\0")
+    assert obfuscation.decrypt(lines["DPB"]) == (key, b"\0")
+    assert obfuscation.decrypt(lines["GC"]) == (key, b"\xff")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.uuids(), st.binary(max_size=40), st.integers(0, 2**32))
+def test_obfuscation_round_trips(u, data, seed):
+    import random
+
+    project_id = "{" + str(u).upper() + "}"
+    text = obfuscation.encrypt(project_id, data, random.Random(seed))
+    assert obfuscation.decrypt(text) == (obfuscation.project_key(project_id), data)
+
+
+def test_a_project_id_of_its_own(template_vba):
+    own = "{058CBC83-7F2F-550B-9075-EBE71A491417}"
+    data = build("nianbao", modules(), read_template(template_vba), own)
+    lines = _project_lines(read(data).project_text)
+    assert lines["ID"] == own
+    key = obfuscation.project_key(own)
+    assert [obfuscation.decrypt(lines[k]) for k in ("CMG", "DPB", "GC")] == [
+        (key, b"\0\0\0\0"), (key, b"\0"), (key, b"\xff"),
+    ]
+    # the lengths the ABNF of 2.3.1.15-17 allows
+    assert 22 <= len(lines["CMG"]) <= 28 and 16 <= len(lines["GC"]) <= 22 and len(lines["DPB"]) >= 16
+    with pytest.raises(ProjectError):
+        build("nianbao", modules(), read_template(template_vba), "{not-a-guid}")

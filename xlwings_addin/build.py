@@ -23,6 +23,7 @@ import io
 import os
 import re
 import sys
+import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,8 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CORE_PROPERTIES = f"{PKG_REL_NS}/metadata/core-properties"
 GROUP = "年报校验"
+# The VBA project's own ID (a fixed name-based UUID): not the one every xlwings quickstart add-in shares.
+PROJECT_ID = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "urn:nianbao:excel-addin:vba-project")).upper() + "}"
 INTERPRETER_KEY = "Interpreter_Win"
 # (key, value) rows of the settings sheet besides the interpreter
 SETTINGS = (("ADD_WORKBOOK_TO_PYTHONPATH", "false"),)
@@ -258,7 +261,7 @@ def addin_bytes(interpreter: str | None = None, xlwings_folder: Path | None = No
     try:
         mods = modules(xlwings_folder)
         check_callbacks(next(m.source for m in mods if m.name == RIBBON_MODULE))
-        vba = build_project(PROJECT_NAME, mods, vba_template)
+        vba = build_project(PROJECT_NAME, mods, vba_template, PROJECT_ID)
     except (SourceError, ProjectError) as e:
         raise BuildError(str(e)) from None
     out = io.BytesIO()

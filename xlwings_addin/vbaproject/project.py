@@ -2,9 +2,10 @@
 
 :func:`build` takes the modules (name, kind, source) and a template project that Excel made;
 from the template it carries over the project information records and every reference of the
-``dir`` stream, and the ``ID``/``CMG``/``DPB``/``GC``/host lines of the ``PROJECT`` stream
-(``CMG``/``DPB``/``GC`` are encrypted with a key derived from ``ID``, so they travel
-together: not protected, no password, visible). It writes:
+``dir`` stream, and the host extender and ``HelpContextID``/``VersionCompatible32`` lines of the
+``PROJECT`` stream. Given a project ID of its own, ``CMG``/``DPB``/``GC`` (obfuscated with a key
+derived from the ID) are made for it by :mod:`.obfuscation` — not protected, no password,
+visible; without one, the template's ID and those three lines travel together. It writes:
 
 * ``VBA/_VBA_PROJECT`` — ``0x61CC``, version ``0xFFFF``, ``0x00``, ``0x0001`` (undefined, as in the
   spec's example §3.1.1 and in xlwings' template), and no
@@ -21,7 +22,7 @@ import re
 import struct
 from dataclasses import dataclass
 
-from . import cfb, dirstream
+from . import cfb, dirstream, obfuscation
 from .compression import compress, decompress
 
 PROCEDURAL, CLASS, DOCUMENT = "Module", "Class", "Document"
@@ -95,8 +96,11 @@ def _name_record(information: tuple[dirstream.Record, ...], name: bytes) -> list
     return [dirstream.Record(r.id, name) if r.id == dirstream.NAME else r for r in information]
 
 
-def project_stream(name: str, modules: list[Module], template: Template) -> str:
-    t = template.project_lines
+def project_stream(name: str, modules: list[Module], template: Template, project_id: str | None = None) -> str:
+    t = dict(template.project_lines)
+    if project_id is not None:
+        t["ID"] = f'"{project_id}"'
+        t.update({k: f'"{v}"' for k, v in obfuscation.unprotected(project_id).items()})
     out = [f"ID={t['ID']}"]
     for m in modules:
         out.append(f"Document={m.name}/&H00000000" if m.kind == DOCUMENT else f"{m.kind}={m.name}")
@@ -118,8 +122,11 @@ def project_stream(name: str, modules: list[Module], template: Template) -> str:
     return "\r\n".join(out)
 
 
-def build(name: str, modules: list[Module], template: Template) -> bytes:
-    """``vbaProject.bin`` holding ``modules``, named ``name``."""
+def build(name: str, modules: list[Module], template: Template, project_id: str | None = None) -> bytes:
+    """``vbaProject.bin`` holding ``modules``, named ``name``; ``project_id`` ("{GUID}", upper
+    case) gives it an ID of its own instead of the template's."""
+    if project_id is not None and not re.fullmatch(r"\{[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}\}", project_id):
+        raise ProjectError(f"VBA 工程 ID {project_id!r} 不是大写的 {{GUID}}")
     cp = template.dir.codepage
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,30}", name):
         raise ProjectError(f"VBA 工程名 {name!r} 不合规则")
@@ -139,7 +146,7 @@ def build(name: str, modules: list[Module], template: Template) -> bytes:
     wm = b"".join(_encode(m.name, cp, "模块名") + b"\0" + m.name.encode("utf-16-le") + b"\0\0" for m in modules)
     wm += b"\0\0"
     streams = {
-        "PROJECT": _encode(project_stream(name, modules, template), cp, "PROJECT 流"),
+        "PROJECT": _encode(project_stream(name, modules, template, project_id), cp, "PROJECT 流"),
         "PROJECTwm": wm,
         "VBA/_VBA_PROJECT": VBA_PROJECT,
         "VBA/dir": compress(dir_bytes),
