@@ -1,6 +1,7 @@
 """Writing a VBA project (``vbaProject.bin``) from source text, by the specifications:
 :mod:`.compression` (MS-OVBA §2.4.1), :mod:`.dirstream` (MS-OVBA §2.3.4.2), :mod:`.cfb`
-(MS-CFB, version 3), :mod:`.project` (the streams of a project, §2.2–2.3).
+(MS-CFB, version 3), :mod:`.obfuscation` (§2.4.3, the PROJECT stream's CMG/DPB/GC),
+:mod:`.project` (the streams of a project, §2.2–2.3).
 
 Evaluated first (PyPI, 2026): ``ms-ovba-compression`` 1.0.1 compresses some inputs wrongly
 (4096 bytes of ``bytes(range(256))*16`` decompress, by its own reader and by oletools', to 512
