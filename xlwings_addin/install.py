@@ -52,10 +52,11 @@ def user_config_path() -> Path:
 
 
 def read_config_file(path: Path) -> dict[str, str]:
-    """An xlwings settings file: lines ``"KEY","VALUE"`` (keys upper-cased)."""
+    """An xlwings settings file: lines ``"KEY","VALUE"`` (keys upper-cased), read as VBA's
+    ``Input #`` reads it — in the system's ANSI code page on Windows."""
     out: dict[str, str] = {}
     try:
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        text = path.read_text(encoding="mbcs" if sys.platform == "win32" else "utf-8", errors="replace")
     except OSError:
         return out
     for line in text.splitlines():
