@@ -220,16 +220,15 @@ def test_previous_checks_each_agency_across_years_and_compares(tmp_path):
     assert x1[0]["工作表"] == "表三" and "上年 表三!" in x1[0]["单元格"]
     assert not any("民政局.xlsx" in r["来源文件"] for r in problems)  # the pair that holds
 
-    compared = rows(out, PREVIOUS_SHEET)
-    assert compared[0]["类别"] == "合计"
-    head = next(h for h in compared[0] if h.endswith("·本年"))
-    base = head[: -len("本年")]
-    assert compared[0][head] == 3 * SINGLE
-    assert compared[0][base + "上年"] == 3 * SINGLE
-    by_name = {r["单位名称"]: r for r in compared[1:]}
-    assert by_name["张店区新设局"]["类别"] == "本年新增" and by_name["张店区撤并局"]["类别"] == "本年未报送"
-    assert by_name["张店区民政局"]["类别"] == "两年均有"
-    assert by_name["张店区民政局"][base + "变化"] == 0
+    table = list(openpyxl.load_workbook(out, read_only=True)[PREVIOUS_SHEET].iter_rows(values_only=True))
+    titles, headers, body = table[0], table[1], table[2:]
+    i = headers.index("本年")  # the first headline number's four columns: 本年, 上年, 变化, 变化率
+    assert titles[i].startswith("一、本年新收政府信息公开申请数量")
+    assert headers[i:i + 4] == ("本年", "上年", "变化", "变化率")
+    assert body[0][0] == "合计" and body[0][i] == body[0][i + 1] == 3 * SINGLE
+    by_name = {r[1]: r for r in body[1:]}
+    assert by_name["张店区新设局"][0] == "本年新增" and by_name["张店区撤并局"][0] == "本年未报送"
+    assert by_name["张店区民政局"][0] == "两年均有" and by_name["张店区民政局"][i + 2] == 0
 
 
 def test_previous_may_be_last_years_summary(tmp_path):

@@ -48,11 +48,11 @@ def _choose(records: Sequence[Record], year: int | None, form: str | None) -> tu
         counts = Counter({k: n for k, n in counts.items() if k[1] == form})
     if not counts:
         if year is not None and form is None:
-            f = form_for_year(year)
-            return year, f.key if f else None
+            declared = form_for_year(year)
+            return year, declared.key if declared else None
         return year, form
-    (y, f), _ = max(counts.items(), key=lambda kv: (kv[1], kv[0][0], kv[0][1]))
-    return y, f
+    (y, key), _ = max(counts.items(), key=lambda kv: (kv[1], kv[0][0], kv[0][1]))
+    return y, key
 
 
 def _in_group(r: Record, year: int | None, form: str | None) -> bool:

@@ -192,9 +192,13 @@ COMPARE_PARTS = ("本年", "上年", "变化", "变化率")
 SWING_NOTE = "变化较大"
 
 
-def comparison_headers(c: Consolidation) -> tuple[str, ...]:
+def comparison_headers(c: Consolidation) -> tuple[tuple[str, ...], tuple[tuple[str, int, int], ...]]:
+    """The columns of 上年对比, and above them each headline number's title over its four
+    columns (本年, 上年, 变化, 变化率)."""
     heads = headline_headers(c)
-    return (*COMPARE_FIXED, *(f"{h}·{part}" for h in heads for part in COMPARE_PARTS), "提示")
+    first = len(COMPARE_FIXED) + 1
+    groups = tuple((h, first + 4 * n, first + 4 * n + 3) for n, h in enumerate(heads))
+    return (*COMPARE_FIXED, *(part for _ in heads for part in COMPARE_PARTS), "提示"), groups
 
 
 def _numbers(form: str | None, values: Any) -> list[Any]:

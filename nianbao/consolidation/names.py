@@ -58,7 +58,7 @@ def near_duplicates(names: Iterable[str]) -> list[tuple[str, str]]:
     for n in sorted(set(names)):
         if len(n) >= 4:
             buckets.setdefault((n[:2], n[-1]), {}).setdefault(len(n), []).append(n)
-    out = []
+    out: list[tuple[str, str]] = []
     for by_length in buckets.values():
         for length, shorter in by_length.items():
             for extra in range(1, 5):

@@ -103,14 +103,24 @@ def _breaks(this_form: str, this_values: Sequence[Any], last_form: str, last_val
     return out
 
 
+def _agency_reports(c: Consolidation) -> list[Entry]:
+    """The agency reports of the summed year and form, summed or not: a report left out for
+    its errors, or sent twice, is still that agency's report of that year."""
+    return [
+        e for e in c.entries
+        if e.record.summary is None and e.record.values is not None
+        and (e.record.year, e.record.form) == (c.year, c.form)
+    ]
+
+
 def compare(c: Consolidation, last_records: Sequence[Record]) -> Comparison:
     """This year's consolidation against last year's inputs."""
     year = c.year - 1 if c.year is not None else None
     # last year's reports count as published, errors and all (their own errors are not this
     # year's business); duplicates and overlaps stay out
     last = combine(last_records, year=year, name=f"{year} 年度" if year else "上年", include_errors=True)
-    this = [e for e in c.summed if e.record.summary is None]
-    got = [e.record for e in last.summed if e.record.summary is None]
+    this = _agency_reports(c)
+    got = [e.record for e in _agency_reports(last)]
 
     by_uscc: dict[str, Record] = {}
     by_name: dict[str, Record] = {}
@@ -131,12 +141,13 @@ def compare(c: Consolidation, last_records: Sequence[Record]) -> Comparison:
             if candidate is not None and not (r.uscc and candidate.uscc):
                 hit = candidate
         if hit is not None:
-            matched.add(hit.source)
+            matched.add(hit.uscc or fold(hit.name))
         pairs.append(Pair(r.name, r.uscc, e, hit, hit is None and bool({r.uscc, fold(r.name)} & known)))
         if hit is not None and r.form and hit.form and r.values and hit.values:
             breaks.extend(_breaks(r.form, r.values, hit.form, hit.values, r.name, r.source, hit.source))
-    for r in got:
-        if r.source not in matched:
+    for r in got:  # last year's agencies not matched (a copy sent twice counts once)
+        if (r.uscc or fold(r.name)) not in matched:
+            matched.add(r.uscc or fold(r.name))
             pairs.append(Pair(r.name, r.uscc, None, r))
     # agencies a summary of last year held, not among this year's (names only: no numbers)
     here = {r.uscc for e in this if (r := e.record).uscc} | {fold(e.record.name) for e in this}

@@ -67,32 +67,36 @@ def rows_xml(rows: list[list[Any]], first_row: int, styles: Mapping[int, int] | 
     return "".join(out)
 
 
-Streamed = tuple[list[list[Any]], Mapping[int, int], Mapping[int, float]]  # rows, styles, wrapped widths
+# rows, column styles, wrapped columns' widths, the row the first of them goes in
+Streamed = tuple[list[list[Any]], Mapping[int, int], Mapping[int, float], int]
 
 
 def stream_rows(parts: dict[str, bytes], streamed: Mapping[str, Streamed]) -> None:
     """Write the rows of each streamed sheet (title -> rows, column styles, wrapped columns'
     widths) into its part (an edit for :func:`nianbao.excel.template.workbook_bytes`)."""
     where = dict(sheet_parts(parts[WORKBOOK], parts[WORKBOOK_RELS]))
-    for title, (rows, styles, wrap) in streamed.items():
+    for title, (rows, styles, wrap, first) in streamed.items():
         part = where[title]
         xml = parts[part]
         at = xml.index(b"</sheetData>")
-        xml = xml[:at] + rows_xml(rows, 2, styles, wrap).encode("utf-8") + xml[at:]
+        xml = xml[:at] + rows_xml(rows, first, styles, wrap).encode("utf-8") + xml[at:]
         width = max(len(r) for r in rows)
-        last = f"{col_letter(width)}{len(rows) + 1}".encode()
+        last = f"{col_letter(width)}{len(rows) + first - 1}".encode()
         parts[part] = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:' + last + b'"', xml, count=1)
 
 
-def column_style(ws: Any, col: int, wrap: bool) -> int:
-    """The style index of a list's data cells in column ``col``: top-aligned, wrapped or not.
-    (A probe cell takes the style and is dropped; the workbook keeps the style.)"""
+def column_style(ws: Any, col: int, wrap: bool, number_format: str | None = None) -> int:
+    """The style index of a list's data cells in column ``col``: top-aligned, wrapped or not,
+    in a number format. (A probe cell takes the style and is dropped; the workbook keeps it.)"""
     from openpyxl.styles import Alignment
 
-    probe = ws.cell(row=2, column=col)
+    row = ws.max_row + 1
+    probe = ws.cell(row=row, column=col)
     probe.alignment = Alignment(wrap_text=wrap, vertical="top")
+    if number_format:
+        probe.number_format = number_format
     index = probe.style_id
-    del ws._cells[(2, col)]
+    del ws._cells[(row, col)]
     return int(index)
 
 

@@ -18,7 +18,7 @@ import csv
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from typing import Any
 from ..core.layout import COVER_SHEET, col_letter, layout
 from ..core.model import model
 from ..core.sanitize import safe_text
+from ..excel.printing import LINE_HEIGHT, lines_needed
 from ..io.atomic import atomic_output, write_bytes
 from .lists import (
     DETAIL_HEADERS,
@@ -71,6 +72,8 @@ class ListSheet:
     wrap: frozenset[int]
     empty: str
     hidden: bool = False
+    groups: tuple[tuple[str, int, int], ...] = ()  # a row above the header: (title, first, last column)
+    formats: dict[int, str] = field(default_factory=dict)  # number formats by column
 
 
 def list_sheets(c: Consolidation) -> list[ListSheet]:
@@ -95,10 +98,12 @@ def list_sheets(c: Consolidation) -> list[ListSheet]:
                   frozenset({2, 3, 5, 7}), "没有重复报送的单位"),
     ]
     if c.previous is not None:
-        headers = comparison_headers(c)
+        headers, groups = comparison_headers(c)
+        shares = {first + 3: "0.0%" for _, first, _ in groups}
         out.append(ListSheet(PREVIOUS_SHEET, headers, list(comparison_rows(c)),
                              {1: 8, 2: 20, 3: 19, 4: 20, 5: 20, **{i: 8.0 for i in range(6, len(headers))},
-                              len(headers): 24}, frozenset({2, 4, 5, len(headers)}), "没有上年报告"))
+                              len(headers): 24}, frozenset({2, 4, 5, len(headers)}), "没有上年报告",
+                             groups=groups, formats=shares))
     out.append(ListSheet(MEMBERS_SHEET, MEMBER_HEADERS, list(member_rows(c)), {1: 20, 2: 30, 3: 66, 4: 66},
                          frozenset(), "", hidden=True))
     return out
@@ -167,6 +172,7 @@ def workbook_data(c: Consolidation, doc: dict[str, Any]) -> bytes:
     from ..excel.template import build_workbook, workbook_bytes
     from .charts import add_charts
 
+    assert c.form is not None  # a summary document exists only for a form
     wb = build_workbook(c.form, doc)
     cover = wb[COVER_SHEET]
     row = layout(c.form).sheet(COVER_SHEET).last_row + 2
@@ -183,26 +189,42 @@ def workbook_data(c: Consolidation, doc: dict[str, Any]) -> bytes:
     streamed: dict[str, Streamed] = {}
     for spec in list_sheets(c):
         ws = wb.create_sheet(spec.title)
+        widths = {col: spec.widths.get(col, 12) for col in range(1, len(spec.headers) + 1)}
+        if spec.groups:  # a row of group titles above the header
+            ws.append([])
+            for title, first, last in spec.groups:
+                ws.cell(1, first, title)
+                ws.merge_cells(start_row=1, start_column=first, end_row=1, end_column=last)
+            group_widths = {first: sum(widths[i] for i in range(first, last + 1)) for _, first, last in spec.groups}
+            ws.row_dimensions[1].height = lines_needed(ws_row(ws, 1), group_widths) * LINE_HEIGHT
         ws.append(list(spec.headers))
-        for cell in ws[1]:
-            cell.font = bold
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        head = ws.max_row
+        for row in ws.iter_rows(min_row=1, max_row=head):
+            for cell in row:
+                cell.font = bold
+                cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center" if head > 1 else None)
+        ws.row_dimensions[head].height = max(1, lines_needed(list(spec.headers), widths)) * LINE_HEIGHT
         if spec.rows:
-            ws.auto_filter.ref = f"A1:{col_letter(len(spec.headers))}{len(spec.rows) + 1}"
-            styles = {col: column_style(ws, col, col in spec.wrap) for col in range(1, len(spec.headers) + 1)}
-            wrap = {col: spec.widths.get(col, 12) for col in spec.wrap}
-            streamed[spec.title] = (spec.rows, styles, wrap)
+            ws.auto_filter.ref = f"A{head}:{col_letter(len(spec.headers))}{len(spec.rows) + head}"
+            styles = {col: column_style(ws, col, col in spec.wrap, spec.formats.get(col)) for col in widths}
+            wrap = {col: widths[col] for col in spec.wrap}
+            streamed[spec.title] = (spec.rows, styles, wrap, head + 1)
         elif spec.empty:
             ws.append([spec.empty])
-        ws.freeze_panes = "A2"
-        for col in range(1, len(spec.headers) + 1):
-            ws.column_dimensions[col_letter(col)].width = spec.widths.get(col, 12)
+        ws.freeze_panes = f"A{head + 1}"
+        for col, width in widths.items():
+            ws.column_dimensions[col_letter(col)].width = width
         if spec.hidden:
             ws.sheet_state = "hidden"
         else:
-            print_setup(ws)
+            print_setup(ws, f"1:{head}")
     add_charts(wb, c)
     return workbook_bytes(wb, edit=lambda parts: stream_rows(parts, streamed))
+
+
+def ws_row(ws: Any, row: int) -> list[Any]:
+    """The values of a worksheet row, from column A."""
+    return [ws.cell(row, col).value for col in range(1, ws.max_column + 1)]
 
 
 # ---------------------------------------------------------------------------------------
