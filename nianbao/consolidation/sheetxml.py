@@ -77,6 +77,7 @@ def stream_rows(parts: dict[str, bytes], streamed: Mapping[str, Streamed]) -> No
     where = dict(sheet_parts(parts[WORKBOOK], parts[WORKBOOK_RELS]))
     for title, (rows, styles, wrap, first) in streamed.items():
         part = where[title]
+        assert part is not None  # a sheet openpyxl has just written
         xml = parts[part]
         at = xml.index(b"</sheetData>")
         xml = xml[:at] + rows_xml(rows, first, styles, wrap).encode("utf-8") + xml[at:]
