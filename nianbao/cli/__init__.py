@@ -12,7 +12,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 # Each subcommand's module, imported when the command is used (or listed in the help): a
 # run of one command does not pay for importing what only the others need (openpyxl, ...).
-COMMANDS = ("validate", "template", "export", "fill", "addin", "consolidate")  # each in its module of that name
+COMMANDS = ("validate", "template", "export", "fill", "addin", "consolidate", "publish")  # each in its module of that name
 
 
 class LazyGroup(click.Group):
@@ -37,5 +37,6 @@ def main() -> None:
       nianbao validate 报告.xlsx           校验一份或多份报告
       nianbao template --form 2021 -o 模板.xlsx
       nianbao consolidate 文件夹/ -o 汇总.xlsx
+      nianbao publish 报告.xlsx -o 年度报告.docx
     """
 

@@ -55,6 +55,9 @@ from ..core.forms import (
     FORMS,
     NAME_LABEL,
     PROCUREMENT_UNIT_KEY,
+    SUMMARY_AGENCIES_KEY,
+    SUMMARY_KEY,
+    SUMMARY_LEVEL_KEY,
     REGION_LABEL,
     USCC_LABEL,
 )
@@ -615,8 +618,11 @@ class Consolidation:
             return None
         m = model(self.form)
         doc: dict[str, Any] = {"form": self.form, "year": self.year, "agency": {"name": self.name}}
+        # the summary says it is one, of which level, over how many reports (nianbao publish
+        # prints it); the hidden sheet of the summary workbook keeps it
+        doc["meta"] = {SUMMARY_KEY: {SUMMARY_LEVEL_KEY: self.name, SUMMARY_AGENCIES_KEY: len(self.summed)}}
         if m.unit_cells:
-            doc["meta"] = {PROCUREMENT_UNIT_KEY: DEFAULT_PROCUREMENT_UNIT}
+            doc["meta"][PROCUREMENT_UNIT_KEY] = DEFAULT_PROCUREMENT_UNIT
         doc.update(m.document([plain(v) for v in self.values]))
         return doc
 

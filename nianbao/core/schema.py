@@ -31,6 +31,10 @@ from .forms import (
     FORM_LABEL,
     FORMS,
     PROCUREMENT_UNIT_KEY,
+    SUMMARY_AGENCIES_KEY,
+    SUMMARY_KEY,
+    SUMMARY_LABEL,
+    SUMMARY_LEVEL_KEY,
     PROCUREMENT_UNIT_LABEL,
     PROCUREMENT_UNITS,
     REPORT_TITLE,
@@ -144,6 +148,15 @@ def build_schema(form_key: str) -> dict[str, Any]:
         VERSION_KEY: {"title": VERSION_LABEL, "type": "string"},
         SOURCE_KEY: {"title": SOURCE_LABEL, "type": "string"},
         FILLED_DATE_KEY: {"title": FILLED_DATE_LABEL, "type": "string"},
+    }
+    meta_props[SUMMARY_KEY] = {
+        "title": SUMMARY_LABEL,
+        "description": "汇总报告才有：汇总层级的名称与所汇总的单位数",
+        "type": "object",
+        "properties": {
+            SUMMARY_LEVEL_KEY: {"title": "汇总层级", "type": "string"},
+            SUMMARY_AGENCIES_KEY: {"title": "汇总单位数", "type": "integer", "minimum": 0},
+        },
     }
     if m.unit_cells:
         meta_props[PROCUREMENT_UNIT_KEY] = {

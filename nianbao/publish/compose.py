@@ -17,12 +17,14 @@ from ..core.forms import (
     section_titles,
 )
 from ..core.model import model
-from .document import SUMMARY_NOTICE, WARNING_NOTICE, Block, Document, Paragraph, Section, Span, paragraph
+from .document import SUMMARY_NOTICE, TABLE_NOTE, WARNING_NOTICE, Block, Document, Paragraph, Section, Span, paragraph
 from .grids import grids
 from .sentences import active_sentence, appeals_sentence, applications_sentence, states_fees
 
 # How many of a refused report's errors the first page lists.
-LISTED_ERRORS = 10
+LISTED_ERRORS = 3
+# What the first page of a document made from a report with errors says (--force).
+UNVALIDATED = "本报告未通过校验"
 
 UNKNOWN_YEAR = "____"
 
@@ -78,10 +80,10 @@ def compose(document: dict[str, Any], findings: Sequence[Finding] = ()) -> Docum
     errors = [f for f in findings if f.is_error]
     if errors:
         listed = "；".join(f.message for f in errors[:LISTED_ERRORS])
-        more = f"等（共 {len(errors)} 个）" if len(errors) > LISTED_ERRORS else ""
+        more = "等" if len(errors) > LISTED_ERRORS else ""
         notices.append(paragraph(
-            f"注意：本报告未通过校验，发现错误 {len(errors)} 个，数字可能有误，不得作为正式报告公开。"
-            f"错误：{listed}{more}。",
+            f"{UNVALIDATED}：发现错误 {len(errors)} 个（{listed}{more}），数字可能有误，"
+            "不得作为正式报告公开。请更正后重新生成。",
             kind=WARNING_NOTICE,
         ))
     summary = summary_of(document)
@@ -96,6 +98,11 @@ def compose(document: dict[str, Any], findings: Sequence[Finding] = ()) -> Docum
         if cell.column.unit_key:
             unit = meta.get(cell.column.unit_key) if isinstance(meta, dict) else None
             units[cell.column.unit_key] = unit or DEFAULT_PROCUREMENT_UNIT
+    # the form prints no unit for these amounts (采购总金额 of form 2019): a note under the table
+    unit_notes = tuple(
+        paragraph(f"注：{cell.column.label}的单位为{units[cell.column.unit_key]}。", kind=TABLE_NOTE)
+        for cell in m.amount_cells if cell.column.unit_key
+    )
     tables = grids(m, values)
     preamble = (
         paragraph(
@@ -106,7 +113,7 @@ def compose(document: dict[str, Any], findings: Sequence[Finding] = ()) -> Docum
     titles = section_titles(form)  # 一 … 六, the blocks below in that order
     blocks: list[tuple[Block, ...]] = [
         (paragraph(placeholder("请在此填写本机关本年度政府信息公开工作的总体情况")),),
-        (paragraph(active_sentence(m, values, units)), tables["active"]),
+        (paragraph(active_sentence(m, values, units)), tables["active"], *unit_notes),
         (paragraph(applications_sentence(m, values)), tables["applications"]),
         (paragraph(appeals_sentence(m, values)), tables["appeals"]),
         (paragraph(placeholder("请在此填写本机关政府信息公开工作存在的主要问题及改进情况")),),

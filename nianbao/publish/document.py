@@ -23,6 +23,7 @@ NOTE = "note"  # the printed 勾稽关系 note of table 3
 BODY = "body"
 WARNING_NOTICE = "warning"  # the report has not passed validation: red, on the first page
 SUMMARY_NOTICE = "summary"  # a summary's level and how many agencies it covers
+TABLE_NOTE = "table-note"  # a note under a table (the unit of an amount the form prints none for)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,7 @@ from typing import Any
 
 from ..core.forms import FORMS, Column, Row
 from ..core.model import model
-from .document import SUMMARY_NOTICE, WARNING_NOTICE, Document, Grid, Paragraph, number_text
-
-PLACEHOLDER_MARK = "=="  # not rendered by plain Markdown; the 【】 brackets carry the meaning
+from .document import SUMMARY_NOTICE, TABLE_NOTE, WARNING_NOTICE, Document, Grid, Paragraph, number_text
 
 
 def _escape(text: str) -> str:
@@ -36,7 +34,7 @@ def _paragraph(p: Paragraph) -> str:
     text = "".join(f"**{_inline(s.text)}**" if s.placeholder else _inline(s.text) for s in p.spans)
     if p.kind == WARNING_NOTICE:
         return f"> **{text}**"
-    if p.kind == SUMMARY_NOTICE:
+    if p.kind in (SUMMARY_NOTICE, TABLE_NOTE):
         return f"*{text}*"
     return text
 

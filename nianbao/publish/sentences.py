@@ -75,7 +75,8 @@ class _Reader:
 
 
 def active_sentence(m: FormModel, values: Sequence[Any], units: dict[str, str]) -> str:
-    """Table 2 in one sentence: each row with its numbers, by column label."""
+    """Table 2 in one sentence: each row with its numbers, by column label; an amount with
+    its unit (from its label, or for one whose unit the report declares, from ``units``)."""
     table = m.form.table("active")
     parts = []
     for group in table.groups:
@@ -87,8 +88,8 @@ def active_sentence(m: FormModel, values: Sequence[Any], units: dict[str, str]) 
                 found = _UNIT.search(label)
                 if found:
                     label, unit = label[: found.start()], found.group(1)
-                items.append(f"{label}{number_text(v) + unit if _number(v) is not None else UNFILLED}")
-            parts.append(f"{row.label}{'、'.join(items)}")
+                items.append(f"{label}为{number_text(v) + unit}" if _number(v) is not None else f"{label}{UNFILLED}")
+            parts.append(f"{row.label}{'，'.join(items)}")
     return "本年度主动公开政府信息情况：" + "；".join(parts) + "。"
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .document import HEAD, LABEL, NOTE, SUMMARY_NOTICE, WARNING_NOTICE, Document, Grid, GridCell, Paragraph
+from .document import HEAD, LABEL, NOTE, SUMMARY_NOTICE, TABLE_NOTE, WARNING_NOTICE, Document, Grid, GridCell, Paragraph
 
 SERIF = "FangSong, 仿宋, STFangsong, 'Noto Serif CJK SC', 'Noto Sans CJK SC', serif"
 SANS = "SimHei, 黑体, 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif"
@@ -21,9 +21,10 @@ BODY_STYLE = f"max-width:780px;margin:0 auto;padding:24px;font-family:{SERIF};fo
 TITLE_STYLE = f"font-family:{SONG};font-size:22pt;font-weight:bold;text-align:center;line-height:1.5;margin:0.5em 0 1em"
 HEADING_STYLE = f"font-family:{SANS};font-size:16pt;font-weight:normal;margin:0.8em 0 0.4em;text-indent:2em"
 PARAGRAPH_STYLE = "margin:0 0 0.5em;text-indent:2em;text-align:justify"
-NOTICE_STYLES = {
+PARAGRAPH_STYLES = {
     WARNING_NOTICE: "margin:0 0 1em;padding:8px 12px;border:2px solid #c00000;color:#c00000;font-weight:bold",
     SUMMARY_NOTICE: "margin:0 0 1em;text-align:center;font-family:" + SANS,
+    TABLE_NOTE: f"margin:-0.5em 0 1em;font-family:{SONG};font-size:10.5pt",
 }
 PLACEHOLDER_STYLE = "background-color:#ffff00;color:#7f6000"
 TABLE_STYLE = (
@@ -79,11 +80,11 @@ def render(doc: Document) -> bytes:
         f'<body style="{BODY_STYLE}">',
         f'<h1 style="{TITLE_STYLE}">{escape(doc.title)}</h1>',
     ]
-    parts += [_paragraph(p, NOTICE_STYLES.get(p.kind, PARAGRAPH_STYLE)) for p in doc.notices]
+    parts += [_paragraph(p, PARAGRAPH_STYLES.get(p.kind, PARAGRAPH_STYLE)) for p in doc.notices]
     parts += [_paragraph(p, PARAGRAPH_STYLE) for p in doc.preamble]
     for section in doc.sections:
         parts.append(f'<h2 style="{HEADING_STYLE}">{escape(section.heading)}</h2>')
         for block in section.blocks:
-            parts.append(_table(block) if isinstance(block, Grid) else _paragraph(block, PARAGRAPH_STYLE))
+            parts.append(_table(block) if isinstance(block, Grid) else _paragraph(block, PARAGRAPH_STYLES.get(block.kind, PARAGRAPH_STYLE)))
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts).encode("utf-8")

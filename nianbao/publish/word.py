@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from .document import HEAD, NOTE, NUMBER, SUMMARY_NOTICE, WARNING_NOTICE, Document, Grid, Paragraph
+from .document import HEAD, NOTE, NUMBER, SUMMARY_NOTICE, TABLE_NOTE, WARNING_NOTICE, Document, Grid, Paragraph
 
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
@@ -34,6 +34,7 @@ TITLE_PT = 22  # 二号
 LINE_PT = 28
 TABLE_PT = {"active": 10.5, "applications": 9, "appeals": 9}  # 五号, 小五
 RED = (0xC0, 0x00, 0x00)
+KEPT_WITH_HEADER = 3  # body rows kept on the page of a table's header
 
 BODY_STYLE = "Normal"
 HEADING_STYLE = "Heading 1"
@@ -143,13 +144,21 @@ def _page(d: Any) -> None:
         r.font.size = Pt(14)
 
 
-def _paragraph(d: Any, p: Paragraph) -> None:
+def _paragraph(d: Any, p: Paragraph, after_table: bool = False) -> Any:
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
     from docx.shared import Pt, RGBColor
 
     out = d.add_paragraph(style=BODY_STYLE)
+    if after_table:
+        out.paragraph_format.space_before = Pt(3 if p.kind == TABLE_NOTE else LINE_PT / 2)
+    if p.kind == TABLE_NOTE:
+        out.paragraph_format.first_line_indent = Pt(0)
+        out.paragraph_format.line_spacing = Pt(TABLE_PT["active"] * 1.6)
     for span in p.spans:
         run = out.add_run(span.text)
+        if p.kind == TABLE_NOTE:
+            _fonts(run, TABLE_FONT)
+            run.font.size = Pt(TABLE_PT["active"])
         if span.placeholder:
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
         if p.kind == WARNING_NOTICE:
@@ -161,6 +170,7 @@ def _paragraph(d: Any, p: Paragraph) -> None:
         out.alignment = WD_ALIGN_PARAGRAPH.CENTER
         out.paragraph_format.first_line_indent = Pt(0)
         out.paragraph_format.space_after = Pt(LINE_PT / 2)
+    return out
 
 
 def _set_cell_margins(table: Any, cm: float) -> None:
@@ -171,7 +181,7 @@ def _set_cell_margins(table: Any, cm: float) -> None:
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right", "top", "bottom"):
         el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), str(int(cm * 567 if side in ("left", "right") else cm * 567 / 3)))
+        el.set(qn("w:w"), str(int(cm * 567 if side in ("left", "right") else cm * 567 / 2)))
         el.set(qn("w:type"), "dxa")
         margins.append(el)
     tbl_pr.append(margins)
@@ -192,6 +202,9 @@ def _table(d: Any, g: Grid) -> None:
     for col, width in zip(table.columns, widths):
         col.width = width
     rows = table.rows
+    # the header and the first rows below it stay together: a table never starts with its
+    # header alone at the foot of a page
+    together = g.header_rows + KEPT_WITH_HEADER if g.header_rows else 0
     for i, row in enumerate(rows):
         tr_pr = row._tr.get_or_add_trPr()
         tr_pr.append(OxmlElement("w:cantSplit"))
@@ -207,6 +220,8 @@ def _table(d: Any, g: Grid) -> None:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = cell.paragraphs[0]
         p.style = d.styles[TABLE_TEXT_STYLE]
+        if c.row + c.rowspan <= together:
+            p.paragraph_format.keep_with_next = True
         if c.role not in (HEAD, NUMBER):
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT
         run = p.add_run(c.text)
@@ -215,13 +230,11 @@ def _table(d: Any, g: Grid) -> None:
             run.font.bold = True
         if c.role == NOTE:
             run.font.size = Pt(size.pt - 1)
-    # a little air between a table and what follows
-    after = d.add_paragraph(style=BODY_STYLE)
-    after.paragraph_format.line_spacing = Pt(LINE_PT / 2)
 
 
 def render(doc: Document) -> bytes:
     import docx
+    from docx.shared import Pt
 
     d = docx.Document()
     _styles(d)
@@ -234,13 +247,19 @@ def render(doc: Document) -> bytes:
         _paragraph(d, p)
     for p in doc.preamble:
         _paragraph(d, p)
+    after_table = False
     for section in doc.sections:
-        d.add_paragraph(section.heading, style=HEADING_STYLE)
+        heading = d.add_paragraph(section.heading, style=HEADING_STYLE)
+        if after_table:
+            heading.paragraph_format.space_before = Pt(LINE_PT / 2)
+        after_table = False
         for block in section.blocks:
             if isinstance(block, Grid):
                 _table(d, block)
+                after_table = True
             else:
-                _paragraph(d, block)
+                _paragraph(d, block, after_table)
+                after_table = False
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()
