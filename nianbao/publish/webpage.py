@@ -57,13 +57,10 @@ def _cell(c: GridCell, tag: str) -> str:
 def _table(g: Grid) -> str:
     cols = "".join(f'<col style="width:{w * 100:.2f}%">' for w in g.widths)
     out = [f'<table border="1" cellspacing="0" cellpadding="4" style="{TABLE_STYLE}"><colgroup>{cols}</colgroup>']
-    if g.header_rows:
-        out.append("<thead>")
+    out.append("<thead>" if g.header_rows else "<tbody>")
     for i, row in enumerate(g.rows):
-        if i == g.header_rows and g.header_rows:
+        if i == g.header_rows and i:
             out.append("</thead><tbody>")
-        elif i == 0:
-            out.append("<tbody>")
         tag = "th" if i < g.header_rows else "td"
         out.append("<tr>" + "".join(_cell(c, tag) for c in row) + "</tr>")
     out.append("</tbody></table>")
