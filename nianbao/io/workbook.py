@@ -39,6 +39,7 @@ from typing import Any
 
 import python_calamine as calamine
 
+from ..core.codes import Code
 from . import ooxml
 from ..core.cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_number, recompute
 from ..core.findings import Finding, finding
@@ -283,7 +284,7 @@ def _cover_value(slot: _Slot, raw: Any) -> tuple[Any, Finding | None]:
             text = raw.strip().removesuffix("年度").removesuffix("年")
             out = clean(text)
             if type(out.value) is int:
-                return out.value, finding("CELL", f"报告年度：单元格内容「{raw}」按 {out.value} 读取", slot.pointer)
+                return out.value, finding(Code.CELL, f"报告年度：单元格内容「{raw}」按 {out.value} 读取", slot.pointer)
             return raw, None
         return clean_label(raw), None
     if isinstance(raw, str):
@@ -424,7 +425,7 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
             values[index] = out.value
             if out.note:
                 label = m.cells[index].label
-                findings.append(finding("CELL", f"{label}：{out.note}", slot.pointer))
+                findings.append(finding(Code.CELL, f"{label}：{out.note}", slot.pointer))
 
     if empty:  # blank, or what python-calamine shows as empty: a formula error, no result
         wanted: dict[str, set[str]] = {}
@@ -443,7 +444,7 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
                 values[slot.index] = what[1]  # kept as text: the validator reports it here
             else:
                 findings.append(finding(
-                    "CACHE",
+                    Code.CACHE,
                     f"{m.cells[slot.index].label}：单元格中的公式「={what[1]}」没有保存计算结果，按未填写读取",
                     slot.pointer,
                 ))
@@ -457,7 +458,7 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
             cell = m.cells[index]
             findings.append(
                 finding(
-                    "CACHE",
+                    Code.CACHE,
                     f"{cell.label}：文件中保存的计算结果为 {clean_label(got)}，按所填数字应为 {clean_label(want)}，已按后者读取",
                     cell.pointer,
                 )
