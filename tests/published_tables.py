@@ -35,14 +35,17 @@ class Matrix:
         return rows, cols
 
 
-def _place(grid: dict[tuple[int, int], tuple[str, tuple[int, int]]], r: int, c: int, rs: int, cs: int, text: str) -> None:
+Places = dict[tuple[int, int], tuple[str, tuple[int, int]]]  # (row, col) -> text, where its cell starts
+
+
+def _place(grid: Places, r: int, c: int, rs: int, cs: int, text: str) -> None:
     for i in range(r, r + rs):
         for j in range(c, c + cs):
             assert (i, j) not in grid, f"cells overlap at {(i, j)}"
             grid[(i, j)] = (text, (r, c))
 
 
-def _matrix(grid: dict[tuple[int, int], tuple[str, tuple[int, int]]], header_rows: int) -> Matrix:
+def _matrix(grid: Places, header_rows: int) -> Matrix:
     rows = 1 + max(i for i, _ in grid)
     cols = 1 + max(j for _, j in grid)
     assert len(grid) == rows * cols, "the table is not a full rectangle"
@@ -59,7 +62,7 @@ def html_tables(path: Path) -> list[Matrix]:
     tree = lxml.html.fromstring(path.read_bytes())
     out = []
     for table in tree.iter("table"):
-        grid: dict[tuple[int, int], tuple[str, tuple[int, int]]] = {}
+        grid: Places = {}
         header = len(table.xpath("./thead/tr"))
         for r, tr in enumerate(table.xpath("./thead/tr | ./tbody/tr | ./tr")):
             c = 0
@@ -82,7 +85,7 @@ def docx_tables(path: Path) -> list[Matrix]:
     d = docx.Document(str(path))
     out = []
     for table in d.tables:
-        grid: dict[tuple[int, int], tuple[str, tuple[int, int]]] = {}
+        grid: Places = {}
         header = 0
         for r, tr in enumerate(table._tbl.findall(f"{W}tr")):
             trpr = tr.find(f"{W}trPr")

@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import REPORTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from published_tables import column_heads, docx_tables, html_tables, same_number, table_values
+from strategies import consistent_reports
 
 from nianbao.core.findings import finding
 from nianbao.core.forms import (
@@ -26,12 +29,8 @@ from nianbao.core.validate import validate
 from nianbao.publish import PublishError, compose, publish
 from nianbao.publish.compose import UNVALIDATED
 
-from conftest import REPORTS
-from published_tables import column_heads, docx_tables, html_tables, same_number, table_values
-from strategies import consistent_reports
-
 READERS = {".docx": docx_tables, ".html": html_tables}
-names = st.text(st.characters(codec="utf-8", categories=("L", "N", "P")), min_size=1, max_size=20).map(str.strip).filter(bool)
+names = st.text(st.characters(codec="utf-8", categories=("L", "N", "P")), min_size=1, max_size=20)
 
 
 def _check_numbers(document: dict[str, Any], path: Path) -> None:
@@ -40,7 +39,7 @@ def _check_numbers(document: dict[str, Any], path: Path) -> None:
     found = table_values(document["form"], tables)
     m = model(document["form"])
     assert set(found) == set(m.by_pointer)
-    for cell, value in zip(m.cells, m.values(document)):
+    for cell, value in zip(m.cells, m.values(document), strict=True):
         assert same_number(found[cell.pointer], value), f"{cell.label}: printed {found[cell.pointer]!r}, is {value!r}"
 
 
@@ -93,7 +92,8 @@ def test_merges_and_header_rows_are_the_national_forms(form, suffix, report, tmp
     assert t4.text[0][0] == appeals.groups[0].label and t4.span(0, 0) == (1, 5)
     assert t4.span(1, 0) == (2, 1)
     assert t4.text[0][5] == appeals.groups[1].parent and t4.span(0, 5) == (1, 10)
-    assert [column_heads(t4, j, range(3))[-1] for j in range(15)] == [c.label for g in appeals.groups for c in g.columns]
+    heads = [column_heads(t4, j, range(3))[-1] for j in range(15)]
+    assert heads == [c.label for g in appeals.groups for c in g.columns]
     # table 2: each 第二十条 group spans the table; narrower groups' last column spans the rest
     assert t2.width == 4
     for group in f.table("active").groups:
@@ -143,7 +143,8 @@ def test_title_sections_sentences_and_placeholders_in_every_format(name, report,
     # the placeholders stand out: highlighted in Word, shaded on the page, bold in Markdown
     import docx
 
-    highlighted = [r.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs for r in p.runs if r.font.highlight_color]
+    paragraphs_read = docx.Document(str(tmp_path / "r.docx")).paragraphs
+    highlighted = [r.text for p in paragraphs_read for r in p.runs if r.font.highlight_color]
     assert len(highlighted) == 3 and all(t.startswith("【") for t in highlighted)
     assert (tmp_path / "r.html").read_text(encoding="utf-8").count("background-color:#ffff00") == 3
     assert md.count("**【请在此填写") == 3
@@ -240,7 +241,7 @@ def test_the_markdown_tables_hold_the_numbers_by_label(report, tmp_path):
             rows.setdefault(cells[0], []).append(cells[1:])
     apps = FORMS["2021"].table("applications")
     m = model("2021")
-    for cell, v in zip(m.cells, m.values(doc)):
+    for cell, v in zip(m.cells, m.values(doc), strict=True):
         if cell.table.key == "applications":
             (printed,) = rows[cell.row.label]
             assert same_number(printed[apps.columns.index(cell.column)], v), cell.label

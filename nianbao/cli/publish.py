@@ -19,7 +19,9 @@ from .output import finding_line, print_text
               help="生成的年度报告：.docx（Word）、.html（网页）或 .md（Markdown），按扩展名决定格式。")
 @click.option("--force", is_flag=True,
               help="报告有错误时仍然生成；文档首页注明“本报告未通过校验”，不得作为正式报告公开。")
-def command(report: Path, output: Path, force: bool) -> None:
+@click.option("--overwrite", is_flag=True,
+              help="输出文件已存在时覆盖它（默认不覆盖，以免冲掉已在文档中写好的文字）。")
+def command(report: Path, output: Path, force: bool, overwrite: bool) -> None:
     """由报告的数字生成政府信息公开工作年度报告文档（Word、网页或 Markdown）。
 
     报告文件为填好的模板（.xlsx 等）、交换格式 JSON 或汇总表。文档含标题、六个法定部分、
@@ -35,13 +37,18 @@ def command(report: Path, output: Path, force: bool) -> None:
       nianbao publish 卫健局2023.json -o 年度报告.html
 
     \b
-    退出状态：0 已生成；1 报告有错误，未生成；2 文件无法读取、格式不支持或无法写入。
+    退出状态：0 已生成；1 报告有错误，未生成；2 文件无法读取、格式不支持、输出文件已存在
+    （未加 --overwrite）或无法写入。
     """
     from ..publish import PublishError, output_format, publish
 
     try:
         output_format(output)
         check_output(output, [report])
+        if output.exists() and not overwrite:
+            raise OutputError(
+                f"输出文件 {output} 已存在；为免冲掉已写入文档的文字，请另选文件名，或加 --overwrite 覆盖"
+            )
         loaded = read(report)
     except (ReadError, OutputError, PublishError) as e:
         click.echo(f"错误：{e}", err=True)

@@ -126,5 +126,5 @@ def compose(document: dict[str, Any], findings: Sequence[Finding] = ()) -> Docum
         title=report_title(name, year_text),
         notices=tuple(notices),
         preamble=preamble,
-        sections=tuple(Section(t, b) for t, b in zip(titles, blocks)),
+        sections=tuple(Section(t, b) for t, b in zip(titles, blocks, strict=True)),
     )

@@ -34,12 +34,15 @@ class _Builder:
         self.rows.append([])
         return len(self.rows) - 1
 
-    def add(self, row: int, col: int, text: str, role: str, rowspan: int = 1, colspan: int = 1, pointer: str = "") -> None:
+    def add(
+        self, row: int, col: int, text: str, role: str, rowspan: int = 1, colspan: int = 1, pointer: str = ""
+    ) -> None:
         self.rows[row].append(GridCell(text, row, col, role, rowspan, colspan, pointer))
 
     def grid(self, key: str, header_rows: int, widths: Sequence[float]) -> Grid:
         total = sum(widths)
-        return Grid(key, self.columns, header_rows, tuple(tuple(r) for r in self.rows), tuple(w / total for w in widths))
+        rows = tuple(tuple(r) for r in self.rows)
+        return Grid(key, self.columns, header_rows, rows, tuple(w / total for w in widths))
 
 
 def _value(m: FormModel, values: Sequence[Any], path: tuple[str, ...]) -> tuple[str, str]:

@@ -41,7 +41,8 @@ def _paragraph(p: Paragraph) -> str:
 
 def _pipe(header: Sequence[str], rows: Sequence[Sequence[str]], align_first_left: bool = True) -> str:
     lines = ["| " + " | ".join(_escape(h) for h in header) + " |"]
-    lines.append("| " + " | ".join(":---" if i == 0 and align_first_left else ":---:" for i in range(len(header))) + " |")
+    aligns = [":---" if i == 0 and align_first_left else ":---:" for i in range(len(header))]
+    lines.append("| " + " | ".join(aligns) + " |")
     for r in rows:
         lines.append("| " + " | ".join(_escape(c) for c in r) + " |")
     return "\n".join(lines)
@@ -57,7 +58,10 @@ def _table2(document: dict[str, Any]) -> str:
     table = m.form.table("active")
     out = []
     for g in table.groups:
-        rows = [[r.label] + [number_text(values[m.by_path[(table.key, r.key, c.key)].index]) for c in g.columns] for r in g.rows]
+        rows = [
+            [r.label] + [number_text(values[m.by_path[(table.key, r.key, c.key)].index]) for c in g.columns]
+            for r in g.rows
+        ]
         out.append(f"**{_inline(g.label)}**\n\n" + _pipe([g.row_header, *(c.label for c in g.columns)], rows))
     return "\n\n".join(out)
 

@@ -17,7 +17,9 @@ SERIF = "FangSong, 仿宋, STFangsong, 'Noto Serif CJK SC', 'Noto Sans CJK SC', 
 SANS = "SimHei, 黑体, 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif"
 SONG = "SimSun, 宋体, 'Noto Serif CJK SC', 'Noto Sans CJK SC', serif"
 
-BODY_STYLE = f"max-width:780px;margin:0 auto;padding:24px;font-family:{SERIF};font-size:16pt;line-height:1.75;color:#000"
+BODY_STYLE = (
+    f"max-width:780px;margin:0 auto;padding:24px;font-family:{SERIF};font-size:16pt;line-height:1.75;color:#000"
+)
 TITLE_STYLE = f"font-family:{SONG};font-size:22pt;font-weight:bold;text-align:center;line-height:1.5;margin:0.5em 0 1em"
 HEADING_STYLE = f"font-family:{SANS};font-size:16pt;font-weight:normal;margin:0.8em 0 0.4em;text-indent:2em"
 PARAGRAPH_STYLE = "margin:0 0 0.5em;text-indent:2em;text-align:justify"
@@ -82,6 +84,9 @@ def render(doc: Document) -> bytes:
     for section in doc.sections:
         parts.append(f'<h2 style="{HEADING_STYLE}">{escape(section.heading)}</h2>')
         for block in section.blocks:
-            parts.append(_table(block) if isinstance(block, Grid) else _paragraph(block, PARAGRAPH_STYLES.get(block.kind, PARAGRAPH_STYLE)))
+            if isinstance(block, Grid):
+                parts.append(_table(block))
+            else:
+                parts.append(_paragraph(block, PARAGRAPH_STYLES.get(block.kind, PARAGRAPH_STYLE)))
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts).encode("utf-8")

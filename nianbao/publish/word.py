@@ -205,8 +205,8 @@ def _table(d: Any, g: Grid) -> None:
     table.autofit = False
     _set_cell_margins(table, 0.1)
     widths = [Cm(TEXT_WIDTH_CM * w) for w in g.widths]
-    for col, width in zip(table.columns, widths):
-        col.width = width
+    for column, col_width in zip(table.columns, widths, strict=True):
+        column.width = col_width
     style_id = d.styles[TABLE_TEXT_STYLE].style_id
     size = Pt(TABLE_PT.get(g.key, TABLE_PT["active"]))
     # the header and the first rows below it stay together: a table never starts with its
@@ -253,10 +253,10 @@ def _table(d: Any, g: Grid) -> None:
         col = 0
         while col < g.columns:
             c = cover[(r, col)]
-            width = sum(twips[c.col : c.col + c.colspan])
+            span_twips = sum(twips[c.col : c.col + c.colspan])
             starts = c.row == r
             vmerge = None if c.rowspan == 1 else ("restart" if starts else "")
-            tc = tc_for(c.colspan, width, vmerge)
+            tc = tc_for(c.colspan, span_twips, vmerge)
             tr.append(tc)
             col += c.colspan
             if not starts:
