@@ -9,8 +9,8 @@ PY="${PYTHON:-python3}"
 if [ "${1:-}" = "--test" ]; then
   need=()
   command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
-  # Writer renders the published reports (.docx) to PDF in the tests
-  dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+  # Word files (.docx → PDF, .doc/.wps → .docx) for the published-report tests
+  [ -e /usr/lib/libreoffice/program/libswlo.so ] || need+=(libreoffice-writer-nogui)
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
   fonts="$(fc-list 2>/dev/null || true)"  # not piped into grep -q: with pipefail, SIGPIPE would count as "missing"
   grep -qi "noto sans cjk\|wqy\|droid sans fallback" <<<"$fonts" || need+=(fonts-noto-cjk)

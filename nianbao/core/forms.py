@@ -37,6 +37,10 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 FILLED_DATE_KEY = "filled_date"
 PROCUREMENT_UNIT_KEY = "procurement_amount_unit"
 PROVENANCE_KEYS = (VERSION_KEY, SOURCE_KEY) = ("template_version", "source_file")
+# A report read from a publication (web page, Word, PDF, text) keeps where each number came
+# from: JSON pointer -> place in the source ("表格 3 第 5 行第 4 列", "正文 第 57 行").
+LOCATIONS_KEY = "source_locations"
+LOCATIONS_LABEL = "来源位置"
 
 
 # Pointers of the report's own fields, and of the agency's (keys in AGENCY_FIELDS).

@@ -29,6 +29,8 @@ from .forms import (
     DEFAULT_PROCUREMENT_UNIT,
     FILLED_DATE_KEY,
     FILLED_DATE_LABEL,
+    LOCATIONS_KEY,
+    LOCATIONS_LABEL,
     FORM_LABEL,
     FORMS,
     PROCUREMENT_UNIT_KEY,
@@ -149,6 +151,12 @@ def build_schema(form_key: str) -> dict[str, Any]:
         VERSION_KEY: {"title": VERSION_LABEL, "type": "string"},
         SOURCE_KEY: {"title": SOURCE_LABEL, "type": "string"},
         FILLED_DATE_KEY: {"title": FILLED_DATE_LABEL, "type": "string"},
+        LOCATIONS_KEY: {
+            "title": LOCATIONS_LABEL,
+            "description": "从发布稿（网页、Word、PDF、文本）读入时，每个数字在原文中的位置：JSON 指针 → 位置",
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+        },
     }
     meta_props[SUMMARY_KEY] = {
         "title": SUMMARY_LABEL,

@@ -126,8 +126,10 @@ def read(path: str | os.PathLike[str]) -> Loaded:
         raise ReadError(p, "这是一个文件夹，不是文件")
     from .safety import open_container
 
-    # every container (xlsx, xls, ods, ...) is sniffed and bounded before any parser sees it
-    container = open_container(p) if p.suffix.lower() != ".json" else None
+    # every container (xlsx, xls, ods, ...) is sniffed and bounded before any parser sees it;
+    # JSON and published reports (web pages, Word, PDF, text: nianbao.io.published) bound
+    # their own size, and a .docx its own zip
+    container = open_container(p) if p.suffix.lower() not in UNCONTAINED else None
     try:
         return fn(p, container)
     except ReadError:
@@ -152,3 +154,16 @@ SPREADSHEET_SUFFIXES = (".xls", ".et", ".ett", ".xlt", ".ods", ".xlsb", ".xlsx",
 
 # Workbook readers (.xlsx, .xlsm, .xls, .ods, .et) register themselves on import.
 from . import workbook as _workbook  # noqa: E402,F401
+
+# Published reports: web pages, Word, PDF, text copies (nianbao.io.published, imported when
+# one is read).
+from .published.formats import SUFFIXES as _PUBLISHED  # noqa: E402
+
+UNCONTAINED = frozenset((".json", *_PUBLISHED))
+
+
+@reader(*_PUBLISHED)
+def read_publication(path: Path, container: Any = None) -> Loaded:
+    from .published import read_published
+
+    return read_published(path)
