@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from .document import HEAD, NOTE, NUMBER, SUMMARY_NOTICE, TABLE_NOTE, WARNING_NOTICE, Document, Grid, Paragraph
+from .document import HEAD, LABEL, NOTE, NUMBER, SUMMARY_NOTICE, TABLE_NOTE, WARNING_NOTICE, Document, Grid, Paragraph
 
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
@@ -34,7 +34,7 @@ TITLE_PT = 22  # 二号
 LINE_PT = 28
 TABLE_PT = {"active": 10.5, "applications": 9, "appeals": 9}  # 五号, 小五
 RED = (0xC0, 0x00, 0x00)
-KEPT_WITH_HEADER = 3  # body rows kept on the page of a table's header
+KEPT_WITH_HEADER = 5  # body rows kept on the page of a table's header
 
 BODY_STYLE = "Normal"
 HEADING_STYLE = "Heading 1"
@@ -220,7 +220,7 @@ def _table(d: Any, g: Grid) -> None:
             for j in range(c.col, c.col + c.colspan):
                 cover[(i, j)] = c
 
-    def tc_for(span: int, width: int, vmerge: str | None) -> Any:
+    def tc_for(span: int, width: int, vmerge: str | None, valign: str) -> Any:
         tc = OxmlElement("w:tc")
         pr = OxmlElement("w:tcPr")
         w = OxmlElement("w:tcW")
@@ -237,7 +237,7 @@ def _table(d: Any, g: Grid) -> None:
                 vm.set(qn("w:val"), vmerge)
             pr.append(vm)
         va = OxmlElement("w:vAlign")
-        va.set(qn("w:val"), "center")
+        va.set(qn("w:val"), valign)
         pr.append(va)
         tc.append(pr)
         tc.append(OxmlElement("w:p"))
@@ -256,7 +256,10 @@ def _table(d: Any, g: Grid) -> None:
             span_twips = sum(twips[c.col : c.col + c.colspan])
             starts = c.row == r
             vmerge = None if c.rowspan == 1 else ("restart" if starts else "")
-            tc = tc_for(c.colspan, span_twips, vmerge)
+            # a row label spanning many rows (三、本年度办理结果, （三）不予公开) stands at the top
+            # of its cell: where the table breaks across pages it is not cut in two
+            valign = "top" if c.role == LABEL and c.rowspan > 2 else "center"
+            tc = tc_for(c.colspan, span_twips, vmerge, valign)
             tr.append(tc)
             col += c.colspan
             if not starts:
