@@ -8,16 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import REPORTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import consistent_reports
 
 from nianbao.core.forms import AMOUNT
 from nianbao.core.model import model
 from nianbao.io.published import read_published
 from nianbao.publish import publish
-
-from conftest import REPORTS
-from strategies import consistent_reports
 
 # Agency names as agencies are named (the importer reads the name from the title)
 names = st.builds(
