@@ -33,7 +33,7 @@ TABLE_STYLE = (
     f"border-collapse:collapse;width:100%;margin:0.5em 0 1em;font-family:{SONG};font-size:10.5pt;"
     "line-height:1.4;table-layout:fixed"
 )
-CELL_STYLE = "border:1px solid #000;padding:4px 3px;vertical-align:middle"
+CELL_STYLE = "border:1px solid #000;padding:4px 3px;vertical-align:middle;line-height:1.4"
 CELL_STYLES = {
     HEAD: CELL_STYLE + ";text-align:center;font-weight:bold",
     NOTE: CELL_STYLE + ";text-align:left;font-size:9pt",
@@ -50,21 +50,23 @@ def _paragraph(p: Paragraph, style: str) -> str:
     return f'<p style="{style}">{inner}</p>'
 
 
-def _cell(c: GridCell, tag: str) -> str:
+def _cell(c: GridCell, tag: str, widths: tuple[float, ...]) -> str:
     span = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
-    style = CELL_STYLES.get(c.role, NUMBER_STYLE)
-    return f'<{tag}{span} style="{style}">{escape(c.text)}</{tag}>'
+    # each cell says its width too: an editor that drops <colgroup> keeps the columns
+    width = sum(widths[c.col : c.col + c.colspan]) * 100
+    style = f"{CELL_STYLES.get(c.role, NUMBER_STYLE)};width:{width:.2f}%"
+    return f'<{tag}{span} width="{width:.0f}%" style="{style}">{escape(c.text)}</{tag}>'
 
 
 def _table(g: Grid) -> str:
-    cols = "".join(f'<col style="width:{w * 100:.2f}%">' for w in g.widths)
+    cols = "".join(f'<col width="{w * 100:.0f}%" style="width:{w * 100:.2f}%">' for w in g.widths)
     out = [f'<table border="1" cellspacing="0" cellpadding="4" style="{TABLE_STYLE}"><colgroup>{cols}</colgroup>']
     out.append("<thead>" if g.header_rows else "<tbody>")
     for i, row in enumerate(g.rows):
         if i == g.header_rows and i:
             out.append("</thead><tbody>")
         tag = "th" if i < g.header_rows else "td"
-        out.append("<tr>" + "".join(_cell(c, tag) for c in row) + "</tr>")
+        out.append("<tr>" + "".join(_cell(c, tag, g.widths) for c in row) + "</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
 
