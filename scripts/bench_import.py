@@ -29,10 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from nianbao.io.readers import read  # noqa: E402
 from publications import to_docx, to_html, to_text  # noqa: E402
 
-REPORTS = {"2019": ROOT / "tests/fixtures/seeds/anyang-2020.json", "2021": ROOT / "tests/fixtures/reports/shangzhi-2021.json"}
+from nianbao.io.check import read  # noqa: E402  (readers.read, the published formats registered)
+
+REPORTS = {
+    "2019": ROOT / "tests/fixtures/seeds/anyang-2020.json",
+    "2021": ROOT / "tests/fixtures/reports/shangzhi-2021.json",
+}
 GOALS = {"html": 200, "txt": 200, "pdf": 20}
 
 
@@ -100,9 +104,22 @@ def main(argv: list[str] | None = None) -> int:
             files.setdefault("docx", []).append(tmp / f"{form}.docx")
         exe = shutil.which("soffice") or shutil.which("libreoffice")
         if exe and not args.no_pdf:
-            subprocess.run([exe, f"-env:UserInstallation={(tmp / 'lo').as_uri()}", "--headless", "--norestore",
-                            "--convert-to", "pdf", "--outdir", str(tmp / "pdf"), *map(str, files["docx"])],
-                           capture_output=True, timeout=600, check=True)
+            subprocess.run(
+                [
+                    exe,
+                    f"-env:UserInstallation={(tmp / 'lo').as_uri()}",
+                    "--headless",
+                    "--norestore",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(tmp / "pdf"),
+                    *map(str, files["docx"]),
+                ],
+                capture_output=True,
+                timeout=600,
+                check=True,
+            )
             files["pdf"] = sorted((tmp / "pdf").glob("*.pdf"))
         elif not args.no_pdf:
             print("未安装 LibreOffice，不测 PDF")
@@ -115,10 +132,14 @@ def main(argv: list[str] | None = None) -> int:
         html = files["html"][0]
         compare["  HTML 解析：selectolax（lexbor，采用）"] = timed(lambda: selectolax_cells(html), args.n)
         compare["  HTML 解析：lxml.html"] = timed(lambda: lxml_cells(html), args.n)
-        compare["  Word：python-docx 读出全部单元格"] = timed(lambda: python_docx_cells(files["docx"][0]), max(args.n // 4, 5))
+        compare["  Word：python-docx 读出全部单元格"] = timed(
+            lambda: python_docx_cells(files["docx"][0]), max(args.n // 4, 5)
+        )
         if "pdf" in files:
             try:
-                compare["  PDF：pdfplumber 找表格（对照，未采用）"] = timed(lambda: pdfplumber_tables(files["pdf"][0]), 5)
+                compare["  PDF：pdfplumber 找表格（对照，未采用）"] = timed(
+                    lambda: pdfplumber_tables(files["pdf"][0]), 5
+                )
             except ImportError:
                 print("未安装 pdfplumber，不做对照")
     print("读取发布的年度报告（nianbao.io.readers.read：识别表格、清洗数字、记录位置；单进程）")

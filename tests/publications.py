@@ -44,7 +44,9 @@ def tables(doc: dict) -> list[tuple[str, Spec]]:
         pad = [("", 1, 1)] * (width - 1 - len(g.columns))
         spec.append([(g.row_header, 1, 1)] + [(c.label, 1, 1) for c in g.columns] + pad)
         for r in g.rows:
-            spec.append([(r.label, 1, 1)] + [(shown(_get(doc, ("active", r.key, c.key))), 1, 1) for c in g.columns] + pad)
+            spec.append(
+                [(r.label, 1, 1)] + [(shown(_get(doc, ("active", r.key, c.key))), 1, 1) for c in g.columns] + pad
+            )
     out.append((t2.title, spec))
 
     t3 = form.table("applications")
@@ -120,22 +122,29 @@ def expand(spec: Spec) -> list[list[str | None]]:
 
 def to_html(doc: dict, *, nav: bool = True, encoding: str = "utf-8") -> bytes:
     e = _html.escape
-    parts = [f'<!DOCTYPE html><html><head><meta charset="{encoding}"><title>{e(title(doc))}</title>',
-             "<style>td{border:1px solid #000}</style><script>var x = '<td>1</td>';</script></head><body>"]
+    parts = [
+        f'<!DOCTYPE html><html><head><meta charset="{encoding}"><title>{e(title(doc))}</title>',
+        "<style>td{border:1px solid #000}</style><script>var x = '<td>1</td>';</script></head><body>",
+    ]
     if nav:
         parts.append('<div class="nav"><a href="/">首页</a> &gt; <a>政务公开</a> &gt; 政府信息公开工作年度报告</div>')
         parts.append("<table><tr><td>访问量</td><td>12345</td></tr><tr><td>更新</td><td>2021-01-20</td></tr></table>")
     parts.append(f"<h1>{e(title(doc))}</h1><p>{PROSE}</p><p>一、总体情况</p><p>{PROSE}</p>")
     for t, spec in tables(doc):
-        parts.append(f"<p><strong>{e(t)}</strong></p><table border=\"1\">")
+        parts.append(f'<p><strong>{e(t)}</strong></p><table border="1">')
         for row in spec:
-            parts.append("<tr>" + "".join(
-                f"<td{f' rowspan={rs}' if rs > 1 else ''}{f' colspan={cs}' if cs > 1 else ''}>{e(text)}</td>"
-                for text, rs, cs in row) + "</tr>")
+            parts.append(
+                "<tr>"
+                + "".join(
+                    f"<td{f' rowspan={rs}' if rs > 1 else ''}{f' colspan={cs}' if cs > 1 else ''}>{e(text)}</td>"
+                    for text, rs, cs in row
+                )
+                + "</tr>"
+            )
         parts.append("</table>")
     parts.append(f"<p>五、存在的主要问题及改进情况</p><p>{PROSE}</p>")
     if nav:
-        parts.append("<div class=\"footer\">主办单位：某某人民政府办公室 ICP备12345678号</div>")
+        parts.append('<div class="footer">主办单位：某某人民政府办公室 ICP备12345678号</div>')
     parts.append("</body></html>")
     return "\n".join(parts).encode(encoding)
 
@@ -190,7 +199,7 @@ def to_docx(doc: dict, path) -> None:
         merges = []
         for r, row in enumerate(spec):
             origins = [c for c, x in enumerate(grid[r]) if x is not None]
-            for (text, rs, cs), c in zip(row, origins):
+            for (text, rs, cs), c in zip(row, origins, strict=True):
                 cells[r * width + c].text = text
                 if rs > 1 or cs > 1:
                     merges.append((r * width + c, (r + rs - 1) * width + c + cs - 1))

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
+from publications import to_html
 
 from nianbao.cli import main
 from nianbao.io.readers import read
-from publications import to_html
 
 PUBLISHED = Path(__file__).parent / "fixtures" / "published"
 ANYANG, ZHANGDIAN, ARONGQI = (PUBLISHED / f"{n}-2020.txt" for n in ("anyang", "zhangdian", "arongqi"))
@@ -101,7 +101,10 @@ def test_consolidate_takes_a_folder_of_published_reports(tmp_path):
     assert result.exit_code == 0, result.output
     total = json.loads(out.read_text(encoding="utf-8"))
     a, b = read(ANYANG).document, read(ARONGQI).document
-    assert total["active"]["other_services"]["prev_items"] == a["active"]["other_services"]["prev_items"] + b["active"]["other_services"]["prev_items"]
+    assert (
+        total["active"]["other_services"]["prev_items"]
+        == a["active"]["other_services"]["prev_items"] + b["active"]["other_services"]["prev_items"]
+    )
 
 
 def loaded_after(*args: str, modules: tuple[str, ...]) -> list[str]:

@@ -8,11 +8,12 @@ import shutil
 import subprocess
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
-from nianbao.io.published import read_published
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from publications import to_docx, to_html, to_text
 from strategies import consistent_reports
+
+from nianbao.io.published import read_published
 
 TABLES = ("form", "year", "active", "applications", "appeals")
 AGENCIES = ("安阳市卫生健康委员会", "张店区卫生健康局", "阿荣旗医疗保障局", "尚志市卫生健康局", "某某县人民政府办公室")
@@ -75,9 +76,22 @@ def test_pdfs_made_by_libreoffice_from_word_import_exactly(tmp_path):
         sources.append(str(tmp_path / f"r{i}.docx"))
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     assert exe, "LibreOffice (soffice) is required: run scripts/setup.sh --test"
-    subprocess.run([exe, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--norestore",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), *sources],
-                   capture_output=True, timeout=300, check=True)
+    subprocess.run(
+        [
+            exe,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            *sources,
+        ],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
     assert {d["form"] for d in docs} == {"2019", "2021"}
     for i, doc in enumerate(docs):
         loaded = read_published(tmp_path / "pdf" / f"r{i}.pdf")

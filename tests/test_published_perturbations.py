@@ -10,15 +10,15 @@ import json
 import zipfile
 
 import pytest
+from publications import to_docx, to_html, to_text
 
-from nianbao.core.forms import FORM_2019, FORM_2021, REPORT_TITLE
+from nianbao.core.forms import FORM_2021, REPORT_TITLE
 from nianbao.core.model import model
 from nianbao.io.check import check_file
 from nianbao.io.published import read_published
-from nianbao.io.published.title import find_title
 from nianbao.io.published.grid import Cell
+from nianbao.io.published.title import find_title
 from nianbao.io.readers import ReadError
-from publications import tables, to_docx, to_html, to_text
 
 TABLES = ("active", "applications", "appeals")
 
@@ -77,7 +77,7 @@ def test_a_missing_row_is_left_blank_and_named(tmp_path, doc):
 def test_a_missing_table_is_left_blank_and_named(tmp_path, doc):
     text = to_text(doc, "tabs")
     t4 = FORM_2021.table("appeals").title
-    cut = text[: text.index(t4)] + text[text.index("五、存在的主要问题"):]
+    cut = text[: text.index(t4)] + text[text.index("五、存在的主要问题") :]
     loaded = read_published(write(tmp_path, cut))
     assert all(v is None for g in loaded.document["appeals"].values() for v in g.values())
     (absent,) = loaded.findings
@@ -200,7 +200,7 @@ def test_a_report_of_the_wrong_form_for_its_year(tmp_path, doc):
 
 def test_the_form_follows_the_labels_and_the_year_breaks_a_tie(tmp_path, doc):
     text = to_text(doc, "tabs")
-    only_4 = text[: text.index(FORM_2021.table("active").title)] + text[text.index(FORM_2021.table("appeals").title):]
+    only_4 = text[: text.index(FORM_2021.table("active").title)] + text[text.index(FORM_2021.table("appeals").title) :]
     loaded = read_published(write(tmp_path, only_4))
     assert loaded.document["form"] == "2021"  # nothing tells the forms apart but the year 2021
     assert loaded.document["appeals"] == doc["appeals"]
@@ -214,7 +214,11 @@ def test_the_form_follows_the_labels_and_the_year_breaks_a_tie(tmp_path, doc):
         (["某某局关于2020年政府信息公开工作年度报告"], "某某局", 2020),
         (["2021年某某县人民政府办公室政府信息公开工作年度报告"], "某某县人民政府办公室", 2021),
         (["张店区卫生健康局", "2020 年政府信息公开工作年度报告"], "张店区卫生健康局", 2020),
-        (["当前位置: 首页 > 政务公开 > 政府信息公开工作年度报告", "某某局 2022 年 政府信息公开工作年度报告"], "某某局", 2022),
+        (
+            ["当前位置: 首页 > 政务公开 > 政府信息公开工作年度报告", "某某局 2022 年 政府信息公开工作年度报告"],
+            "某某局",
+            2022,
+        ),
     ],
 )
 def test_agency_and_year_from_the_title(lines, agency, year):
@@ -247,12 +251,15 @@ def test_a_scanned_pdf_is_refused_saying_so(tmp_path):
         read_published(path)
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("r.pdf", b"%PDF-1.4 garbage", "不是有效的 PDF"),
-    ("r.docx", b"PK\x03\x04 not really", "不是有效的 Word 文档"),
-    ("r.html", b"<html><body><p>hello</p></body></html>", "不像是一份政府信息公开工作年度报告"),
-    ("r.txt", b"\xff\xfe\x00\xd8", "不像是一份"),
-])
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("r.pdf", b"%PDF-1.4 garbage", "不是有效的 PDF"),
+        ("r.docx", b"PK\x03\x04 not really", "不是有效的 Word 文档"),
+        ("r.html", b"<html><body><p>hello</p></body></html>", "不像是一份政府信息公开工作年度报告"),
+        ("r.txt", b"\xff\xfe\x00\xd8", "不像是一份"),
+    ],
+)
 def test_files_that_are_no_report_get_a_clear_message(tmp_path, name, data, message):
     path = tmp_path / name
     path.write_bytes(data)

@@ -3,7 +3,6 @@ transcribed in tests/fixtures/seeds, 张店's table 3 as blanks, each number loc
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 
@@ -43,7 +42,7 @@ def test_zhangdian_table_3_imports_as_blanks_and_its_stray_zero_is_named_not_use
     for k in ("form", "year", "active", "appeals"):
         assert loaded.document[k] == want[k], k
     m = model("2019")
-    table3 = [v for c, v in zip(m.cells, m.values(loaded.document)) if c.table.key == "applications"]
+    table3 = [v for c, v in zip(m.cells, m.values(loaded.document), strict=True) if c.table.key == "applications"]
     assert table3 and all(v is None for v in table3)  # blanks, never zeros
     # the transcription reads the 0 as 总计; the tab layout aligns it under 其他
     want["applications"]["new"]["total"] = None
@@ -59,7 +58,7 @@ def test_every_number_of_a_seed_says_where_it_came_from(name):
     loaded = read_published(published(name))
     lines = published(name).read_text(encoding="utf-8").splitlines()
     m = model(loaded.document["form"])
-    for cell, value in zip(m.cells, m.values(loaded.document)):
+    for cell, value in zip(m.cells, m.values(loaded.document), strict=True):
         if value is None:
             continue
         place, where = loaded.locations[cell.pointer]

@@ -20,21 +20,36 @@ OUTPUTS = (".json", ".xlsx")
 
 @click.command("import")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="发布稿...")
-@click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
-              help="输出：一份发布稿时为 .json（交换格式）或 .xlsx（填好的模板）；多份时为文件夹。")
-@click.option("--to", "fmt", type=click.Choice(["json", "xlsx"]), default="json", show_default=True,
-              help="输出为文件夹时，每份报告写成的格式。")
-@click.option("--agency", default=None, help="单位名称（代替从标题读出的名称）。")
-@click.option("--year", type=int, default=None, help="报告年度（代替从标题读出的年度）。")
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="输出：一份发布稿时为 .json（交换格式）或 .xlsx（填好的模板）；多份时为文件夹。",
+)
+@click.option(
+    "--to",
+    "fmt",
+    type=click.Choice(["json", "xlsx"]),
+    default="json",
+    show_default=True,
+    help="输出为文件夹时，每份报告写成的格式。",
+)
+@click.option("--agency", default=None, metavar="名称", help="单位名称（代替从标题读出的名称）。")
+@click.option("--year", type=int, default=None, metavar="年度", help="报告年度（代替从标题读出的年度）。")
 @force_option
-def command(sources: tuple[Path, ...], output: Path, fmt: str, agency: str | None, year: int | None, force: bool) -> None:
-    """读取发布的年度报告（网页 .html、Word .docx、带文字的 PDF、文本 .txt/.md，
-    装有 LibreOffice 时还有 .doc/.wps），写成交换格式 JSON 或填好的模板。
+def command(
+    sources: tuple[Path, ...], output: Path, fmt: str, agency: str | None, year: int | None, force: bool
+) -> None:
+    """把发布的年度报告（网页、Word、PDF、文本）读成交换格式 JSON 或填好的模板。
 
-    表式由表格中的标签判断，并与报告年度核对；单位名称和年度从标题读出
-    （如“某某局2020年政府信息公开工作年度报告”）。每个数字都来自认出了行、列标签的
-    单元格，JSON 的 meta.source_locations 记下它在原文中的位置；原文缺少的行留空并
-    写明，无法确定所属列的数字不采用。读出的问题与勾稽关系校验结果写到标准错误。
+    可读：网页 .html/.htm、Word .docx、带文字层的 PDF、文本 .txt/.md；装有 LibreOffice 时还有 .doc/.wps。
+
+    表式由表格中的标签判断，并与报告年度核对；单位名称和年度从标题读出（如“某某局2020年……年度报告”）。
+
+    绝不猜数：每个数字都来自认出了行标签的一行，按标签之后的顺序对应各列；JSON 记下它在原文中的位置。
+
+    原文缺少的行留空并写明；无法确定所属列的数字不采用。读出的问题与校验结果写到标准错误。
 
     \b
     示例：
@@ -43,8 +58,7 @@ def command(sources: tuple[Path, ...], output: Path, fmt: str, agency: str | Non
       nianbao import 年报/*.html -o 导入结果/ --to xlsx
 
     \b
-    退出状态：0 已导入，没有错误；1 已导入，但报告有错误（含原文缺行、数字无法对应）；
-    2 有发布稿无法读取、输出已存在（未加 --force）或无法写入。
+    退出状态：0 已导入，无错误；1 已导入，有错误（含缺行、数字无法对应）；2 无法读取、输出已存在或无法写入。
     """
     if len(sources) > 1 or output.is_dir():
         if output.suffix.lower() in OUTPUTS and not output.is_dir():
@@ -60,7 +74,7 @@ def command(sources: tuple[Path, ...], output: Path, fmt: str, agency: str | Non
             raise click.UsageError(f"输出文件应为 .json 或 .xlsx，实为「{output.suffix or '无扩展名'}」")
         targets = [output]
     worst = 0
-    for source, target in zip(sources, targets):
+    for source, target in zip(sources, targets, strict=True):
         worst = max(worst, _one(source, target, agency, year, force))
     sys.exit(worst)
 

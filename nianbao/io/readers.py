@@ -58,12 +58,17 @@ class Loaded:
 # nianbao.io.safety found (a Container: its kind, and the parts it inflated); None for JSON.
 Reader = Callable[[Path, Any], Loaded]
 READERS: dict[str, Reader] = {}
+# suffixes whose readers bound their input themselves, so no container check runs first:
+# JSON, and the published reports of nianbao.io.published (web pages, Word, PDF, text)
+UNCONTAINED: set[str] = {".json"}
 
 
-def reader(*suffixes: str) -> Callable[[Reader], Reader]:
+def reader(*suffixes: str, own_checks: bool = False) -> Callable[[Reader], Reader]:
     def register(fn: Reader) -> Reader:
         for s in suffixes:
             READERS[s] = fn
+            if own_checks:
+                UNCONTAINED.add(s)
         return fn
 
     return register
@@ -126,9 +131,7 @@ def read(path: str | os.PathLike[str]) -> Loaded:
         raise ReadError(p, "这是一个文件夹，不是文件")
     from .safety import open_container
 
-    # every container (xlsx, xls, ods, ...) is sniffed and bounded before any parser sees it;
-    # JSON and published reports (web pages, Word, PDF, text: nianbao.io.published) bound
-    # their own size, and a .docx its own zip
+    # every container (xlsx, xls, ods, ...) is sniffed and bounded before any parser sees it
     container = open_container(p) if p.suffix.lower() not in UNCONTAINED else None
     try:
         return fn(p, container)
@@ -154,16 +157,3 @@ SPREADSHEET_SUFFIXES = (".xls", ".et", ".ett", ".xlt", ".ods", ".xlsb", ".xlsx",
 
 # Workbook readers (.xlsx, .xlsm, .xls, .ods, .et) register themselves on import.
 from . import workbook as _workbook  # noqa: E402,F401
-
-# Published reports: web pages, Word, PDF, text copies (nianbao.io.published, imported when
-# one is read).
-from .published.formats import SUFFIXES as _PUBLISHED  # noqa: E402
-
-UNCONTAINED = frozenset((".json", *_PUBLISHED))
-
-
-@reader(*_PUBLISHED)
-def read_publication(path: Path, container: Any = None) -> Loaded:
-    from .published import read_published
-
-    return read_published(path)

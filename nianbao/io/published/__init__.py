@@ -21,7 +21,7 @@ from ...core.codes import Code
 from ...core.findings import finding
 from ...core.forms import LOCATIONS_KEY, SOURCE_KEY, YEAR_POINTER, agency_pointer
 from ...core.model import model
-from ..readers import Loaded, ReadError
+from ..readers import Loaded, ReadError, reader
 from .formats import HTML_SUFFIXES, LEGACY_SUFFIXES, PDF_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, WORD_SUFFIXES
 from .grid import Grid
 
@@ -29,12 +29,13 @@ from .grid import Grid
 MAX_SOURCE_BYTES = 32 * 1024 * 1024
 
 
-
 def _raw(p: Path) -> bytes:
     try:
         size = p.stat().st_size
         if size > MAX_SOURCE_BYTES:
-            raise ReadError(p, f"文件过大（{size} 字节），一份发布的年度报告不应超过 {MAX_SOURCE_BYTES // (1024 * 1024)} MB")
+            raise ReadError(
+                p, f"文件过大（{size} 字节），一份发布的年度报告不应超过 {MAX_SOURCE_BYTES // (1024 * 1024)} MB"
+            )
         return p.read_bytes()
     except OSError as e:
         raise ReadError(p, f"无法打开文件：{e.strerror or e}") from None
@@ -78,7 +79,9 @@ def _raw_size(p: Path) -> None:
     except OSError as e:
         raise ReadError(p, f"无法打开文件：{e.strerror or e}") from None
     if size > MAX_SOURCE_BYTES:
-        raise ReadError(p, f"文件过大（{size} 字节），一份发布的年度报告不应超过 {MAX_SOURCE_BYTES // (1024 * 1024)} MB")
+        raise ReadError(
+            p, f"文件过大（{size} 字节），一份发布的年度报告不应超过 {MAX_SOURCE_BYTES // (1024 * 1024)} MB"
+        )
 
 
 def read_published(path: str | os.PathLike[str], *, agency: str | None = None, year: int | None = None) -> Loaded:
@@ -111,7 +114,13 @@ def recognise_grid(p: Path, grid: Grid, *, agency: str | None = None, year: int 
             locations[agency_pointer("name")] = title_cell.location
     the_agency = agency if agency is not None else name
     if the_year is None:
-        findings.append(finding(Code.ABSENT, "未能从标题读出报告年度（如“某某局2020年政府信息公开工作年度报告”），请用 --year 指定", YEAR_POINTER))
+        findings.append(
+            finding(
+                Code.ABSENT,
+                "未能从标题读出报告年度（如“某某局2020年政府信息公开工作年度报告”），请用 --year 指定",
+                YEAR_POINTER,
+            )
+        )
     if not the_agency:
         findings.append(finding(Code.ABSENT, "未能从标题读出单位名称，请用 --agency 指定", agency_pointer("name")))
     document: dict[str, Any] = {"form": form.key}
@@ -124,6 +133,11 @@ def recognise_grid(p: Path, grid: Grid, *, agency: str | None = None, year: int 
         LOCATIONS_KEY: {ptr: " ".join(loc) for ptr, loc in locations.items()},
     }
     return Loaded(document, locations, tuple(findings), values=tuple(found.values))
+
+
+@reader(*SUFFIXES, own_checks=True)  # each format bounds its own input: size, zip, pages
+def read_publication(path: Path, container: Any = None) -> Loaded:
+    return read_published(path)
 
 
 __all__ = ["MAX_SOURCE_BYTES", "SUFFIXES", "grid_of", "read_published", "recognise_grid"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from ..readers import ReadError
 from .grid import Cell, Grid
@@ -51,7 +52,7 @@ def _body(p: Path) -> bytes:
         return data
 
 
-def _text(node) -> str:
+def _text(node: Any) -> str:
     out = []
     for el in node.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}p"):
         tag = el.tag
@@ -79,7 +80,7 @@ def docx_grid(p: Path) -> Grid:
     grid: Grid = []
     counts = {"p": 0, "tbl": 0}
 
-    def block(el) -> None:
+    def block(el: Any) -> None:
         tag = el.tag
         if tag == f"{W}p":
             counts["p"] += 1
@@ -99,7 +100,7 @@ def docx_grid(p: Path) -> Grid:
                 for child in content:
                     block(child)
 
-    def table(tbl, place: str) -> None:
+    def table(tbl: Any, place: str) -> None:
         above: dict[int, Cell] = {}
         for r, tr in enumerate(tbl.iterfind(f"{W}tr"), 1):
             row: list[Cell] = []

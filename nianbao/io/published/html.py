@@ -10,14 +10,45 @@ any other block.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .grid import Grid, table_rows
 from .text import decode
 
 PLACE = "正文"
 _SKIP = frozenset({"script", "style", "noscript", "head", "template", "svg", "select", "option", "iframe"})
 _BLOCK = frozenset(
-    {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "header",
-     "footer", "nav", "title", "tr", "td", "th", "blockquote", "pre", "dd", "dt", "center", "hr", "body", "html"}
+    {
+        "p",
+        "div",
+        "br",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "title",
+        "tr",
+        "td",
+        "th",
+        "blockquote",
+        "pre",
+        "dd",
+        "dt",
+        "center",
+        "hr",
+        "body",
+        "html",
+    }
 )
 
 
@@ -30,7 +61,7 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _cell_text(node) -> str:
+def _cell_text(node: Any) -> str:
     return " ".join(node.text(deep=True, separator=" ").split())
 
 
@@ -52,7 +83,7 @@ def html_grid(raw: bytes) -> Grid:
 
             grid.append((Cell(text, PLACE, f"第 {counter['line']} 段"),))
 
-    def table(node) -> None:
+    def table(node: Any) -> None:
         rows = []
         for tr in node.css("tr"):
             cells = []
@@ -65,7 +96,7 @@ def html_grid(raw: bytes) -> Grid:
         counter["table"] += 1
         grid.extend(table_rows(rows, f"表格 {counter['table']}"))
 
-    def walk(node) -> None:
+    def walk(node: Any) -> None:
         child = node.child
         while child is not None:
             tag = child.tag
@@ -90,7 +121,7 @@ def html_grid(raw: bytes) -> Grid:
     return grid
 
 
-def _nested(node) -> bool:
+def _nested(node: Any) -> bool:
     for inner in node.css("table"):
         if inner is not None and inner.mem_id != node.mem_id:
             return True

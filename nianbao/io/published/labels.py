@@ -92,8 +92,15 @@ def catalogue(form_key: str) -> Catalogue:
                     for k in _aliases(col.label):
                         headers[k] = table
                 for row in group.rows:
-                    slots.append(Slot(table, order, row.label, tuple((table.key, row.key, c.key) for c in group.columns),
-                                      group.columns))
+                    slots.append(
+                        Slot(
+                            table,
+                            order,
+                            row.label,
+                            tuple((table.key, row.key, c.key) for c in group.columns),
+                            group.columns,
+                        )
+                    )
                     order += 1
         elif table.key == "applications":
             for k in (table.column_header, table.note, LEGAL_PERSON, *(c.label for c in table.columns)):
@@ -101,8 +108,11 @@ def catalogue(form_key: str) -> Catalogue:
             for parents_, row in leaf_rows(table.rows):
                 parents.update(key(p.label) for p in parents_)
                 path = tuple(p.key for p in parents_) + (row.key,)
-                slots.append(Slot(table, order, row.label, tuple((table.key, *path, c.key) for c in table.columns),
-                                  table.columns))
+                slots.append(
+                    Slot(
+                        table, order, row.label, tuple((table.key, *path, c.key) for c in table.columns), table.columns
+                    )
+                )
                 order += 1
         else:
             paths, columns = [], []

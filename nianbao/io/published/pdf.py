@@ -17,11 +17,15 @@ from __future__ import annotations
 import bisect
 import ctypes
 from pathlib import Path
+from typing import Any
 
 from ..readers import ReadError
 from .grid import Cell, Grid
 
-SCANNED = "这是扫描件（图片）PDF，没有文字层，无法读出其中的数字；请向发布单位索取网页、Word 或带文字的 PDF 版本，或先做文字识别（OCR）"
+SCANNED = (
+    "这是扫描件（图片）PDF，没有文字层，无法读出其中的数字；"
+    "请向发布单位索取网页、Word 或带文字的 PDF 版本，或先做文字识别（OCR）"
+)
 EPS = 1.5  # points: how far a line may miss a cell's corner
 MAX_PAGES = 200
 
@@ -71,17 +75,17 @@ class _Lines:
         return (left, bottom, right, top)
 
 
-def _lines(page, raw) -> _Lines:
+def _lines(page: Any, raw: Any) -> _Lines:
     vertical: list[tuple[float, float, float]] = []
     horizontal: list[tuple[float, float, float]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
-    l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    box = [ctypes.c_float() for _ in range(4)]
     handle = page.raw
     for index in range(raw.FPDFPage_CountObjects(handle)):  # the raw API: no wrapper per object
         obj = raw.FPDFPage_GetObject(handle, index)
-        if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_PATH or not raw.FPDFPageObj_GetBounds(obj, l, b, r, t):
+        if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_PATH or not raw.FPDFPageObj_GetBounds(obj, *box):
             continue
-        left, bottom, right, top = l.value, b.value, r.value, t.value
+        left, bottom, right, top = (v.value for v in box)
         w, h = right - left, top - bottom
         if w <= 3 and h > 3:
             vertical.append(((left + right) / 2, bottom, top))
@@ -107,7 +111,7 @@ def _lines(page, raw) -> _Lines:
     return _Lines(vertical, horizontal)
 
 
-def _page_rows(page, raw, number: int, place_counter: list[int]) -> list[tuple[float, tuple[Cell, ...]]]:
+def _page_rows(page: Any, raw: Any, number: int, place_counter: list[int]) -> list[tuple[float, tuple[Cell, ...]]]:
     """(top y, row) of a page, tables' rows and lines of text alike."""
     tp = page.get_textpage()
     try:
@@ -146,7 +150,7 @@ def _page_rows(page, raw, number: int, place_counter: list[int]) -> list[tuple[f
         tp.close()
     out: list[tuple[float, tuple[Cell, ...]]] = []
     # cells into rows: the bands of the lowest cells, each cell in the band of its centre
-    bands = sorted({(b[1], b[3]) for b in boxes}, key=lambda t: (t[1] - t[0]))
+    bands = sorted({(b[1], b[3]) for b in boxes}, key=lambda t: t[1] - t[0])
     elementary: list[tuple[float, float]] = []
     for lo, hi in bands:
         if not any(lo - EPS <= a and b <= hi + EPS and (b - a) < (hi - lo) - EPS for a, b in elementary):
@@ -154,7 +158,9 @@ def _page_rows(page, raw, number: int, place_counter: list[int]) -> list[tuple[f
     rows: dict[tuple[float, float], list[tuple[float, tuple[float, float, float, float]]]] = {}
     for box in boxes:
         mid = (box[1] + box[3]) / 2
-        band = next((b for b in elementary if b[0] - EPS <= mid <= b[1] + EPS and b[1] - b[0] <= box[3] - box[1] + EPS), None)
+        band = next(
+            (b for b in elementary if b[0] - EPS <= mid <= b[1] + EPS and b[1] - b[0] <= box[3] - box[1] + EPS), None
+        )
         if band is None:
             band = (box[1], box[3])
         rows.setdefault(band, []).append((box[0], box))
@@ -162,7 +168,9 @@ def _page_rows(page, raw, number: int, place_counter: list[int]) -> list[tuple[f
         cells = []
         for _x, box in sorted(rows[band]):
             chars = boxes[box]
-            cells.append(Cell(_join(chars), f"第 {number} 页", f"表格 第 {_ordinal(band, elementary)} 行附近（x={box[0]:.0f}）"))
+            cells.append(
+                Cell(_join(chars), f"第 {number} 页", f"表格 第 {_ordinal(band, elementary)} 行附近（x={box[0]:.0f}）")
+            )
         out.append((band[1], tuple(cells)))
     if loose:
         for y, chars in _text_lines(loose):

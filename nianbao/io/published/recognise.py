@@ -28,8 +28,8 @@ from typing import Any
 from ...core.cleaning import ACCEPTED, BLANK, NUMBER, Context, clean_text
 from ...core.codes import Code
 from ...core.findings import Finding, finding
-from ...core.forms import FORMS, Form, form_for_year
-from ...core.model import model
+from ...core.forms import FORMS, Form, Table, form_for_year
+from ...core.model import FormModel, model
 from .grid import Cell, Grid, Row
 from .labels import Catalogue, Slot, catalogue, distinctive, every_key, key, prefixes
 
@@ -192,7 +192,7 @@ def recognise(rows: Grid, form: Form) -> Recognised:
             events[current].append(_Event(slot, row[label_at], cells, index))
             continue
         last_text = -1
-        for j, (c, k) in enumerate(zip(row, keys)):
+        for j, (c, k) in enumerate(zip(row, keys, strict=True)):
             if k in cat.titles:
                 current = cat.titles[k].key
                 anchors[current] = anchors.get(current, 0) + 1
@@ -221,13 +221,12 @@ def recognise(rows: Grid, form: Form) -> Recognised:
     return out
 
 
-def _resolve(cat: Catalogue, m, table_key: str, events: list[_Event], anchors: int, out: Recognised) -> None:
+def _resolve(cat: Catalogue, m: FormModel, table_key: str, events: list[_Event], anchors: int, out: Recognised) -> None:
     table = cat.form.table(table_key)
     slots = [s for s in cat.slots if s.table.key == table_key]
     filled: dict[int, _Event] = {}
     repeated = False
     differs = False
-    ambiguous: list[_Event] = []
     # labelled rows first
     for ev in events:
         if ev.slot is None:
@@ -252,31 +251,42 @@ def _resolve(cat: Catalogue, m, table_key: str, events: list[_Event], anchors: i
                 filled[0] = ev
                 if not (ev.label and ev.label.covered):
                     first, last = ev.cells[0], ev.cells[-1]
-                    out.findings.append(finding(
-                        Code.POSITION,
-                        f"{table.sheet} 未找到完整的列标题，按位置读取了「{cat.form.table(table_key).title}」之后的"
-                        f" {len(ev.cells)} 个数字（{first.place} {first.where} 至 {last.where}）",
-                        "/" + "/".join(slot.paths[0]),
-                    ))
+                    out.findings.append(
+                        finding(
+                            Code.POSITION,
+                            f"{table.sheet} 未找到完整的列标题，按位置读取了「{cat.form.table(table_key).title}」之后的"
+                            f" {len(ev.cells)} 个数字（{first.place} {first.where} 至 {last.where}）",
+                            "/" + "/".join(slot.paths[0]),
+                        )
+                    )
     else:
         _place_unlabeled(slots, events, filled, out, table)
     if repeated:
         extra = "，两次的数字不同" if differs else ""
-        out.findings.append(finding(Code.SOURCE, f"{table.sheet}「{table.title}」在原文中重复出现{extra}，采用第一次出现的数字"))
+        out.findings.append(
+            finding(Code.SOURCE, f"{table.sheet}「{table.title}」在原文中重复出现{extra}，采用第一次出现的数字")
+        )
     if not filled:
-        out.findings.append(finding(Code.ABSENT, f"原文中未找到{table.sheet}「{table.title}」，该表各格按未填写处理",
-                                    "/" + "/".join(slots[0].paths[0])))
+        out.findings.append(
+            finding(
+                Code.ABSENT,
+                f"原文中未找到{table.sheet}「{table.title}」，该表各格按未填写处理",
+                "/" + "/".join(slots[0].paths[0]),
+            )
+        )
         return
     for slot in slots:
-        ev = filled.get(slot.order)
-        if ev is None:
+        found = filled.get(slot.order)
+        if found is None:
             what = f"{table.sheet} 缺少行「{slot.label}」" if slot.label else f"{table.sheet} 缺少数字行"
             out.findings.append(finding(Code.ABSENT, f"{what}，该行各格按未填写处理", "/" + "/".join(slot.paths[0])))
             continue
-        _take(m, slot, ev, out)
+        _take(m, slot, found, out)
 
 
-def _place_unlabeled(slots: list[Slot], events: list[_Event], filled: dict[int, _Event], out: Recognised, table) -> None:
+def _place_unlabeled(
+    slots: list[Slot], events: list[_Event], filled: dict[int, _Event], out: Recognised, table: Table
+) -> None:
     """An unlabelled row of numbers goes to the one row missing between the recognised rows
     around it, when it has that row's number of cells; otherwise it is named and not used."""
     for i, ev in enumerate(events):
@@ -290,19 +300,23 @@ def _place_unlabeled(slots: list[Slot], events: list[_Event], filled: dict[int, 
             slot = gap[0]
             ev.slot = slot
             filled[slot.order] = ev
-            out.findings.append(finding(
-                Code.POSITION,
-                f"{slot.name}未找到标签；{ev.cells[0].place} {ev.cells[0].where} 起的一行 {len(ev.cells)} 个数字"
-                f"位于该行应在的位置，按该行读取",
-                "/" + "/".join(slot.paths[0]),
-            ))
+            out.findings.append(
+                finding(
+                    Code.POSITION,
+                    f"{slot.name}未找到标签；{ev.cells[0].place} {ev.cells[0].where} 起的一行 {len(ev.cells)} 个数字"
+                    f"位于该行应在的位置，按该行读取",
+                    "/" + "/".join(slot.paths[0]),
+                )
+            )
         else:
             shown = "、".join(c.text.strip() for c in values[:8]) + ("…" if len(values) > 8 else "")
-            out.findings.append(finding(
-                Code.AMBIGUOUS,
-                f"{table.sheet} {ev.cells[0].place} {ev.cells[0].where} 起的一行数字（{shown}）没有行标签，"
-                "无法确定属于哪一行，未采用",
-            ))
+            out.findings.append(
+                finding(
+                    Code.AMBIGUOUS,
+                    f"{table.sheet} {ev.cells[0].place} {ev.cells[0].where} 起的一行数字（{shown}）没有行标签，"
+                    "无法确定属于哪一行，未采用",
+                )
+            )
 
 
 def _columns(cells: list[Cell], n: int) -> tuple[bool, list[Cell], list[Cell]]:
@@ -324,7 +338,7 @@ def _columns(cells: list[Cell], n: int) -> tuple[bool, list[Cell], list[Cell]]:
     return False, [], extra
 
 
-def _take(m, slot: Slot, ev: _Event, out: Recognised) -> None:
+def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
     n = len(slot.columns)
     cells = ev.cells
     where = ev.label or (cells[0] if cells else None)
@@ -337,17 +351,20 @@ def _take(m, slot: Slot, ev: _Event, out: Recognised) -> None:
         values = [c.text.strip() for c in cells if not _blank(c)]
         shown = "、".join(values[:8]) + ("…" if len(values) > 8 else "")
         at = f"（{where.place} {where.where}）" if where is not None and where.place else ""
-        out.findings.append(finding(
-            Code.AMBIGUOUS,
-            f"{slot.name}{at}有 {len(cells)} 格、{len(values)} 个数字（{shown}），与表格的 {n} 列对不上，"
-            "无法确定各数字所属的列，该行按未填写处理",
-            pointers[0],
-        ))
+        out.findings.append(
+            finding(
+                Code.AMBIGUOUS,
+                f"{slot.name}{at}有 {len(cells)} 格、{len(values)} 个数字（{shown}），与表格的 {n} 列对不上，"
+                "无法确定各数字所属的列，该行按未填写处理",
+                pointers[0],
+            )
+        )
         return
     if any(not _blank(c) for c in extra):
         dropped = "、".join(c.text.strip() for c in extra if not _blank(c))
         out.findings.append(finding(Code.SOURCE, f"{slot.name}多出的列（{dropped}）不属于表式，已忽略", pointers[0]))
-    for col, cell, pointer, path in zip(slot.columns, kept, pointers, slot.paths):
+    # kept is [] for a row printed blank
+    for col, cell, pointer, path in zip(slot.columns, kept, pointers, slot.paths, strict=False):
         out.locations[pointer] = cell.location
         text = cell.text
         if text.isascii() and text.isdigit() and len(text) < 15:  # the common case: plain digits

@@ -27,7 +27,11 @@ class DecodeError(Exception):
 def decode(raw: bytes, declared: bool = False) -> str:
     """Bytes to text: a BOM wins, then UTF-8, then a charset the page declares (``declared``:
     look for ``<meta charset>``), then GB18030 (a superset of GBK and GB2312), then Big5."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if raw.startswith(bom):
             return raw.decode(codec, errors="replace")
     try:

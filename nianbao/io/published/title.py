@@ -37,7 +37,7 @@ def find_title(rows: Grid, limit: int = 400) -> tuple[str | None, int | None, Ce
             head = text[:at]
             m = _YEAR.search(head)
             if m:
-                agency = head[: m.start()] + head[m.end():]
+                agency = head[: m.start()] + head[m.end() :]
                 for _ in range(2):
                     agency = _NOISE.sub("", agency)
                 if not agency and previous is not None:
