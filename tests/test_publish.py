@@ -19,7 +19,7 @@ from nianbao.core.findings import finding
 from nianbao.core.forms import (
     FORMS,
     REPORT_TITLE,
-    SUMMARY_AGENCIES_KEY,
+    SUMMARY_MEMBERS_KEY,
     SUMMARY_KEY,
     SUMMARY_LEVEL_KEY,
     section_titles,
@@ -197,7 +197,7 @@ def test_a_report_with_errors_says_so_on_the_first_page(report, tmp_path):
 def test_a_summary_names_its_level_and_how_many_agencies_it_covers(report, tmp_path):
     doc = report("shangzhi-2021")
     doc["agency"]["name"] = "尚志市"
-    doc["meta"] = {SUMMARY_KEY: {SUMMARY_LEVEL_KEY: "尚志市", SUMMARY_AGENCIES_KEY: 37}}
+    doc["meta"] = {SUMMARY_KEY: {SUMMARY_LEVEL_KEY: "尚志市", SUMMARY_MEMBERS_KEY: 37}}
     d = compose(doc)
     assert d.title == f"尚志市2021年{REPORT_TITLE}"
     assert [p.text for p in d.notices] == ["本报告为尚志市的汇总报告，汇总了 37 个单位的报告。"]

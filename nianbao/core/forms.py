@@ -651,10 +651,10 @@ PROBLEMS_TITLE = "五、存在的主要问题及改进情况"
 OTHER_MATTERS_TITLE = "六、其他需要报告的事项"
 
 # A summary report (a consolidation) says so in its meta: {"level": the level's name (its
-# agency name), "agencies": how many agencies' reports it adds up}.
+# agency name), "members": the agencies it adds up — their number, or the list of them}.
 SUMMARY_KEY = "summary"
 SUMMARY_LEVEL_KEY = "level"
-SUMMARY_AGENCIES_KEY = "agencies"
+SUMMARY_MEMBERS_KEY = "members"
 SUMMARY_LABEL = "汇总信息"
 
 

@@ -34,7 +34,7 @@ from .forms import (
     FORM_LABEL,
     FORMS,
     PROCUREMENT_UNIT_KEY,
-    SUMMARY_AGENCIES_KEY,
+    SUMMARY_MEMBERS_KEY,
     SUMMARY_KEY,
     SUMMARY_LABEL,
     SUMMARY_LEVEL_KEY,
@@ -160,11 +160,14 @@ def build_schema(form_key: str) -> dict[str, Any]:
     }
     meta_props[SUMMARY_KEY] = {
         "title": SUMMARY_LABEL,
-        "description": "汇总报告才有：汇总层级的名称与所汇总的单位数",
+        "description": "汇总报告才有：汇总层级的名称与所汇总的单位（单位数，或各单位的列表）",
         "type": "object",
         "properties": {
             SUMMARY_LEVEL_KEY: {"title": "汇总层级", "type": "string"},
-            SUMMARY_AGENCIES_KEY: {"title": "汇总单位数", "type": "integer", "minimum": 0},
+            SUMMARY_MEMBERS_KEY: {
+                "title": "所汇总的单位",
+                "oneOf": [{"type": "integer", "minimum": 0}, {"type": "array", "items": {"type": "object"}}],
+            },
         },
     }
     if m.unit_cells:

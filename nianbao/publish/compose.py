@@ -10,7 +10,7 @@ from ..core.findings import Finding
 from ..core.forms import (
     DEFAULT_PROCUREMENT_UNIT,
     FORMS,
-    SUMMARY_AGENCIES_KEY,
+    SUMMARY_MEMBERS_KEY,
     SUMMARY_KEY,
     SUMMARY_LEVEL_KEY,
     report_title,
@@ -57,7 +57,8 @@ def summary_of(document: dict[str, Any]) -> tuple[str, int | None] | None:
     name = agency.get("name") if isinstance(agency, dict) else None
     level = info.get(SUMMARY_LEVEL_KEY) or name or ""
     level = printable(level) if isinstance(level, str) else str(level)
-    count = info.get(SUMMARY_AGENCIES_KEY)
+    members = info.get(SUMMARY_MEMBERS_KEY)
+    count = len(members) if isinstance(members, list) else members
     return level, count if type(count) is int else None
 
 
