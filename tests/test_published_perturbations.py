@@ -6,10 +6,15 @@ the year, scans, damaged files."""
 from __future__ import annotations
 
 import copy
+import functools
 import json
+import tempfile
 import zipfile
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from publications import to_docx, to_html, to_text
 
 from nianbao.core.forms import FORM_2021, REPORT_TITLE
@@ -21,6 +26,16 @@ from nianbao.io.published.title import find_title
 from nianbao.io.readers import ReadError
 
 TABLES = ("active", "applications", "appeals")
+SAMPLE = json.loads((Path(__file__).parent / "fixtures" / "reports" / "shangzhi-2021.json").read_text(encoding="utf-8"))
+SAMPLE["agency"] = {"name": SAMPLE["agency"]["name"]}
+
+
+@functools.cache
+def sample_docx() -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sample.docx"
+        to_docx(SAMPLE, path)
+        return path.read_bytes()
 
 
 @pytest.fixture
@@ -312,3 +327,71 @@ def test_docx_with_merged_cells_keeps_locations(tmp_path, doc):
     place, where = loaded.locations["/applications/outcomes/total/total"]
     assert place == "表格 2" and where.endswith("第 10 列")
     assert json.dumps(loaded.document, ensure_ascii=False)
+
+
+def test_columns_without_their_headers_are_read_in_order_with_a_warning(tmp_path, doc):
+    table = FORM_2021.table("applications")
+    heads = (table.column_header, table.columns[0].label, table.columns[1].label)
+    lines = [ln for ln in to_text(doc, "tabs").splitlines() if not any(h in ln for h in heads)]
+    loaded = read_published(write(tmp_path, "\n".join(lines)))
+    for k in TABLES:
+        assert loaded.document[k] == doc[k]
+    (warn,) = loaded.findings
+    assert warn.rule == "POSITION" and warn.message.startswith("表三 原文中未找到列标题")
+    assert all(f"「{c.label}」" in warn.message for c in table.columns)
+
+
+def test_a_scan_with_a_line_of_text_is_still_a_scan(tmp_path):
+    """A scanned report whose only text is a page number added by the scanner."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(595, 842)
+    text = raw.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", 10.0)
+    buf = ctypes.create_string_buffer("- 1 -\0".encode("utf-16-le"))
+    assert raw.FPDFText_SetText(text, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    raw.FPDFPage_InsertObject(page.raw, text)
+    assert raw.FPDFPage_GenerateContent(page.raw)
+    path = tmp_path / "scan.pdf"
+    pdf.save(str(path))
+    with pytest.raises(ReadError, match="扫描件"):
+        read_published(path)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sampled_from([".html", ".txt", ".md", ".docx", ".pdf"]), st.binary(max_size=3000), st.integers(0, 2**32))
+def test_damaged_files_give_a_message_never_a_traceback(tmp_path_factory, suffix, noise, seed):
+    import random
+
+    base = {
+        ".html": to_html(SAMPLE),
+        ".txt": to_text(SAMPLE, "tabs").encode(),
+        ".md": to_text(SAMPLE, "markdown").encode(),
+        ".docx": sample_docx(),
+        ".pdf": b"%PDF-1.4\n" + noise,
+    }[suffix]
+    rnd = random.Random(seed)
+    data = bytearray(base)
+    for _ in range(rnd.randint(1, 20)):
+        if data:
+            data[rnd.randrange(len(data))] = rnd.randrange(256)
+    path = tmp_path_factory.mktemp("damaged") / f"r{suffix}"
+    path.write_bytes(bytes(data) + noise[: rnd.randint(0, len(noise))])
+    try:
+        read_published(path)
+    except ReadError as e:
+        assert path.name in str(e)
+
+
+def test_labels_broken_inside_a_web_page_cell_are_one_label(tmp_path, doc):
+    label = label_of(FORM_2021, ("applications", "outcomes", "not_processed", "confirm_or_reissue", "natural"))
+    page = to_html(doc).decode()
+    assert f">{label}<" in page
+    page = page.replace(f">{label}<", f">{label[:5]}<br/>\n  {label[5:9]}<span> </span>{label[9:]}<")
+    loaded = read_published(write(tmp_path, page, "r.html"))
+    for k in TABLES:
+        assert loaded.document[k] == doc[k]
+    assert loaded.findings == ()

@@ -90,7 +90,12 @@ def read_published(path: str | os.PathLike[str], *, agency: str | None = None, y
     ``year`` override what the title says. Raises :class:`ReadError` for a file that is no
     report at all (no table label found, a scanned PDF, ...)."""
     p = Path(path)
-    return recognise_grid(p, grid_of(p), agency=agency, year=year)
+    try:
+        return recognise_grid(p, grid_of(p), agency=agency, year=year)
+    except ReadError:
+        raise
+    except Exception as e:  # a parser's own failure on a damaged file: a message, never a traceback
+        raise ReadError(p, f"文件无法解析（{type(e).__name__}），可能已损坏；请向发布单位重新索取原文件") from e
 
 
 def recognise_grid(p: Path, grid: Grid, *, agency: str | None = None, year: int | None = None) -> Loaded:

@@ -27,7 +27,8 @@ def key(text: str) -> str:
     return _ORDINAL.sub(r"\1.", k)
 
 
-def _aliases(label: str) -> set[str]:
+@cache
+def aliases(label: str) -> frozenset[str]:
     """A label's key, and the key without a trailing parenthetical note when what is left is
     still a label of its own (``（二）部分公开``, ``本年收费金额``)."""
     k = key(label)
@@ -35,7 +36,7 @@ def _aliases(label: str) -> set[str]:
     cut = re.sub(r"\([^()]*\)$", "", k)
     if cut != k and len(cut) >= 4:
         out.add(cut)
-    return out
+    return frozenset(out)
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def catalogue(form_key: str) -> Catalogue:
                 headers[key(group.label)] = table
                 headers[key(group.row_header)] = table
                 for col in group.columns:
-                    for k in _aliases(col.label):
+                    for k in aliases(col.label):
                         headers[k] = table
                 for row in group.rows:
                     slots.append(
@@ -130,7 +131,7 @@ def catalogue(form_key: str) -> Catalogue:
     by_key: dict[str, Slot] = {}
     for s in slots:
         if s.label:
-            for k in _aliases(s.label):
+            for k in aliases(s.label):
                 by_key.setdefault(k, s)
     return Catalogue(form, tuple(slots), by_key, frozenset(parents - set(by_key)), headers, titles, frozenset(appeal))
 

@@ -28,6 +28,7 @@ SCANNED = (
 )
 EPS = 1.5  # points: how far a line may miss a cell's corner
 MAX_PAGES = 200
+TEXT_PER_PAGE = 20  # characters: fewer, and the pages are pictures (a scan), whatever a header says
 
 
 class _Lines:
@@ -222,7 +223,8 @@ def pdf_grid(p: Path, data: bytes) -> Grid:
             raise ReadError(p, f"PDF 有 {len(doc)} 页，不像是一份年度报告（最多 {MAX_PAGES} 页）")
         grid: Grid = []
         counter = [0]
-        for number in range(len(doc)):
+        pages = len(doc)
+        for number in range(pages):
             page = doc[number]
             try:
                 grid.extend(row for _y, row in _page_rows(page, raw, number + 1, counter))
@@ -230,6 +232,6 @@ def pdf_grid(p: Path, data: bytes) -> Grid:
                 page.close()
     finally:
         doc.close()
-    if not grid:
+    if sum(len(c.text) for row in grid for c in row) < TEXT_PER_PAGE * pages:  # a page number or two at most
         raise ReadError(p, SCANNED)
     return grid

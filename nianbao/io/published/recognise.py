@@ -23,6 +23,7 @@ label. The rules, each with a defined outcome:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from ...core.cleaning import ACCEPTED, BLANK, NUMBER, Context, clean_text
@@ -31,7 +32,7 @@ from ...core.findings import Finding, finding
 from ...core.forms import FORMS, Form, Table, form_for_year
 from ...core.model import FormModel, model
 from .grid import Cell, Grid, Row
-from .labels import Catalogue, Slot, catalogue, distinctive, every_key, key, prefixes
+from .labels import Catalogue, Slot, aliases, catalogue, distinctive, every_key, key, prefixes
 
 _CONTEXTS: dict[str, Context] = {}
 
@@ -177,6 +178,7 @@ def recognise(rows: Grid, form: Form) -> Recognised:
     events: dict[str, list[_Event]] = {t.key: [] for t in form.tables}
     anchors: dict[str, int] = {}  # table key -> times its title (or table 4's header) was seen
     appeal_headers: set[str] = set()
+    headers_seen: set[str] = set()  # column headers printed anywhere
     current: str | None = None
     for index, row in enumerate(rows):
         keys = [key(c.text) for c in row]
@@ -199,6 +201,8 @@ def recognise(rows: Grid, form: Form) -> Recognised:
                 if current == "appeals":
                     appeal_headers.clear()
             elif k in cat.headers:
+                headers_seen.add(k)
+                headers_seen.add(f"{current}:{k}")
                 t = cat.headers[k].key
                 if t == "appeals" and current != "appeals":
                     current = "appeals"
@@ -218,6 +222,8 @@ def recognise(rows: Grid, form: Form) -> Recognised:
             events[current].append(ev)
     for table in form.tables:
         _resolve(cat, m, table.key, events[table.key], anchors.get(table.key, 0), out)
+        if table.key != "appeals":  # table 4 says so when it reads its row by position
+            _check_columns(table, events[table.key], headers_seen, out)
     return out
 
 
@@ -282,6 +288,43 @@ def _resolve(cat: Catalogue, m: FormModel, table_key: str, events: list[_Event],
             out.findings.append(finding(Code.ABSENT, f"{what}，该行各格按未填写处理", "/" + "/".join(slot.paths[0])))
             continue
         _take(m, slot, found, out)
+
+
+@cache
+def shared_labels(table_key: str) -> frozenset[str]:
+    """Column labels of a table that another table of some form prints too."""
+    mine: set[str] = set()
+    others: set[str] = set()
+    for form in FORMS.values():
+        for table in form.tables:
+            cols = {c.label for g in table.groups for c in g.columns} | {c.label for c in table.columns}
+            (mine if table.key == table_key else others).update(cols)
+    return frozenset(mine & others)
+
+
+def _check_columns(table: Table, events: list[_Event], seen: set[str], out: Recognised) -> None:
+    """Columns are read in order after a row's label; when the publication does not print a
+    column's header where numbers were read, say that they were read by position alone."""
+    missing: list[str] = []
+    for ev in events:
+        if ev.slot is None or not any(not _blank(c) for c in ev.cells):
+            continue
+        for col in ev.slot.columns:
+            keys = aliases(col.label)
+            # a header other tables print too (总计) counts only where this table was being read
+            if col.label in shared_labels(table.key):
+                keys = frozenset(f"{table.key}:{k}" for k in keys)
+            if col.label not in missing and not (keys & seen):
+                missing.append(col.label)
+    if missing:
+        names = "、".join(f"「{x}」" for x in missing)
+        out.findings.append(
+            finding(
+                Code.POSITION,
+                f"{table.sheet} 原文中未找到列标题{names}，这些列的数字按表式的列序读取",
+                "/" + "/".join(next(e.slot for e in events if e.slot is not None).paths[0]),
+            )
+        )
 
 
 def _place_unlabeled(
