@@ -19,9 +19,9 @@ from nianbao.core.findings import finding
 from nianbao.core.forms import (
     FORMS,
     REPORT_TITLE,
-    SUMMARY_MEMBERS_KEY,
     SUMMARY_KEY,
     SUMMARY_LEVEL_KEY,
+    SUMMARY_MEMBERS_KEY,
     section_titles,
 )
 from nianbao.core.model import model

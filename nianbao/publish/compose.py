@@ -10,9 +10,9 @@ from ..core.findings import Finding
 from ..core.forms import (
     DEFAULT_PROCUREMENT_UNIT,
     FORMS,
-    SUMMARY_MEMBERS_KEY,
     SUMMARY_KEY,
     SUMMARY_LEVEL_KEY,
+    SUMMARY_MEMBERS_KEY,
     report_title,
     section_titles,
 )
