@@ -16,6 +16,7 @@ Every label, and which cells merge, derives from :mod:`nianbao.core.forms`:
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import groupby
 from typing import Any
 
 from ..core.forms import Column, Form, Row, Table
@@ -163,26 +164,22 @@ def _table4(m: FormModel, table: Table, values: Sequence[Any]) -> Grid:
     for _ in range(head_depth):
         b.new_row()
     col = 0
-    groups = list(table.groups)
-    i = 0
-    while i < len(groups):
-        g = groups[i]
-        if g.parent is None:
-            b.add(0, col, g.label, HEAD, colspan=len(g.columns))
-            for j, c in enumerate(g.columns):
-                b.add(1, col + j, c.label, HEAD, rowspan=head_depth - 1)
-            col += len(g.columns)
-            i += 1
+    # consecutive groups under one merged header (行政诉讼) are laid out together
+    for parent, run in groupby(table.groups, key=lambda g: g.parent):
+        groups = list(run)
+        if parent is None:  # 行政复议: its label over its columns, each spanning the rows below
+            for g in groups:
+                b.add(0, col, g.label, HEAD, colspan=len(g.columns))
+                for j, c in enumerate(g.columns):
+                    b.add(1, col + j, c.label, HEAD, rowspan=head_depth - 1)
+                col += len(g.columns)
             continue
-        run = [x for x in groups[i:]]
-        run = run[: next((k for k, x in enumerate(run) if x.parent != g.parent), len(run))]
-        b.add(0, col, g.parent, HEAD, colspan=sum(len(x.columns) for x in run))
-        for x in run:
-            b.add(1, col, x.label, HEAD, colspan=len(x.columns))
-            for j, c in enumerate(x.columns):
+        b.add(0, col, parent, HEAD, colspan=sum(len(g.columns) for g in groups))
+        for g in groups:
+            b.add(1, col, g.label, HEAD, colspan=len(g.columns))
+            for j, c in enumerate(g.columns):
                 b.add(2, col + j, c.label, HEAD)
-            col += len(x.columns)
-        i += len(run)
+            col += len(g.columns)
     r = b.new_row()
     col = 0
     for g in table.groups:
