@@ -12,7 +12,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 # Each subcommand's module, imported when the command is used (or listed in the help): a
 # run of one command does not pay for importing what only the others need (openpyxl, ...).
-COMMANDS = ("validate", "template", "export", "fill", "import", "clear", "addin", "consolidate")
+COMMANDS = ("validate", "template", "export", "fill", "import", "clear", "addin", "consolidate", "publish")
 # each in its module of that name, but for names Python keeps for itself
 MODULES = {"import": "import_"}
 
@@ -40,5 +40,6 @@ def main() -> None:
       nianbao import 某局年报.html -o 某局.json
       nianbao template --form 2021 -o 模板.xlsx
       nianbao consolidate 文件夹/ -o 汇总.xlsx
+      nianbao publish 报告.xlsx -o 年度报告.docx
     """
 

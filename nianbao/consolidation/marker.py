@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.forms import NAME_LABEL, USCC_LABEL
+from ..core.forms import NAME_LABEL, SUMMARY_KEY, SUMMARY_LEVEL_KEY, SUMMARY_MEMBERS_KEY, USCC_LABEL
 
 DETAIL_SHEET = "各单位明细"
 PROBLEMS_SHEET = "问题清单"
@@ -23,8 +23,9 @@ PREVIOUS_SHEET = "上年对比"
 CHARTS_SHEET = "图表"
 MEMBERS_SHEET = "_汇总成员"
 
-SUMMARY_KEY = "summary"  # meta key: {"level": name, "members": count or [member, ...]}
-LEVEL_KEY, MEMBERS_KEY = "level", "members"
+# meta[SUMMARY_KEY] = {SUMMARY_LEVEL_KEY: name, SUMMARY_MEMBERS_KEY: count or [member, ...]}
+# (declared with the report's fields in nianbao.core.forms)
+LEVEL_KEY, MEMBERS_KEY = SUMMARY_LEVEL_KEY, SUMMARY_MEMBERS_KEY
 HASH_LABEL, VIA_LABEL = "文件 SHA-256", "所在汇总文件 SHA-256（空白：即本文件）"
 MEMBER_HEADERS = (USCC_LABEL, NAME_LABEL, HASH_LABEL, VIA_LABEL)
 MEMBER_FIELDS = ("uscc", "name", "sha256", "via")
@@ -51,6 +52,7 @@ class SummaryInfo:
 
     level: str
     members: tuple[Part, ...] | None
+    count: int = 1  # how many agencies it adds up (known even where its members are not)
 
 
 __all__ = [

@@ -180,6 +180,12 @@ class Consolidation:
                 out.extend(r.parts)
         return tuple(out)
 
+    @property
+    def member_count(self) -> int:
+        """How many agencies the summary adds up: each summed report one, each summed summary
+        as many as it holds (a summary of summaries counts every agency)."""
+        return sum(e.record.summary.count if e.record.summary else 1 for e in self.summed)
+
     def document(self, members_inline: bool = True) -> dict[str, Any] | None:
         """The summary as a report in the interchange format (None when nothing was summed):
         its ``meta`` records that it is a summary, its level and its members (inline, or only
@@ -191,10 +197,9 @@ class Consolidation:
         meta: dict[str, Any] = {}
         if m.unit_cells:
             meta[PROCUREMENT_UNIT_KEY] = DEFAULT_PROCUREMENT_UNIT
-        members = self.members
         meta[SUMMARY_KEY] = {
             LEVEL_KEY: self.name,
-            MEMBERS_KEY: [p.to_dict() for p in members] if members_inline else len(members),
+            MEMBERS_KEY: [p.to_dict() for p in self.members] if members_inline else self.member_count,
         }
         doc["meta"] = meta
         doc.update(m.document([plain(v) for v in self.values]))

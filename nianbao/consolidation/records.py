@@ -159,11 +159,13 @@ def summary_info(path: str, document: dict[str, Any], sheets: Sequence[str]) -> 
             parts = tuple(
                 Part(*(_text(m.get(k)) for k in MEMBER_FIELDS)) for m in members if isinstance(m, dict)
             )
-            return SummaryInfo(level, parts)
+            return SummaryInfo(level, parts, len(parts))
+        count = members if type(members) is int and members >= 0 else 1
         try:
-            return SummaryInfo(level, _members_sheet(path))
+            found = _members_sheet(path)
         except Exception:  # noqa: BLE001 - a members sheet that cannot be read: members unknown
-            return SummaryInfo(level, None)
+            found = None
+        return SummaryInfo(level, found, len(found) if found is not None else count)
     if DETAIL_SHEET in sheets:  # a summary written before members were recorded
         return SummaryInfo(name, None)
     return None
