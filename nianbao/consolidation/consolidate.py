@@ -66,13 +66,18 @@ def consolidate(
         before = found.files(excluded), list(found.missing)
     if on_discovered:
         on_discovered(len(files) + (len(before[0]) if before else 0))
-    records = read_records(files, jobs, progress, meanwhile) + missing
-    c = combine(records, year=year, form=form, include_errors=include_errors, name=name, roster=members)
-    if before is not None:
-        from .previous import compare
+    if before is None:
+        records = read_records(files, jobs, progress, meanwhile) + missing
+        return combine(records, year=year, form=form, include_errors=include_errors, name=name, roster=members)
+    from .previous import compare
 
-        last = read_records(before[0], jobs, progress) + before[1]
-        c.previous = compare(c, last)
+    # both years read by one pool (a file given for both is read once)
+    this = set(files)
+    both = files + [f for f in before[0] if f not in this]
+    got = {r.source: r for r in read_records(both, jobs, progress, meanwhile)}
+    c = combine([got[f] for f in files] + missing, year=year, form=form, include_errors=include_errors, name=name,
+                roster=members)
+    c.previous = compare(c, [got[f] for f in before[0]] + before[1])
     return c
 
 

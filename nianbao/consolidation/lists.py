@@ -218,7 +218,7 @@ def _compared(now: list[Any], before: list[Any], heads: tuple[str, ...]) -> tupl
     flagged = []
     for h, a, b in zip(heads, now, before, strict=True):
         change, share, large = swing(a, b)
-        cells += [plain(a), plain(b), change, share]
+        cells += [a if type(a) is int else plain(a), b if type(b) is int else plain(b), change, share]
         if large:
             flagged.append(h.split("·")[0])
     return cells, (f"{SWING_NOTE}：" + "、".join(flagged)) if flagged else ""

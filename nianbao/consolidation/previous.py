@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ..core.findings import Finding
 from ..core.layout import layout
-from ..core.model import model
+from ..core.model import PREVIOUS, model
 from ..core.rules import check_identities
 from .combine import combine
 from .names import fold
@@ -92,8 +93,39 @@ def _cells(form: str, pointers: Sequence[str]) -> tuple[str, ...]:
     return tuple("!".join(where[p]) for p in pointers if p in where)
 
 
+Signed = tuple[tuple[int, int], ...]  # (cell index, sign) of each term
+
+
+@cache
+def _sums(this_form: str, last_form: str) -> tuple[tuple[Signed, Signed, str], ...]:
+    """Each cross-year check as (this year's (index, sign)s, last year's, op): lhs − rhs."""
+    m, pm = model(this_form), model(last_form)
+    out = []
+    for check in m.cross_checks(pm):
+        signed = [(t, t.sign) for t in check.lhs] + [(t, -t.sign) for t in check.rhs]
+        this = tuple((t.index, s) for t, s in signed if t.source != PREVIOUS)
+        last = tuple((t.index, s) for t, s in signed if t.source == PREVIOUS)
+        out.append((this, last, check.op))
+    return tuple(out)
+
+
+def _all_hold(this_form: str, this_values: Sequence[Any], last_form: str, last_values: Sequence[Any]) -> bool:
+    """Whether every cross-year check holds, in whole numbers (the common case, decided
+    without building any message); anything else is left to the rules."""
+    for this, last, op in _sums(this_form, last_form):
+        try:
+            total = sum(this_values[i] * s for i, s in this) + sum(last_values[i] * s for i, s in last)
+        except TypeError:
+            return False
+        if type(total) is not int or (total != 0 if op == "=" else total < 0):
+            return False
+    return True
+
+
 def _breaks(this_form: str, this_values: Sequence[Any], last_form: str, last_values: Sequence[Any],
             name: str, source: str, last_source: str) -> list[Break]:
+    if _all_hold(this_form, this_values, last_form, last_values):
+        return []
     m, pm = model(this_form), model(last_form)
     out = []
     for f in check_identities(m, m.cross_checks(pm), list(this_values), (pm, list(last_values))):
@@ -166,6 +198,11 @@ def swing(now: Any, before: Any) -> tuple[Any, Any, bool]:
     is a large swing."""
     if now is None or before is None:
         return None, None, False
+    if type(now) is int and type(before) is int:  # counts, the common case
+        whole = now - before
+        ratio = whole / before if before else None
+        big = abs(whole) >= SWING_FLOOR and (ratio is None or abs(ratio) >= SWING_SHARE)
+        return whole, (round(ratio, 4) if ratio is not None else None), big
     change = Decimal(now) - Decimal(before)
     share = change / Decimal(before) if before else None
     large = abs(change) >= SWING_FLOOR and (share is None or abs(share) >= SWING_SHARE)
