@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from .output import say
+
 
 @click.group("addin")
 def command() -> None:
@@ -38,11 +40,11 @@ def build(out_dir: Path) -> None:
     try:
         paths = build_addins(out_dir)
     except (BuildError, OutputError, OSError) as e:
-        click.echo(f"无法生成加载项：{e}", err=True)
+        say(f"无法生成加载项：{e}", err=True)
         sys.exit(2)
     for p in paths:
-        click.echo(str(p))
-    click.echo(
+        say(str(p))
+    say(
         f"安装：关闭 Excel 后运行 xlwings addin install --dir \"{out_dir}\"；"
         "再用安装了 nianbao 的 Python 运行 xlwings config create --force 设置解释器。请勿重命名这些文件。",
         err=True,

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from .output import say
+
 from ..io.atomic import OutputError, check_output
 from ..consolidation.consolidate import (
     DEFAULT_NAME,
@@ -96,7 +98,7 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
         for target in reports_overwritten(inputs, outputs, is_summary):
             raise OutputError(f"输出文件 {target} 是输入中的一份报告；为保护原件，请另选输出路径")
     except (OutputError, RosterError) as e:
-        click.echo(f"错误：{e}", err=True)
+        say(f"错误：{e}", err=True)
         sys.exit(2)
 
     progress = Progress(enabled=not quiet and sys.stderr.isatty())
@@ -108,10 +110,10 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
         progress.close()
 
     if not c.summed:
-        click.echo(c.line(), err=True)
+        say(c.line(), err=True)
         for e in c.entries:
-            click.echo(f"  {e.record.source}：{e.reason}", err=True)
-        click.echo("错误：没有可以汇总的报告，未生成汇总表", err=True)
+            say(f"  {e.record.source}：{e.reason}", err=True)
+        say("错误：没有可以汇总的报告，未生成汇总表", err=True)
         sys.exit(2)
     for what, write, target in (("汇总表", write_summary, output), ("长表 CSV", write_long_csv, csv_path)):
         if target is None:
@@ -119,8 +121,8 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
         try:
             write(c, target)
         except (OutputError, SummaryError, OSError) as e:
-            click.echo(f"错误：{what} {target} 未能写入：{e}", err=True)
+            say(f"错误：{what} {target} 未能写入：{e}", err=True)
             sys.exit(2)
     written = f"；已写入 {output}" + (f" 和 {csv_path}" if csv_path else "")
-    click.echo(c.line() + written)
+    say(c.line() + written)
     sys.exit(0 if c.complete else 1)

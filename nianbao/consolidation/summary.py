@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import html
-import json
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -35,7 +34,7 @@ from ..core.forms import FORM_LABEL, NAME_LABEL, REGION_LABEL, SOURCE_LABEL, USC
 from ..core.layout import COVER_SHEET, col_letter, layout
 from ..core.model import model
 from ..io.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
-from ..core.sanitize import safe_text
+from ..core.sanitize import json_text, safe_text
 
 DETAIL_SHEET = "各单位明细"
 PROBLEMS_SHEET = "问题清单"
@@ -199,7 +198,7 @@ def write_summary(c: Consolidation, path: str | os.PathLike[str]) -> Path:
         raise SummaryError("没有可以汇总的报告，未生成汇总表")
     target = Path(path)
     if target.suffix.lower() == ".json":
-        data = json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+        data = json_text(doc).encode("utf-8")
     else:
         data = workbook_data(c, doc)
     write_bytes(target, data)

@@ -39,6 +39,9 @@ from .model import FormModel
 # Excel keeps 15 significant digits; a number beyond this many digits is not exact.
 SIGNIFICANT = 15
 EXACT_LIMIT = 10**SIGNIFICANT
+# Every whole number up to this is exactly a double (what a workbook's number cell holds);
+# beyond it a template keeps the number as text, so that it reads back unchanged.
+EXACT_INT = 2**53
 
 NUMBER = "number"
 ACCEPTED = "accepted"

@@ -9,14 +9,18 @@ one, the sheet and cell.
 from __future__ import annotations
 
 import json
+import math
 import os
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ..core.findings import Finding
+from ..core.sanitize import brief
+from .files import NotRegular, not_regular, read_regular
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
 
@@ -72,10 +76,9 @@ def reader(*suffixes: str) -> Callable[[Reader], Reader]:
 @reader(".json")
 def read_json(path: Path, container: Any = None) -> Loaded:
     try:
-        size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
-            raise ReadError(path, f"文件过大（{size} 字节），一份报告的 JSON 不应超过 {MAX_JSON_BYTES} 字节")
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_JSON_BYTES, "文件过大（{size} 字节），一份报告的 JSON 不应超过 {limit} 字节")
+    except NotRegular as e:
+        raise ReadError(path, e.problem) from None
     except OSError as e:
         raise ReadError(path, f"无法打开文件：{e.strerror or e}") from None
     try:
@@ -84,15 +87,86 @@ def read_json(path: Path, container: Any = None) -> Loaded:
         raise ReadError(path, f"不是 UTF-8 编码的文本（第 {e.start} 字节）") from None
     if not text.strip():
         raise ReadError(path, "文件为空")
+    duplicates: list[tuple[int, str]] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(items)
+        if len(out) != len(items):
+            seen: set[str] = set()
+            key = next(k for k, _ in items if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+            duplicates.append((id(out), key))
+        return out
+
     try:
-        document = json.loads(text)
+        document = json.loads(
+            text, object_pairs_hook=pairs, parse_constant=_constant, parse_float=_float, parse_int=_int
+        )
+    except _Refused as e:
+        raise ReadError(path, str(e)) from None
     except json.JSONDecodeError as e:
         raise ReadError(path, f"JSON 格式错误：第 {e.lineno} 行第 {e.colno} 列，{_json_problem(e.msg)}") from None
     except RecursionError:
-        raise ReadError(path, "JSON 嵌套层次过深") from None
+        raise ReadError(path, f"JSON 嵌套层次过深（本格式最多 {format_depth()} 层）") from None
     if not isinstance(document, dict):
         raise ReadError(path, "JSON 顶层应为一个对象（一份报告）")
+    problem = _shape_problem(document, dict(duplicates))
+    if problem:
+        raise ReadError(path, problem)
     return Loaded(document)
+
+
+class _Refused(ValueError):
+    """A JSON value the format cannot hold (raised while parsing: the message is Chinese)."""
+
+
+def _constant(name: str) -> Any:
+    raise _Refused(f"含有「{name}」，这不是合法的 JSON 数值；请填写数字")
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused(f"数值 {brief(text, 40)} 超出可表示的范围")
+    return value
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        raise _Refused(f"数值位数过多（{len(text)} 位）；请填写正确的数字") from None
+
+
+@cache
+def format_depth() -> int:
+    """How deep the format nests objects: as deep as its deepest cell (report → 表三 →
+    办理结果 → 不予公开 → 属于国家秘密, holding the applicant columns)."""
+    from ..core.forms import FORMS
+    from ..core.model import model
+
+    return max(len(c.path) for f in FORMS for c in model(f).cells)
+
+
+def _shape_problem(document: dict[str, Any], duplicates: dict[int, str]) -> str | None:
+    """A key given twice in one object, or objects and arrays nested deeper than the
+    format, found by walking the document (without recursion: the document is untrusted)."""
+    limit = format_depth()
+    stack: list[tuple[Any, str, int]] = [(document, "", 1)]
+    while stack:
+        node, pointer, depth = stack.pop()
+        if depth > limit:
+            return f"JSON 嵌套层次过深：{brief(pointer, 80)} 处已达第 {depth} 层，本格式最多 {limit} 层"
+        if isinstance(node, dict):
+            if duplicates and id(node) in duplicates:
+                key = duplicates[id(node)]
+                return f"键「{brief(key, 40)}」在同一对象中出现了两次（{brief(pointer or '/', 80)}）；请删去重复的一项"
+            items = node.items()
+        else:
+            items = enumerate(node)
+        for k, v in items:
+            if isinstance(v, (dict, list)):
+                stack.append((v, f"{pointer}/{k}", depth + 1))
+    return None
 
 
 _JSON_PROBLEMS = {
@@ -119,11 +193,13 @@ def read(path: str | os.PathLike[str]) -> Loaded:
         todo = "；" + SAVE_AS if p.suffix.lower() in SPREADSHEET_SUFFIXES else ""
         raise ReadError(p, f"不支持的文件类型「{p.suffix or '无扩展名'}」，可读取：{known}{todo}")
     try:
-        is_folder = stat.S_ISDIR(os.stat(p).st_mode)
+        mode = os.stat(p).st_mode
     except (OSError, ValueError):
         raise ReadError(p, "文件不存在") from None
-    if is_folder:
+    if stat.S_ISDIR(mode):
         raise ReadError(p, "这是一个文件夹，不是文件")
+    if not stat.S_ISREG(mode):  # a FIFO, a device, a socket: never opened, never read
+        raise ReadError(p, not_regular(mode))
     from .safety import open_container
 
     # every container (xlsx, xls, ods, ...) is sniffed and bounded before any parser sees it
