@@ -35,6 +35,7 @@ from typing import Any, Callable, Sequence
 
 from .forms import AMOUNT, COUNT, DEFAULT_PROCUREMENT_UNIT
 from .model import FormModel
+from .sanitize import brief
 
 # Excel keeps 15 significant digits; a number beyond this many digits is not exact.
 SIGNIFICANT = 15
@@ -118,7 +119,7 @@ def _parse(text: str) -> int | float:
 
 
 def _accept(value: int | float, raw: str, why: str) -> Cleaned:
-    return Cleaned(value, ACCEPTED, f"单元格内容「{raw}」按 {_shown(value)} 读取（{why}）")
+    return Cleaned(value, ACCEPTED, f"单元格内容「{brief(raw)}」按 {brief(_shown(value))} 读取（{why}）")
 
 
 @text_rule("error")
@@ -181,8 +182,19 @@ def _normalize(raw: str) -> str:
     return text.strip()
 
 
+def non_decimal_digits(text: str) -> str:
+    """The characters of ``text`` that stand for a number but are no decimal digit — the
+    superscript ``²``, the circled ``①``, ``½``, ``Ⅻ``, ``三`` — or "". NFKC would turn
+    ``5²`` into ``52`` and ``3①`` into ``31``: such text is never a number."""
+    if text.isascii():
+        return ""
+    return "".join(dict.fromkeys(c for c in text if unicodedata.numeric(c, None) is not None and unicodedata.decimal(c, None) is None))
+
+
 def clean_text(raw: str, ctx: Context = Context()) -> Cleaned:
     """The outcome of a text cell in a number column."""
+    if non_decimal_digits(raw):
+        return Cleaned(raw, KEPT)  # the validator reports it at its cell (TYPE), naming why
     text = _normalize(raw)
     if not text:
         return Cleaned(None, BLANK)
@@ -313,6 +325,7 @@ __all__ = [
     "clean",
     "clean_label",
     "clean_text",
+    "non_decimal_digits",
     "normal_number",
     "overrides",
     "recompute",

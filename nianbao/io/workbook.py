@@ -31,7 +31,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -44,7 +44,9 @@ from ..core.cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_num
 from ..core.findings import Finding, finding
 from ..core.forms import AMOUNT, CHANGE, COUNT, DEFAULT_PROCUREMENT_UNIT, FORMS, PROCUREMENT_UNIT_KEY, SOURCE_KEY, VERSION_KEY, YEAR_POINTER
 from ..core.layout import (
+    COVER_FIELDS,
     COVER_SHEET,
+    PROCUREMENT_UNIT_FIELD,
     META_EXTRA,
     META_FORM,
     META_KEYS,
@@ -58,7 +60,8 @@ from ..core.layout import (
     meta_cell,
     meta_key_cell,
 )
-from .ooxml import ERROR
+from ..core.sanitize import brief, printable
+from .ooxml import ERROR, WORKBOOK, WORKBOOK_RELS
 from .readers import RESAVE_OR_ASK, Loaded, ReadError, reader
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
@@ -254,7 +257,7 @@ def _json(path: Path, meta: dict[str, tuple[Any, str]], key: str, default: Any, 
     raw, cell = meta[key]
     try:
         value = json.loads(raw) if isinstance(raw, str) else None
-    except ValueError:
+    except (ValueError, RecursionError):  # (nested deeper than the parser goes)
         value = None
     if not isinstance(value, kind):
         raise ReadError(path, "隐藏工作表内容已损坏；请将数据重新填入新模板", META_SHEET, cell)
@@ -330,7 +333,7 @@ def read_workbook(path: str | os.PathLike[str], *, container: Any = None, fast: 
         container = _open_container(p)
     if fast and container.parts is not None:
         try:
-            return read_parsed(p, ooxml.Workbook(container.parts))
+            return _flagged(p, read_parsed(p, ooxml.Workbook(container.parts)), container.parts)
         except ReadError:
             raise
         except Exception:  # noqa: BLE001 - Unsupported (or a flaw of the fast reader, which
@@ -342,7 +345,8 @@ def read_workbook(path: str | os.PathLike[str], *, container: Any = None, fast: 
         with panic_messages_hidden():  # a Rust panic's report stays off the terminal
             wb = _open(p)
             try:
-                return read_parsed(p, wb)
+                loaded = read_parsed(p, wb)
+                return _flagged(p, loaded, _xml_parts(p, container))
             finally:
                 try:
                     wb.close()
@@ -474,6 +478,81 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
     meta[SOURCE_KEY] = p.name
     document["meta"] = meta
     return Loaded(document, plan.where, tuple(findings), tuple(values))
+
+
+# ---------------------------------------------------------------------------------------
+# Formulas in the cells a clerk fills, and external links (.xlsx/.xlsm)
+
+_FORMULA_AT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
+EXTERNAL_LINKS = "xl/externalLinks/"
+_TARGET = re.compile(rb'Target="([^"]*)"')
+
+
+@cache
+def _labels(form: str) -> Mapping[str, str]:
+    """Pointer -> label of every input cell: the cover's fields and the tables' cells."""
+    lay = layout(form)
+    out = {ptr: label for ptr, label in (*COVER_FIELDS, PROCUREMENT_UNIT_FIELD)}
+    out.update((c.pointer, c.label) for c in lay.model.cells)
+    return MappingProxyType(out)
+
+
+def formula_findings(p: Path, form: str, parts: Mapping[str, bytes]) -> list[Finding]:
+    """A FORMULA warning for each input cell of the template holding a formula (a
+    ``HYPERLINK`` in the name cell, a reference into another workbook, ...: the reader takes
+    its cached result, and the formula would go on into every copy), and a LINK warning for
+    each external link the workbook carries. ``parts`` are its XML parts, by name."""
+    out: list[Finding] = []
+    if WORKBOOK not in parts or WORKBOOK_RELS not in parts:
+        return out
+    labels = _labels(form)
+    where = dict(ooxml.sheet_parts(parts[WORKBOOK], parts[WORKBOOK_RELS]))
+    for sheet in _plan(form).sheets:
+        xml = parts.get(where.get(sheet.name) or "")
+        if not xml or b"<f" not in xml and b":f" not in xml:
+            continue
+        inputs = {slot.key: slot.pointer for slot in sheet.slots if not slot.computed}
+        for m in _FORMULA_AT.finditer(xml):
+            start = max(xml.rfind(b"<c ", 0, m.start()), xml.rfind(b":c ", 0, m.start()))
+            ref = _REF.search(xml, start, m.start()) if start >= 0 else None
+            pointer = inputs.get(ref.group(1)) if ref else None
+            if pointer is None:
+                continue  # a template's own formula (a total, a check)
+            formula = _FORMULA.match(xml, m.start())
+            text = ooxml.text(formula.group(1)) if formula and formula.group(1) else ""
+            out.append(finding(
+                "FORMULA",
+                f"{labels.get(pointer, pointer)}：单元格中是公式「={brief(printable(text))}」，不是填写的内容；已按其保存的结果读取",
+                pointer,
+            ))
+    for name in sorted(n for n in parts if n.startswith(EXTERNAL_LINKS) and n.endswith(".xml") and "/_rels/" not in n):
+        rels = parts.get(f"{EXTERNAL_LINKS}_rels/{name[len(EXTERNAL_LINKS):]}.rels", b"")
+        target = _TARGET.search(rels)
+        to = f"，指向「{brief(printable(ooxml.text(target.group(1))))}」" if target else ""
+        out.append(finding("LINK", f"{p.name}：工作簿含有外部链接（{name}{to}）；打开时可能访问该文件或网址", None))
+    return out
+
+
+def _xml_parts(p: Path, container: Any) -> Mapping[str, bytes]:
+    """The XML parts of an .xlsx/.xlsm that :func:`formula_findings` looks at: the ones the
+    container check inflated, or (when it kept none) read again, within the check's limits."""
+    if container is not None and container.parts is not None:
+        return container.parts
+    if p.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    try:
+        with zipfile.ZipFile(p) as z:
+            names = [n for n in z.namelist() if n.endswith((".xml", ".rels")) and (
+                n.startswith(("xl/worksheets/", EXTERNAL_LINKS)) or n in (WORKBOOK, WORKBOOK_RELS))]
+            return {n: z.read(n) for n in names}
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, zlib.error):
+        return {}  # the container check refuses such a zip; should one get here, nothing is found
+
+
+def _flagged(p: Path, loaded: Loaded, parts: Mapping[str, bytes]) -> Loaded:
+    found = formula_findings(p, loaded.document["form"], parts) if parts else []
+    return replace(loaded, findings=loaded.findings + tuple(found)) if found else loaded
 
 
 @reader(*SUFFIXES)
