@@ -43,7 +43,7 @@ def kind_of(mode: int) -> str:
 
 
 def not_regular(mode: int) -> str:
-    return f"这是一个{kind_of(mode)}，不是普通文件；请给出报告文件本身"
+    return f"这是一个{kind_of(mode)}，不是普通文件；请给出保存在磁盘上的文件本身"
 
 
 def regular_problem(path: str | os.PathLike[str]) -> str | None:
