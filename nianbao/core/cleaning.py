@@ -183,12 +183,13 @@ def _normalize(raw: str) -> str:
 
 
 def non_decimal_digits(text: str) -> str:
-    """The characters of ``text`` that stand for a number but are no decimal digit — the
-    superscript ``²``, the circled ``①``, ``½``, ``Ⅻ``, ``三`` — or "". NFKC would turn
-    ``5²`` into ``52`` and ``3①`` into ``31``: such text is never a number."""
+    """The characters of ``text`` that are digits but no decimal digits — the superscript
+    ``²``, the circled ``①``, the parenthesised ``⑴`` — or "". (``str.isdigit`` takes them
+    for digits, and NFKC would turn ``5²`` into ``52`` and ``3①`` into ``31``: such text is
+    never a number.)"""
     if text.isascii():
         return ""
-    return "".join(dict.fromkeys(c for c in text if unicodedata.numeric(c, None) is not None and unicodedata.decimal(c, None) is None))
+    return "".join(dict.fromkeys(c for c in text if unicodedata.digit(c, None) is not None and unicodedata.decimal(c, None) is None))
 
 
 def clean_text(raw: str, ctx: Context = Context()) -> Cleaned:

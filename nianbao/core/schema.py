@@ -312,7 +312,7 @@ def _type(error: SchemaError, form: str) -> Iterator[Finding]:
         yield finding("TEXT", f"{_label(form, ptr)}：应为文本，实为 {brief(repr(error.instance))}", ptr)
     else:
         odd = non_decimal_digits(error.instance) if isinstance(error.instance, str) else ""
-        why = f"（含有不能当作数字读取的字符「{odd}」：上标、圈码、汉字数字等）" if odd else ""
+        why = f"（「{odd}」是上标、圈码等序号字符，不是数字）" if odd else ""
         yield finding("TYPE", f"{_label(form, ptr)}：「{brief(error.instance)}」不是有效数值{why}", ptr)
 
 

@@ -519,6 +519,10 @@ def formula_findings(p: Path, form: str, parts: Mapping[str, bytes]) -> list[Fin
             pointer = inputs.get(ref.group(1)) if ref else None
             if pointer is None:
                 continue  # a template's own formula (a total, a check)
+            end = xml.find(b"c>", m.start())
+            value = _VALUE.search(xml, m.start(), end if end >= 0 else len(xml))
+            if not value or not value.group(1) or b't="e"' in xml[start:xml.find(b">", start)]:
+                continue  # no result, or an error: said at the cell already (CACHE, TYPE)
             formula = _FORMULA.match(xml, m.start())
             text = ooxml.text(formula.group(1)) if formula and formula.group(1) else ""
             out.append(finding(
