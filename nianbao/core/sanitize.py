@@ -49,13 +49,18 @@ def _escaped(m: re.Match[str]) -> str:
     return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
 
 
-def unsurrogated(text: str) -> str:
+def unsurrogated(text: str, names: bool = True) -> str:
     """``text`` with each surrogate shown as an escape: a byte of a file name that was not
     UTF-8 (Python keeps it as ``\\udcXX``, see :func:`os.fsdecode`) as ``\\xXX``, a lone
-    surrogate read from JSON as ``\\udXXX``. The result can always be written as UTF-8."""
+    surrogate read from JSON as ``\\udXXX`` (every surrogate so, with ``names=False``: text
+    that is no file name). The result can always be written as UTF-8."""
     if not _ESCAPE_SURROGATES.search(text):
         return text
-    return _ESCAPE_SURROGATES.sub(_surrogates, text)
+    return _ESCAPE_SURROGATES.sub(_surrogates if names else _code_points, text)
+
+
+def _code_points(m: re.Match[str]) -> str:
+    return "".join(f"\\u{ord(c):04x}" for c in m.group())
 
 
 def _surrogates(m: re.Match[str]) -> str:
@@ -94,3 +99,16 @@ def json_text(document: Any, indent: int | None = 2, sort_keys: bool = False) ->
     if not _ESCAPE_SURROGATES.search(text):
         return text
     return _ESCAPE_SURROGATES.sub(lambda m: "".join(f"\\u{ord(c):04x}" for c in m.group()), text)
+
+
+def without_surrogates(node: Any) -> Any:
+    """A JSON document with each lone surrogate (``"\\ud800"`` in a JSON text: no character,
+    and no UTF-8 can hold it) in its keys and strings written out as that escape, as text.
+    For documents whose nesting is bounded (the JSON reader refuses deeper ones)."""
+    if isinstance(node, str):
+        return unsurrogated(node, names=False)
+    if isinstance(node, dict):
+        return {unsurrogated(k, names=False): without_surrogates(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [without_surrogates(v) for v in node]
+    return node

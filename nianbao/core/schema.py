@@ -20,7 +20,7 @@ import jsonschema_rs
 from .agency_codes import REGION_PATTERN, USCC_PATTERN
 from .findings import Finding, finding
 from .cleaning import non_decimal_digits
-from .sanitize import brief
+from .sanitize import brief, without_surrogates
 from .forms import (
     AGENCY_FIELDS,
     AMOUNT,
@@ -382,9 +382,12 @@ def _fallback(error: SchemaError, form: str) -> Iterator[Finding]:
 
 def schema_findings(document: Any, form_key: str) -> list[Finding]:
     """Findings of the form's JSON Schema; empty for a valid document."""
-    if _fast(form_key).is_valid(document):
-        return []
-    return translate(schema_errors(document, form_key), form_key)
+    try:
+        if _fast(form_key).is_valid(document):
+            return []
+        return translate(schema_errors(document, form_key), form_key)
+    except UnicodeEncodeError:  # a lone surrogate, which jsonschema-rs cannot take: as its escape
+        return schema_findings(without_surrogates(document), form_key)
 
 
 def translate(errors: Iterable[SchemaError], form_key: str) -> list[Finding]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.findings import Finding
-from ..core.sanitize import brief
+from ..core.sanitize import brief, without_surrogates
 from .files import NotRegular, not_regular, read_regular
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
@@ -112,7 +113,12 @@ def read_json(path: Path, container: Any = None) -> Loaded:
     problem = _shape_problem(document, dict(duplicates))
     if problem:
         raise ReadError(path, problem)
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+        document = without_surrogates(document)  # each shown as its escape
     return Loaded(document)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class _Refused(ValueError):

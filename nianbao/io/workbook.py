@@ -60,7 +60,7 @@ from ..core.layout import (
     meta_cell,
     meta_key_cell,
 )
-from ..core.sanitize import brief, printable
+from ..core.sanitize import brief, printable, unsurrogated
 from .ooxml import ERROR, WORKBOOK, WORKBOOK_RELS
 from .readers import RESAVE_OR_ASK, Loaded, ReadError, reader
 
@@ -233,13 +233,13 @@ def _meta(path: Path, wb: Any, names: list[str]) -> tuple[str, list[str], dict[s
     form = clean_label(form) if form not in (None, "") else ""
     if form not in FORMS:
         known = " 或 ".join(sorted(FORMS))
-        raise ReadError(path, f"无法识别模板的表式「{form}」，应为 {known}；隐藏工作表被改动，请将数据重新填入新模板", META_SHEET, cell)
+        raise ReadError(path, f"无法识别模板的表式「{brief(form)}」，应为 {known}；隐藏工作表被改动，请将数据重新填入新模板", META_SHEET, cell)
     version, cell = meta.get(META_VERSION, (None, meta_cell(META_VERSION)))
     version = clean_label(version) if version not in (None, "") else ""
     if version != TEMPLATE_VERSION:
         raise ReadError(
             path,
-            f"模板版本「{version}」不受支持（本工具读取版本 {TEMPLATE_VERSION}）；"
+            f"模板版本「{brief(version)}」不受支持（本工具读取版本 {TEMPLATE_VERSION}）；"
             "请用生成该模板的 nianbao 版本读取，或将数据重新填入新模板",
             META_SHEET,
             cell,
@@ -271,7 +271,7 @@ def _check_labels(path: Path, sheet: _SheetPlan, cells: Any) -> None:
     for key, text, address in sheet.labels:
         actual = get(key)
         if actual != text and not (isinstance(actual, str) and actual.strip() == text):
-            shown = "空白" if actual in (None, "") else clean_label(actual)
+            shown = "空白" if actual in (None, "") else brief(clean_label(actual))
             raise ReadError(path, ALTERED.format(text=text, actual=shown), sheet.name, address)
 
 
@@ -286,7 +286,7 @@ def _cover_value(slot: _Slot, raw: Any) -> tuple[Any, Finding | None]:
             text = raw.strip().removesuffix("年度").removesuffix("年")
             out = clean(text)
             if type(out.value) is int:
-                return out.value, finding("CELL", f"报告年度：单元格内容「{raw}」按 {out.value} 读取", slot.pointer)
+                return out.value, finding("CELL", f"报告年度：单元格内容「{brief(raw)}」按 {out.value} 读取", slot.pointer)
             return raw, None
         return clean_label(raw), None
     if isinstance(raw, str):
@@ -448,7 +448,7 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
             else:
                 findings.append(finding(
                     "CACHE",
-                    f"{m.cells[slot.index].label}：单元格中的公式「={what[1]}」没有保存计算结果，按未填写读取",
+                    f"{m.cells[slot.index].label}：单元格中的公式「={brief(what[1])}」没有保存计算结果，按未填写读取",
                     slot.pointer,
                 ))
 
@@ -475,7 +475,7 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
     document["agency"] = agency
     document.update(m.document(values))
     meta[VERSION_KEY] = TEMPLATE_VERSION
-    meta[SOURCE_KEY] = p.name
+    meta[SOURCE_KEY] = unsurrogated(p.name)  # a name that is not UTF-8 shown escaped (\xff)
     document["meta"] = meta
     return Loaded(document, plan.where, tuple(findings), tuple(values))
 
