@@ -112,6 +112,13 @@ def _still_fifo(p: Path) -> None:
     assert stat.S_ISFIFO(os.lstat(p).st_mode)
 
 
+def consolidate_onto_a_fifo(folder: Path) -> Case:
+    put_json(folder, "安阳.json", seed())
+    os.mkfifo(folder / "汇总.csv")
+    return Case(["consolidate", folder / "安阳.json", "-o", folder / "汇总.xlsx", "--csv", folder / "汇总.csv", "-q"], 2,
+                ("汇总.csv", "命名管道"), check=lambda f: _still_fifo(f / "汇总.csv"))
+
+
 def export_onto_dev_null(folder: Path) -> Case:
     (folder / "报告.xlsx").write_bytes(hc.template_bytes())
     (folder / "导出.json").symlink_to("/dev/null")
@@ -284,6 +291,21 @@ def escape_sequence_in_a_cell(folder: Path) -> Case:
     return Case(["validate", path], 1, ("\\x1b]0;PWNED\\x07625", f"{sheet}!{address}"), absent=("\x1b", "\x07"))
 
 
+def escape_sequence_annotated(folder: Path) -> Case:
+    """The same cell through ``--annotate``: the note and the result sheet show it escaped
+    (a workbook cannot hold the raw characters)."""
+    case = escape_sequence_in_a_cell(folder)
+    out = folder / "标注.xlsx"
+    return Case([*case.args, "--annotate", out], 1, case.words, case.absent, outputs=(out,), check=lambda f: _noted(out))
+
+
+def _noted(path: Path) -> None:
+    from openpyxl import load_workbook
+
+    sheet, address = hc.where()
+    assert "\\x1b]0;PWNED\\x07625" in load_workbook(path)[sheet][address].comment.text
+
+
 def escape_sequence_in_a_json_value(folder: Path) -> Case:
     doc = _with_count("\x1b[2J\x1b]0;PWNED\x07\u202e")
     return Case(["validate", put_json(folder, "控制符.json", doc)], 1, ("TYPE", "\\x1b[2J", "\\u202e"),
@@ -364,14 +386,14 @@ INPUT_CASES: dict[str, Callable[[Path], Case]] = {
     fn.__name__: fn
     for fn in (
         json_links_to_dev_zero, fifo_in_an_input_folder, fifo_as_roster, device_as_previous, fifo_as_fill_input,
-        export_onto_a_fifo, export_onto_dev_null,
+        export_onto_a_fifo, export_onto_dev_null, consolidate_onto_a_fifo,
         name_not_utf8, name_not_utf8_validate_json, name_not_utf8_export, lone_surrogate_in_a_name,
         amounts_of_1e308, amount_1e308_validates_as_an_error, count_of_400_digits, count_of_400_digits_filled,
         digits_beyond_python, number_beyond_double, nan_constant, superscript_digit, circled_digit,
         nested_300_levels, nested_100000_levels, duplicate_key,
         roster_with_cr_only, roster_with_a_huge_field,
         glob_through_a_link_to_its_parent,
-        escape_sequence_in_a_cell, escape_sequence_in_a_json_value,
+        escape_sequence_in_a_cell, escape_sequence_annotated, escape_sequence_in_a_json_value,
         name_of_15_million_characters, name_of_15_million_characters_validated,
         hyperlink_in_the_name_cell, external_link_part,
     )

@@ -19,6 +19,7 @@ from typing import Any, Iterator
 from nianbao.io.atomic import OutputError, check_output, write_text
 from nianbao.io.check import check_loaded
 from nianbao.core.findings import Result
+from nianbao.core.sanitize import json_text
 from nianbao.excel.grids import extents, read_grids
 from nianbao.excel.marks import RESULT_SHEET, Cleared, Link, MarkError, NewSheet, Plan, apply, clear, plan
 from nianbao.io.readers import ReadError
@@ -262,7 +263,7 @@ def export_book(book: Any) -> Path | None:
     target = source.with_suffix(".json")
     try:
         check_output(target, [source])
-        write_text(target, json.dumps(result.document, ensure_ascii=False, indent=2) + "\n")
+        write_text(target, json_text(result.document) + "\n")
     except (OutputError, OSError) as e:
         tell(book, f"无法导出：{e}", warn=True)
         return None

@@ -26,9 +26,12 @@ def looks_like_formula(value: Any) -> bool:
 def safe_text(value: Any) -> Any:
     """``value`` unchanged unless it is text that a spreadsheet would take for a formula, or
     that holds surrogates (a file name that is not UTF-8, a lone surrogate read from JSON:
-    shown escaped by :func:`unsurrogated`, since no file can hold them)."""
+    shown escaped by :func:`unsurrogated`) or control characters (shown escaped, ``\\x1b``):
+    no workbook can hold them, and no reader of a CSV wants them."""
     if isinstance(value, str):
         value = unsurrogated(value)
+        if not value.isprintable():  # control characters: no workbook can hold them
+            value = _CONTROLS.sub(_escaped, value)
     if looks_like_formula(value):
         return "'" + value
     return value
@@ -42,6 +45,7 @@ def safe_text(value: Any) -> Any:
 # otherwise retitle the terminal, and a lone surrogate cannot be written as UTF-8.
 _UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _ESCAPE_SURROGATES = re.compile("[\ud800-\udfff]+")
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def _escaped(m: re.Match[str]) -> str:
