@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import jsonschema_rs
 
+from .codes import Code
 from .agency_codes import REGION_PATTERN, USCC_PATTERN
 from .findings import Finding, finding
 from .cleaning import non_decimal_digits
@@ -64,7 +65,7 @@ def schema_filename(form: str) -> str:
 
 
 _KIND_TYPE = {COUNT: "integer", CHANGE: "integer", AMOUNT: "number"}
-_KIND_SCHEMA = {
+_KIND_SCHEMA: dict[str, dict[str, Any]] = {
     kind: {"type": _KIND_TYPE[kind], "minimum": low, "maximum": high} for kind, (low, high) in KIND_BOUNDS.items()
 }
 _KIND_TEXT = {
@@ -286,7 +287,7 @@ def _required(error: SchemaError, form: str) -> Iterator[Finding]:
     for key in missing:
         if isinstance(error.instance, dict) and key not in error.instance:
             ptr = f"{base}/{key}"
-            yield finding("MISSING", f"{_label(form, ptr)}：缺少该项（{ptr}）", ptr)
+            yield finding(Code.MISSING, f"{_label(form, ptr)}：缺少该项（{ptr}）", ptr)
 
 
 @keyword("additionalProperties")
@@ -296,39 +297,40 @@ def _additional(error: SchemaError, form: str) -> Iterator[Finding]:
     for key in error.instance:
         if key not in allowed:
             ptr = f"{base}/{key}"
-            yield finding("UNKNOWN", f"{_label(form, base)}：多余的项目「{brief(key)}」（{brief(ptr)}），不属于{form}年表式", ptr)
+            yield finding(Code.UNKNOWN, f"{_label(form, base)}：多余的项目「{brief(key)}」（{brief(ptr)}），不属于{form}年表式", ptr)
 
 
 @keyword("type")
 def _type(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
     if error.instance is None:
-        yield finding("BLANK", f"{_label(form, ptr)}：未填写", ptr)
+        yield finding(Code.BLANK, f"{_label(form, ptr)}：未填写", ptr)
     elif error.validator_value == "integer" and isinstance(error.instance, float):
-        yield finding("INTEGER", f"{_label(form, ptr)}：{error.instance!r} 不是整数", ptr)
+        yield finding(Code.INTEGER, f"{_label(form, ptr)}：{error.instance!r} 不是整数", ptr)
     elif error.validator_value == "object":
-        yield finding("TEXT", f"{_label(form, ptr)}：应为一组数据（JSON 对象），实为 {brief(repr(error.instance))}", ptr)
+        yield finding(Code.TEXT, f"{_label(form, ptr)}：应为一组数据（JSON 对象），实为 {brief(repr(error.instance))}", ptr)
     elif error.validator_value == "string":
-        yield finding("TEXT", f"{_label(form, ptr)}：应为文本，实为 {brief(repr(error.instance))}", ptr)
+        yield finding(Code.TEXT, f"{_label(form, ptr)}：应为文本，实为 {brief(repr(error.instance))}", ptr)
     else:
         odd = non_decimal_digits(error.instance) if isinstance(error.instance, str) else ""
         why = f"（「{odd}」是上标、圈码等序号字符，不是数字）" if odd else ""
-        yield finding("TYPE", f"{_label(form, ptr)}：「{brief(error.instance)}」不是有效数值{why}", ptr)
+        yield finding(Code.TYPE, f"{_label(form, ptr)}：「{brief(error.instance)}」不是有效数值{why}", ptr)
 
 
 def _bound(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
     if ptr == YEAR_POINTER:
         yield finding(
-            "YEAR",
+            Code.YEAR,
             f"报告年度 {error.instance} 与表式 {form} 不符：{FORMS[form].document}表式适用于"
             + error.schema.get("description", "").removeprefix("本表式适用于 "),
             ptr,
         )
     elif error.validator == "maximum":
-        yield finding("RANGE", f"{_label(form, ptr)}：{brief(str(error.instance))} 超过上限 {error.validator_value}", ptr)
+        yield finding(Code.RANGE, f"{_label(form, ptr)}：{brief(str(error.instance))} 超过上限 {error.validator_value}", ptr)
     else:
-        yield finding("RANGE", f"{_label(form, ptr)}：{brief(str(error.instance))} 不能小于 {error.validator_value}", ptr)
+        yield finding(Code.RANGE, f"{_label(form, ptr)}：{brief(str(error.instance))} 不能小于 {error.validator_value}", ptr)
+
 
 KEYWORDS["minimum"] = KEYWORDS["maximum"] = _bound
 
@@ -336,7 +338,7 @@ KEYWORDS["minimum"] = KEYWORDS["maximum"] = _bound
 @keyword("const")
 def _const(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
-    yield finding("FORM", f"{_label(form, ptr)}：应为 {error.validator_value!r}，实为 {brief(repr(error.instance))}", ptr)
+    yield finding(Code.FORM, f"{_label(form, ptr)}：应为 {error.validator_value!r}，实为 {brief(repr(error.instance))}", ptr)
 
 
 @keyword("pattern")
@@ -348,13 +350,13 @@ def _pattern(error: SchemaError, form: str) -> Iterator[Finding]:
         if ptr == agency_pointer(key):
             yield code_finding(key, error.instance, problem_of(error.instance) or "格式不符")
             return
-    yield finding("TEXT", f"{_label(form, ptr)}：格式不符", ptr)  # pragma: no cover - no other patterns in the schemas
+    yield finding(Code.TEXT, f"{_label(form, ptr)}：格式不符", ptr)  # pragma: no cover - no other patterns in the schemas
 
 
 @keyword("minLength")
 def _min_length(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
-    yield finding("BLANK", f"{_label(form, ptr)}：未填写", ptr)
+    yield finding(Code.BLANK, f"{_label(form, ptr)}：未填写", ptr)
 
 
 @keyword("maxLength")
@@ -372,12 +374,12 @@ def _max_length(error: SchemaError, form: str) -> Iterator[Finding]:
 def _enum(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
     allowed = "、".join(map(str, error.validator_value))
-    yield finding("TEXT", f"{_label(form, ptr)}：「{brief(error.instance)}」应为 {allowed} 之一", ptr)
+    yield finding(Code.TEXT, f"{_label(form, ptr)}：「{brief(error.instance)}」应为 {allowed} 之一", ptr)
 
 
 def _fallback(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
-    yield finding("TEXT", f"{_label(form, ptr)}：{brief(error.message, 200)}", ptr)
+    yield finding(Code.TEXT, f"{_label(form, ptr)}：{brief(error.message, 200)}", ptr)
 
 
 def schema_findings(document: Any, form_key: str) -> list[Finding]:

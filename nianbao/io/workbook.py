@@ -39,6 +39,7 @@ from typing import Any
 
 import python_calamine as calamine
 
+from ..core.codes import Code
 from . import ooxml
 from ..core.cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_number, recompute
 from ..core.findings import Finding, finding
@@ -286,7 +287,7 @@ def _cover_value(slot: _Slot, raw: Any) -> tuple[Any, Finding | None]:
             text = raw.strip().removesuffix("年度").removesuffix("年")
             out = clean(text)
             if type(out.value) is int:
-                return out.value, finding("CELL", f"报告年度：单元格内容「{brief(raw)}」按 {out.value} 读取", slot.pointer)
+                return out.value, finding(Code.CELL, f"报告年度：单元格内容「{brief(raw)}」按 {out.value} 读取", slot.pointer)
             return raw, None
         return clean_label(raw), None
     if isinstance(raw, str):
@@ -428,7 +429,7 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
             values[index] = out.value
             if out.note:
                 label = m.cells[index].label
-                findings.append(finding("CELL", f"{label}：{out.note}", slot.pointer))
+                findings.append(finding(Code.CELL, f"{label}：{out.note}", slot.pointer))
 
     if empty:  # blank, or what python-calamine shows as empty: a formula error, no result
         wanted: dict[str, set[str]] = {}
@@ -461,7 +462,7 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
             cell = m.cells[index]
             findings.append(
                 finding(
-                    "CACHE",
+                    Code.CACHE,
                     f"{cell.label}：文件中保存的计算结果为 {clean_label(got)}，按所填数字应为 {clean_label(want)}，已按后者读取",
                     cell.pointer,
                 )
@@ -554,7 +555,7 @@ def formula_findings(p: Path, form: str, parts: Mapping[str, bytes]) -> list[Fin
         rels = parts.get(f"{EXTERNAL_LINKS}_rels/{name[len(EXTERNAL_LINKS):]}.rels", b"")
         target = _TARGET.search(rels)
         to = f"，指向「{brief(printable(ooxml.text(target.group(1))))}」" if target else ""
-        out.append(finding("LINK", f"{p.name}：工作簿含有外部链接（{name}{to}）；打开时可能访问该文件或网址", None))
+        out.append(finding(Code.LINK, f"{p.name}：工作簿含有外部链接（{name}{to}）；打开时可能访问该文件或网址", None))
     return out
 
 
