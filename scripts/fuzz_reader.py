@@ -45,8 +45,8 @@ import time
 import traceback
 import warnings
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
@@ -318,13 +318,16 @@ def mutate_json(data: bytes, rng: random.Random) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-JSON_MUTATORS: dict[str, Callable[[bytes, random.Random], bytes]] = {"mutate_json": mutate_json, "flip_bytes": flip_bytes}
+JSON_MUTATORS: dict[str, Callable[[bytes, random.Random], bytes]] = {
+    "mutate_json": mutate_json,
+    "flip_bytes": flip_bytes,
+}
 
 
 # --- what a case is on disk: a file, or not; named in UTF-8, or not -------------------------------------
 
 SPECIAL_FILES = ("fifo", "dev_zero", "dev_urandom", "folder", "dangling_link")
-ODD_NAMES = (b"\xff\xfe", b"\xb0\xb2\xd1\xf4", "名\x1b]0;x\x07".encode(), "a\nb".encode(), "\u202e".encode(), b"n" * 200)
+ODD_NAMES = (b"\xff\xfe", b"\xb0\xb2\xd1\xf4", "名\x1b]0;x\x07".encode(), b"a\nb", "\u202e".encode(), b"n" * 200)
 
 
 def place(folder: str, suffix: str, data: bytes, n: int, rng: random.Random) -> tuple[str, str]:

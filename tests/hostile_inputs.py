@@ -14,9 +14,9 @@ from __future__ import annotations
 import copy
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import hostile_cases as hc
 
@@ -115,7 +115,8 @@ def _still_fifo(p: Path) -> None:
 def consolidate_onto_a_fifo(folder: Path) -> Case:
     put_json(folder, "安阳.json", seed())
     os.mkfifo(folder / "汇总.csv")
-    return Case(["consolidate", folder / "安阳.json", "-o", folder / "汇总.xlsx", "--csv", folder / "汇总.csv", "-q"], 2,
+    args = ["consolidate", folder / "安阳.json", "-o", folder / "汇总.xlsx", "--csv", folder / "汇总.csv", "-q"]
+    return Case(args, 2,
                 ("汇总.csv", "命名管道"), check=lambda f: _still_fifo(f / "汇总.csv"))
 
 
@@ -164,7 +165,8 @@ def lone_surrogate_in_a_name(folder: Path) -> Case:
     doc = json.dumps(seed(**{"agency/name": "某\ud800局"}))  # as \ud800 in the JSON text
     put_json(folder, "孤立代理.json", doc)
     out, table = folder / "汇总.xlsx", folder / "汇总.csv"
-    return Case(["consolidate", folder / "孤立代理.json", "-o", out, "--csv", table, "-q", "-j", "1"], 0, ("汇总 1 个",),
+    args = ["consolidate", folder / "孤立代理.json", "-o", out, "--csv", table, "-q", "-j", "1"]
+    return Case(args, 0, ("汇总 1 个",),
                 outputs=(out, table))
 
 
@@ -177,7 +179,8 @@ def amounts_of_1e308(folder: Path) -> Case:
         doc["active"]["procurement"]["amount"] = 1e308
         put_json(folder, f"金额{n}.json", doc)
     out = folder / "汇总.json"
-    return Case(["consolidate", folder, "-o", out, "--include-errors", "-q", "-j", "1"], (0, 1), ("汇总 2 个",), outputs=(out,),
+    args = ["consolidate", folder, "-o", out, "--include-errors", "-q", "-j", "1"]
+    return Case(args, (0, 1), ("汇总 2 个",), outputs=(out,),
                 check=lambda f: _finite(f / "汇总.json"))
 
 
@@ -241,7 +244,8 @@ def nested_100000_levels(folder: Path) -> Case:
 
 def duplicate_key(folder: Path) -> Case:
     text = json.dumps(seed(), ensure_ascii=False).replace('"natural": 2,', '"natural": 2, "natural": 7,', 1)
-    return Case(["validate", put_json(folder, "重复键.json", text)], 2, ("键「natural」", "出现了两次", "/applications/new"))
+    words = ("键「natural」", "出现了两次", "/applications/new")
+    return Case(["validate", put_json(folder, "重复键.json", text)], 2, words)
 
 
 # --- rosters ------------------------------------------------------------------------------------
@@ -250,7 +254,7 @@ def duplicate_key(folder: Path) -> Case:
 def roster_with_cr_only(folder: Path) -> Case:
     put_json(folder, "安阳.json", seed())
     name = hc.seed_document()["agency"]["name"]
-    (folder / "名单.csv").write_bytes(f"单位名称,统一社会信用代码\r{name},\r某某县不存在局,\r".encode("utf-8"))
+    (folder / "名单.csv").write_bytes(f"单位名称,统一社会信用代码\r{name},\r某某县不存在局,\r".encode())
     return Case(["consolidate", folder / "安阳.json", "-o", folder / "汇总.json", "-r", folder / "名单.csv", "-q"], 1,
                 ("名单 2 个单位，未报送 1 个",))
 
@@ -287,7 +291,8 @@ def escape_sequence_in_a_cell(folder: Path) -> Case:
     sheet, address = hc.where()
     path = hc.with_cell("MARKER")(folder, base)
     part = next(n for n, data in hc.entries_of(path.read_bytes()) if b"MARKER" in data)
-    path.write_bytes(hc.replace_entry(path.read_bytes(), part, lambda x: x.replace(b"MARKER", b"_x001B_]0;PWNED_x0007_625")))
+    escaped = b"_x001B_]0;PWNED_x0007_625"
+    path.write_bytes(hc.replace_entry(path.read_bytes(), part, lambda x: x.replace(b"MARKER", escaped)))
     return Case(["validate", path], 1, ("\\x1b]0;PWNED\\x07625", f"{sheet}!{address}"), absent=("\x1b", "\x07"))
 
 
@@ -296,7 +301,8 @@ def escape_sequence_annotated(folder: Path) -> Case:
     (a workbook cannot hold the raw characters)."""
     case = escape_sequence_in_a_cell(folder)
     out = folder / "标注.xlsx"
-    return Case([*case.args, "--annotate", out], 1, case.words, case.absent, outputs=(out,), check=lambda f: _noted(out))
+    return Case([*case.args, "--annotate", out], 1, case.words, case.absent, outputs=(out,),
+                check=lambda f: _noted(out))
 
 
 def _noted(path: Path) -> None:

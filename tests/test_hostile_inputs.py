@@ -17,10 +17,9 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-
 import hostile_cases as hc
 import hostile_inputs as hi
+import pytest
 
 LIMIT_SECONDS = 30
 LIMIT_MB = 500
@@ -165,7 +164,8 @@ def _many_reports(folder: Path, n: int) -> Path:
     inputs.mkdir()
     text = json.dumps(hc.seed_document(), ensure_ascii=False)
     for i in range(n):
-        (inputs / f"{i:05}.json").write_text(text.replace(hc.seed_document()["agency"]["name"], f"单位{i}"), encoding="utf-8")
+        named = text.replace(hc.seed_document()["agency"]["name"], f"单位{i}")
+        (inputs / f"{i:05}.json").write_text(named, encoding="utf-8")
     return inputs
 
 
@@ -175,8 +175,9 @@ def test_an_interrupted_consolidation_exits_130_or_143_and_leaves_no_temporary_f
     out, table = tmp_path / "汇总.xlsx", tmp_path / "汇总.csv"
     old = b"old summary"
     out.write_bytes(old)
-    proc = subprocess.Popen([sys.executable, "-m", "nianbao", "consolidate", str(inputs), "-o", str(out), "--csv", str(table),
-                             "-q", "-j", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    argv = [sys.executable, "-m", "nianbao", "consolidate", str(inputs), "-o", str(out), "--csv", str(table),
+            "-q", "-j", "2"]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     lock = tmp_path / ".汇总.xlsx.lock"
     deadline = time.monotonic() + 20
     while not lock.exists() and time.monotonic() < deadline:

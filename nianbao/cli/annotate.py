@@ -6,13 +6,10 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-import click
-
-from .output import say
-
 from ..excel.annotate import SUFFIXES, AnnotateError, annotate
 from ..io.atomic import OutputError, check_output
 from ..core.findings import Result
+from .output import say
 
 
 def _fail(message: str) -> None:

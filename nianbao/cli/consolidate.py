@@ -109,7 +109,8 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
         if inputs.skipped:
             links = list(dict.fromkeys(inputs.skipped))
             shown = "、".join(links[:5]) + (f" 等 {len(links)} 个" if len(links) > 5 else "")
-            say(f"提示：查找文件夹时未进入其中指向文件夹的链接（以免循环查找）：{shown}；需要时请直接给出链接所指的文件夹", err=True)
+            say(f"提示：查找文件夹时未进入其中指向文件夹的链接（以免循环查找）：{shown}；"
+                "需要时请直接给出链接所指的文件夹", err=True)
 
         progress = Progress(enabled=not quiet and sys.stderr.isatty())
         try:

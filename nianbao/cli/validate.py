@@ -9,7 +9,7 @@ import click
 
 from ..io.check import check_file
 from ..io.readers import ReadError, read
-from .output import say, exit_status, print_json, print_text
+from .output import exit_status, print_json, print_text, say
 
 
 @click.command("validate")

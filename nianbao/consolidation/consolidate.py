@@ -169,8 +169,8 @@ def _text(value: Any, limit: int) -> str:
     output)."""
     if not isinstance(value, str):
         return ""
-    value = value.strip()
-    return value if len(value) <= limit else value[:limit] + "…"
+    text: str = value.strip()
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def examine(path: str) -> Record:
@@ -280,8 +280,8 @@ def _discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[dict[str, str], 
             try:
                 with os.scandir(shown) as it:
                     entries = sorted(it, key=lambda e: e.name)
-            except OSError as e:
-                unreadable_folder(e)
+            except OSError as err:
+                unreadable_folder(err)
                 continue
             folders = []
             for e in entries:

@@ -198,7 +198,9 @@ def write_summary(c: Consolidation, path: str | os.PathLike[str]) -> Path:
     return target
 
 
-def write_outputs(c: Consolidation, path: str | os.PathLike[str], csv_path: str | os.PathLike[str] | None = None) -> None:
+def write_outputs(
+    c: Consolidation, path: str | os.PathLike[str], csv_path: str | os.PathLike[str] | None = None
+) -> None:
     """Write the summary and (if asked) the long CSV as a pair: both are written to temporary
     files first, then both renamed at once (:func:`nianbao.io.atomic.atomic_outputs`), so
     that an interruption never leaves a new summary beside an old CSV."""
@@ -230,7 +232,7 @@ def inexact(c: Consolidation) -> str:
     numbers, written exactly however large.)"""
     if c.form is None or c.values is None:
         return ""
-    for cell, v in zip(model(c.form).cells, c.values):
+    for cell, v in zip(model(c.form).cells, c.values, strict=True):
         if isinstance(v, Decimal) and v != v.to_integral_value() and Decimal(repr(float(v))) != v:
             return (f"{cell.label}的合计 {_number_text(v)} 有效数字过多，Excel 和 JSON 的数值都无法精确保存；"
                     "未生成汇总表，请分批汇总后再汇总一次")

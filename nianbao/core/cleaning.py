@@ -189,7 +189,8 @@ def non_decimal_digits(text: str) -> str:
     never a number.)"""
     if text.isascii():
         return ""
-    return "".join(dict.fromkeys(c for c in text if unicodedata.digit(c, None) is not None and unicodedata.decimal(c, None) is None))
+    odd = (c for c in text if unicodedata.digit(c, None) is not None and unicodedata.decimal(c, None) is None)
+    return "".join(dict.fromkeys(odd))
 
 
 def clean_text(raw: str, ctx: Context = Context()) -> Cleaned:

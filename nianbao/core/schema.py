@@ -297,7 +297,8 @@ def _additional(error: SchemaError, form: str) -> Iterator[Finding]:
     for key in error.instance:
         if key not in allowed:
             ptr = f"{base}/{key}"
-            yield finding(Code.UNKNOWN, f"{_label(form, base)}：多余的项目「{brief(key)}」（{brief(ptr)}），不属于{form}年表式", ptr)
+            where = f"{_label(form, base)}：多余的项目「{brief(key)}」（{brief(ptr)}）"
+            yield finding(Code.UNKNOWN, f"{where}，不属于{form}年表式", ptr)
 
 
 @keyword("type")
@@ -308,7 +309,8 @@ def _type(error: SchemaError, form: str) -> Iterator[Finding]:
     elif error.validator_value == "integer" and isinstance(error.instance, float):
         yield finding(Code.INTEGER, f"{_label(form, ptr)}：{error.instance!r} 不是整数", ptr)
     elif error.validator_value == "object":
-        yield finding(Code.TEXT, f"{_label(form, ptr)}：应为一组数据（JSON 对象），实为 {brief(repr(error.instance))}", ptr)
+        shown = brief(repr(error.instance))
+        yield finding(Code.TEXT, f"{_label(form, ptr)}：应为一组数据（JSON 对象），实为 {shown}", ptr)
     elif error.validator_value == "string":
         yield finding(Code.TEXT, f"{_label(form, ptr)}：应为文本，实为 {brief(repr(error.instance))}", ptr)
     else:
@@ -326,10 +328,10 @@ def _bound(error: SchemaError, form: str) -> Iterator[Finding]:
             + error.schema.get("description", "").removeprefix("本表式适用于 "),
             ptr,
         )
-    elif error.validator == "maximum":
-        yield finding(Code.RANGE, f"{_label(form, ptr)}：{brief(str(error.instance))} 超过上限 {error.validator_value}", ptr)
     else:
-        yield finding(Code.RANGE, f"{_label(form, ptr)}：{brief(str(error.instance))} 不能小于 {error.validator_value}", ptr)
+        how = "超过上限" if error.validator == "maximum" else "不能小于"
+        value = brief(str(error.instance))
+        yield finding(Code.RANGE, f"{_label(form, ptr)}：{value} {how} {error.validator_value}", ptr)
 
 
 KEYWORDS["minimum"] = KEYWORDS["maximum"] = _bound
@@ -338,7 +340,8 @@ KEYWORDS["minimum"] = KEYWORDS["maximum"] = _bound
 @keyword("const")
 def _const(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
-    yield finding(Code.FORM, f"{_label(form, ptr)}：应为 {error.validator_value!r}，实为 {brief(repr(error.instance))}", ptr)
+    shown = brief(repr(error.instance))
+    yield finding(Code.FORM, f"{_label(form, ptr)}：应为 {error.validator_value!r}，实为 {shown}", ptr)
 
 
 @keyword("pattern")
@@ -363,7 +366,7 @@ def _min_length(error: SchemaError, form: str) -> Iterator[Finding]:
 def _max_length(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
     yield finding(
-        "TEXT",
+        Code.TEXT,
         f"{_label(form, ptr)}：长 {len(error.instance)} 个字符，超过上限 {error.validator_value} 个字符"
         f"（「{brief(error.instance, 20)}」）",
         ptr,

@@ -22,8 +22,9 @@ import os
 import signal
 import stat
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
+from types import ModuleType
 
 from .files import kind_of
 
@@ -86,13 +87,14 @@ def atomic_outputs(*targets: str | os.PathLike[str]) -> Iterator[tuple[Path, ...
     for t in paths:
         refuse_special(t)
     temps: list[Path] = []
+    renamed = 0
     try:
         for t in paths:
-            fd, tmp = tempfile.mkstemp(prefix=f".{t.name}.", suffix=".part", dir=t.resolve().parent)
+            fd, name = tempfile.mkstemp(prefix=f".{t.name}.", suffix=".part", dir=t.resolve().parent)
             os.close(fd)
-            temps.append(Path(tmp))
+            temps.append(Path(name))
         yield tuple(temps)
-        for t, tmp in zip(paths, temps):
+        for t, tmp in zip(paths, temps, strict=True):
             with open(tmp, "rb+") as f:
                 os.fsync(f.fileno())
             if t.exists():
@@ -103,14 +105,13 @@ def atomic_outputs(*targets: str | os.PathLike[str]) -> Iterator[tuple[Path, ...
         for t in paths:
             refuse_special(t)  # again: a FIFO made meanwhile is not replaced either
         with signals_held():
-            for n, (t, tmp) in enumerate(zip(paths, temps)):
+            for t, tmp in zip(paths, temps, strict=True):
                 os.replace(tmp, t)
-                temps[n] = Path()  # renamed: nothing left to remove
+                renamed += 1
     except BaseException:
-        for tmp in temps:
-            if tmp != Path():
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
+        for tmp in temps[renamed:]:  # (the ones renamed are outputs now)
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         raise
 
 
@@ -166,7 +167,7 @@ def output_lock(*targets: str | os.PathLike[str]) -> Iterator[None]:
             os.close(fd)
 
 
-def _lock(fcntl, path: Path) -> int:  # noqa: ANN001 - the fcntl module
+def _lock(fcntl: ModuleType, path: Path) -> int:
     while True:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)

@@ -13,7 +13,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -162,6 +162,7 @@ def _shape_problem(document: dict[str, Any], duplicates: dict[int, str]) -> str 
         node, pointer, depth = stack.pop()
         if depth > limit:
             return f"JSON 嵌套层次过深：{brief(pointer, 80)} 处已达第 {depth} 层，本格式最多 {limit} 层"
+        items: Iterable[tuple[Any, Any]]
         if isinstance(node, dict):
             if duplicates and id(node) in duplicates:
                 key = duplicates[id(node)]

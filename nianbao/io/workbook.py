@@ -234,7 +234,8 @@ def _meta(path: Path, wb: Any, names: list[str]) -> tuple[str, list[str], dict[s
     form = clean_label(form) if form not in (None, "") else ""
     if form not in FORMS:
         known = " 或 ".join(sorted(FORMS))
-        raise ReadError(path, f"无法识别模板的表式「{brief(form)}」，应为 {known}；隐藏工作表被改动，请将数据重新填入新模板", META_SHEET, cell)
+        problem = f"无法识别模板的表式「{brief(form)}」，应为 {known}；隐藏工作表被改动，请将数据重新填入新模板"
+        raise ReadError(path, problem, META_SHEET, cell)
     version, cell = meta.get(META_VERSION, (None, meta_cell(META_VERSION)))
     version = clean_label(version) if version not in (None, "") else ""
     if version != TEMPLATE_VERSION:
@@ -287,7 +288,8 @@ def _cover_value(slot: _Slot, raw: Any) -> tuple[Any, Finding | None]:
             text = raw.strip().removesuffix("年度").removesuffix("年")
             out = clean(text)
             if type(out.value) is int:
-                return out.value, finding(Code.CELL, f"报告年度：单元格内容「{brief(raw)}」按 {out.value} 读取", slot.pointer)
+                note = f"报告年度：单元格内容「{brief(raw)}」按 {out.value} 读取"
+                return out.value, finding(Code.CELL, note, slot.pointer)
             return raw, None
         return clean_label(raw), None
     if isinstance(raw, str):
@@ -448,7 +450,7 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
                 values[slot.index] = what[1]  # kept as text: the validator reports it here
             else:
                 findings.append(finding(
-                    "CACHE",
+                    Code.CACHE,
                     f"{m.cells[slot.index].label}：单元格中的公式「={brief(what[1])}」没有保存计算结果，按未填写读取",
                     slot.pointer,
                 ))
@@ -547,8 +549,9 @@ def formula_findings(p: Path, form: str, parts: Mapping[str, bytes]) -> list[Fin
             formula = _FORMULA.match(xml, m.start())
             text = ooxml.text(formula.group(1)) if formula and formula.group(1) else ""
             out.append(finding(
-                "FORMULA",
-                f"{labels.get(pointer, pointer)}：单元格中是公式「={brief(printable(text))}」，不是填写的内容；已按其保存的结果读取",
+                Code.FORMULA,
+                f"{labels.get(pointer, pointer)}：单元格中是公式「={brief(printable(text))}」，"
+                "不是填写的内容；已按其保存的结果读取",
                 pointer,
             ))
     for name in sorted(n for n in parts if n.startswith(EXTERNAL_LINKS) and n.endswith(".xml") and "/_rels/" not in n):
@@ -563,14 +566,16 @@ def _xml_parts(p: Path, container: Any) -> Mapping[str, bytes]:
     """The XML parts of an .xlsx/.xlsm that :func:`formula_findings` looks at: the ones the
     container check inflated, or (when it kept none) read again, within the check's limits."""
     if container is not None and container.parts is not None:
-        return container.parts
+        kept: Mapping[str, bytes] = container.parts
+        return kept
     if p.suffix.lower() not in (".xlsx", ".xlsm"):
         return {}
     try:
         with zipfile.ZipFile(p) as z:
             names = [n for n in z.namelist() if n.endswith((".xml", ".rels")) and (
                 n.startswith(("xl/worksheets/", EXTERNAL_LINKS)) or n in (WORKBOOK, WORKBOOK_RELS))]
-            return {n: z.read(n) for n in names}
+            parts: dict[str, bytes] = {n: z.read(n) for n in names}
+            return parts
     except (KeyError, OSError, zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, zlib.error):
         return {}  # the container check refuses such a zip; should one get here, nothing is found
 
