@@ -13,6 +13,7 @@ import math
 import os
 import re
 import stat
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -99,13 +100,13 @@ def read_json(path: Path, container: Any = None) -> Loaded:
         return out
 
     try:
-        document = json.loads(
-            text, object_pairs_hook=pairs, parse_constant=_constant, parse_float=_float, parse_int=_int
-        )
+        document = json.loads(text, object_pairs_hook=pairs, parse_constant=_constant, parse_float=_float)
     except _Refused as e:
         raise ReadError(path, str(e)) from None
     except json.JSONDecodeError as e:
         raise ReadError(path, f"JSON 格式错误：第 {e.lineno} 行第 {e.colno} 列，{_json_problem(e.msg)}") from None
+    except ValueError:  # an integer of more digits than Python converts (sys.get_int_max_str_digits)
+        raise ReadError(path, f"含有位数过多的数值（超过 {sys.get_int_max_str_digits()} 位）；请填写正确的数字") from None
     except RecursionError:
         raise ReadError(path, f"JSON 嵌套层次过深（本格式最多 {format_depth()} 层）") from None
     if not isinstance(document, dict):
@@ -134,13 +135,6 @@ def _float(text: str) -> float:
     if not math.isfinite(value):
         raise _Refused(f"数值 {brief(text, 40)} 超出可表示的范围")
     return value
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
-        raise _Refused(f"数值位数过多（{len(text)} 位）；请填写正确的数字") from None
 
 
 @cache
