@@ -150,6 +150,28 @@ def format_depth() -> int:
 def _shape_problem(document: dict[str, Any], duplicates: dict[int, str]) -> str | None:
     """A key given twice in one object, or objects and arrays nested deeper than the
     format, found by walking the document (without recursion: the document is untrusted)."""
+    if not duplicates and _depth(document) <= format_depth():
+        return None  # the common case, found without building a pointer for every object
+    return _shape_problem_at(document, duplicates)
+
+
+def _depth(document: dict[str, Any]) -> int:
+    """How deep objects and arrays nest in a document (itself 1)."""
+    deepest = 1
+    level: list[Any] = [document]
+    while level:
+        deeper = [v for node in level for v in (node.values() if type(node) is dict else node)
+                  if type(v) is dict or type(v) is list]
+        if deeper:
+            deepest += 1
+            if deepest > format_depth():
+                return deepest
+        level = deeper
+    return deepest
+
+
+def _shape_problem_at(document: dict[str, Any], duplicates: dict[int, str]) -> str | None:
+    """:func:`_shape_problem`, saying where."""
     limit = format_depth()
     stack: list[tuple[Any, str, int]] = [(document, "", 1)]
     while stack:
