@@ -52,6 +52,11 @@ def _catalogue() -> dict[Code, Rule]:
         Rule(Code.LINK, WARNING, "工作簿含有外部链接",
              "请在 Excel 中用“数据 → 编辑链接 → 断开链接”去掉外部链接后另存，再报送"),
         Rule(Code.DUPLICATE, ERROR, "重复报送", "同一单位报送了多份报告，请确认应以哪一份为准"),
+        # Published reports (web pages, Word, PDF, text copies)
+        Rule(Code.ABSENT, ERROR, "发布稿缺少表格或行", "缺少的格按未填写处理，请对照原件核对"),
+        Rule(Code.AMBIGUOUS, ERROR, "数字无法对应到表格的列", "这些数字未被采用，请对照原件核对"),
+        Rule(Code.POSITION, WARNING, "按位置读取了没有标签的数字", "请对照原件核对这些数字所属的行列"),
+        Rule(Code.SOURCE, WARNING, "发布稿的版式问题", "请对照原件核对"),
     ]
     for form in FORMS.values():
         for ident in form.identities:

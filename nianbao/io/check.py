@@ -8,8 +8,9 @@ from typing import Any
 
 from ..core.codes import Code
 from ..core.findings import Finding, Result, finding
-from .readers import Loaded, ReadError, read
 from ..core.validate import validate
+from . import published as _published  # noqa: F401  (registers web pages, Word, PDF, text)
+from .readers import Loaded, ReadError, read
 
 
 def locate(findings: Iterable[Finding], locations: Mapping[str, tuple[str, str]]) -> tuple[Finding, ...]:

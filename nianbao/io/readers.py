@@ -64,12 +64,17 @@ class Loaded:
 # nianbao.io.safety found (a Container: its kind, and the parts it inflated); None for JSON.
 Reader = Callable[[Path, Any], Loaded]
 READERS: dict[str, Reader] = {}
+# suffixes whose readers bound their input themselves, so no container check runs first:
+# JSON, and the published reports of nianbao.io.published (web pages, Word, PDF, text)
+UNCONTAINED: set[str] = {".json"}
 
 
-def reader(*suffixes: str) -> Callable[[Reader], Reader]:
+def reader(*suffixes: str, own_checks: bool = False) -> Callable[[Reader], Reader]:
     def register(fn: Reader) -> Reader:
         for s in suffixes:
             READERS[s] = fn
+            if own_checks:
+                UNCONTAINED.add(s)
         return fn
 
     return register
@@ -226,7 +231,7 @@ def read(path: str | os.PathLike[str]) -> Loaded:
     from .safety import open_container
 
     # every container (xlsx, xls, ods, ...) is sniffed and bounded before any parser sees it
-    container = open_container(p) if p.suffix.lower() != ".json" else None
+    container = open_container(p) if p.suffix.lower() not in UNCONTAINED else None
     try:
         return fn(p, container)
     except ReadError:
