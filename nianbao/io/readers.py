@@ -111,7 +111,8 @@ def read_json(path: Path, container: Any = None) -> Loaded:
     except json.JSONDecodeError as e:
         raise ReadError(path, f"JSON 格式错误：第 {e.lineno} 行第 {e.colno} 列，{_json_problem(e.msg)}") from None
     except ValueError:  # an integer of more digits than Python converts (sys.get_int_max_str_digits)
-        raise ReadError(path, f"含有位数过多的数值（超过 {sys.get_int_max_str_digits()} 位）；请填写正确的数字") from None
+        limit = sys.get_int_max_str_digits()
+        raise ReadError(path, f"含有位数过多的数值（超过 {limit} 位）；请填写正确的数字") from None
     except RecursionError:
         raise ReadError(path, f"JSON 嵌套层次过深（本格式最多 {format_depth()} 层）") from None
     if not isinstance(document, dict):
