@@ -99,6 +99,13 @@ def fifo_as_fill_input(folder: Path) -> Case:
     return Case(["fill", folder / "报告.json", "-o", folder / "新.xlsx"], 2, ("命名管道",))
 
 
+def published_report_links_to_dev_zero(folder: Path) -> Case:
+    (folder / "年报.html").symlink_to("/dev/zero")
+    os.mkfifo(folder / "年报.docx")
+    return Case(["import", folder / "年报.html", folder / "年报.docx", "-o", folder / "导入"], 2,
+                ("年报.html", "字符设备", "年报.docx", "命名管道"))
+
+
 def export_onto_a_fifo(folder: Path) -> Case:
     (folder / "报告.xlsx").write_bytes(hc.template_bytes())
     os.mkfifo(folder / "导出.json")
@@ -392,6 +399,7 @@ INPUT_CASES: dict[str, Callable[[Path], Case]] = {
     fn.__name__: fn
     for fn in (
         json_links_to_dev_zero, fifo_in_an_input_folder, fifo_as_roster, device_as_previous, fifo_as_fill_input,
+        published_report_links_to_dev_zero,
         export_onto_a_fifo, export_onto_dev_null, consolidate_onto_a_fifo,
         name_not_utf8, name_not_utf8_validate_json, name_not_utf8_export, lone_surrogate_in_a_name,
         amounts_of_1e308, amount_1e308_validates_as_an_error, count_of_400_digits, count_of_400_digits_filled,
