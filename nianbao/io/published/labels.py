@@ -152,11 +152,10 @@ def catalogue(form_key: str) -> Catalogue:
                     if k:
                         headers[key(k)] = table
                         appeal.add(key(k))
-                row = Slot(
-                    table, order, group.heading, tuple((table.key, group.key, c.key) for c in group.columns), group.columns
-                )
+                own = tuple((table.key, group.key, c.key) for c in group.columns)
+                by_group = Slot(table, order, group.heading, own, group.columns)
                 for k in group_keys(group):
-                    group_rows[k] = row
+                    group_rows[k] = by_group
                     headers.setdefault(k, table)
                 if group.parent:
                     group_parents.add(key(group.parent))

@@ -254,10 +254,16 @@ def _resolve(cat: Catalogue, m: FormModel, table_key: str, events: list[_Event],
     table = cat.form.table(table_key)
     slots = [s for s in cat.slots if s.table.key == table_key]
     by_group = table_key == "appeals" and any(ev.slot is not None for ev in events)
-    if by_group:  # table 4 printed a row per group: its rows, and numbers right beside them
+    if by_group:  # table 4 printed a row per group: its rows, and the rows of numbers next to them
         slots = list(cat.group_slots)
+        rows = {ev.index for ev in events}
         labelled = [ev.index for ev in events if ev.slot is not None]
-        events = [ev for ev in events if ev.slot is not None or labelled[0] - 1 <= ev.index <= labelled[-1] + 1]
+        top, bottom = labelled[0], labelled[-1]
+        while top - 1 in rows:
+            top -= 1
+        while bottom + 1 in rows:
+            bottom += 1
+        events = [ev for ev in events if top <= ev.index <= bottom]
     filled: dict[int, _Event] = {}
     repeated = False
     differs = False
