@@ -39,11 +39,15 @@ def aliases(label: str) -> frozenset[str]:
     return frozenset(out)
 
 
-@cache
 def column_keys(column: Column) -> frozenset[str]:
     """The keys a column's header may be printed as: its label's, and under a merged header
     also the two on one line ("法人或其他组织：商业企业")."""
-    return aliases(column.label) | ({key(column.heading)} if column.parent else set())
+    return _column_keys(column.label, column.parent)
+
+
+@cache
+def _column_keys(label: str, parent: str | None) -> frozenset[str]:  # strings hash once: a Column every time
+    return aliases(label) | ({key(f"{parent}{label}")} if parent else set())
 
 
 def group_keys(group: Group) -> frozenset[str]:

@@ -10,6 +10,11 @@ label. The rules, each with a defined outcome:
   or all blank; otherwise which cell is which column is not known: the row is left blank and
   an ``AMBIGUOUS`` finding names it and the numbers not used;
 * fewer cells than columns (blank cells lost in copying): left blank, ``AMBIGUOUS``;
+* table 4 is read as the form prints it, one row of fifteen numbers under three header
+  rows, or as many sites print it, a row per group (行政复议, 行政诉讼（未经复议直接起诉）,
+  行政诉讼（复议后起诉）, or 行政诉讼 merged beside 未经复议直接起诉 and 复议后起诉) under its five
+  result columns: a group's label heads such a row only with nothing but its merged header
+  before it and numbers (or blanks), never another label, after it;
 * a row of numbers without a label is used only when position and count make it
   unambiguous — the one row missing between two recognised rows, or table 4's fifteen
   numbers after its heading — with a ``POSITION`` warning unless table 4's column headers

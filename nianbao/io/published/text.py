@@ -26,7 +26,6 @@ _MD_HEADING = re.compile(r"^#{1,6}(?:\s+|(?=[^\x00-\x7f]))(.*?)(?:\s+#+)?\s*$") 
 _MD_STRONG = re.compile(r"(?<!\\)(\*\*|__)(?=[^\s*_])(.+?)(?<=[^\s*_\\])\1")
 _MD_EMPHASIS = re.compile(r"^(\*|_)(?=[^\s*_])(.+?)(?<=[^\s*_\\])\1$")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_MD_MARKS = re.compile(r"[*_\\]")
 
 
 class DecodeError(Exception):
@@ -64,8 +63,6 @@ def decode(raw: bytes, declared: bool = False) -> str:
 def plain(text: str) -> str:
     """A cell's text without Markdown's emphasis and escapes."""
     text = text.strip()
-    if not _MD_MARKS.search(text):
-        return text
     text = _MD_STRONG.sub(r"\2", text)
     text = _MD_EMPHASIS.sub(r"\2", text)
     return _MD_ESCAPE.sub(r"\1", text).strip()
@@ -122,9 +119,10 @@ def text_grid(text: str) -> Grid:
         head = line.lstrip()
         if head[0] in "#>":  # leading tabs are empty cells: only a mark's line loses its indent
             line = _line(head)
+        clean = plain if "*" in line or "_" in line or "\\" in line else str.strip
         fields = _fields(line)
         if fields is None:
-            grid.append((Cell(plain(line), PLACE, f"第 {n} 行"),))
+            grid.append((Cell(clean(line), PLACE, f"第 {n} 行"),))
         else:
-            grid.append(tuple(Cell(plain(f), PLACE, f"第 {n} 行第 {k} 格") for k, f in enumerate(fields, 1)))
+            grid.append(tuple(Cell(clean(f), PLACE, f"第 {n} 行第 {k} 格") for k, f in enumerate(fields, 1)))
     return grid
