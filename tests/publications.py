@@ -199,13 +199,13 @@ def to_text(doc: dict, layout: str, appeals: str = "row") -> str:
 # Word
 
 
-def to_docx(doc: dict, path) -> None:
+def to_docx(doc: dict, path, appeals: str = "row") -> None:
     import docx
 
     d = docx.Document()
     d.add_heading(title(doc), level=1)
     d.add_paragraph(PROSE)
-    for t, spec in tables(doc):
+    for t, spec in tables(doc, appeals):
         d.add_paragraph(t)
         grid = expand(spec)
         table = d.add_table(rows=len(grid), cols=len(grid[0]))

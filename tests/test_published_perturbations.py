@@ -144,17 +144,32 @@ def by_group(doc, source: str, appeals: str) -> str:
 
 @pytest.mark.parametrize(
     "source, appeals",
-    [("html", "merged"), ("html", "heading"), ("tabs", "merged"), ("cells", "merged"), ("pipes", "heading")],
+    [
+        ("html", "merged"),
+        ("html", "heading"),
+        ("docx", "merged"),
+        ("tabs", "merged"),
+        ("cells", "merged"),
+        ("pipes", "heading"),
+    ],
 )
 def test_table_4_printed_a_row_per_group(tmp_path, doc, source, appeals):
-    text = by_group(doc, source, appeals)
-    loaded = read_published(write(tmp_path, text, "r.html" if source == "html" else "r.txt"))
+    if source == "docx":
+        doc["appeals"] = copy.deepcopy(APPEALS)
+        path = tmp_path / "r.docx"
+        to_docx(doc, path, appeals)
+    else:
+        path = write(tmp_path, by_group(doc, source, appeals), "r.html" if source == "html" else "r.txt")
+    loaded = read_published(path)
     for k in TABLES:
         assert loaded.document[k] == doc[k]
     assert loaded.findings == ()
     place, where = loaded.locations["/appeals/litigation_after_review/total"]
-    if source == "html":  # the page's fourth table (the first is navigation), the last row's last cell
-        assert (place, where) == ("表格 4", f"第 4 行第 {7 if appeals == 'merged' else 6} 列")
+    column = 7 if appeals == "merged" else 6  # the last row's last cell
+    if source == "html":  # the page's fourth table (the first is navigation)
+        assert (place, where) == ("表格 4", f"第 4 行第 {column} 列")
+    elif source == "docx":
+        assert (place, where) == ("表格 3", f"第 4 行第 {column} 列")
     else:
         assert place == "正文"
 
