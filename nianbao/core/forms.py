@@ -85,6 +85,11 @@ class Column:
     description: str = ""
     unit_key: str = ""  # an amount whose unit the report declares, under meta[unit_key]
 
+    @property
+    def heading(self) -> str:
+        """The column's header on one line, under its merged header: "法人或其他组织：商业企业"."""
+        return f"{self.parent}：{self.label}" if self.parent else self.label
+
 
 @dataclass(frozen=True)
 class Row:
@@ -114,6 +119,12 @@ class Group:
     def title(self) -> str:
         """The group with its merged header, e.g. "行政诉讼·未经复议直接起诉"."""
         return f"{self.parent}·{self.label}" if self.parent else self.label
+
+    @property
+    def heading(self) -> str:
+        """The group as a row label of its own, e.g. "行政诉讼（未经复议直接起诉）" (table 4
+        printed a row per group)."""
+        return f"{self.parent}（{self.label}）" if self.parent else self.label
 
 
 @dataclass(frozen=True)
