@@ -283,10 +283,10 @@ def test_a_roster_without_a_name_column_says_which_columns_it_found(tmp_path):
 def test_an_os_error_writing_the_summary_is_said_in_chinese(tmp_path, monkeypatch):
     import nianbao.consolidation.summary as summary
 
-    def refuse(target, data):
-        raise PermissionError(13, "Permission denied", str(target))
+    def refuse(*targets):
+        raise PermissionError(13, "Permission denied", str(targets[0]))
 
-    monkeypatch.setattr(summary, "write_bytes", refuse)
+    monkeypatch.setattr(summary, "atomic_outputs", refuse)
     put(tmp_path / "in", "a.json", report("张店区民政局"))
     result = run(tmp_path / "in", "-o", tmp_path / "s.xlsx")
     assert result.exit_code == 2 and "没有访问权限" in result.output and "Permission" not in result.output

@@ -3,6 +3,7 @@ input files, each once; and the check that no output would overwrite a report.""
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 from collections.abc import Callable, Iterable
@@ -33,6 +34,9 @@ class Inputs:
 
     found: dict[str, str]
     missing: tuple[Record, ...]
+    # links to folders met while searching folders recursively: never followed (a link to a
+    # folder above it would make the search endless); the CLI says which
+    skipped: tuple[str, ...] = ()
 
     def files(self, exclude: Iterable[str | os.PathLike[str]] = ()) -> list[str]:
         """The input files, sorted, but those of ``exclude`` (the outputs)."""
@@ -46,8 +50,8 @@ def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> Inputs:
     A file named explicitly is always an input (an unsupported one is then reported as
     unreadable); inside folders and glob matches only files of a readable type count, and
     hidden files and Office lock files are skipped."""
-    found, missing = _discover(paths)
-    return Inputs(found, tuple(missing))
+    found, missing, skipped = _discover(paths)
+    return Inputs(found, tuple(missing), tuple(skipped))
 
 
 def discover(
@@ -59,11 +63,13 @@ def discover(
     return inputs.files(exclude), list(inputs.missing)
 
 
-def _discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[dict[str, str], list[Record]]:
-    """:func:`find_inputs`, by key (the file's real path): {key: path as found}."""
+def _discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[dict[str, str], list[Record], list[str]]:
+    """:func:`find_inputs`, by key (the file's real path): {key: path as found}; and the links
+    to folders not followed."""
     suffixes = set(supported_suffixes())
     found: dict[str, str] = {}
     missing: list[Record] = []
+    skipped: list[str] = []
 
     def add(p: str, key: str | None = None) -> None:
         found.setdefault(key or _key(p), p)
@@ -81,15 +87,19 @@ def _discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[dict[str, str], 
             try:
                 with os.scandir(shown) as it:
                     entries = sorted(it, key=lambda e: e.name)
-            except OSError as e:
-                unreadable_folder(e)
+            except OSError as err:
+                unreadable_folder(err)
                 continue
             folders = []
             for e in entries:
                 try:
                     if e.is_dir():
                         # like os.walk: a link to a folder is listed, never followed
-                        if not e.name.startswith(".") and not e.is_symlink():
+                        if e.name.startswith("."):
+                            continue
+                        if e.is_symlink():
+                            skipped.append(e.path)
+                        else:
                             folders.append((e.path, os.path.join(real, os.path.normcase(e.name))))
                     elif not _skipped(e.name) and os.path.splitext(e.name)[1].lower() in suffixes:
                         add(e.path, None if e.is_symlink() else os.path.join(real, os.path.normcase(e.name)))
@@ -101,10 +111,10 @@ def _discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[dict[str, str], 
         p = os.fspath(raw)
         if os.path.isdir(p):
             walk(p)
-        elif os.path.isfile(p):
+        elif os.path.exists(p):  # a file (a FIFO or a device too: the reader refuses it, saying so)
             add(p)
         elif glob.has_magic(p):
-            matches = sorted(glob.glob(p, recursive=True))
+            matches = sorted(_glob(p, skipped))
             if not matches:
                 missing.append(unreadable(p, f"「{p}」没有匹配到任何文件"))
             for m in matches:
@@ -114,7 +124,59 @@ def _discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[dict[str, str], 
                     add(m)
         else:
             missing.append(unreadable(p, f"{Path(p).name}：文件不存在"))
-    return found, missing
+    return found, missing, skipped
+
+
+def _glob(pattern: str, skipped: list[str]) -> list[str]:
+    """``glob.glob(pattern, recursive=True)``, except that ``**`` never goes down a link to a
+    folder (``glob`` does, and a link to a folder above it makes it run for ever); such links
+    are added to ``skipped``. Hidden names match only a part that starts with a dot."""
+    head, *parts = _split(pattern)
+    out: list[str] = []
+    stack: list[tuple[str, int]] = [(head, 0)]
+    while stack:
+        at, i = stack.pop()
+        if i == len(parts):
+            out.append(at)
+            continue
+        part = parts[i]
+        if not glob.has_magic(part):
+            nxt = os.path.join(at, part)
+            if os.path.lexists(nxt):
+                stack.append((nxt, i + 1))
+            continue
+        try:
+            with os.scandir(at or os.curdir) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        for e in entries:
+            if e.name.startswith(".") and not part.startswith("."):
+                continue
+            path = os.path.join(at, e.name)
+            if part == "**":
+                try:
+                    if not e.is_dir():
+                        continue
+                    if e.is_symlink():
+                        skipped.append(path)
+                        continue
+                except OSError:
+                    continue
+                stack.append((path, i))  # one folder deeper, still under **
+            elif fnmatch.fnmatch(e.name, part):
+                stack.append((path, i + 1))
+        if part == "**":
+            stack.append((at, i + 1))  # ** matching no folder at all
+    return list(dict.fromkeys(out))
+
+
+def _split(pattern: str) -> list[str]:
+    """A glob pattern as (the folder before its first wildcard, *its parts from there*)."""
+    parts = pattern.split(os.sep) if os.altsep is None else pattern.replace(os.altsep, os.sep).split(os.sep)
+    n = next((k for k, x in enumerate(parts) if glob.has_magic(x)), len(parts))
+    head = os.sep.join(parts[:n]) or ("" if not pattern.startswith(os.sep) else os.sep)
+    return [head, *[x for x in parts[n:] if x]]
 
 
 def _key(path: str | os.PathLike[str]) -> str:

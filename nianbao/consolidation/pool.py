@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import records
 from .records import Record, unreadable
@@ -84,8 +85,13 @@ def _worker_start() -> None:
     # What the worker inherited from its parent stays put: the collector never walks it, so
     # its pages are never written to and stay shared with the parent.
     import gc
+    import signal
 
     gc.freeze()
+    # Ctrl-C (sent to the whole process group) and SIGTERM end a worker at once and quietly:
+    # the parent alone cleans up and says so (not a traceback from every worker)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 CHUNK_FILES = 64  # files a worker examines per task: fewer round trips, a short tail
@@ -108,20 +114,34 @@ def _run_pool(
     done: set[str] = set()
     try:
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start) as pool:
-            futures = [pool.submit(_examine_many, chunk) for chunk in chunks]
-            if meanwhile:
-                meanwhile()
-            for future in as_completed(futures):
-                try:
-                    batch = future.result()
-                except BrokenProcessPool:
-                    continue
-                for r in batch:
-                    done.add(r.source)
-                    emit(r)
+            try:
+                futures = [pool.submit(_examine_many, chunk) for chunk in chunks]
+                if meanwhile:
+                    meanwhile()
+                for future in as_completed(futures):
+                    try:
+                        batch = future.result()
+                    except BrokenProcessPool:
+                        continue
+                    for r in batch:
+                        done.add(r.source)
+                        emit(r)
+            except BaseException:  # Ctrl-C, SIGTERM: stop the workers now, not after every file
+                _stop(pool)
+                raise
     except BrokenProcessPool:
         pass
     return [f for f in files if f not in done]
+
+
+def _stop(pool: Any) -> None:
+    """End a pool's workers at once (the pool's own shutdown would wait for their files)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+        except (OSError, ValueError, AttributeError):
+            continue
 
 
 __all__ = ["CHUNK_FILES", "default_jobs", "read_records"]

@@ -19,8 +19,18 @@ from typing import Any
 
 from ..core.codes import Code, Status
 from ..core.findings import UNREADABLE, Finding, Result, Tally, finding
-from ..core.forms import AMOUNT_DECIMALS, DEFAULT_PROCUREMENT_UNIT, FORMS, PROCUREMENT_UNIT_KEY
+from ..core.forms import (
+    AMOUNT,
+    AMOUNT_DECIMALS,
+    DEFAULT_PROCUREMENT_UNIT,
+    FORMS,
+    KIND_BOUNDS,
+    MAX_TEXT_LENGTH,
+    PROCUREMENT_UNIT_KEY,
+    TEXT_LENGTHS,
+)
 from ..core.model import FormModel, model
+from ..core.rules import bounded
 from ..io.check import check_loaded
 from ..io.readers import Loaded, ReadError, read
 from .marker import DETAIL_SHEET, LEVEL_KEY, MEMBER_FIELDS, MEMBERS_KEY, MEMBERS_SHEET, SUMMARY_KEY, Part, SummaryInfo
@@ -91,7 +101,7 @@ def numbers(m: FormModel, document: dict[str, Any], raw: Sequence[Any] | None = 
     keeps it out of any sum ("" when none). ``raw`` are the document's cell values
     (:meth:`FormModel.values`), when the caller has them."""
     raw = m.values(document) if raw is None else raw
-    out: list[Any] = [v if type(v) is int else _whole(v) for v in raw]  # counts: whole numbers only
+    out: list[Any] = bounded(m, [v if type(v) is int else _whole(v) for v in raw])  # counts: whole numbers only
     meta = document.get("meta")
     unit = meta.get(PROCUREMENT_UNIT_KEY) if isinstance(meta, dict) else None
     unit = unit or DEFAULT_PROCUREMENT_UNIT
@@ -100,6 +110,8 @@ def numbers(m: FormModel, document: dict[str, Any], raw: Sequence[Any] | None = 
         index = cell.index
         v = raw[index]
         d = _exact(v)
+        if d is not None and abs(d) > KIND_BOUNDS[AMOUNT][1]:
+            d = None  # beyond its bound (RANGE): never added
         if d is not None and index in m.unit_cells and unit != DEFAULT_PROCUREMENT_UNIT:
             if unit != YUAN:
                 problem = f"{cell.label}的单位「{unit}」无法识别，不能与其他单位的金额相加"
@@ -116,8 +128,14 @@ def numbers(m: FormModel, document: dict[str, Any], raw: Sequence[Any] | None = 
     return tuple(out), problem
 
 
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+def _text(value: Any, limit: int = MAX_TEXT_LENGTH) -> str:
+    """A text field of a report as a record keeps it: at most ``limit`` characters (a longer
+    one is an error of the report, TEXT, and must not be copied into every row of every
+    output)."""
+    if not isinstance(value, str):
+        return ""
+    text: str = value.strip()
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def file_hash(path: str) -> str:
@@ -200,9 +218,9 @@ def examine(path: str) -> Record:
             status=result.status,
             form=form if form in FORMS else None,
             year=year if type(year) is int else None,
-            name=_text(agency.get("name")),
-            uscc=_text(agency.get("uscc")).upper(),
-            region_code=_text(agency.get("region_code")),
+            name=_text(agency.get("name"), TEXT_LENGTHS["name"]),
+            uscc=_text(agency.get("uscc"), MAX_TEXT_LENGTH).upper(),
+            region_code=_text(agency.get("region_code"), MAX_TEXT_LENGTH),
             values=values,
             findings=result.findings,
             problem=problem,

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.forms import NAME_LABEL, REGION_LABEL, USCC_LABEL
+from ..io.files import NotRegular, read_regular, regular_problem
 from ..io.readers import ReadError
 from .names import fold
 from .oserror import os_error_text
@@ -98,9 +99,13 @@ MAX_ROSTER_BYTES = 16 * 1024 * 1024
 def read_roster(path: str | os.PathLike[str]) -> list[Member]:
     """The agencies expected to report, from a CSV (UTF-8 or GB18030) or xlsx file."""
     p = Path(path)
+    too_large = f"单位名单 {p.name} 过大（超过 {MAX_ROSTER_BYTES // 1024 // 1024} MB），请只保留单位名单"
     try:
         if p.stat().st_size > MAX_ROSTER_BYTES:
-            raise RosterError(f"单位名单 {p.name} 过大（超过 {MAX_ROSTER_BYTES // 1024 // 1024} MB），请只保留单位名单")
+            raise RosterError(too_large)
+        problem = regular_problem(p)
+        if problem:  # a FIFO, a device: never opened
+            raise RosterError(f"单位名单 {p.name}：{problem}")
         if p.suffix.lower() in (".xlsx", ".xlsm"):
             import openpyxl
 
@@ -117,7 +122,9 @@ def read_roster(path: str | os.PathLike[str]) -> list[Member]:
                 return _members(rows, p)
             finally:
                 wb.close()
-        raw = p.read_bytes()
+        raw = read_regular(p, MAX_ROSTER_BYTES, too_large)
+    except NotRegular as e:
+        raise RosterError(e.problem if e.problem == too_large else f"单位名单 {p.name}：{e.problem}") from None
     except RosterError:
         raise
     except OSError as e:
@@ -136,7 +143,23 @@ def read_roster(path: str | os.PathLike[str]) -> list[Member]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;，")
     except csv.Error:
         dialect = csv.excel
-    return _members(csv.reader(io.StringIO(text), dialect), p)
+    # newline="": lines end in \n, \r\n or \r alone (old Mac files), as csv expects them
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        return _members(reader, p)
+    except csv.Error as e:  # a field over csv.field_size_limit(), a stray quote, a NUL
+        raise RosterError(f"单位名单 {p.name} 第 {reader.line_num} 行无法读取：{_csv_problem(e)}") from None
+
+
+def _csv_problem(e: csv.Error) -> str:
+    text = str(e)
+    if "field larger than field limit" in text:
+        return f"某一格超过 {csv.field_size_limit()} 个字符，不像单位名单；请检查文件是否正确"
+    if "new-line character" in text:
+        return "换行符混乱；请用 Excel 或 WPS 打开后另存为 CSV（UTF-8）再试"
+    if "NUL" in text:
+        return "含有空字符（NUL），可能不是文本文件；请用 Excel 或 WPS 打开后另存为 CSV（UTF-8）再试"
+    return f"CSV 格式错误（{text}）；请用 Excel 或 WPS 打开后另存为 CSV（UTF-8）再试"
 
 
 __all__ = ["MAX_ROSTER_BYTES", "Member", "RosterError", "read_roster"]
