@@ -89,6 +89,34 @@ def generate(folder: Path, n: int, bases: int, seed: int) -> None:
                 z.writestr(name, cover if name == cover_part else body)
 
 
+def resave(source: Path, folder: Path, batch: int = 400) -> None:
+    """Every workbook of ``source`` re-saved by LibreOffice into ``folder`` (same relative
+    paths), as agencies send them back after opening them in an office suite:
+    ``soffice --headless --convert-to xlsx`` on batches of ``batch`` files, one private
+    profile. Files already converted are kept (``--keep`` caches them between runs)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise SystemExit("LibreOffice（soffice）未安装：scripts/setup.sh --test 会安装它")
+    profile = Path(tempfile.mkdtemp(prefix="nianbao-bench-lo-"))
+    try:
+        by_dir: dict[Path, list[Path]] = {}
+        for f in sorted(source.rglob("*.xlsx")):
+            out = folder / f.relative_to(source).parent
+            if not (out / f.name).exists():
+                by_dir.setdefault(out, []).append(f)
+        for out, todo in by_dir.items():
+            out.mkdir(parents=True, exist_ok=True)
+            for i in range(0, len(todo), batch):
+                cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                       "--convert-to", "xlsx", "--outdir", str(out), *map(str, todo[i : i + batch])]
+                subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, timeout=3600)
+        missing = [f for f in source.rglob("*.xlsx") if not (folder / f.relative_to(source)).exists()]
+        if missing:
+            raise SystemExit(f"LibreOffice 未能转换 {len(missing)} 个文件，例如 {missing[0]}")
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
 # ---------------------------------------------------------------------------------------
 # Memory of a process tree
 

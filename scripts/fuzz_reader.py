@@ -333,7 +333,8 @@ def compare_readers(path: str) -> str | None:
     is not the template's, a zip directory record only zipfile forgives)."""
     from nianbao.io import ooxml, workbook
     from nianbao.io.readers import ReadError
-    from nianbao.io.safety import open_container, panic_messages_hidden
+    from nianbao.io.panics import panic_messages_hidden
+    from nianbao.io.safety import open_container
 
     p = Path(path)
     if p.suffix.lower() not in (".xlsx", ".xlsm"):

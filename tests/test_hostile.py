@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hostile_cases as hc
-from nianbao.io import safety
+from nianbao.io import zipcheck, zipentries
 from nianbao.cli import main
 from nianbao.io.readers import ReadError
 from nianbao.io.safety import check_container, sniff
@@ -73,7 +73,7 @@ def test_a_zip_bomb_is_refused_from_the_directory_before_anything_is_inflated(ba
     def no_inflating(*args, **kwargs):
         raise AssertionError("inflated before the directory limits were checked")
 
-    monkeypatch.setattr(safety.zlib, "decompressobj", no_inflating)
+    monkeypatch.setattr(zipentries.zlib, "decompressobj", no_inflating)
     monkeypatch.setattr(zipfile.ZipFile, "open", no_inflating)
     with pytest.raises(ReadError, match="1024.0 MB"):
         check_container(path)
@@ -82,7 +82,7 @@ def test_a_zip_bomb_is_refused_from_the_directory_before_anything_is_inflated(ba
 def test_a_lying_directory_is_caught_after_at_most_its_declared_size(base, tmp_path, monkeypatch):
     path = hc.lying_bomb(tmp_path, base)
     produced = []
-    real = safety.zlib.decompressobj
+    real = zipentries.zlib.decompressobj
 
     class Counting:
         def __init__(self, *a):
@@ -96,7 +96,7 @@ def test_a_lying_directory_is_caught_after_at_most_its_declared_size(base, tmp_p
         def __getattr__(self, name):
             return getattr(self.inner, name)
 
-    monkeypatch.setattr(safety.zlib, "decompressobj", Counting)
+    monkeypatch.setattr(zipentries.zlib, "decompressobj", Counting)
     with pytest.raises(ReadError, match="实际大小超过其声明"):
         check_container(path)
     assert sum(produced) < 1 << 20  # the entry would give 64 MB
@@ -112,7 +112,7 @@ def test_a_compression_ratio_no_workbook_has_is_refused(base, tmp_path):
 
 
 def test_the_total_inflated_size_is_limited_across_entries(base, tmp_path, monkeypatch):
-    monkeypatch.setattr(safety, "MAX_TOTAL_BYTES", 64 * 1024)
+    monkeypatch.setattr(zipcheck, "MAX_TOTAL_BYTES", 64 * 1024)
     entries = hc.entries_of(base) + [(f"xl/media/image{i}.bin", bytes(range(256)) * 64) for i in range(8)]
     path = tmp_path / "总量.xlsx"
     path.write_bytes(hc.rezip(entries))

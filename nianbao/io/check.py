@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..core.findings import Finding, Result, finding
-from .readers import Loaded, ReadError, read
 from ..core.validate import validate
+from .readers import Loaded, ReadError, read
 
 
 def locate(findings: Iterable[Finding], locations: Mapping[str, tuple[str, str]]) -> tuple[Finding, ...]:

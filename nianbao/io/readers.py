@@ -4,6 +4,10 @@ A reader turns one file into a :class:`Loaded`: the report document, where each 
 sits in the file (for workbooks), and what the reader itself noticed. A file that cannot be
 read raises :class:`ReadError`, whose message (in Chinese) names the file and, where there is
 one, the sheet and cell.
+
+The registry itself (:data:`READERS`, :func:`reader`, :class:`Loaded`, :class:`ReadError`)
+lives in :mod:`nianbao.io.registry`, below every reader: a reader module imports it from
+there and is imported here, so that no import runs in a circle.
 """
 
 from __future__ import annotations
@@ -11,62 +15,15 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.findings import Finding
+from . import safety
+from . import workbook as _workbook  # noqa: F401 - the workbook readers (.xlsx, .xlsm, .xls, .ods, .et) register themselves
+from .panics import is_panic
+from .registry import READERS, RESAVE_OR_ASK, SAVE_AS, Loaded, Reader, ReadError, reader
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
-
-# What to do with a file no reader takes (nianbao.io.safety and nianbao.io.workbook say it too).
-SAVE_AS = "请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再试"
-RESAVE_OR_ASK = "请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或向报送单位重新索取原文件"
-
-
-class ReadError(Exception):
-    """A file that cannot be read as a report. ``str(error)`` is the Chinese message."""
-
-    def __init__(self, path: str | os.PathLike[str], problem: str, sheet: str | None = None, cell: str | None = None):
-        self.path = str(path)
-        self.problem = problem
-        self.sheet = sheet
-        self.cell = cell
-        where = Path(self.path).name
-        if sheet:
-            where += f" 工作表「{sheet}」"
-        if cell:
-            where += f" 单元格 {cell}"
-        super().__init__(f"{where}：{problem}")
-
-
-@dataclass(frozen=True)
-class Loaded:
-    document: dict[str, Any]
-    # JSON pointer -> (sheet, cell address), for workbooks (read-only: shared by every
-    # workbook of a form)
-    locations: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-    # what the reader noticed (text converted, cached values that disagree, ...)
-    findings: tuple[Finding, ...] = ()
-    # the tables' cell values in the form model's order (FormModel.values of the document),
-    # when the reader had them anyway: validation and consolidation need not flatten again
-    values: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
-
-
-# A reader takes the file and, for a workbook, what the container check of
-# nianbao.io.safety found (a Container: its kind, and the parts it inflated); None for JSON.
-Reader = Callable[[Path, Any], Loaded]
-READERS: dict[str, Reader] = {}
-
-
-def reader(*suffixes: str) -> Callable[[Reader], Reader]:
-    def register(fn: Reader) -> Reader:
-        for s in suffixes:
-            READERS[s] = fn
-        return fn
-
-    return register
 
 
 @reader(".json")
@@ -124,10 +81,8 @@ def read(path: str | os.PathLike[str]) -> Loaded:
         raise ReadError(p, "文件不存在") from None
     if is_folder:
         raise ReadError(p, "这是一个文件夹，不是文件")
-    from .safety import open_container
-
     # every container (xlsx, xls, ods, ...) is sniffed and bounded before any parser sees it
-    container = open_container(p) if p.suffix.lower() != ".json" else None
+    container = safety.open_container(p) if p.suffix.lower() != ".json" else None
     try:
         return fn(p, container)
     except ReadError:
@@ -135,7 +90,7 @@ def read(path: str | os.PathLike[str]) -> Loaded:
     except Exception as e:  # a parser's own failure on a damaged file: a message, never a traceback
         raise _unexpected(p, e) from e
     except BaseException as e:  # pyo3's PanicException (a Rust parser gave up) is no Exception
-        if type(e).__name__ != "PanicException":
+        if not is_panic(e):
             raise
         raise _unexpected(p, e) from e
 
@@ -150,5 +105,4 @@ def _unexpected(p: Path, e: BaseException) -> ReadError:
 SPREADSHEET_SUFFIXES = (".xls", ".et", ".ett", ".xlt", ".ods", ".xlsb", ".xlsx", ".xlsm", ".csv", ".numbers", ".wps")
 
 
-# Workbook readers (.xlsx, .xlsm, .xls, .ods, .et) register themselves on import.
-from . import workbook as _workbook  # noqa: E402,F401
+__all__ = ["MAX_JSON_BYTES", "READERS", "RESAVE_OR_ASK", "SAVE_AS", "SPREADSHEET_SUFFIXES", "Loaded", "ReadError", "Reader", "read", "reader"]

@@ -27,9 +27,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import zipfile
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -37,12 +34,19 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import python_calamine as calamine
-
-from . import ooxml
 from ..core.cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_number, recompute
 from ..core.findings import Finding, finding
-from ..core.forms import AMOUNT, CHANGE, COUNT, DEFAULT_PROCUREMENT_UNIT, FORMS, PROCUREMENT_UNIT_KEY, SOURCE_KEY, VERSION_KEY, YEAR_POINTER
+from ..core.forms import (
+    AMOUNT,
+    CHANGE,
+    COUNT,
+    DEFAULT_PROCUREMENT_UNIT,
+    FORMS,
+    PROCUREMENT_UNIT_KEY,
+    SOURCE_KEY,
+    VERSION_KEY,
+    YEAR_POINTER,
+)
 from ..core.layout import (
     COVER_SHEET,
     META_EXTRA,
@@ -53,13 +57,15 @@ from ..core.layout import (
     META_VERSION,
     TEMPLATE_VERSION,
     Layout,
-    cell_index,
     layout,
     meta_cell,
     meta_key_cell,
 )
-from .ooxml import ERROR
-from .readers import RESAVE_OR_ASK, Loaded, ReadError, reader
+from . import ooxml, safety
+from .calamine_sheets import CalamineSource, explain
+from .panics import is_panic, panic_messages_hidden
+from .registry import Loaded, ReadError, reader
+from .sheets import ERROR, Cells, GridSource, SheetSource
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
 
@@ -117,100 +123,6 @@ def _plan(form_key: str) -> _Plan:
     return _Plan(tuple(sheets), MappingProxyType(dict(lay.where)))
 
 
-def _at(grid: list[list[Any]], row: int, col: int) -> Any:
-    if row < len(grid):
-        line = grid[row]
-        if col < len(line):
-            return line[col]
-    return None
-
-
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*(?:/>|>([^<]*)</(?:\w+:)?f>)")
-
-
-def _empty_cells(path: Path, wanted: dict[str, set[str]]) -> dict[tuple[str, str], tuple[str, str]]:
-    """What the cells python-calamine read as empty really hold, when it is not nothing:
-    (sheet, address) -> (ERROR, "#REF!") or (UNCACHED, formula). Looked up in the .xlsx parts
-    only when some input cell read as empty: an error must not pass for a blank."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return {}
-    out: dict[tuple[str, str], tuple[str, str]] = {}
-    try:
-        with zipfile.ZipFile(path) as z:
-            for name, part in ooxml.sheet_parts(z.read(ooxml.WORKBOOK), z.read(ooxml.WORKBOOK_RELS)):
-                if name not in wanted or not part:
-                    continue
-                addresses = wanted[name]
-                for attrs, body in _CELL.findall(z.read(part)):
-                    cell = ooxml.attributes(attrs)
-                    ref = cell.get("r")
-                    if ref not in addresses or not body:
-                        continue
-                    value = _VALUE.search(body)
-                    formula = _FORMULA.search(body)
-                    what = ooxml.hidden_value(
-                        cell.get("t", "n").encode(),
-                        (formula.group(1) or b"") if formula else None,
-                        value.group(1) if value else None,
-                    )
-                    if what is not None:
-                        out[(name, ref)] = what
-    except (KeyError, OSError, zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, zlib.error):
-        return {}  # the container check refuses such a zip; should one get here, nothing is found
-    return out
-
-
-def _open(path: Path) -> Any:
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
-            return calamine.CalamineWorkbook.from_path(os.fspath(path))
-        with open(path, "rb") as f:  # .et and others: calamine sniffs the content
-            return calamine.CalamineWorkbook.from_filelike(f)
-    except calamine.PasswordError:
-        raise ReadError(path, "工作簿设有打开密码，请取消密码后再读取") from None
-    except OSError as e:
-        raise ReadError(path, f"无法打开文件：{e.strerror or e}") from None
-    except Exception as e:  # calamine's own errors: not a workbook, damaged
-        _explain(path)
-        raise ReadError(path, f"文件已损坏或不是 Excel 工作簿（{type(e).__name__}）；{RESAVE_OR_ASK}") from None
-
-
-class _GridCells:
-    """A sheet's values as a grid from A1 (python-calamine's, or the add-in's), looked up
-    by address as :class:`nianbao.io.ooxml.Sheet` is."""
-
-    def __init__(self, grid: list[list[Any]]):
-        self.grid = grid
-
-    def get(self, key: bytes) -> Any:
-        return _at(self.grid, *_position(key))
-
-
-@cache
-def _position(key: bytes) -> tuple[int, int]:
-    return cell_index(key.decode())
-
-
-def _cells(path: Path, wb: Any, name: str) -> Any:
-    """A sheet's cells, as anything with ``get(address as bytes)``."""
-    if isinstance(wb, ooxml.Workbook):
-        return wb.get_sheet_by_name(name)  # whatever it raises, read_workbook falls back
-    return _GridCells(_grid(path, wb, name))
-
-
-def _grid(path: Path, wb: Any, name: str) -> list[list[Any]]:
-    try:
-        return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception as e:
-        if isinstance(wb, ooxml.Workbook):
-            raise  # read_workbook reads the file with python-calamine instead
-        if isinstance(wb, calamine.CalamineWorkbook):
-            _explain(path)
-        raise ReadError(path, f"无法读取工作表（{type(e).__name__}），文件可能已损坏；{RESAVE_OR_ASK}", name) from None
-
-
 @cache
 def _meta_cells() -> tuple[tuple[str, bytes, bytes, str], ...]:
     """(key, where the key stands, where its value stands) on the hidden sheet, the
@@ -218,10 +130,10 @@ def _meta_cells() -> tuple[tuple[str, bytes, bytes, str], ...]:
     return tuple((k, meta_key_cell(k).encode(), meta_cell(k).encode(), meta_cell(k)) for k in META_KEYS)
 
 
-def _meta(path: Path, wb: Any, names: list[str]) -> tuple[str, list[str], dict[str, Any]]:
+def _meta(path: Path, wb: SheetSource, names: list[str]) -> tuple[str, list[str], dict[str, Any]]:
     if META_SHEET not in names:
         raise ReadError(path, NOT_OURS.format(sheet=META_SHEET))
-    get = _cells(path, wb, META_SHEET).get
+    get = wb.cells(META_SHEET).get
     meta: dict[str, tuple[Any, str]] = {}
     for key, key_at, value_at, address in _meta_cells():
         if get(key_at) == key:
@@ -261,7 +173,7 @@ def _json(path: Path, meta: dict[str, tuple[Any, str]], key: str, default: Any, 
     return value
 
 
-def _check_labels(path: Path, sheet: _SheetPlan, cells: Any) -> None:
+def _check_labels(path: Path, sheet: _SheetPlan, cells: Cells) -> None:
     get = cells.get
     if list(map(get, sheet.label_keys)) == sheet.label_texts:
         return  # every label exactly as written (the common case, compared in one go)
@@ -291,30 +203,6 @@ def _cover_value(slot: _Slot, raw: Any) -> tuple[Any, Finding | None]:
     return clean_label(raw), None
 
 
-def _open_container(path: Path) -> Any:
-    """The container check of nianbao.io.safety (zip bombs, encryption, disguised files).
-    Imported when called: nianbao.io.safety imports nianbao.io.readers, which imports this module."""
-    from .safety import open_container
-
-    return open_container(path)
-
-
-def _ready_for_calamine(path: Path, container: Any) -> None:
-    from .safety import ready_for_calamine
-
-    ready_for_calamine(path, container)
-
-
-def _explain(path: Path) -> None:
-    """python-calamine failed on a file that passed the container check. The quick check
-    of an .xlsx/.xlsm leaves markup broken inside a part to the parser; the full check
-    names such a part, with line and column (it raises :class:`ReadError` when it finds
-    one, and returns otherwise)."""
-    from .safety import check_container_fully
-
-    check_container_fully(path)
-
-
 def read_workbook(path: str | os.PathLike[str], *, container: Any = None, fast: bool = True) -> Loaded:
     """Read a filled template (any form) into a report document, where each value sits, and
     what the reader noticed. Raises :class:`ReadError` for a file that is not an intact
@@ -327,47 +215,46 @@ def read_workbook(path: str | os.PathLike[str], *, container: Any = None, fast: 
     benchmarks hold the two to the same result)."""
     p = path if isinstance(path, Path) else Path(path)
     if container is None:
-        container = _open_container(p)
+        container = safety.open_container(p)  # (looked up here: tests count the calls)
     if fast and container.parts is not None:
         try:
             return read_parsed(p, ooxml.Workbook(container.parts))
         except ReadError:
             raise
-        except Exception:  # noqa: BLE001 - Unsupported (or a flaw of the fast reader, which
+        except Exception:  # noqa: BLE001, S110 - Unsupported (or a flaw of the fast reader, which
             pass  # scripts/fuzz_reader.py would report): python-calamine reads the file
-    _ready_for_calamine(p, container)
-    from .safety import panic_messages_hidden
-
+    safety.ready_for_calamine(p, container)
     try:
         with panic_messages_hidden():  # a Rust panic's report stays off the terminal
-            wb = _open(p)
+            source = CalamineSource(p)
             try:
-                return read_parsed(p, wb)
+                return read_parsed(p, source)
             finally:
-                try:
-                    wb.close()
-                except Exception:  # pragma: no cover - already closed
-                    pass
+                source.close()
     except BaseException as e:  # pyo3's PanicException is no Exception
-        if type(e).__name__ == "PanicException":
-            _explain(p)
+        if is_panic(e):
+            explain(p)
         raise
 
 
-def read_parsed(p: Path, wb: Any) -> Loaded:
-    """The report in a parsed workbook: anything with ``sheet_names`` and
-    ``get_sheet_by_name(name).to_python()`` (python-calamine's workbook, or the add-in's
-    grids read from the open workbook — :mod:`nianbao.excel.grids`). ``p`` names it in messages."""
+def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
+    """The report in a parsed workbook: a :class:`~nianbao.io.sheets.SheetSource` (the fast
+    path's :class:`nianbao.io.ooxml.Workbook`, python-calamine's
+    :class:`~nianbao.io.calamine_sheets.CalamineSource`), or anything with ``sheet_names``
+    and ``get_sheet_by_name(name).to_python()`` (the add-in's grids read from the open
+    workbook — :mod:`nianbao.excel.grids`). ``p`` names it in messages."""
+    if not hasattr(wb, "cells"):
+        wb = GridSource(p, wb)
     names = list(wb.sheet_names)
     form, overrides, extra = _meta(p, wb, names)
     plan = _plan(form)
     m = layout(form).model
-    grids: dict[str, Any] = {}
+    grids: dict[str, Cells] = {}
     for sheet in plan.sheets:
         if sheet.name not in names:
             present = "、".join(n for n in names if n != META_SHEET) or "无"
             raise ReadError(p, f"缺少工作表「{sheet.name}」（被删除或改名；现有工作表：{present}）；请将数据重新填入新模板")
-        cells = _cells(p, wb, sheet.name)
+        cells = wb.cells(sheet.name)
         _check_labels(p, sheet, cells)
         grids[sheet.name] = cells
 
@@ -430,10 +317,7 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
         wanted: dict[str, set[str]] = {}
         for slot in empty:
             wanted.setdefault(slot.sheet, set()).add(slot.address)
-        if isinstance(wb, ooxml.Workbook):
-            found = {(name, a): what for name in wanted for a, what in wb.hidden(name).items()}
-        else:
-            found = _empty_cells(p, wanted)
+        found = wb.hidden(wanted)
         for slot in empty:
             what = found.get((slot.sheet, slot.address))
             assert slot.index is not None
