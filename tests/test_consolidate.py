@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import consistent_reports
 
+from nianbao.core.codes import Status
 from nianbao.core.agency_codes import uscc_check_char
 from nianbao.consolidation.consolidate import (
     Member,
@@ -351,7 +352,7 @@ def test_a_reader_crash_becomes_an_unreadable_record(tmp_path, monkeypatch):
 
     monkeypatch.setattr(mod, "check_file", boom)
     r = examine(str(write(tmp_path, "a.json", seed("anyang-2020"))))
-    assert r.status == "无法读取" and "reader bug" in r.findings[0].message
+    assert r.status is Status.UNREADABLE and "reader bug" in r.findings[0].message
 
 
 def test_parallel_reading_gives_the_same_result_as_serial(tmp_path):
@@ -465,7 +466,7 @@ def test_a_file_that_kills_its_worker_is_isolated_and_the_rest_are_read(tmp_path
     c = consolidate([tmp_path], jobs=2)
     assert len(c.summed) == 9
     crashed = [e for e in c.entries if Path(e.record.source).name == "crash.json"]
-    assert len(crashed) == 1 and crashed[0].record.status == "无法读取"
+    assert len(crashed) == 1 and crashed[0].record.status is Status.UNREADABLE
     assert "进程意外终止" in crashed[0].reason
     assert len(c.entries) == 10
 

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from nianbao.core.codes import Status
 from nianbao.io.check import check_file
 from nianbao.cli import main
 from nianbao.core.agency_codes import uscc_check_char
@@ -270,7 +271,7 @@ def test_examples_consolidate_as_the_readme_says(tmp_path):
         "张店区发展和改革局（2019年度）": "年度或表式不同",
     }
     assert [m.name for m in c.missing] == ["张店区应急管理局"] and c.unexpected == ()
-    assert any(e.record.status == "有警告" and e.summed for e in c.entries)
+    assert any(e.record.status is Status.WARNINGS and e.summed for e in c.entries)
     assert "安阳市卫生健康委员会" in {e.record.name for e in c.summed}
     assert check_file(out).findings == ()
 

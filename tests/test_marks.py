@@ -13,7 +13,7 @@ from nianbao.excel.marks import (
     REGISTRY_SHEET,
     RESULT_HEADER,
     RESULT_SHEET,
-    Entry,
+    MarkedCell,
     Link,
     NewSheet,
     apply,
@@ -109,7 +109,7 @@ def test_link_quotes_sheet_names():
 
 
 def test_registry_round_trip_and_garbage():
-    entries = [Entry("表三", "D5", "FFF2CC", "", "FF7C80"), Entry("表二", "B4", "", "=clerk's note", "FFE699")]
+    entries = [MarkedCell("表三", "D5", "FFF2CC", "", "FF7C80"), MarkedCell("表二", "B4", "", "=clerk's note", "FFE699")]
     grid = registry_sheet(entries).grid
     assert all(not str(v).startswith("=") for row in grid for v in row)
     grid += [["表三", "D6", "not json"], [None, None, None], ["表三", "D7", '{"fill": 1}']]

@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
+from nianbao.core.codes import Code
 from nianbao.io.atomic import OutputError, check_output, write_text
 from nianbao.io.check import check_loaded
 from nianbao.core.findings import Result
@@ -189,7 +190,7 @@ def check_book(book: Any) -> Result:
     except ReadError as e:
         from nianbao.core.findings import finding
 
-        return Result(book.name, (finding("READ", str(e)).located(e.sheet, e.cell),), None, unreadable=True)
+        return Result(book.name, (finding(Code.READ, str(e)).located(e.sheet, e.cell),), None, unreadable=True)
     return check_loaded(loaded, book.name)
 
 

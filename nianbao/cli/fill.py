@@ -11,7 +11,6 @@ from ..io.atomic import OutputError, check_output
 from ..io.check import locate
 from ..core.forms import FORMS
 from ..io.readers import ReadError, read
-from ..excel.template import TemplateError, write_workbook
 from .export import note_line
 from .template import force_option, output_suffix_problem, refuse_existing
 
@@ -55,6 +54,8 @@ def command(report: Path, output: Path, force: bool) -> None:
         known = " 或 ".join(f'"{k}"' for k in sorted(FORMS))
         click.echo(f"错误：{report.name}：表式「{form}」无法识别，应为 {known}", err=True)
         sys.exit(2)
+    from ..excel.template import TemplateError, write_workbook  # openpyxl: only when a workbook is written
+
     try:
         write_workbook(output, form, document, inputs=[report])
     except (OutputError, TemplateError) as e:

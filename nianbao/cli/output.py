@@ -8,6 +8,7 @@ from typing import Sequence
 import click
 
 from .. import __version__
+from ..core.codes import Status
 from ..core.findings import SEVERITY_WORDS, Finding, Result
 
 
@@ -18,14 +19,14 @@ def finding_line(f: Finding) -> str:
 
 
 def summary_line(results: Sequence[Result]) -> str:
-    counts: dict[str, int] = {}
+    counts: dict[Status, int] = {}
     errors = warnings = 0
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
         t = r.tally
         errors += t.errors
         warnings += t.warnings
-    parts = [f"{n} 个{status}" for status, n in counts.items()]
+    parts = [f"{n} 个{status.display}" for status, n in counts.items()]
     return f"共 {len(results)} 个文件：" + "，".join(parts) + f"；错误 {errors} 个，警告 {warnings} 个"
 
 

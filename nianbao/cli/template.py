@@ -9,7 +9,6 @@ import click
 
 from ..io.atomic import OutputError
 from ..core.forms import FORMS, form_for_year
-from ..excel.template import TemplateError, write_workbook
 
 OUTPUT_SUFFIXES = (".xlsx",)
 
@@ -64,6 +63,8 @@ def command(form: str | None, year: int | None, agency: str | None, output: Path
     if problem:
         raise click.UsageError(problem)
     refuse_existing(output, force)
+    from ..excel.template import TemplateError, write_workbook  # openpyxl: only when a workbook is written
+
     try:
         write_workbook(output, form, year=year, agency=agency)
     except (OutputError, TemplateError) as e:

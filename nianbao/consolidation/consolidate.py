@@ -45,6 +45,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..core.codes import Code, Status
 from ..io.check import check_file
 from ..core.findings import ERRORS, UNREADABLE, Finding, Tally, finding
 from ..core.forms import (
@@ -81,7 +82,7 @@ class Record:
     """One input file, reduced to what consolidation needs."""
 
     source: str
-    status: str  # 通过 / 有警告 / 有错误 / 无法读取
+    status: Status
     form: str | None = None
     year: int | None = None
     name: str = ""
@@ -188,7 +189,7 @@ def examine(path: str) -> Record:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as e:  # noqa: BLE001 - a reader's bug (even a parser's panic) must not stop the batch
-        return Record(path, UNREADABLE, findings=(finding("READ", f"{Path(path).name}：读取时发生意外错误（{type(e).__name__}: {e}）"),))
+        return Record(path, UNREADABLE, findings=(finding(Code.READ, f"{Path(path).name}：读取时发生意外错误（{type(e).__name__}: {e}）"),))
 
 
 # ---------------------------------------------------------------------------------------
@@ -249,7 +250,7 @@ def _discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[dict[str, str], 
 
     def unreadable_folder(e: OSError) -> None:
         where = e.filename or ""
-        missing.append(Record(where, UNREADABLE, findings=(finding("READ", f"文件夹「{where}」无法打开：{e.strerror or e}"),)))
+        missing.append(Record(where, UNREADABLE, findings=(finding(Code.READ, f"文件夹「{where}」无法打开：{e.strerror or e}"),)))
 
     def walk(folder: str) -> None:
         # os.scandir rather than os.walk: a file's key is its folder's real path (found once
@@ -285,14 +286,14 @@ def _discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[dict[str, str], 
         elif glob.has_magic(p):
             matches = sorted(glob.glob(p, recursive=True))
             if not matches:
-                missing.append(Record(p, UNREADABLE, findings=(finding("READ", f"「{p}」没有匹配到任何文件"),)))
+                missing.append(Record(p, UNREADABLE, findings=(finding(Code.READ, f"「{p}」没有匹配到任何文件"),)))
             for m in matches:
                 if os.path.isdir(m):
                     walk(m)
                 elif not _skipped(Path(m).name) and Path(m).suffix.lower() in suffixes:
                     add(m)
         else:
-            missing.append(Record(p, UNREADABLE, findings=(finding("READ", f"{Path(p).name}：文件不存在"),)))
+            missing.append(Record(p, UNREADABLE, findings=(finding(Code.READ, f"{Path(p).name}：文件不存在"),)))
     return found, missing
 
 
@@ -369,7 +370,7 @@ def read_records(
             if len(group) == 1:
                 if _run_pool(group, 1, emit):
                     emit(Record(group[0], UNREADABLE, findings=(finding(
-                        "READ", f"{Path(group[0]).name}：读取时处理进程意外终止（文件可能已损坏或含有异常内容）"),)))
+                        Code.READ, f"{Path(group[0]).name}：读取时处理进程意外终止（文件可能已损坏或含有异常内容）"),)))
                 continue
             half = len(group) // 2
             for part in (group[:half], group[half:]):
@@ -705,7 +706,7 @@ def combine(
     entries: list[Entry] = []
     for r in records:
         if not r.readable:
-            entries.append(out(r, UNREADABLE, r.findings[0].message if r.findings else ""))
+            entries.append(out(r, UNREADABLE.display, r.findings[0].message if r.findings else ""))
         elif r.form is None or r.year is None:
             entries.append(out(r, "无法识别表式或年度", ""))
         elif (r.year, r.form) != (year, form):
@@ -714,12 +715,12 @@ def combine(
             k = keys[r.source]
             how = USCC_LABEL if any(o.uscc == k for o in groups[k]) else NAME_LABEL
             others = "、".join(Path(o.source).name for o in groups[k] if o is not r)
-            note = finding("DUPLICATE", f"{how}「{k}」共报送 {len(groups[k])} 份（另见 {others}），均未计入汇总")
+            note = finding(Code.DUPLICATE, f"{how}「{k}」共报送 {len(groups[k])} 份（另见 {others}），均未计入汇总")
             entries.append(out(r, "重复报送", f"{how}「{k}」共 {len(groups[k])} 份，均未汇总", duplicate_of=k, duplicate_by=how, notes=(note,)))
         elif r.problem:
             entries.append(out(r, "金额无法换算", r.problem))
         elif r.status == ERRORS and not include_errors:
-            entries.append(out(r, ERRORS, f"{r.errors} 个错误，未计入汇总（可用 --include-errors 计入）"))
+            entries.append(out(r, ERRORS.display, f"{r.errors} 个错误，未计入汇总（可用 --include-errors 计入）"))
         else:
             entries.append(Entry(r, True))
 

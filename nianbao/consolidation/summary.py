@@ -109,7 +109,7 @@ def detail_rows(c: Consolidation) -> Iterator[list[Any]]:
         errors, warnings = (t.errors, t.warnings) if r.readable else (None, None)
         yield [
             n, safe_text(r.name), safe_text(r.uscc), safe_text(r.region_code), r.year, r.form, safe_text(r.source),
-            r.status, errors, warnings, e.disposition, safe_text(e.reason), *headline_values(e),
+            r.status.display, errors, warnings, e.disposition, safe_text(e.reason), *headline_values(e),
         ]
 
 
@@ -134,7 +134,7 @@ def duplicate_rows(c: Consolidation) -> Iterator[list[Any]]:
     for n, group in enumerate(c.duplicates, 1):
         for e in group:
             r = e.record
-            yield [n, e.duplicate_by, safe_text(r.name), safe_text(r.uscc), safe_text(r.source), r.status, *headline_values(e)]
+            yield [n, e.duplicate_by, safe_text(r.name), safe_text(r.uscc), safe_text(r.source), r.status.display, *headline_values(e)]
 
 
 def cover_notes(c: Consolidation) -> list[str]:

@@ -18,6 +18,9 @@ expanded into cell-level checks by :mod:`nianbao.core.model`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .codes import Code, Severity
 
 # Value kinds of a cell.
 COUNT = "count"  # whole number >= 0
@@ -26,8 +29,7 @@ AMOUNT = "amount"  # number >= 0 with at most AMOUNT_DECIMALS decimals (万元)
 
 AMOUNT_DECIMALS = 4
 
-ERROR = "error"
-WARNING = "warning"
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 # Keys of a report's meta: the date it was filled in, the unit of an amount whose unit the
 # form does not print (采购总金额 in form 2019), and what the reader adds — which template,
@@ -112,34 +114,109 @@ class Table:
     column_header: str = ""  # table 3's 申请人情况
 
 
+class Each(StrEnum):
+    """How an identity is repeated over its table."""
+
+    COLUMN = "column"  # table 3: one check per applicant column; selectors are row paths
+    ROW = "row"  # table 3: one check per leaf row; selectors are column keys
+    GROUP = "group"  # table 4: one check per group; selectors are column keys
+    ROWS = "rows"  # table 2: one check per named row; selectors are column keys
+
+
 @dataclass(frozen=True)
-class Identity:
-    """A ledger identity: ``sum(lhs) <op> sum(rhs)``.
+class Scope:
+    each: Each
+    rows: tuple[str, ...] = ()  # the named rows of Each.ROWS
 
-    Selectors name cells relative to the identity's scope:
+    @classmethod
+    def parse(cls, text: str) -> Scope:
+        """``"column"``, ``"row"``, ``"group"`` or ``"rows:a,b"``."""
+        head, _, rest = text.partition(":")
+        each = Each(head)
+        rows = tuple(rest.split(",")) if rest else ()
+        if (each is Each.ROWS) != bool(rows):
+            raise ValueError(f"scope {text!r}: rows are named with \"rows:a,b\" and only there")
+        return cls(each, rows)
 
-    * ``each="column"`` (table 3): one check per applicant column; a selector is a row path
-      such as ``"outcomes/total"``; ``"outcomes/**"`` means every leaf row under
-      ``outcomes`` that is not already on the other side.
-    * ``each="row"`` (table 3): one check per leaf row; a selector is a column key, ``"*"``
-      every column not already on the other side.
-    * ``each="group"`` (table 4): one check per group; selectors are column keys.
-    * ``each="rows:a,b"`` (table 2): one check per named row; selectors are column keys.
+    @property
+    def per_column(self) -> bool:
+        """Checks that run down a column of a table (I1, I2, I4), not along a row."""
+        return self.each in (Each.COLUMN, Each.GROUP)
 
-    A selector prefixed with ``-`` is subtracted; prefixed with ``prev:`` it is read from last
-    year's report of the same agency.
+
+@dataclass(frozen=True)
+class Selector:
+    """One side's term of an identity, parsed from its declaration.
+
+    ``"outcomes/total"`` names a row path (column scopes) or ``"in_force"`` a column key;
+    ``"outcomes/**"`` every leaf row under ``outcomes`` and ``"*"`` every column that the
+    identity does not name elsewhere (``rest``); a leading ``-`` subtracts (``sign``), and
+    ``prev:`` reads the cell from last year's report of the same agency (``previous``).
     """
 
-    rule: str
-    severity: str
+    keys: tuple[str, ...]
+    sign: int = 1
+    previous: bool = False
+    rest: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> Selector:
+        body, sign, previous = text, 1, False
+        if body.startswith("-"):
+            body, sign = body[1:], -1
+        if body.startswith("prev:"):
+            body, previous = body[5:], True
+        if body == "*":
+            return cls((), sign, previous, rest=True)
+        if body.endswith("/**"):
+            return cls(tuple(body[:-3].split("/")), sign, previous, rest=True)
+        keys = tuple(body.split("/"))
+        if not all(k.isidentifier() for k in keys):
+            raise ValueError(f"selector {text!r}")
+        return cls(keys, sign, previous)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A ledger identity: ``sum(lhs) <op> sum(rhs)``, repeated over its scope (see
+    :class:`Each`, :class:`Selector`). Declared with :func:`identity`, which parses the
+    selectors' short notation once."""
+
+    rule: Code
+    severity: Severity
     table: str
-    each: str
-    lhs: tuple[str, ...]
-    rhs: tuple[str, ...]
+    scope: Scope
+    lhs: tuple[Selector, ...]
+    rhs: tuple[Selector, ...]
     op: str = "="  # "=" or ">="
     title: str = ""
     hint: str = ""
-    cross_year: bool = False
+
+    @property
+    def cross_year(self) -> bool:
+        """Whether some term is read from last year's report."""
+        return any(s.previous for s in self.lhs + self.rhs)
+
+    @property
+    def named(self) -> frozenset[tuple[str, ...]]:
+        """The cells the identity names one by one (what ``*`` and ``**`` leave out)."""
+        return frozenset(s.keys for s in self.lhs + self.rhs if not s.rest)
+
+
+def identity(
+    rule: Code, severity: Severity, table: str, each: str, lhs: tuple[str, ...], rhs: tuple[str, ...], **kw: str
+) -> Identity:
+    """An identity from its short notation: ``each`` as :meth:`Scope.parse` reads it, each
+    side's selectors as :meth:`Selector.parse` reads them."""
+    return Identity(
+        rule,
+        severity,
+        table,
+        Scope.parse(each),
+        tuple(map(Selector.parse, lhs)),
+        tuple(map(Selector.parse, rhs)),
+        **kw,
+    )
 
 
 @dataclass(frozen=True)
@@ -296,8 +373,8 @@ TABLE2_TITLE = "二、主动公开政府信息情况"
 # ---------------------------------------------------------------------------------------
 # Identities shared by both forms
 
-I1 = Identity(
-    "I1",
+I1 = identity(
+    Code.I1,
     ERROR,
     "applications",
     "column",
@@ -306,8 +383,8 @@ I1 = Identity(
     title="第一项加第二项之和，等于第三项加第四项之和",
     hint="本年新收与上年结转之和，应等于本年度办理结果总计与结转下年度之和",
 )
-I2 = Identity(
-    "I2",
+I2 = identity(
+    Code.I2,
     ERROR,
     "applications",
     "column",
@@ -316,8 +393,8 @@ I2 = Identity(
     title="（七）总计等于（一）至（六）各项之和",
     hint="办理结果（七）总计应等于（一）至（六）各明细项之和",
 )
-I3 = Identity(
-    "I3",
+I3 = identity(
+    Code.I3,
     ERROR,
     "applications",
     "row",
@@ -326,8 +403,8 @@ I3 = Identity(
     title="总计等于自然人与法人或其他组织各列之和",
     hint="每一行的总计应等于自然人与各类法人或其他组织之和",
 )
-I4 = Identity(
-    "I4",
+I4 = identity(
+    Code.I4,
     ERROR,
     "appeals",
     "group",
@@ -336,8 +413,8 @@ I4 = Identity(
     title="总计等于结果维持、结果纠正、其他结果、尚未审结之和",
     hint="总计应等于结果维持、结果纠正、其他结果与尚未审结之和",
 )
-X1 = Identity(
-    "X1",
+X1 = identity(
+    Code.X1,
     ERROR,
     "applications",
     "column",
@@ -345,7 +422,6 @@ X1 = Identity(
     ("prev:carried_forward",),
     title="本年上年结转等于上年报告的结转下年度继续办理",
     hint="本年“二、上年结转”应等于上一年度报告“四、结转下年度继续办理”",
-    cross_year=True,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -404,8 +480,8 @@ FORM_2021 = Form(
         I2,
         I3,
         I4,
-        Identity(
-            "W1",
+        identity(
+            Code.W1,
             WARNING,
             "active",
             "rows:rules,normative_documents",
@@ -416,8 +492,8 @@ FORM_2021 = Form(
             hint="否则意味着上年末现行有效件数为负，请核对",
         ),
         X1,
-        Identity(
-            "X2",
+        identity(
+            Code.X2,
             WARNING,
             "active",
             "rows:rules,normative_documents",
@@ -425,8 +501,7 @@ FORM_2021 = Form(
             ("prev:in_force", "issued", "-repealed"),
             title="现行有效件数等于上年现行有效件数加本年制发件数减本年废止件数",
             hint="本年现行有效件数应等于上年报告的现行有效件数加本年制发、减本年废止",
-            cross_year=True,
-        ),
+                ),
     ),
 )
 
@@ -508,8 +583,8 @@ FORM_2019 = Form(
         I2,
         I3,
         I4,
-        Identity(
-            "W2",
+        identity(
+            Code.W2,
             WARNING,
             "active",
             "rows:rules,normative_documents",
@@ -519,8 +594,8 @@ FORM_2019 = Form(
             title="对外公开总数量不小于本年新公开数量",
             hint="对外公开总数量包含本年新公开数量，不应更小",
         ),
-        Identity(
-            "W3",
+        identity(
+            Code.W3,
             WARNING,
             "active",
             "rows:licensing,other_services,penalty,enforcement,fees",
@@ -531,8 +606,8 @@ FORM_2019 = Form(
             hint="项目数量不能减至负数，请核对本年增/减",
         ),
         X1,
-        Identity(
-            "X3",
+        identity(
+            Code.X3,
             WARNING,
             "active",
             "rows:licensing,other_services,penalty,enforcement,fees",
@@ -540,8 +615,7 @@ FORM_2019 = Form(
             ("prev:prev_items", "prev:change"),
             title="上一年项目数量等于上年报告的上一年项目数量加本年增/减",
             hint="本年“上一年项目数量”应等于上一年度报告的上一年项目数量加其本年增/减",
-            cross_year=True,
-        ),
+                ),
     ),
 )
 

@@ -328,7 +328,7 @@ def _place_column_checks(s: SheetLayout, table: Table, m: FormModel, first_row: 
     r = first_row
     by_rule: dict[str, list[Check]] = {}
     for check in m.checks:
-        if check.identity.table == table.key and check.identity.each in ("column", "group") and _needs_human(m, check):
+        if check.identity.table == table.key and check.identity.scope.per_column and _needs_human(m, check):
             by_rule.setdefault(check.rule, []).append(check)
     for rule, checks in by_rule.items():
         ident = checks[0].identity
@@ -346,7 +346,7 @@ def _place_row_checks(s: SheetLayout, table: Table, m: FormModel, check_col: int
     """A ✓/✗ beside each row for the row-wise identities that need a human (W1–W3)."""
     for check in m.checks:
         ident = check.identity
-        if ident.table != table.key or not (ident.each == "row" or ident.each.startswith("rows:")):
+        if ident.table != table.key or ident.scope.per_column:
             continue
         if not _needs_human(m, check):
             continue

@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from functools import cache, cached_property
 from typing import Any, Iterator
 
-from .forms import AMOUNT, FORMS, Column, Form, Group, Identity, Row, Table
+from .codes import Code, Severity
+from .forms import AMOUNT, FORMS, Column, Each, Form, Group, Identity, Row, Selector, Table
 
 THIS = 0
 PREVIOUS = 1
@@ -79,6 +80,8 @@ class Check:
     minus: tuple[int, ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        plus: tuple[int, ...] | None
+        minus: tuple[int, ...]
         if any(t.source == PREVIOUS for t in self.terms()):
             plus, minus = None, ()
         else:
@@ -88,11 +91,11 @@ class Check:
         object.__setattr__(self, "minus", minus)
 
     @property
-    def rule(self) -> str:
+    def rule(self) -> Code:
         return self.identity.rule
 
     @property
-    def severity(self) -> str:
+    def severity(self) -> Severity:
         return self.identity.severity
 
     @property
@@ -231,7 +234,8 @@ class FormModel:
 
         namespace: dict[str, Any] = {}
         exec(f"def build(v):\n    return {display(tree)}\n", namespace)  # noqa: S102 - keys are the forms' own
-        return namespace["build"]
+        build: Callable[[Sequence[Any]], dict[str, Any]] = namespace["build"]
+        return build
 
     def cross_checks(self, previous: FormModel) -> tuple[Check, ...]:
         """Checks across years against last year's report of form ``previous``."""
@@ -263,28 +267,17 @@ class _NotApplicable(Exception):
     """A selector names a cell the (previous) form does not have."""
 
 
-def _split(selector: str) -> tuple[int, int, str]:
-    sign = 1
-    source = THIS
-    if selector.startswith("-"):
-        sign, selector = -1, selector[1:]
-    if selector.startswith("prev:"):
-        source, selector = PREVIOUS, selector[5:]
-    return source, sign, selector
-
-
-def _term(
-    m: FormModel, prev: FormModel | None, source: int, sign: int, path: tuple[str, ...], text: str
-) -> Term:
-    target = m if source == THIS else prev
+def _term(m: FormModel, prev: FormModel | None, sel: Selector, path: tuple[str, ...], text: str) -> Term:
+    target = prev if sel.previous else m
     assert target is not None
     cell = target.by_path.get(path)
     if cell is None:
         raise _NotApplicable(path)
-    return Term(source, cell.index, sign, ("上年报告的" if source == PREVIOUS else "") + text)
+    source = PREVIOUS if sel.previous else THIS
+    return Term(source, cell.index, sel.sign, ("上年报告的" if sel.previous else "") + text)
 
 
-def _find_row(rows: tuple[Row, ...], keys: list[str]) -> tuple[tuple[Row, ...], Row]:
+def _find_row(rows: tuple[Row, ...], keys: tuple[str, ...]) -> tuple[tuple[Row, ...], Row]:
     parents: tuple[Row, ...] = ()
     for i, key in enumerate(keys):
         row = next(r for r in rows if r.key == key)
@@ -296,80 +289,71 @@ def _find_row(rows: tuple[Row, ...], keys: list[str]) -> tuple[tuple[Row, ...], 
 
 def _expand(form: Form, m: FormModel, ident: Identity, prev: FormModel | None) -> Iterator[Check]:
     table = form.table(ident.table)
-    each = ident.each
+    each = ident.scope.each
+    units: list[tuple[str, tuple[str, ...], tuple[Column, ...]]]
 
-    if each == "column":  # table 3, selectors are row paths
+    if each is Each.COLUMN:  # table 3, selectors are row paths
         for col in table.columns:
             try:
                 yield _column_check(m, prev, ident, table, col)
             except _NotApplicable:
                 continue
-    elif each in ("row", "group"):
-        if each == "row":
-            units = [
-                (f"{table.sheet}「{row_title(parents, row)}」行", (table.key, *(p.key for p in parents), row.key), table.columns)
-                for parents, row in leaf_rows(table.rows)
-            ]
-        else:
-            units = [(f"{table.sheet} {g.title}", (table.key, g.key), g.columns) for g in table.groups]
-        for context, base, columns in units:
-            try:
-                yield _keyed_check(m, prev, ident, context, base, columns)
-            except _NotApplicable:
-                continue
-    elif each.startswith("rows:"):  # table 2, named rows
-        wanted = each[5:].split(",")
-        for group in table.groups:
-            for row in group.rows:
-                if row.key in wanted:
-                    try:
-                        yield _keyed_check(
-                            m, prev, ident, f"{table.sheet} {row.label}", (table.key, row.key), group.columns
-                        )
-                    except _NotApplicable:
-                        continue
-    else:  # pragma: no cover - a declaration error
-        raise ValueError(f"unknown scope {each!r} in {ident.rule}")
+        return
+    if each is Each.ROW:
+        units = [
+            (f"{table.sheet}「{row_title(parents, row)}」行", (table.key, *(p.key for p in parents), row.key), table.columns)
+            for parents, row in leaf_rows(table.rows)
+        ]
+    elif each is Each.GROUP:
+        units = [(f"{table.sheet} {g.title}", (table.key, g.key), g.columns) for g in table.groups]
+    else:  # Each.ROWS: table 2, named rows
+        units = [
+            (f"{table.sheet} {row.label}", (table.key, row.key), group.columns)
+            for group in table.groups
+            for row in group.rows
+            if row.key in ident.scope.rows
+        ]
+    for context, base, columns in units:
+        try:
+            yield _keyed_check(m, prev, ident, context, base, columns)
+        except _NotApplicable:
+            continue
 
 
-def _column_check(m, prev, ident: Identity, table: Table, col: Column) -> Check:
-    named: set[tuple[str, ...]] = set()
-    for sel in ident.lhs + ident.rhs:
-        if not sel.endswith("**"):
-            named.add(tuple(_split(sel)[2].split("/")))
+def _column_check(m: FormModel, prev: FormModel | None, ident: Identity, table: Table, col: Column) -> Check:
+    named = ident.named
 
-    def side(selectors: tuple[str, ...]) -> tuple[Term, ...]:
+    def side(selectors: tuple[Selector, ...]) -> tuple[Term, ...]:
         terms: list[Term] = []
         for sel in selectors:
-            source, sign, body = _split(sel)
-            if body.endswith("/**"):
-                _, under = _find_row(table.rows, body[:-3].split("/"))
+            if sel.rest:
+                _, under = _find_row(table.rows, sel.keys)
                 for parents, row in leaf_rows(under.children, ()):
-                    keys = tuple(body[:-3].split("/")) + tuple(p.key for p in parents) + (row.key,)
+                    keys = sel.keys + tuple(p.key for p in parents) + (row.key,)
                     if keys not in named:
-                        terms.append(_term(m, prev, source, sign, (table.key, *keys, col.key), row.short))
+                        terms.append(_term(m, prev, sel, (table.key, *keys, col.key), row.short))
             else:
-                keys = body.split("/")
-                _, row = _find_row(table.rows, keys)
-                terms.append(_term(m, prev, source, sign, (table.key, *keys, col.key), row.short))
+                _, row = _find_row(table.rows, sel.keys)
+                terms.append(_term(m, prev, sel, (table.key, *sel.keys, col.key), row.short))
         return tuple(terms)
 
     return Check(ident, f"{table.sheet} {col.label}列", side(ident.lhs), side(ident.rhs))
 
 
-def _keyed_check(m, prev, ident: Identity, context: str, base: tuple[str, ...], columns: tuple[Column, ...]) -> Check:
-    named = {_split(s)[2] for s in ident.lhs + ident.rhs if _split(s)[2] != "*"}
+def _keyed_check(
+    m: FormModel, prev: FormModel | None, ident: Identity, context: str, base: tuple[str, ...], columns: tuple[Column, ...]
+) -> Check:
+    named = ident.named
     labels = {c.key: c.label for c in columns}
 
-    def side(selectors: tuple[str, ...]) -> tuple[Term, ...]:
+    def side(selectors: tuple[Selector, ...]) -> tuple[Term, ...]:
         terms: list[Term] = []
         for sel in selectors:
-            source, sign, key = _split(sel)
-            keys = [c.key for c in columns if c.key not in named] if key == "*" else [key]
+            keys = [c.key for c in columns if (c.key,) not in named] if sel.rest else list(sel.keys)
             for k in keys:
                 if k not in labels:
                     raise _NotApplicable(k)
-                terms.append(_term(m, prev, source, sign, (*base, k), labels[k]))
+                terms.append(_term(m, prev, sel, (*base, k), labels[k]))
         return tuple(terms)
 
     return Check(ident, context, side(ident.lhs), side(ident.rhs))

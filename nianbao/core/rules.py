@@ -8,7 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Iterable, Iterator, Sequence
 
-from .agency_codes import region_problem, uscc_problem
+from .codes import Code
+from .agency_codes import Flaw, region_problem, uscc_problem
 from .findings import Finding, finding
 from .forms import AMOUNT_DECIMALS, REGION_LABEL, USCC_LABEL, agency_pointer
 from .model import PREVIOUS, Check, FormModel, Term
@@ -128,12 +129,12 @@ def check_decimals(model: FormModel, values: Sequence[Any]) -> Iterator[Finding]
             exp = Decimal(repr(v)).normalize().as_tuple().exponent
             if isinstance(exp, int) and -exp > AMOUNT_DECIMALS:
                 yield finding(
-                    "DECIMALS", f"{cell.label}：{fmt(v)} 超过 {AMOUNT_DECIMALS} 位小数", cell.pointer
+                    Code.DECIMALS, f"{cell.label}：{fmt(v)} 超过 {AMOUNT_DECIMALS} 位小数", cell.pointer
                 )
 
 
 # The agency's codes, by key under /agency: rule, label, and what is wrong with a value.
-CODES = {"uscc": ("USCC", USCC_LABEL, uscc_problem), "region_code": ("REGION", REGION_LABEL, region_problem)}
+CODES = {"uscc": (Code.USCC, USCC_LABEL, uscc_problem), "region_code": (Code.REGION, REGION_LABEL, region_problem)}
 
 
 def code_finding(key: str, value: str, problem: str) -> Finding:
@@ -153,11 +154,11 @@ def check_codes(document: dict[str, Any]) -> Iterator[Finding]:
     if isinstance(uscc, str) and uscc:
         problem = uscc_problem(uscc)
         # Shape problems are the schema's; the check character is ours.
-        if problem and problem.startswith("校验码"):
+        if problem and problem.flaw is Flaw.CHECK:
             yield code_finding("uscc", uscc, problem)
     region = agency.get("region_code")
     if isinstance(region, str) and region:
         problem = region_problem(region)
-        if problem and not problem.startswith("应为"):
+        if problem and problem.flaw is Flaw.CHECK:
             yield code_finding("region_code", region, problem)
 

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import jsonschema_rs
 
+from .codes import Code
 from .agency_codes import REGION_PATTERN, USCC_PATTERN
 from .findings import Finding, finding
 from .forms import (
@@ -58,7 +59,7 @@ def schema_filename(form: str) -> str:
     return f"report-{form}.schema.json"
 
 
-_KIND_SCHEMA = {
+_KIND_SCHEMA: dict[str, dict[str, Any]] = {
     COUNT: {"type": "integer", "minimum": 0},
     CHANGE: {"type": "integer"},
     AMOUNT: {"type": "number", "minimum": 0},
@@ -281,7 +282,7 @@ def _required(error: SchemaError, form: str) -> Iterator[Finding]:
     for key in missing:
         if isinstance(error.instance, dict) and key not in error.instance:
             ptr = f"{base}/{key}"
-            yield finding("MISSING", f"{_label(form, ptr)}：缺少该项（{ptr}）", ptr)
+            yield finding(Code.MISSING, f"{_label(form, ptr)}：缺少该项（{ptr}）", ptr)
 
 
 @keyword("additionalProperties")
@@ -291,35 +292,35 @@ def _additional(error: SchemaError, form: str) -> Iterator[Finding]:
     for key in error.instance:
         if key not in allowed:
             ptr = f"{base}/{key}"
-            yield finding("UNKNOWN", f"{_label(form, base)}：多余的项目「{key}」（{ptr}），不属于{form}年表式", ptr)
+            yield finding(Code.UNKNOWN, f"{_label(form, base)}：多余的项目「{key}」（{ptr}），不属于{form}年表式", ptr)
 
 
 @keyword("type")
 def _type(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
     if error.instance is None:
-        yield finding("BLANK", f"{_label(form, ptr)}：未填写", ptr)
+        yield finding(Code.BLANK, f"{_label(form, ptr)}：未填写", ptr)
     elif error.validator_value == "integer" and isinstance(error.instance, float):
-        yield finding("INTEGER", f"{_label(form, ptr)}：{error.instance!r} 不是整数", ptr)
+        yield finding(Code.INTEGER, f"{_label(form, ptr)}：{error.instance!r} 不是整数", ptr)
     elif error.validator_value == "object":
-        yield finding("TEXT", f"{_label(form, ptr)}：应为一组数据（JSON 对象），实为 {error.instance!r}", ptr)
+        yield finding(Code.TEXT, f"{_label(form, ptr)}：应为一组数据（JSON 对象），实为 {error.instance!r}", ptr)
     elif error.validator_value == "string":
-        yield finding("TEXT", f"{_label(form, ptr)}：应为文本，实为 {error.instance!r}", ptr)
+        yield finding(Code.TEXT, f"{_label(form, ptr)}：应为文本，实为 {error.instance!r}", ptr)
     else:
-        yield finding("TYPE", f"{_label(form, ptr)}：「{error.instance}」不是有效数值", ptr)
+        yield finding(Code.TYPE, f"{_label(form, ptr)}：「{error.instance}」不是有效数值", ptr)
 
 
 def _bound(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
     if ptr == YEAR_POINTER:
         yield finding(
-            "YEAR",
+            Code.YEAR,
             f"报告年度 {error.instance} 与表式 {form} 不符：{FORMS[form].document}表式适用于"
             + error.schema.get("description", "").removeprefix("本表式适用于 "),
             ptr,
         )
     else:
-        yield finding("RANGE", f"{_label(form, ptr)}：{error.instance} 不能小于 {error.validator_value}", ptr)
+        yield finding(Code.RANGE, f"{_label(form, ptr)}：{error.instance} 不能小于 {error.validator_value}", ptr)
 
 
 KEYWORDS["minimum"] = KEYWORDS["maximum"] = _bound
@@ -328,7 +329,7 @@ KEYWORDS["minimum"] = KEYWORDS["maximum"] = _bound
 @keyword("const")
 def _const(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
-    yield finding("FORM", f"{_label(form, ptr)}：应为 {error.validator_value!r}，实为 {error.instance!r}", ptr)
+    yield finding(Code.FORM, f"{_label(form, ptr)}：应为 {error.validator_value!r}，实为 {error.instance!r}", ptr)
 
 
 @keyword("pattern")
@@ -340,25 +341,25 @@ def _pattern(error: SchemaError, form: str) -> Iterator[Finding]:
         if ptr == agency_pointer(key):
             yield code_finding(key, error.instance, problem_of(error.instance) or "格式不符")
             return
-    yield finding("TEXT", f"{_label(form, ptr)}：格式不符", ptr)  # pragma: no cover - no other patterns in the schemas
+    yield finding(Code.TEXT, f"{_label(form, ptr)}：格式不符", ptr)  # pragma: no cover - no other patterns in the schemas
 
 
 @keyword("minLength")
 def _min_length(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
-    yield finding("BLANK", f"{_label(form, ptr)}：未填写", ptr)
+    yield finding(Code.BLANK, f"{_label(form, ptr)}：未填写", ptr)
 
 
 @keyword("enum")
 def _enum(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
     allowed = "、".join(map(str, error.validator_value))
-    yield finding("TEXT", f"{_label(form, ptr)}：「{error.instance}」应为 {allowed} 之一", ptr)
+    yield finding(Code.TEXT, f"{_label(form, ptr)}：「{error.instance}」应为 {allowed} 之一", ptr)
 
 
 def _fallback(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
-    yield finding("TEXT", f"{_label(form, ptr)}：{error.message}", ptr)
+    yield finding(Code.TEXT, f"{_label(form, ptr)}：{error.message}", ptr)
 
 
 def schema_findings(document: Any, form_key: str) -> list[Finding]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .codes import Code
 from .findings import Finding, finding
 from .forms import FORMS, NAME_LABEL, USCC_LABEL, YEAR_POINTER, agency_pointer, form_for_year
 from .model import model
@@ -14,14 +15,14 @@ from .schema import schema_findings
 
 def _form_problem(document: Any) -> Finding | None:
     if not isinstance(document, dict):
-        return finding("FORM", f"报告应为 JSON 对象，实为 {type(document).__name__}")
+        return finding(Code.FORM, f"报告应为 JSON 对象，实为 {type(document).__name__}")
     form = document.get("form")
     if form in FORMS:
         return None
     year = document.get("year")
     guess = form_for_year(year) if type(year) is int else None
     extra = f"；{year} 年度应使用 {guess.key} 年表式（{guess.document}）" if guess else ""
-    return finding("FORM", f"表式「{form}」无法识别，应为 \"2019\" 或 \"2021\"{extra}", "/form")
+    return finding(Code.FORM, f"表式「{form}」无法识别，应为 \"2019\" 或 \"2021\"{extra}", "/form")
 
 
 def validate(document: Any, previous: Any = None, *, values: Sequence[Any] | None = None) -> tuple[Finding, ...]:
@@ -50,18 +51,18 @@ def validate(document: Any, previous: Any = None, *, values: Sequence[Any] | Non
 
 def _cross_year(document: dict[str, Any], previous: Any, values: list[Any]) -> list[Finding]:
     if _form_problem(previous):
-        return [finding("PREV", "上年报告无法识别表式，未做跨年度核对")]
+        return [finding(Code.PREV, "上年报告无法识别表式，未做跨年度核对")]
     out: list[Finding] = []
     year, pyear = document.get("year"), previous.get("year")
     if type(year) is int and type(pyear) is int and pyear != year - 1:
-        out.append(finding("PREV", f"上年报告的年度为 {pyear}，本报告为 {year}，应为 {year - 1} 年度", YEAR_POINTER))
+        out.append(finding(Code.PREV, f"上年报告的年度为 {pyear}，本报告为 {year}，应为 {year - 1} 年度", YEAR_POINTER))
     agency, pagency = document.get("agency") or {}, previous.get("agency") or {}
     if isinstance(agency, dict) and isinstance(pagency, dict):
         for key, label in (("uscc", USCC_LABEL), ("name", NAME_LABEL)):
             a, b = agency.get(key), pagency.get(key)
             if a and b:
                 if a != b:
-                    out.append(finding("PREV", f"上年报告的{label}「{b}」与本报告「{a}」不同", agency_pointer(key)))
+                    out.append(finding(Code.PREV, f"上年报告的{label}「{b}」与本报告「{a}」不同", agency_pointer(key)))
                 break
     m, pm = model(document["form"]), model(previous["form"])
     pvalues = [number(v) for v in pm.values(previous)]

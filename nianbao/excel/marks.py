@@ -169,7 +169,7 @@ def plan(findings: Iterable[Finding]) -> Plan:
 
 
 @dataclass(frozen=True)
-class Entry:
+class MarkedCell:
     sheet: str
     cell: str
     fill: str  # before marking
@@ -177,7 +177,7 @@ class Entry:
     mark: str  # the fill this tool put there
 
 
-def registry_sheet(entries: Sequence[Entry]) -> NewSheet:
+def registry_sheet(entries: Sequence[MarkedCell]) -> NewSheet:
     """The hidden sheet that remembers what each marked cell looked like before."""
     rows: list[list[Any]] = [list(REGISTRY_HEADER)]
     for e in entries:
@@ -187,7 +187,7 @@ def registry_sheet(entries: Sequence[Entry]) -> NewSheet:
     return NewSheet(REGISTRY_SHEET, rows, REGISTRY_WIDTHS, hidden=True)
 
 
-def parse_registry(grid: Sequence[Sequence[Any]]) -> list[Entry]:
+def parse_registry(grid: Sequence[Sequence[Any]]) -> list[MarkedCell]:
     """Entries of a registry sheet; rows that are not entries (edited by hand) are skipped."""
     out = []
     for row in list(grid)[1:]:
@@ -200,7 +200,7 @@ def parse_registry(grid: Sequence[Sequence[Any]]) -> list[Entry]:
         except ValueError:
             continue
         if isinstance(d, dict) and all(isinstance(d.get(k), str) for k in ("fill", "note", "mark")):
-            out.append(Entry(sheet, cell, d["fill"], d["note"], d["mark"]))
+            out.append(MarkedCell(sheet, cell, d["fill"], d["note"], d["mark"]))
     return out
 
 
@@ -287,7 +287,7 @@ def apply(p: Plan, canvas: Canvas) -> None:
             before_note = canvas.note(m.sheet, m.cell)
             if before_note.startswith(MARKER):  # a stray mark of ours without a registry entry
                 before_note = ""
-            entries.append(Entry(m.sheet, m.cell, canvas.fill(m.sheet, m.cell), before_note, m.fill))
+            entries.append(MarkedCell(m.sheet, m.cell, canvas.fill(m.sheet, m.cell), before_note, m.fill))
             canvas.set_fill(m.sheet, m.cell, m.fill)
             canvas.set_note(m.sheet, m.cell, m.note)
         canvas.add_sheet(p.result_sheet())
@@ -304,7 +304,7 @@ __all__ = [
     "Canvas",
     "CellMark",
     "Cleared",
-    "Entry",
+    "MarkedCell",
     "Link",
     "MarkError",
     "NewSheet",

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..core.codes import Code
 from ..core.findings import Finding, Result, finding
 from ..core.validate import validate
 from .readers import Loaded, ReadError, read
@@ -35,7 +36,7 @@ def check_file(path: str | os.PathLike[str], previous: Any = None) -> Result:
     try:
         loaded = read(path)
     except ReadError as e:
-        f = finding("READ", str(e))
+        f = finding(Code.READ, str(e))
         if e.sheet:
             f = f.located(e.sheet, e.cell)
         return Result(source, (f,), None, unreadable=True)

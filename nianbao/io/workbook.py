@@ -34,6 +34,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ..core.codes import Code
 from ..core.cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_number, recompute
 from ..core.findings import Finding, finding
 from ..core.forms import (
@@ -195,7 +196,7 @@ def _cover_value(slot: _Slot, raw: Any) -> tuple[Any, Finding | None]:
             text = raw.strip().removesuffix("年度").removesuffix("年")
             out = clean(text)
             if type(out.value) is int:
-                return out.value, finding("CELL", f"报告年度：单元格内容「{raw}」按 {out.value} 读取", slot.pointer)
+                return out.value, finding(Code.CELL, f"报告年度：单元格内容「{raw}」按 {out.value} 读取", slot.pointer)
             return raw, None
         return clean_label(raw), None
     if isinstance(raw, str):
@@ -311,7 +312,7 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
             values[index] = out.value
             if out.note:
                 label = m.cells[index].label
-                findings.append(finding("CELL", f"{label}：{out.note}", slot.pointer))
+                findings.append(finding(Code.CELL, f"{label}：{out.note}", slot.pointer))
 
     if empty:  # blank, or what python-calamine shows as empty: a formula error, no result
         wanted: dict[str, set[str]] = {}
@@ -327,7 +328,7 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
                 values[slot.index] = what[1]  # kept as text: the validator reports it here
             else:
                 findings.append(finding(
-                    "CACHE",
+                    Code.CACHE,
                     f"{m.cells[slot.index].label}：单元格中的公式「={what[1]}」没有保存计算结果，按未填写读取",
                     slot.pointer,
                 ))
@@ -341,7 +342,7 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
             cell = m.cells[index]
             findings.append(
                 finding(
-                    "CACHE",
+                    Code.CACHE,
                     f"{cell.label}：文件中保存的计算结果为 {clean_label(got)}，按所填数字应为 {clean_label(want)}，已按后者读取",
                     cell.pointer,
                 )
