@@ -31,7 +31,7 @@ class _Dtd(Exception):
     pass
 
 
-def _refuse_dtd(*args: object) -> None:
+def _refuse_dtd(*args: object) -> int:
     raise _Dtd
 
 

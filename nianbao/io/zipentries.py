@@ -35,12 +35,13 @@ def declared_entries(data: bytes) -> int | None:
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or at + 22 > len(tail):
         return None
-    count = struct.unpack_from("<H", tail, at + 10)[0]
+    count: int = struct.unpack_from("<H", tail, at + 10)[0]
     if count == 0xFFFF and at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07":
         offset = struct.unpack_from("<Q", tail, at - 20 + 8)[0]
         rec = data[offset : offset + 56]
         if len(rec) == 56 and rec[:4] == b"PK\x06\x06":
-            return struct.unpack_from("<Q", rec, 32)[0]
+            total: int = struct.unpack_from("<Q", rec, 32)[0]
+            return total
     return count
 
 
