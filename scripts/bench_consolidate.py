@@ -54,11 +54,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from make_examples import FORM, REGION, YEAR, synthetic_report, uscc
+from make_examples import FORM, REGION, YEAR, synthetic_report, uscc  # noqa: E402
 
-from nianbao.core.layout import COVER_SHEET, cell_index, layout
-from nianbao.core.model import model
-from nianbao.excel.template import build_workbook, workbook_bytes
+from nianbao.core.layout import COVER_SHEET, cell_index, layout  # noqa: E402
+from nianbao.core.model import model  # noqa: E402
+from nianbao.excel.template import build_workbook, workbook_bytes  # noqa: E402
 
 NAME_MARK = "基准测试单位名称占位"
 USCC_MARK = uscc(REGION, 999999999)
@@ -246,8 +246,8 @@ def pandas_loop(files: list[Path]) -> tuple[float, float, dict[str, Decimal]]:
 
 def stages(files: list[Path]) -> list[tuple[str, float]]:
     """CPU milliseconds per workbook of each stage of reading one file, in this process."""
-    from nianbao.io.check import check_loaded
     from nianbao.consolidation.consolidate import examine, numbers
+    from nianbao.io.check import check_loaded
     from nianbao.io.readers import read
     from nianbao.io.safety import open_container
     from nianbao.io.workbook import read_workbook
@@ -263,10 +263,12 @@ def stages(files: list[Path]) -> list[tuple[str, float]]:
     m = model(FORM)
     out = [
         ("容器安全检查 nianbao.io.safety.open_container", cost(open_container)),
-        ("读取工作簿 read_workbook（用检查时已解压的部件）", cost(lambda fc: read_workbook(fc[0], container=fc[1]), containers)),
-        ("  对照：python-calamine 读取（含其所需检查）", cost(lambda fc: read_workbook(fc[0], container=fc[1], fast=False), containers)),
+        ("读取工作簿 read_workbook（用检查时已解压的部件）",
+         cost(lambda fc: read_workbook(fc[0], container=fc[1]), containers)),
+        ("  对照：python-calamine 读取（含其所需检查）",
+         cost(lambda fc: read_workbook(fc[0], container=fc[1], fast=False), containers)),
     ]
-    out.append(("校验 validate + 定位", cost(lambda f_lo: check_loaded(f_lo[1], str(f_lo[0])), zip(files, loaded))))
+    out.append(("校验 validate + 定位", cost(lambda f_lo: check_loaded(f_lo[1], str(f_lo[0])), zip(files, loaded, strict=True))))
     out.append(("汇总取数 consolidate.numbers", cost(lambda lo: numbers(m, lo.document), loaded)))
     out.append(("合计 consolidate.examine（一个文件的全部工作）", cost(lambda f: examine(str(f)))))
     out.append(("  对照：每张表整张读取（如各单位工作簿的表格各不相同）", cost(lambda f: whole(str(f)))))
@@ -289,7 +291,7 @@ def nianbao_sums(files: list[Path]) -> dict[str, Decimal]:
 
     c = consolidate(files, jobs=1)
     m = model(FORM)
-    return {cell.pointer: Decimal(str(v)) for cell, v in zip(m.cells, c.values)}
+    return {cell.pointer: Decimal(str(v)) for cell, v in zip(m.cells, c.values, strict=True)}
 
 
 # ---------------------------------------------------------------------------------------
@@ -332,7 +334,8 @@ def measure(mode: str, folder: Path, tmp: Path, args: argparse.Namespace) -> dic
     print(f"  机器：{cores} 核，运行结束时 1 分钟平均负载 {load:.1f}（其他进程也在用这台机器时，墙钟速度偏低）")
     print(f"  nianbao consolidate：N={len(files)}，中位数 {elapsed:.2f} 秒，{rate:,.0f} 个工作簿/秒"
           f"（目标 ≥{GOAL_RATE:,.0f}：{'达到' if rate >= GOAL_RATE else '未达到'}）")
-    print(f"    峰值内存（整个进程树）：PSS 合计 {peak_pss:.0f} MB，RSS 合计 {peak_rss:.0f} MB（共享页重复计算，为上限）"
+    print(f"    峰值内存（整个进程树）：PSS 合计 {peak_pss:.0f} MB，"
+          f"RSS 合计 {peak_rss:.0f} MB（共享页重复计算，为上限）"
           f"（目标 <{GOAL_MB:.0f} MB：{'达到' if peak_pss < GOAL_MB else '未达到'}）")
     print(f"    CPU 时间（整个进程树）：{cpu / len(files) * 1e3:.2f} 毫秒/个；按 {cores} 个空闲核推算约 "
           f"{cores * len(files) / cpu:,.0f} 个工作簿/秒")

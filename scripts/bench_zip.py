@@ -90,7 +90,8 @@ def main() -> None:
     z = per_workbook(zipfile_read_all, datas, args.repeat)
     h = per_workbook(hand_read_all(infos), datas, args.repeat)
     print(f"  读取中央目录 zipfile.ZipFile().infolist()：{d:.4f} 毫秒"
-          f"（{'低于' if d < LIMIT_MS else '高于'} {LIMIT_MS} 毫秒：{'用 zipfile' if d < LIMIT_MS else '手写值得保留'}）")
+          f"（{'低于' if d < LIMIT_MS else '高于'} {LIMIT_MS} 毫秒："
+          f"{'用 zipfile' if d < LIMIT_MS else '手写值得保留'}）")
     print(f"  解压全部部件 zipfile.ZipFile.read：{z:.4f} 毫秒")
     print(f"  解压全部部件 nianbao.io.zipentries.inflated：{h:.4f} 毫秒"
           f"（zipfile 多 {z - h:.4f} 毫秒，{z / h:.1f}×：{'手写值得保留' if z - h >= LIMIT_MS else '用 zipfile'}）")

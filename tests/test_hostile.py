@@ -17,14 +17,14 @@ import time
 import zipfile
 from pathlib import Path
 
+import hostile_cases as hc
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import hostile_cases as hc
-from nianbao.io import zipcheck, zipentries
 from nianbao.cli import main
+from nianbao.io import zipcheck, zipentries
 from nianbao.io.readers import ReadError
 from nianbao.io.safety import check_container, sniff
 

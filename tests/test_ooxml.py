@@ -13,12 +13,12 @@ import re
 import zipfile
 from pathlib import Path
 
+import hostile_cases as hc
 import pytest
 import python_calamine
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-import hostile_cases as hc
 from nianbao.core.layout import cell_index
 from nianbao.core.model import model
 from nianbao.io import calamine_sheets, ooxml, workbook

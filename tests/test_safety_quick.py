@@ -14,9 +14,9 @@ import struct
 import zipfile
 from pathlib import Path
 
+import hostile_cases as hc
 import pytest
 
-import hostile_cases as hc
 from nianbao.io import calamine_guards, container, panics, sniff, zipcheck
 from nianbao.io.memory import Memory
 from nianbao.io.readers import ReadError, read

@@ -53,7 +53,10 @@ def grid_safe(body: bytes) -> bool:
             if not count_fits(int(m.group(1)), len(body)):
                 return False
     # a sheet reaching far, or placing cells by counting, is measured in full
-    return not (b"sheetData" in body and (_FAR_REF.search(body) or _CELL_WITHOUT_REF.search(body) or _PREFIXED_CELL.search(body)))
+    return not (
+        b"sheetData" in body
+        and (_FAR_REF.search(body) or _CELL_WITHOUT_REF.search(body) or _PREFIXED_CELL.search(body))
+    )
 
 
 # quoted values may hold ">" or text such as r="A1": tags and attributes are read past them
@@ -113,7 +116,7 @@ def _extent(xml: bytes) -> tuple[int, str]:
         top = row if top is None else min(top, row)
         left = col if left is None else min(left, col)
         if row >= bottom or col >= right:
-            far = (name if r is not None else f"第 {row} 行第 {col} 列")
+            far = name if r is not None else f"第 {row} 行第 {col} 列"
         bottom, right = max(bottom, row), max(right, col)
     if top is None or left is None:
         return 0, ""
@@ -159,8 +162,10 @@ def check_ods_extent(p: Path, xml: bytes) -> None:
                         where = f"工作表「{short(sheet)}」" if sheet else "工作簿"
                         raise ReadError(
                             p,
-                            f"{where}中填有内容的单元格范围过大（约 {bottom:,} 行 × {right:,} 列，含大量重复的非空单元格），"
-                            "读取会耗尽内存，为安全起见拒绝读取；请删除表格以外多余的单元格内容后另存，或" + ASK_AGAIN[1:],
+                            f"{where}中填有内容的单元格范围过大（约 {bottom:,} 行 × {right:,} 列，"
+                            "含大量重复的非空单元格），"
+                            "读取会耗尽内存，为安全起见拒绝读取；请删除表格以外多余的单元格内容后另存，或"
+                            + ASK_AGAIN[1:],
                         )
                 top += repeat
             else:
@@ -181,7 +186,9 @@ def check_ods_extent(p: Path, xml: bytes) -> None:
 
 # the first uniqueCount of the tag, past quoted values (which may hold ">"), leading zeros
 # skipped (python-calamine reads "000…04294967295" as 4294967295)
-_SST = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?sst(?=[\s/>])(?:[^>"']|"[^"]*"|'[^']*')*?\suniqueCount\s*=\s*["']\s*0*(\d{1,40})""")
+_SST = re.compile(
+    rb"""<(?:[A-Za-z_][\w.-]*:)?sst(?=[\s/>])(?:[^>"']|"[^"]*"|'[^']*')*?\suniqueCount\s*=\s*["']\s*0*(\d{1,40})"""
+)
 
 
 def count_fits(count: int, size: int) -> bool:

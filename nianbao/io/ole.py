@@ -22,7 +22,10 @@ def ole_kind(p: Path, data: bytes) -> Kind:
     """What an OLE2 compound file holds; a legacy workbook's records are checked here."""
     names = ole_names(data)
     if "EncryptionInfo" in names or "EncryptedPackage" in names:
-        return not_workbook("工作簿设置了打开密码（已加密），本工具无法读取；请在 Excel 或 WPS 中打开，取消“文件-信息-保护工作簿-用密码进行加密”（WPS：“文件-文档加密”），保存后重新提交")
+        return not_workbook(
+            "工作簿设置了打开密码（已加密），本工具无法读取；请在 Excel 或 WPS 中打开，"
+            "取消“文件-信息-保护工作簿-用密码进行加密”（WPS：“文件-文档加密”），保存后重新提交"
+        )
     if "Workbook" in names or "Book" in names:
         _check_biff(p, data)
         return XLS
@@ -61,7 +64,9 @@ def _check_biff(p: Path, data: bytes) -> None:
         raise ReadError(p, broken) from None
     # python-calamine finds each sheet where the globals' BOUNDSHEET records point, so walk
     # the globals, then each sheet from its own offset
-    offsets = [struct.unpack_from("<I", body)[0] for kind, body in biff_records(stream, 0) if kind == 0x0085 and len(body) >= 4]
+    offsets = [
+        struct.unpack_from("<I", body)[0] for kind, body in biff_records(stream, 0) if kind == 0x0085 and len(body) >= 4
+    ]
     for offset in offsets:
         rows: list[int] = []
         cols: list[int] = []
@@ -74,7 +79,11 @@ def _check_biff(p: Path, data: bytes) -> None:
                 if first_row > last_row or first_col > last_col or last_row > 65536 or last_col > 256:
                     raise ReadError(p, "文件已损坏：工作表的已用范围记录自相矛盾；" + ASK_AGAIN)
                 if (last_row - first_row) * (last_col - first_col) > MAX_GRID_CELLS:
-                    raise ReadError(p, f"工作表的已用范围过大（{last_row - first_row:,} 行 × {last_col - first_col:,} 列），读取会耗尽内存，为安全起见拒绝读取；请删除表格以外多余的单元格内容后另存")
+                    raise ReadError(
+                        p,
+                        f"工作表的已用范围过大（{last_row - first_row:,} 行 × {last_col - first_col:,} 列）"
+                        "，读取会耗尽内存，为安全起见拒绝读取；请删除表格以外多余的单元格内容后另存",
+                    )
             elif kind in _BIFF_CELLS and len(body) >= 4:
                 row, col = struct.unpack_from("<HH", body)
                 rows.append(row)
@@ -96,7 +105,11 @@ def biff_records(data: bytes, pos: int) -> Iterator[tuple[int, bytes]]:
 
 def _biff_extent(p: Path, rows: list[int], cols: list[int]) -> None:
     if rows and (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1) > MAX_GRID_CELLS:
-        raise ReadError(p, f"工作表中填有内容的单元格范围过大（远至第 {max(rows) + 1:,} 行第 {max(cols) + 1} 列），读取会耗尽内存，为安全起见拒绝读取；请删除表格以外多余的单元格内容后另存")
+        raise ReadError(
+            p,
+            f"工作表中填有内容的单元格范围过大（远至第 {max(rows) + 1:,} 行第 {max(cols) + 1} 列）"
+            "，读取会耗尽内存，为安全起见拒绝读取；请删除表格以外多余的单元格内容后另存",
+        )
 
 
 def ole_names(data: bytes) -> set[str]:

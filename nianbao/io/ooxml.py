@@ -64,8 +64,10 @@ _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 
 def attributes(raw: bytes) -> dict[str, str]:
     """A tag's attributes by local name (``r:id`` as ``rid``), unescaped."""
-    return {k.decode().split(":")[-1] if k != b"r:id" else "rid": html.unescape(v.decode("utf-8", "replace"))
-            for k, v in _ATTR.findall(raw)}
+    return {
+        k.decode().split(":")[-1] if k != b"r:id" else "rid": html.unescape(v.decode("utf-8", "replace"))
+        for k, v in _ATTR.findall(raw)
+    }
 
 
 def relationships(rels_xml: bytes) -> dict[str, str]:
@@ -321,14 +323,18 @@ def _well_formed(xml: bytes) -> None:
         raise Unsupported("markup") from None
 
 
-def _sheets(root_rels_xml: bytes, workbook_xml: bytes, rels_xml: bytes) -> tuple[tuple[str, ...], dict[str, str], frozenset[str], bool]:
+def _sheets(
+    root_rels_xml: bytes, workbook_xml: bytes, rels_xml: bytes
+) -> tuple[tuple[str, ...], dict[str, str], frozenset[str], bool]:
     """Sheet names in order, the part of each, every part python-calamine would open, and
     whether dates count from 1904 (Mac Excel's old setting).
     Workbooks made from one template share these parts byte for byte, so each is read
     (and checked in full) once (:meth:`Workbook.__init__` keeps the result in its memory)."""
     for xml in (root_rels_xml, workbook_xml, rels_xml):
         _well_formed(xml)
-    main = [a for a in map(attributes, _TAG_REL.findall(root_rels_xml)) if a.get("Type", "").endswith("/officeDocument")]
+    main = [
+        a for a in map(attributes, _TAG_REL.findall(root_rels_xml)) if a.get("Type", "").endswith("/officeDocument")
+    ]
     if len(main) != 1 or main[0].get("Target", "").lstrip("/") != WORKBOOK:
         raise Unsupported("package relationships")
     rels = {a.get("Id", ""): a for a in map(attributes, _TAG_REL.findall(rels_xml))}
@@ -391,8 +397,13 @@ _VALUE = re.compile(rb"<v>([^<]++)</v>")  # the values, as _CELL's group 6 takes
 class _Plan:
     __slots__ = ("cells", "formulas", "markup", "values")
 
-    def __init__(self, markup: list[bytes], values: dict[bytes, Any], formulas: list[tuple[bytes, bytes, bytes, bytes]],
-                 cells: list[tuple[bytes, ...]]):
+    def __init__(
+        self,
+        markup: list[bytes],
+        values: dict[bytes, Any],
+        formulas: list[tuple[bytes, bytes, bytes, bytes]],
+        cells: list[tuple[bytes, ...]],
+    ):
         self.markup = markup  # the sheet data between values
         self.values = values  # the cells without a value, read
         self.formulas = formulas  # their formulas
@@ -405,8 +416,13 @@ class _Plan:
 # holds about eight times its sheet's bytes; sheets over Memory.PLAN_BYTES are read whole.
 
 
-def _plan(markup: list[bytes], given: list[bytes], found: list[tuple[bytes, ...]],
-          values: dict[bytes, Any], formulas: list[tuple[bytes, bytes, bytes, bytes]]) -> _Plan | None:
+def _plan(
+    markup: list[bytes],
+    given: list[bytes],
+    found: list[tuple[bytes, ...]],
+    values: dict[bytes, Any],
+    formulas: list[tuple[bytes, bytes, bytes, bytes]],
+) -> _Plan | None:
     """The plan of a sheet read whole, if it can have one."""
     valued = [cell for cell in found if cell[5]]
     if [cell[5] for cell in valued] != given:
@@ -434,7 +450,8 @@ class Workbook:
         if WORKBOOK not in parts or WORKBOOK_RELS not in parts or PACKAGE_RELS not in parts:
             raise Unsupported("workbook part")
         self.sheet_names, self._where, needed, self.date1904 = memory.derived(
-            "sheets", _sheets_of, (parts[PACKAGE_RELS], parts[WORKBOOK], parts[WORKBOOK_RELS]))
+            "sheets", _sheets_of, (parts[PACKAGE_RELS], parts[WORKBOOK], parts[WORKBOOK_RELS])
+        )
         if not all(parts.get(n) for n in needed):
             raise Unsupported("a part the workbook names is missing or empty")
         # read now, as python-calamine does on opening: a table it would refuse is refused here
@@ -474,7 +491,9 @@ class Workbook:
             memory.used_plan(key, plan)  # the last used are kept longest
             values = dict(plan.values)
             formulas = list(plan.formulas)
-            self._take([(r, s, t, x, f, v, b, i) for (r, s, t, x, f, b, i), v in zip(plan.cells, given)], values, formulas)
+            self._take(
+                [(r, s, t, x, f, v, b, i) for (r, s, t, x, f, b, i), v in zip(plan.cells, given, strict=True)], values, formulas
+            )
             return Sheet(values, formulas)
         sheet, found = self._read_whole(data)
         if plan == markup:  # read whole a second time: planned, if it can be
@@ -493,7 +512,12 @@ class Workbook:
         self._take(found, values, formulas)
         return Sheet(values, formulas), found
 
-    def _take(self, found: list[tuple[bytes, ...]], values: dict[bytes, Any], formulas: list[tuple[bytes, bytes, bytes, bytes]]) -> None:
+    def _take(
+        self,
+        found: list[tuple[bytes, ...]],
+        values: dict[bytes, Any],
+        formulas: list[tuple[bytes, bytes, bytes, bytes]],
+    ) -> None:
         """Read cells (the groups of :data:`_CELL`) into ``values`` and ``formulas``."""
         plain, dates, strings, texts = self.plain, self.dates, self.strings, self.memory.texts.get
         # (findall gives b"" for a group that took no part)
@@ -549,4 +573,17 @@ def _sheets_of(parts: tuple[bytes, bytes, bytes]) -> tuple[tuple[str, ...], dict
     return _sheets(*parts)
 
 
-__all__ = ["ERROR", "UNCACHED", "Sheet", "Unsupported", "Workbook", "attributes", "hidden_value", "number_styles", "relationships", "rich_text", "sheet_parts", "text"]
+__all__ = [
+    "ERROR",
+    "UNCACHED",
+    "Sheet",
+    "Unsupported",
+    "Workbook",
+    "attributes",
+    "hidden_value",
+    "number_styles",
+    "relationships",
+    "rich_text",
+    "sheet_parts",
+    "text",
+]

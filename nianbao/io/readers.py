@@ -105,4 +105,7 @@ def _unexpected(p: Path, e: BaseException) -> ReadError:
 SPREADSHEET_SUFFIXES = (".xls", ".et", ".ett", ".xlt", ".ods", ".xlsb", ".xlsx", ".xlsm", ".csv", ".numbers", ".wps")
 
 
-__all__ = ["MAX_JSON_BYTES", "READERS", "RESAVE_OR_ASK", "SAVE_AS", "SPREADSHEET_SUFFIXES", "Loaded", "ReadError", "Reader", "read", "reader"]
+__all__ = [
+    "MAX_JSON_BYTES", "READERS", "RESAVE_OR_ASK", "SAVE_AS", "SPREADSHEET_SUFFIXES", "Loaded", "ReadError", "Reader", "read",
+    "reader",
+]

@@ -98,4 +98,12 @@ def _check(p: Path, quick: bool, memory: Memory) -> Container:
     return container
 
 
-__all__ = ["Container", "Kind", "check_container", "check_container_fully", "open_container", "ready_for_calamine", "sniff"]
+__all__ = [
+    "Container",
+    "Kind",
+    "check_container",
+    "check_container_fully",
+    "open_container",
+    "ready_for_calamine",
+    "sniff",
+]

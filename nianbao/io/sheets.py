@@ -97,7 +97,6 @@ class GridCells:
         return None
 
 
-
 class GridSource:
     """A :class:`SheetSource` over a workbook that gives each sheet as a grid from A1
     (``sheet_names``, ``get_sheet_by_name(name).to_python(skip_empty_area=False)``): the
@@ -116,7 +115,9 @@ class GridSource:
             return self.workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)  # type: ignore[no-any-return]
         except Exception as e:  # noqa: BLE001 - any failure of the parser: a message naming the sheet
             self.failed()
-            raise ReadError(self.path, f"无法读取工作表（{type(e).__name__}），文件可能已损坏；{RESAVE_OR_ASK}", name) from None
+            raise ReadError(
+                self.path, f"无法读取工作表（{type(e).__name__}），文件可能已损坏；{RESAVE_OR_ASK}", name
+            ) from None
 
     def failed(self) -> None:
         """A sheet could not be read (a subclass may explain why, raising ReadError)."""

@@ -44,7 +44,12 @@ def sniff_container(p: Path, quick: bool, memory: Memory) -> Container:
         if size == 0:
             return Container(not_workbook("文件为空（0 字节），可能保存或拷贝时出错；" + ASK_AGAIN))
         if size > MAX_FILE_BYTES:
-            return Container(not_workbook(f"文件过大（{mb(size)}），超过上限 {mb(MAX_FILE_BYTES)}；一份年报工作簿通常只有几十 KB，请删除图片等无关内容后另存"))
+            return Container(
+                not_workbook(
+                    f"文件过大（{mb(size)}），超过上限 {mb(MAX_FILE_BYTES)}；"
+                    "一份年报工作簿通常只有几十 KB，请删除图片等无关内容后另存"
+                )
+            )
         with open(p, "rb", buffering=0) as f:  # unbuffered: one system call per read
             # a zip or a compound file is read whole, once (at most MAX_FILE_BYTES): every
             # check below works on these bytes instead of opening the file again
@@ -97,7 +102,9 @@ def _other_kind(head: bytes) -> Kind:
         if low.startswith(("<html", "<!doctype html", "<table", "<meta", "<head", "<body")) or (
             low.startswith("<") and "<html" in low
         ):
-            return not_workbook("这是网页（HTML）文件，只是扩展名像 Excel（常见于从网站或系统“导出 Excel”得到的文件）；" + SAVE_AS)
+            return not_workbook(
+                "这是网页（HTML）文件，只是扩展名像 Excel（常见于从网站或系统“导出 Excel”得到的文件）；" + SAVE_AS
+            )
         if low.startswith("mime-version") or "content-type: multipart/related" in low:
             return not_workbook("这是单个网页文件（.mht），只是扩展名像 Excel；" + SAVE_AS)
         if low.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in low:

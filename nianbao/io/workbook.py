@@ -34,8 +34,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ..core.codes import Code
 from ..core.cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_number, recompute
+from ..core.codes import Code
 from ..core.findings import Finding, finding
 from ..core.forms import (
     AMOUNT,
@@ -72,7 +72,9 @@ SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
 
 
 NOT_OURS = "不是本工具生成的年报模板（缺少隐藏工作表「{sheet}」）；请用 nianbao template 生成模板，填好后再读取"
-ALTERED = "模板结构被改动：此处应为「{text}」，实为「{actual}」（插入或删除了行列，或修改了标签）；请将数据重新填入新模板"
+ALTERED = (
+    "模板结构被改动：此处应为「{text}」，实为「{actual}」（插入或删除了行列，或修改了标签）；请将数据重新填入新模板"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +145,12 @@ def _meta(path: Path, wb: SheetSource, names: list[str]) -> tuple[str, list[str]
     form = clean_label(form) if form not in (None, "") else ""
     if form not in FORMS:
         known = " 或 ".join(sorted(FORMS))
-        raise ReadError(path, f"无法识别模板的表式「{form}」，应为 {known}；隐藏工作表被改动，请将数据重新填入新模板", META_SHEET, cell)
+        raise ReadError(
+            path,
+            f"无法识别模板的表式「{form}」，应为 {known}；隐藏工作表被改动，请将数据重新填入新模板",
+            META_SHEET,
+            cell,
+        )
     version, cell = meta.get(META_VERSION, (None, meta_cell(META_VERSION)))
     version = clean_label(version) if version not in (None, "") else ""
     if version != TEMPLATE_VERSION:
@@ -254,7 +261,9 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
     for sheet in plan.sheets:
         if sheet.name not in names:
             present = "、".join(n for n in names if n != META_SHEET) or "无"
-            raise ReadError(p, f"缺少工作表「{sheet.name}」（被删除或改名；现有工作表：{present}）；请将数据重新填入新模板")
+            raise ReadError(
+                p, f"缺少工作表「{sheet.name}」（被删除或改名；现有工作表：{present}）；请将数据重新填入新模板"
+            )
         cells = wb.cells(sheet.name)
         _check_labels(p, sheet, cells)
         grids[sheet.name] = cells
@@ -327,11 +336,13 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
             if what[0] == ERROR:
                 values[slot.index] = what[1]  # kept as text: the validator reports it here
             else:
-                findings.append(finding(
-                    Code.CACHE,
-                    f"{m.cells[slot.index].label}：单元格中的公式「={what[1]}」没有保存计算结果，按未填写读取",
-                    slot.pointer,
-                ))
+                findings.append(
+                    finding(
+                        Code.CACHE,
+                        f"{m.cells[slot.index].label}：单元格中的公式「={what[1]}」没有保存计算结果，按未填写读取",
+                        slot.pointer,
+                    )
+                )
 
     values = recompute(m, values, keep)
     for index, raw in cached.items():
@@ -343,7 +354,8 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
             findings.append(
                 finding(
                     Code.CACHE,
-                    f"{cell.label}：文件中保存的计算结果为 {clean_label(got)}，按所填数字应为 {clean_label(want)}，已按后者读取",
+                    f"{cell.label}：文件中保存的计算结果为 {clean_label(got)}，"
+                    f"按所填数字应为 {clean_label(want)}，已按后者读取",
                     cell.pointer,
                 )
             )

@@ -78,9 +78,11 @@ def dtd_error(p: Path, info: zipfile.ZipInfo) -> ReadError:
     )
 
 
-_DECL = re.compile(rb"""<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]{1,3}\1"""
-                   rb"""(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])([A-Za-z][A-Za-z0-9._-]{0,40})\2)?"""
-                   rb"""(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(?:yes|no)\4)?[ \t\r\n]*\?>[ \t\r\n]*""")
+_DECL = re.compile(
+    rb"""<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]{1,3}\1"""
+    rb"""(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])([A-Za-z][A-Za-z0-9._-]{0,40})\2)?"""
+    rb"""(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(?:yes|no)\4)?[ \t\r\n]*\?>[ \t\r\n]*"""
+)
 _ROOT_NAME = re.compile(rb"<([A-Za-z_][A-Za-z0-9_.:-]{0,100})[ \t\r\n/>]")
 _MARKUP_DECLARATION = re.compile(rb"<!")  # a DTD, a comment, CDATA (the regex finds it ~2x faster than `in`)
 
@@ -112,7 +114,11 @@ def check_prolog(p: Path, info: zipfile.ZipInfo, head: bytes) -> None:
     only stand before the root element, so reading up to the root (``head``, the first
     :data:`MAX_PROLOG_BYTES`) is enough."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
-        enc = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-16-le" if head[:1] == b"<" else "utf-16-be")
+        enc = (
+            "utf-16"
+            if head.startswith((b"\xff\xfe", b"\xfe\xff"))
+            else ("utf-16-le" if head[:1] == b"<" else "utf-16-be")
+        )
         head = head[: len(head) // 2 * 2].decode(enc, "replace").encode("utf-8")
     upper = head.upper()
     root = _first_root(head)
@@ -122,7 +128,11 @@ def check_prolog(p: Path, info: zipfile.ZipInfo, head: bytes) -> None:
     if root is not None:
         check_shared_strings(p, info, head[root : root + 4096])
     if root is None and len(head) >= MAX_PROLOG_BYTES:
-        raise ReadError(p, f"工作簿内部的“{short(info.filename)}”开头异常（{mb(MAX_PROLOG_BYTES)} 内没有正文），为安全起见拒绝读取；" + ASK_AGAIN)
+        raise ReadError(
+            p,
+            f"工作簿内部的“{short(info.filename)}”开头异常（{mb(MAX_PROLOG_BYTES)} 内没有正文），为安全起见拒绝读取；"
+            + ASK_AGAIN,
+        )
 
 
 def _first_root(head: bytes) -> int | None:

@@ -64,13 +64,27 @@ def zip_kind(p: Path, data: bytes, quick: bool, memory: Memory) -> Container:
     (quickly for a plain .xlsx/.xlsm, whose XML parts are then kept; else in full)."""
     entries = declared_entries(data)
     if entries is not None and entries > MAX_ENTRIES:
-        raise ReadError(p, f"压缩包内文件过多（{entries} 个，上限 {MAX_ENTRIES}），不像正常的工作簿，为安全起见拒绝读取；" + ASK_AGAIN)
+        raise ReadError(
+            p,
+            f"压缩包内文件过多（{entries} 个，上限 {MAX_ENTRIES}），不像正常的工作簿，为安全起见拒绝读取；" + ASK_AGAIN,
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             return _zip_checks(p, data, zf, quick, memory)
     except ReadError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, struct.error, ValueError, OSError, NotImplementedError, KeyError, zlib.error, UnicodeDecodeError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        struct.error,
+        ValueError,
+        OSError,
+        NotImplementedError,
+        KeyError,
+        zlib.error,
+        UnicodeDecodeError,
+    ):
         return Container(not_workbook("文件已损坏或不完整（压缩结构无法读取，常见于下载或拷贝中断）；" + ASK_AGAIN))
 
 
@@ -122,7 +136,12 @@ def _check_sheet_parts(p: Path, zf: zipfile.ZipFile, names: set[str], known: _Kn
         return
     shown = known.memory.derived("non_xml_sheet_part", _non_xml_sheet_part, known.read(zf, rels, MAX_PROLOG_BYTES * 16))
     if shown is not None:
-        raise ReadError(p, f"工作簿结构异常：工作表部件“{short(shown)}”不是 XML 文件，不像 Excel 或 WPS 保存的工作簿，为安全起见拒绝读取；" + ASK_AGAIN)
+        raise ReadError(
+            p,
+            f"工作簿结构异常：工作表部件“{short(shown)}”不是 XML 文件，"
+            "不像 Excel 或 WPS 保存的工作簿，为安全起见拒绝读取；"
+            + ASK_AGAIN,
+        )
 
 
 def _non_xml_sheet_part(rels_xml: bytes) -> str | None:
@@ -138,18 +157,34 @@ def _non_xml_sheet_part(rels_xml: bytes) -> str | None:
 def check_directory(p: Path, infos: list[zipfile.ZipInfo]) -> None:
     """The limits, from the central directory alone: nothing inflated yet."""
     if len(infos) > MAX_ENTRIES:
-        raise ReadError(p, f"压缩包内文件过多（{len(infos)} 个，上限 {MAX_ENTRIES}），不像正常的工作簿，为安全起见拒绝读取；" + ASK_AGAIN)
+        raise ReadError(
+            p,
+            f"压缩包内文件过多（{len(infos)} 个，上限 {MAX_ENTRIES}），不像正常的工作簿，为安全起见拒绝读取；"
+            + ASK_AGAIN,
+        )
     total = 0
     for i in infos:
         limit = MAX_XML_ENTRY_BYTES if i.filename.lower().endswith(XML_SUFFIXES) else MAX_ENTRY_BYTES
         if i.file_size > limit:
-            raise ReadError(p, f"工作簿内部的“{short(i.filename)}”解压后达 {mb(i.file_size)}，超过上限 {mb(limit)}（疑似“压缩炸弹”），为安全起见拒绝读取；" + ASK_AGAIN)
+            raise ReadError(
+                p,
+                f"工作簿内部的“{short(i.filename)}”解压后达 {mb(i.file_size)}，"
+                f"超过上限 {mb(limit)}（疑似“压缩炸弹”），为安全起见拒绝读取；"
+                + ASK_AGAIN,
+            )
         if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
             ratio = i.file_size // max(i.compress_size, 1)
-            raise ReadError(p, f"工作簿内部的“{short(i.filename)}”压缩比异常（{ratio}:1，疑似“压缩炸弹”），为安全起见拒绝读取；" + ASK_AGAIN)
+            raise ReadError(
+                p,
+                f"工作簿内部的“{short(i.filename)}”压缩比异常（{ratio}:1，疑似“压缩炸弹”），为安全起见拒绝读取；"
+                + ASK_AGAIN,
+            )
         total += i.file_size
         if total > MAX_TOTAL_BYTES:
-            raise ReadError(p, f"工作簿解压后总大小超过上限 {mb(MAX_TOTAL_BYTES)}（疑似“压缩炸弹”），为安全起见拒绝读取；" + ASK_AGAIN)
+            raise ReadError(
+                p,
+                f"工作簿解压后总大小超过上限 {mb(MAX_TOTAL_BYTES)}（疑似“压缩炸弹”），为安全起见拒绝读取；" + ASK_AGAIN,
+            )
         if i.flag_bits & 0x1:
             raise ReadError(p, "压缩包内容设置了密码（已加密），本工具无法读取；请提交未加密的工作簿")
 
@@ -186,7 +221,9 @@ def zip_what(zf: zipfile.ZipFile, names: set[str], known: _Known | None = None) 
         return not_workbook("工作簿缺少 [Content_Types].xml，文件已损坏；" + ASK_AGAIN)
     listed = "、".join(sorted(names)[:3]) + ("等" if len(names) > 3 else "")
     contents = f"（内含：{short(listed)}）" if names else "（空压缩包）"
-    return not_workbook(f"这是普通的 zip 压缩包{contents}，不是 Excel 工作簿；如报告在压缩包内，请先解压，再提交其中的 .xlsx 文件")
+    return not_workbook(
+        f"这是普通的 zip 压缩包{contents}，不是 Excel 工作簿；如报告在压缩包内，请先解压，再提交其中的 .xlsx 文件"
+    )
 
 
 def _actual(names: set[str], wanted: str) -> str:
@@ -217,7 +254,6 @@ class _Known:
         return read_small(zf, name, limit)
 
 
-
 # --- the quick check ---------------------------------------------------------------------------
 # A workbook as Excel, WPS or the template writer saves it passes a cheaper check, which
 # refuses nothing itself: each entry is inflated once (bounded, CRC checked) and its bytes
@@ -229,7 +265,9 @@ class _Known:
 # it (a second attribute, a ">" inside a quoted value, a DTD after the root element).
 
 
-def plainly_safe(data: bytes, infos: list[zipfile.ZipInfo], bodies: dict[tuple[int, int, int, int, int], bytes], memory: Memory) -> dict[str, bytes] | None:
+def plainly_safe(
+    data: bytes, infos: list[zipfile.ZipInfo], bodies: dict[tuple[int, int, int, int, int], bytes], memory: Memory
+) -> dict[str, bytes] | None:
     """The XML parts (name -> inflated bytes) when an .xlsx/.xlsm passes every check of the
     container itself that the full one makes; None when in doubt (the full check then
     decides). What python-calamine needs besides is :func:`grids_safe`."""

@@ -69,7 +69,11 @@ def inflate_bounded(p: Path, raw: BinaryIO, info: zipfile.ZipInfo, sink: XmlChec
     elif method == zipfile.ZIP_DEFLATED:
         decomp = zlib.decompressobj(-15)
     else:
-        raise ReadError(p, f"工作簿内部的“{short(info.filename)}”使用了不常见的压缩方式（{method}），Excel、WPS 不会这样保存；{SAVE_AS}")
+        raise ReadError(
+            p,
+            f"工作簿内部的“{short(info.filename)}”使用了不常见的压缩方式（{method}）"
+            f"，Excel、WPS 不会这样保存；{SAVE_AS}",
+        )
     left = info.compress_size
     out = 0
     crc = 0
@@ -88,7 +92,12 @@ def inflate_bounded(p: Path, raw: BinaryIO, info: zipfile.ZipInfo, sink: XmlChec
                 data += decomp.decompress(decomp.unconsumed_tail, bound + 1 - out - len(data))
         out += len(data)
         if out > bound:
-            raise ReadError(p, f"工作簿内部的“{short(info.filename)}”解压后的实际大小超过其声明的大小（疑似“压缩炸弹”或文件被篡改），为安全起见拒绝读取；" + ASK_AGAIN)
+            raise ReadError(
+                p,
+                f"工作簿内部的“{short(info.filename)}”解压后的实际大小超过其声明的大小（疑似“压缩炸弹”或文件被篡改）"
+                "，为安全起见拒绝读取；"
+                + ASK_AGAIN,
+            )
         crc = zlib.crc32(data, crc)
         if sink is not None and data:
             sink.feed(data)
@@ -112,7 +121,6 @@ STREAM_BYTES = 1024 * 1024  # entries declared larger are inflated in chunks, ne
 def entry_key(info: zipfile.ZipInfo) -> tuple[int, int, int, int, int]:
     """What decides an entry's bytes: two directory records may share a local header."""
     return (info.header_offset, info.compress_size, info.file_size, info.CRC, info.compress_type)
-
 
 
 # Parts that every workbook made from one template carries byte for byte (theme, styles, the
@@ -171,4 +179,13 @@ def inflated(data: bytes, info: zipfile.ZipInfo, key: tuple[str, int, int, int] 
     return out
 
 
-__all__ = ["ONE_SHOT_BYTES", "STREAM_BYTES", "declared_entries", "entry_key", "inflate_bounded", "inflated", "read_small", "seen_key"]
+__all__ = [
+    "ONE_SHOT_BYTES",
+    "STREAM_BYTES",
+    "declared_entries",
+    "entry_key",
+    "inflate_bounded",
+    "inflated",
+    "read_small",
+    "seen_key",
+]
