@@ -102,14 +102,6 @@ class Memory:
         with self.lock:
             self.plans.clear()
 
-    def forget(self) -> None:
-        """Forget everything kept (a long-running program done with a batch of files)."""
-        with self.lock:
-            self.parts.clear()
-            self.plans.clear()
-            self.texts.clear()
-            self._derived.clear()
-
     def _store(self, into: dict[Any, Any], key: Any, value: Any, kept: int, clear: bool = False) -> None:
         with self.lock:
             if len(into) >= kept:

@@ -491,9 +491,10 @@ class Workbook:
             memory.used_plan(key, plan)  # the last used are kept longest
             values = dict(plan.values)
             formulas = list(plan.formulas)
-            self._take(
-                [(r, s, t, x, f, v, b, i) for (r, s, t, x, f, b, i), v in zip(plan.cells, given, strict=True)], values, formulas
-            )
+            cells: list[tuple[bytes, ...]] = [
+                (r, s, t, x, f, v, b, i) for (r, s, t, x, f, b, i), v in zip(plan.cells, given, strict=True)
+            ]
+            self._take(cells, values, formulas)
             return Sheet(values, formulas)
         sheet, found = self._read_whole(data)
         if plan == markup:  # read whole a second time: planned, if it can be

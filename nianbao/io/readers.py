@@ -106,6 +106,6 @@ SPREADSHEET_SUFFIXES = (".xls", ".et", ".ett", ".xlt", ".ods", ".xlsb", ".xlsx",
 
 
 __all__ = [
-    "MAX_JSON_BYTES", "READERS", "RESAVE_OR_ASK", "SAVE_AS", "SPREADSHEET_SUFFIXES", "Loaded", "ReadError", "Reader", "read",
-    "reader",
+    "MAX_JSON_BYTES", "READERS", "RESAVE_OR_ASK", "SAVE_AS", "SPREADSHEET_SUFFIXES",
+    "Loaded", "ReadError", "Reader", "read", "reader",
 ]

@@ -47,7 +47,7 @@ from .calamine_guards import grids_safe
 from .container import SUFFIXES, Container, Kind
 from .memory import MEMORY, Memory
 from .registry import SAVE_AS, ReadError
-from .sniff import sniff, sniff_container
+from .sniff import sniff_container
 
 
 def check_container(path: str | os.PathLike[str]) -> None:
@@ -105,5 +105,4 @@ __all__ = [
     "check_container_fully",
     "open_container",
     "ready_for_calamine",
-    "sniff",
 ]

@@ -24,16 +24,10 @@ from .container import (
     mb,
     not_workbook,
 )
-from .memory import MEMORY, Memory
+from .memory import Memory
 from .ole import ole_kind
 from .registry import SAVE_AS, ReadError
 from .zipcheck import zip_kind
-
-
-def sniff(path: str | os.PathLike[str], *, quick: bool = True) -> Kind:
-    """What the file is, from its bytes (never its name). Raises :class:`ReadError` only
-    when the file cannot be opened or a zip breaks a limit."""
-    return sniff_container(Path(path), quick, MEMORY).kind
 
 
 def sniff_container(p: Path, quick: bool, memory: Memory) -> Container:
@@ -136,4 +130,4 @@ def _as_text(head: bytes) -> str | None:
     return None
 
 
-__all__ = ["sniff", "sniff_container"]
+__all__ = ["sniff_container"]
