@@ -28,9 +28,13 @@ def test_the_consolidation_benchmark_runs_and_both_ways_sum_alike_in_both_modes(
     assert out.count("与 nianbao 对同一样本的合计一致") == 2
     assert "每张表整张读取" in out
     # LibreOffice's copies are kept: a second run converts nothing
-    assert len(list((tmp_path / "resaved").rglob("*.xlsx"))) == 12
+    assert len(list((tmp_path / "resaved-files").rglob("*.xlsx"))) == 12
     again = run("bench_consolidate.py", *args, "--modes", "resaved")
     assert "【ours】" not in again and "【resaved】" in again
+    # the quick way: the base reports re-saved, the copies patched in LibreOffice's shared strings
+    quick = run("bench_consolidate.py", *args, "--modes", "resaved", "--resave", "bases")
+    assert "与 nianbao 对同一样本的合计一致" in quick
+    assert len(list((tmp_path / "resaved-bases").rglob("*.xlsx"))) == 12
 
 
 def test_the_read_benchmark_runs():
