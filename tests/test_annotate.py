@@ -241,3 +241,25 @@ def test_clerks_own_result_sheet_is_refused(faulty, tmp_path):
     with pytest.raises(AnnotateError, match="改名"):
         annotate(faulty, check_file(faulty).findings, out)
     assert not out.exists()
+
+
+def test_clear_command_restores_a_marked_copy_and_leaves_it_alone(tmp_path):
+    from click.testing import CliRunner
+
+    from nianbao.cli import main
+
+    src = tmp_path / "in.xlsx"
+    write_workbook(src, "2021", faulty_report())
+    marked = tmp_path / "marked.xlsx"
+    annotate(src, check_file(src).findings, marked)
+    before = marked.read_bytes()
+    restored = tmp_path / "restored.xlsx"
+    run = CliRunner().invoke(main, ["clear", str(marked), "-o", str(restored)])
+    assert run.exit_code == 0, run.output
+    assert "已清除" in run.output
+    assert marked.read_bytes() == before
+    assert RESULT_SHEET not in load_workbook(restored).sheetnames
+    assert not [f for f in check_file(restored).findings if f.rule == "LAYOUT"]
+
+    bad = CliRunner().invoke(main, ["clear", str(marked), "-o", str(tmp_path / "x.json")])
+    assert bad.exit_code == 2 and "应为 .xlsx 工作簿" in bad.output

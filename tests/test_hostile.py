@@ -544,6 +544,7 @@ def invocations(inputs: Path, out: Path) -> dict[str, list[tuple]]:
             ("consolidate", inputs, "-o", out / "汇总.json", "-q", "-j", "2"),
         ],
         "addin": [("addin", "build", "-o", out / "加载项")],
+        "clear": [("clear", p, "-o", out / f"{p.stem}-清除.xlsx") for p in every if p.suffix in (".xlsx", ".xlsm")],
     }
 
 

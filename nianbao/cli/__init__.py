@@ -12,7 +12,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 # Each subcommand's module, imported when the command is used (or listed in the help): a
 # run of one command does not pay for importing what only the others need (openpyxl, ...).
-COMMANDS = ("validate", "template", "export", "fill", "addin", "consolidate")  # each in its module of that name
+COMMANDS = ("validate", "template", "export", "fill", "clear", "addin", "consolidate")  # each in its module of that name
 
 
 class LazyGroup(click.Group):
