@@ -25,8 +25,10 @@ from hypothesis import strategies as st
 
 from nianbao.cli import main
 from nianbao.io import zipcheck, zipentries
+from nianbao.io.memory import Memory
 from nianbao.io.readers import ReadError
-from nianbao.io.safety import check_container, open_container
+from nianbao.io.safety import check_container
+from nianbao.io.sniff import sniff_container
 
 
 def digest(path: Path) -> str:
@@ -64,7 +66,7 @@ def test_a_valid_workbook_passes_the_container_check(base, tmp_path):
     path = tmp_path / "ok.xlsx"
     path.write_bytes(base)
     assert check_container(path) is None
-    assert open_container(path).kind.key == "xlsx"
+    assert sniff_container(path, True, Memory()).kind.key == "xlsx"
 
 
 def test_a_zip_bomb_is_refused_from_the_directory_before_anything_is_inflated(base, tmp_path, monkeypatch):
@@ -147,7 +149,7 @@ def test_an_ods_renamed_xlsx_is_named_for_what_it_is(tmp_path):
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         zf.writestr("content.xml", '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>')
     path.write_bytes(buf.getvalue())
-    assert open_container(path).kind.key == "ods"
+    assert sniff_container(path, True, Memory()).kind.key == "ods"
     with pytest.raises(ReadError, match="OpenDocument 电子表格"):
         check_container(path)
 
@@ -161,7 +163,7 @@ def test_a_compound_file_with_a_workbook_stream_but_no_valid_structure_is_damage
 
 def test_an_xlsm_passes_the_container_check_as_a_macro_workbook(base, tmp_path):
     path = hc.xlsm_with_macro(tmp_path, base)
-    assert open_container(path).kind.key == "xlsm"
+    assert sniff_container(path, True, Memory()).kind.key == "xlsm"
     assert check_container(path) is None
 
 
