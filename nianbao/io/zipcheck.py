@@ -92,14 +92,14 @@ def _zip_checks(p: Path, data: bytes, zf: zipfile.ZipFile, quick: bool, memory: 
     infos = zf.infolist()
     check_directory(p, infos)
     names = {i.filename for i in infos}
-    bodies: dict[tuple[int, int, int, int, int], bytes] = {}
-    kind = zip_what(zf, names, _Known(data, bodies, memory))
+    known = _Known(data, {}, memory)  # entries inflated on the way, kept for the quick check
+    kind = zip_what(zf, names, known)
     if not kind.workbook:
         return Container(kind)
     if kind in (XLSX, XLSM):
-        _check_sheet_parts(p, zf, names, _Known(data, bodies, memory))
+        _check_sheet_parts(p, zf, names, known)
     if quick and kind in (XLSX, XLSM):
-        parts = plainly_safe(data, infos, bodies, memory)
+        parts = plainly_safe(data, infos, known.bodies, memory)
         if parts is not None:
             if len(names) == len(infos):
                 return Container(kind, parts)
