@@ -9,9 +9,13 @@ PY="${PYTHON:-python3}"
 if [ "${1:-}" = "--test" ]; then
   need=()
   command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+  # Word files (.docx → PDF, .doc/.wps → .docx) for the published-report tests
+  [ -e /usr/lib/libreoffice/program/libswlo.so ] || need+=(libreoffice-writer-nogui)
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
   fonts="$(fc-list 2>/dev/null || true)"  # not piped into grep -q: with pipefail, SIGPIPE would count as "missing"
   grep -qi "noto sans cjk\|wqy\|droid sans fallback" <<<"$fonts" || need+=(fonts-noto-cjk)
+  # LibreOffice's UNO bridge for the system Python: the add-in's VBA read back by LibreOffice (tests/uno_vba.py)
+  /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
       echo "安装系统软件包：${need[*]}" >&2

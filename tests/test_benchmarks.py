@@ -41,3 +41,9 @@ def test_the_read_benchmark_runs():
     out = run("bench_read.py", "--n", "4", "--form", "2019")
     for line in ("nianbao.io.readers.read（含安全检查）", "读取器，每张表整张读取", "openpyxl（基线）"):
         assert line in out
+
+
+def test_the_publish_benchmark_runs():
+    out = run("bench_publish.py", "--repeats", "1")
+    for line in (".docx", ".html", ".md", "基线：python-docx 逐格 merge"):
+        assert line in out

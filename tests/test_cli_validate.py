@@ -110,11 +110,11 @@ def test_misuse_exits_2_with_a_chinese_message():
 
 
 def test_unsupported_file_type(tmp_path):
-    doc = tmp_path / "report.docx"
+    doc = tmp_path / "report.pages"
     doc.write_bytes(b"PK\x03\x04")
     result = run(doc)
     assert result.exit_code == 2
-    assert "不支持的文件类型「.docx」" in result.output
+    assert "不支持的文件类型「.pages」" in result.output
 
 
 def test_the_console_command_never_prints_a_traceback(tmp_path):
@@ -131,7 +131,7 @@ def test_every_command_is_listed_and_loads_when_used():
     """Commands are imported only when used (a run of one does not pay for the others'
     imports); each listed name still gives its command, and the help lists them all."""
     names = main.list_commands(None)
-    assert set(names) == {"validate", "template", "export", "fill", "clear", "addin", "consolidate"}
+    assert set(names) == {"validate", "template", "export", "fill", "import", "clear", "addin", "consolidate", "publish"}
     for name in names:
         assert main.get_command(None, name).name == name
     assert main.get_command(None, "不存在") is None

@@ -338,7 +338,7 @@ def test_unreadable_files_are_listed_and_do_not_stop_the_run(tmp_path):
     assert set(bad) == {"broken.json", "empty.json", "notes.docx", "missing.json"}
     assert "JSON" in bad["broken.json"].reason
     assert "文件为空" in bad["empty.json"].reason
-    assert "不支持的文件类型" in bad["notes.docx"].reason
+    assert "不是有效的 Word 文档" in bad["notes.docx"].reason  # a .docx is read as a published report
     assert "不存在" in bad["missing.json"].reason
     assert all(e.reason.startswith("无法读取") for e in bad.values())
     assert "无法读取 4 个" in c.line()
@@ -429,7 +429,7 @@ def test_roster_header_variants_gbk_and_xlsx(tmp_path):
 def test_discover_walks_folders_globs_and_skips_what_is_not_a_report(tmp_path):
     write(tmp_path, "a/b/deep.json", seed("anyang-2020"))
     write(tmp_path, "top.json", seed("anyang-2020"))
-    (tmp_path / "readme.txt").write_text("说明", encoding="utf-8")
+    (tmp_path / "readme.rtf").write_text("说明", encoding="utf-8")
     (tmp_path / "~$top.json").write_text("lock", encoding="utf-8")
     (tmp_path / ".hidden.json").write_text("{}", encoding="utf-8")
     out = write(tmp_path, "汇总.json", seed("anyang-2020"))

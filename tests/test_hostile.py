@@ -546,7 +546,10 @@ def invocations(inputs: Path, out: Path) -> dict[str, list[tuple]]:
             ("consolidate", inputs, "-o", out / "汇总.json", "-q", "-j", "2"),
         ],
         "addin": [("addin", "build", "-o", out / "加载项")],
+        "import": [("import", p, "-o", out / f"{p.stem}{p.suffix[1:]}-导入.json") for p in every],
         "clear": [("clear", p, "-o", out / f"{p.stem}-清除.xlsx") for p in every if p.suffix in (".xlsx", ".xlsm")],
+        "publish": [("publish", p, "-o", out / f"{p.stem}{p.suffix[1:]}-年报.docx", "--force") for p in every]
+        + [("publish", good, "-o", out / "年报.html"), ("publish", report, "-o", out / "年报.md")],
     }
 
 

@@ -17,7 +17,7 @@ from nianbao.core.model import model
 from nianbao.core.schema import schema_filename
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT.parent / "shared" / "spec" / "annual-report-format.md"
+SPEC = ROOT / "tests" / "data" / "interchange-format.md"
 
 
 def schema_file(form: str) -> dict:

@@ -10,18 +10,20 @@ import json
 
 import pytest
 import xlwings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
-from xlwings_standin import FakeBook, FakeSheet, Protected, clean_report, faulty_report
+from xlwings_standin import FakeBook, FakeSheet, Protected, clean_report, faulty_report, report_with_findings
 
 import xlwings_addin.clear
 import xlwings_addin.export
 import xlwings_addin.validate
-from nianbao.excel.annotate import annotate
-from nianbao.io.check import check_file
-from nianbao.excel.grids import extents
 from nianbao.core.layout import META_SHEET, layout
+from nianbao.excel.annotate import annotate
+from nianbao.excel.grids import extents
 from nianbao.excel.marks import MARKER, REGISTRY_SHEET, RESULT_HEADER, RESULT_SHEET, Link
 from nianbao.excel.template import INPUT_FILL, write_workbook
+from nianbao.io.check import check_file
 from xlwings_addin.backend import XlwingsCanvas, check_book, clear_book, export_book, render, validate_book
 
 TEMPLATE_SHEETS = [s.name for s in layout("2021").sheets]
@@ -41,7 +43,7 @@ def fake_marks(book: FakeBook) -> dict[tuple[str, str], tuple[str, str]]:
         for (r, c), text in s.notes.items():
             if text.startswith(MARKER):
                 cell = f"{_letter(c)}{r}"
-                out[(s.name, cell)] = ("%02X%02X%02X" % s.fills[(r, c)], text)
+                out[(s.name, cell)] = ("{:02X}{:02X}{:02X}".format(*s.fills[(r, c)]), text)
     return out
 
 
@@ -133,10 +135,13 @@ def test_tally_selection_and_protection(faulty):
     assert book.selection == p.first == ("表三", "D5")
     assert book.active == "表三"
     assert book.app.screen_updating is True
-    # lifted while marking (the stand-in refuses notes on a protected sheet), restored after
+    # lifted while marking (the stand-in refuses notes on a protected sheet), restored after;
+    # only on the sheets that get marks
+    marked = {m.sheet for m in p.marks}
+    assert marked and marked < set(TEMPLATE_SHEETS)
     for name in TEMPLATE_SHEETS:
         api = book.sheets[name].api
-        assert api.ProtectContents and api.unprotected == 1
+        assert api.ProtectContents and api.unprotected == (name in marked)
     assert book.api.ProtectStructure
     assert book.sheets[REGISTRY_SHEET].visible is False
 
@@ -329,3 +334,87 @@ def test_clerks_own_result_sheet_stops_validation(faulty):
     assert fake_marks(book) == {}
     assert "改名" in book.app.alerts[-1][0]
     assert all(book.sheets[n].api.ProtectContents for n in TEMPLATE_SHEETS)
+
+
+def test_clerks_fill_on_a_marked_cell_comes_back(faulty):
+    """The fills before marking are read a union at a time: a cell the clerk coloured among
+    the marked ones is found and restored."""
+    book = FakeBook.from_xlsx(faulty)
+    sheet = book.sheets["表三"]
+    sheet.fills[sheet.cell("D5")] = (0, 176, 80)
+    before = {s.name: dict(s.fills) for s in book.sheets}
+    p = validate_book(book)
+    assert any((m.sheet, m.cell) == ("表三", "D5") for m in p.marks)
+    clear_book(book)
+    assert {s.name: s.fills for s in book.sheets} == before
+
+
+def _click(path):
+    book = FakeBook.from_xlsx(path)
+    p = validate_book(book)
+    return book, p
+
+
+@pytest.mark.parametrize("n", [0, 10, 60])
+def test_com_calls_of_a_click_are_bounded(n, tmp_path):
+    """Fills through unions per sheet and colour, one note per marked cell, the result sheet
+    in one block: the calls grow with the marked cells by a small constant, and a second
+    identical click rewrites no fill and no note."""
+    path = tmp_path / "r.xlsx"
+    write_workbook(path, "2021", report_with_findings(n))
+    book, p = _click(path)
+    assert p.tally.errors + p.tally.warnings == n
+    calls = book.calls
+    marked = len(p.marks)
+    groups = {(m.sheet, m.fill) for m in p.marks}
+    assert calls["range.add_note"] == marked
+    assert calls["range.color="] <= 2 * len(groups)  # a union each (two when the address is long)
+    assert calls["range.value="] == 1 + (marked > 0)  # 校验结果, and the registry
+    assert book.com_calls <= 100 + 5 * marked, dict(calls)
+    book.calls.clear()
+    validate_book(book)
+    assert book.calls["range.add_note"] == book.calls["api.Delete"] == book.calls["range.color="] == 0
+    assert book.com_calls <= 100 + 5 * marked, dict(book.calls)
+
+
+def test_many_notes_of_the_clerk_are_read_only_where_needed(faulty):
+    """A sheet whose own notes far outnumber the marked cells is not walked note by note:
+    the cells are asked one by one, and the clerk's notes all survive 校验 and 清除标记."""
+    book = FakeBook.from_xlsx(faulty)
+    sheet = book.sheets["表三"]
+    clerk = {(r, c): f"备注{r}-{c}" for r in range(30, 60) for c in range(10, 14)}
+    sheet.notes.update(clerk)
+    sheet.notes[sheet.cell("D5")] = "已核对"
+    validate_book(book)
+    assert book.calls["api.Item"] == 0  # no walk over the 121 notes
+    assert sheet.notes[sheet.cell("D5")].startswith(MARKER)
+    clear_book(book)
+    assert {k: v for k, v in sheet.notes.items() if k in clerk} == clerk
+    assert sheet.notes[sheet.cell("D5")] == "已核对"
+
+
+FILLS = [(0, 176, 80), (255, 255, 0), (200, 200, 200), None]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_fills_and_notes_come_back_whatever_the_clerk_did(faulty, data):
+    """Fills are read a union at a time and written at the end: with any fills and notes of
+    the clerk's on and around the marked cells, 校验 then 清除标记 leaves the workbook as it was."""
+    book = FakeBook.from_xlsx(faulty)
+    sheet = book.sheets["表三"]
+    cells = [(r, c) for r in range(4, 12) for c in range(3, 11)]
+    for key in data.draw(st.lists(st.sampled_from(cells), max_size=20, unique=True)):
+        fill = data.draw(st.sampled_from(FILLS))
+        if fill is None:
+            sheet.fills.pop(key, None)
+        else:
+            sheet.fills[key] = fill
+    for key in data.draw(st.lists(st.sampled_from(cells), max_size=5, unique=True)):
+        sheet.notes[key] = "我的批注"
+    before = {s.name: (dict(s.fills), dict(s.notes)) for s in book.sheets}
+    p = validate_book(book)
+    assert fake_marks(book) and len(fake_marks(book)) == len(p.marks)
+    validate_book(book)  # a second click changes nothing more
+    clear_book(book)
+    assert {s.name: (s.fills, s.notes) for s in book.sheets} == before

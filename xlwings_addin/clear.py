@@ -1,4 +1,4 @@
-"""Ribbon button 「清除标记」: the add-in `xlwings_addin.clear.xlam` calls :func:`main`."""
+"""Ribbon button: its VBA callback runs ``import xlwings_addin.clear; xlwings_addin.clear.main()``."""
 
 from __future__ import annotations
 

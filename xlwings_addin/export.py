@@ -1,4 +1,4 @@
-"""Ribbon button 「导出 JSON」: the add-in `xlwings_addin.export.xlam` calls :func:`main`."""
+"""Ribbon button: its VBA callback runs ``import xlwings_addin.export; xlwings_addin.export.main()``."""
 
 from __future__ import annotations
 

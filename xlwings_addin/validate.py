@@ -1,4 +1,4 @@
-"""Ribbon button 「校验」: the add-in `xlwings_addin.validate.xlam` calls :func:`main`."""
+"""Ribbon button: its VBA callback runs ``import xlwings_addin.validate; xlwings_addin.validate.main()``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 def main() -> None:
     import xlwings as xw
 
-    from .backend import validate_book, report_failure
+    from .backend import report_failure, validate_book
 
     book = xw.Book.caller()
     with report_failure(book):

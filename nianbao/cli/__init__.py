@@ -12,7 +12,9 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 # Each subcommand's module, imported when the command is used (or listed in the help): a
 # run of one command does not pay for importing what only the others need (openpyxl, ...).
-COMMANDS = ("validate", "template", "export", "fill", "clear", "addin", "consolidate")  # each in its module of that name
+COMMANDS = ("validate", "template", "export", "fill", "import", "clear", "addin", "consolidate", "publish")
+# each in its module of that name, but for names Python keeps for itself
+MODULES = {"import": "import_"}
 
 
 class LazyGroup(click.Group):
@@ -24,7 +26,7 @@ class LazyGroup(click.Group):
             return None
         import importlib
 
-        return importlib.import_module(f"{__name__}.{name}").command
+        return importlib.import_module(f"{__name__}.{MODULES.get(name, name)}").command
 
 
 @click.group(cls=LazyGroup, context_settings=CONTEXT, subcommand_metavar="命令 [参数]...")
@@ -34,8 +36,10 @@ def main() -> None:
 
     \b
     常用命令：
-      nianbao validate 报告.xlsx           校验一份或多份报告
+      nianbao validate 报告.xlsx           校验一份或多份报告（也可以是发布的网页、Word、PDF、文本）
+      nianbao import 某局年报.html -o 某局.json
       nianbao template --form 2021 -o 模板.xlsx
       nianbao consolidate 文件夹/ -o 汇总.xlsx
+      nianbao publish 报告.xlsx -o 年度报告.docx
     """
 

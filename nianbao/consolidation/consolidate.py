@@ -56,6 +56,9 @@ from ..core.forms import (
     FORMS,
     NAME_LABEL,
     PROCUREMENT_UNIT_KEY,
+    SUMMARY_MEMBERS_KEY,
+    SUMMARY_KEY,
+    SUMMARY_LEVEL_KEY,
     REGION_LABEL,
     USCC_LABEL,
 )
@@ -93,6 +96,7 @@ class Record:
     values: tuple[Any, ...] | None = None
     findings: tuple[Finding, ...] = ()
     problem: str = ""  # why the record cannot be summed whatever the options (e.g. its unit)
+    members: int = 1  # the agencies it adds up: 1, or for a summary as many as it holds
 
     @property
     def readable(self) -> bool:
@@ -155,6 +159,16 @@ def numbers(m: FormModel, document: dict[str, Any], raw: Sequence[Any] | None = 
     return tuple(out), problem
 
 
+def _summary_members(document: dict[str, Any]) -> int:
+    """How many agencies a report adds up: those a summary records, else 1."""
+    meta = document.get("meta")
+    info = meta.get(SUMMARY_KEY) if isinstance(meta, dict) else None
+    members = info.get(SUMMARY_MEMBERS_KEY) if isinstance(info, dict) else None
+    if isinstance(members, list):
+        return len(members)
+    return members if type(members) is int and members >= 0 else 1
+
+
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -185,6 +199,7 @@ def examine(path: str) -> Record:
             values=values,
             findings=result.findings,
             problem=problem,
+            members=_summary_members(doc),
         )
     except (KeyboardInterrupt, SystemExit):
         raise
@@ -616,8 +631,12 @@ class Consolidation:
             return None
         m = model(self.form)
         doc: dict[str, Any] = {"form": self.form, "year": self.year, "agency": {"name": self.name}}
+        # the summary says it is one, of which level, over how many reports (nianbao publish
+        # prints it); the hidden sheet of the summary workbook keeps it
+        members = sum(e.record.members for e in self.summed)
+        doc["meta"] = {SUMMARY_KEY: {SUMMARY_LEVEL_KEY: self.name, SUMMARY_MEMBERS_KEY: members}}
         if m.unit_cells:
-            doc["meta"] = {PROCUREMENT_UNIT_KEY: DEFAULT_PROCUREMENT_UNIT}
+            doc["meta"][PROCUREMENT_UNIT_KEY] = DEFAULT_PROCUREMENT_UNIT
         doc.update(m.document([plain(v) for v in self.values]))
         return doc
 

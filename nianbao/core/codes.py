@@ -68,6 +68,11 @@ class Code(StrEnum):
     CELL = "CELL"
     CACHE = "CACHE"
     DUPLICATE = "DUPLICATE"
+    # Published reports (web pages, Word, PDF, text copies)
+    ABSENT = "ABSENT"
+    AMBIGUOUS = "AMBIGUOUS"
+    POSITION = "POSITION"
+    SOURCE = "SOURCE"
     # Ledger identities (勾稽关系), declared in the forms
     I1 = "I1"
     I2 = "I2"

@@ -48,6 +48,11 @@ def _catalogue() -> dict[Code, Rule]:
         Rule(Code.CELL, WARNING, "单元格内容已按约定转换", "请改为直接填写数字"),
         Rule(Code.CACHE, WARNING, "公式缓存值与计算结果不一致", "请在 Excel 或 WPS 中重新计算后保存"),
         Rule(Code.DUPLICATE, ERROR, "重复报送", "同一单位报送了多份报告，请确认应以哪一份为准"),
+        # Published reports (web pages, Word, PDF, text copies)
+        Rule(Code.ABSENT, ERROR, "发布稿缺少表格或行", "缺少的格按未填写处理，请对照原件核对"),
+        Rule(Code.AMBIGUOUS, ERROR, "数字无法对应到表格的列", "这些数字未被采用，请对照原件核对"),
+        Rule(Code.POSITION, WARNING, "按位置读取了没有标签的数字", "请对照原件核对这些数字所属的行列"),
+        Rule(Code.SOURCE, WARNING, "发布稿的版式问题", "请对照原件核对"),
     ]
     for form in FORMS.values():
         for ident in form.identities:

@@ -37,6 +37,10 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 FILLED_DATE_KEY = "filled_date"
 PROCUREMENT_UNIT_KEY = "procurement_amount_unit"
 PROVENANCE_KEYS = (VERSION_KEY, SOURCE_KEY) = ("template_version", "source_file")
+# A report read from a publication (web page, Word, PDF, text) keeps where each number came
+# from: JSON pointer -> place in the source ("表格 3 第 5 行第 4 列", "正文 第 57 行").
+LOCATIONS_KEY = "source_locations"
+LOCATIONS_LABEL = "来源位置"
 
 
 # Pointers of the report's own fields, and of the agency's (keys in AGENCY_FIELDS).
@@ -640,6 +644,28 @@ AGENCY_FIELDS = (
 )
 
 REPORT_TITLE = "政府信息公开工作年度报告"
+
+# The report's six mandated sections: the three in prose, and the three tables' titles between.
+OVERVIEW_TITLE = "一、总体情况"
+PROBLEMS_TITLE = "五、存在的主要问题及改进情况"
+OTHER_MATTERS_TITLE = "六、其他需要报告的事项"
+
+# A summary report (a consolidation) says so in its meta: {"level": the level's name (its
+# agency name), "members": the agencies it adds up — their number, or the list of them}.
+SUMMARY_KEY = "summary"
+SUMMARY_LEVEL_KEY = "level"
+SUMMARY_MEMBERS_KEY = "members"
+SUMMARY_LABEL = "汇总信息"
+
+
+def report_title(name: str, year: int | str) -> str:
+    """The document's title, e.g. "尚志市卫生健康局2021年政府信息公开工作年度报告"."""
+    return f"{name}{year}年{REPORT_TITLE}"
+
+
+def section_titles(form: Form) -> tuple[str, ...]:
+    """The six section headings, in order."""
+    return (OVERVIEW_TITLE, *(t.title for t in form.tables), PROBLEMS_TITLE, OTHER_MATTERS_TITLE)
 
 
 def form_for_year(year: int) -> Form | None:

@@ -29,9 +29,15 @@ from .forms import (
     DEFAULT_PROCUREMENT_UNIT,
     FILLED_DATE_KEY,
     FILLED_DATE_LABEL,
+    LOCATIONS_KEY,
+    LOCATIONS_LABEL,
     FORM_LABEL,
     FORMS,
     PROCUREMENT_UNIT_KEY,
+    SUMMARY_MEMBERS_KEY,
+    SUMMARY_KEY,
+    SUMMARY_LABEL,
+    SUMMARY_LEVEL_KEY,
     PROCUREMENT_UNIT_LABEL,
     PROCUREMENT_UNITS,
     REPORT_TITLE,
@@ -145,6 +151,24 @@ def build_schema(form_key: str) -> dict[str, Any]:
         VERSION_KEY: {"title": VERSION_LABEL, "type": "string"},
         SOURCE_KEY: {"title": SOURCE_LABEL, "type": "string"},
         FILLED_DATE_KEY: {"title": FILLED_DATE_LABEL, "type": "string"},
+        LOCATIONS_KEY: {
+            "title": LOCATIONS_LABEL,
+            "description": "从发布稿（网页、Word、PDF、文本）读入时，每个数字在原文中的位置：JSON 指针 → 位置",
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+        },
+    }
+    meta_props[SUMMARY_KEY] = {
+        "title": SUMMARY_LABEL,
+        "description": "汇总报告才有：汇总层级的名称与所汇总的单位（单位数，或各单位的列表）",
+        "type": "object",
+        "properties": {
+            SUMMARY_LEVEL_KEY: {"title": "汇总层级", "type": "string"},
+            SUMMARY_MEMBERS_KEY: {
+                "title": "所汇总的单位",
+                "oneOf": [{"type": "integer", "minimum": 0}, {"type": "array", "items": {"type": "object"}}],
+            },
+        },
     }
     if m.unit_cells:
         meta_props[PROCUREMENT_UNIT_KEY] = {

@@ -21,7 +21,7 @@ from typing import Any
 from . import safety
 from . import workbook as _workbook  # noqa: F401 - the workbook readers (.xlsx, .xlsm, .xls, .ods, .et) register themselves
 from .panics import is_panic
-from .registry import READERS, RESAVE_OR_ASK, SAVE_AS, Loaded, Reader, ReadError, reader
+from .registry import READERS, RESAVE_OR_ASK, SAVE_AS, UNCONTAINED, Loaded, Reader, ReadError, reader
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
 
@@ -82,7 +82,7 @@ def read(path: str | os.PathLike[str]) -> Loaded:
     if is_folder:
         raise ReadError(p, "这是一个文件夹，不是文件")
     # every container (xlsx, xls, ods, ...) is sniffed and bounded before any parser sees it
-    container = safety.open_container(p) if p.suffix.lower() != ".json" else None
+    container = safety.open_container(p) if p.suffix.lower() not in UNCONTAINED else None
     try:
         return fn(p, container)
     except ReadError:
@@ -106,6 +106,6 @@ SPREADSHEET_SUFFIXES = (".xls", ".et", ".ett", ".xlt", ".ods", ".xlsb", ".xlsx",
 
 
 __all__ = [
-    "MAX_JSON_BYTES", "READERS", "RESAVE_OR_ASK", "SAVE_AS", "SPREADSHEET_SUFFIXES",
+    "MAX_JSON_BYTES", "READERS", "RESAVE_OR_ASK", "SAVE_AS", "SPREADSHEET_SUFFIXES", "UNCONTAINED",
     "Loaded", "ReadError", "Reader", "read", "reader",
 ]

@@ -55,17 +55,23 @@ class Loaded:
 # nianbao.io.safety found (a Container: its kind, and the parts it inflated); None for JSON.
 Reader = Callable[[Path, Any], Loaded]
 READERS: dict[str, Reader] = {}
+# suffixes whose readers bound their input themselves, so no container check runs first:
+# JSON, and the published reports of nianbao.io.published (web pages, Word, PDF, text)
+UNCONTAINED: set[str] = {".json"}
 
 
-def reader(*suffixes: str) -> Callable[[Reader], Reader]:
-    """Register the decorated function as the reader of files with these suffixes."""
+def reader(*suffixes: str, own_checks: bool = False) -> Callable[[Reader], Reader]:
+    """Register the decorated function as the reader of files with these suffixes
+    (``own_checks``: it bounds its input itself, and no container check runs first)."""
 
     def register(fn: Reader) -> Reader:
         for s in suffixes:
             READERS[s] = fn
+            if own_checks:
+                UNCONTAINED.add(s)
         return fn
 
     return register
 
 
-__all__ = ["READERS", "RESAVE_OR_ASK", "SAVE_AS", "Loaded", "ReadError", "Reader", "reader"]
+__all__ = ["READERS", "RESAVE_OR_ASK", "SAVE_AS", "UNCONTAINED", "Loaded", "ReadError", "Reader", "reader"]

@@ -1,0 +1,148 @@
+"""Published reports — web pages, Word, PDF and text copies — read into the report format.
+
+``read_published(path) -> Loaded``: the report document, where each number sits in the
+source (JSON pointer -> (place, position), e.g. ``("表格 3", "第 5 行第 4 列")`` or
+``("正文", "第 57 行")``, also kept in the document under ``meta.source_locations``), and
+what the importer noticed (missing rows, numbers it could not place, numbers read by
+position, cells converted). Nothing is guessed: see :mod:`nianbao.io.published.recognise`.
+
+Each format is a small module turning the file into rows of cells (:mod:`.grid`):
+:mod:`.html`, :mod:`.docx`, :mod:`.pdf`, :mod:`.text`; legacy ``.doc``/``.wps`` go through
+LibreOffice (:mod:`.legacy`). Their libraries are imported only when such a file is read.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from ...core.codes import Code
+from ...core.findings import finding
+from ...core.forms import LOCATIONS_KEY, SOURCE_KEY, YEAR_POINTER, agency_pointer
+from ...core.model import model
+from ..readers import Loaded, ReadError, reader
+from .formats import HTML_SUFFIXES, LEGACY_SUFFIXES, PDF_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, WORD_SUFFIXES
+from .grid import Grid
+
+# One published report is a few pages: anything far larger is not one.
+MAX_SOURCE_BYTES = 32 * 1024 * 1024
+
+
+def _raw(p: Path) -> bytes:
+    try:
+        size = p.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise ReadError(
+                p, f"文件过大（{size} 字节），一份发布的年度报告不应超过 {MAX_SOURCE_BYTES // (1024 * 1024)} MB"
+            )
+        return p.read_bytes()
+    except OSError as e:
+        raise ReadError(p, f"无法打开文件：{e.strerror or e}") from None
+
+
+def grid_of(path: str | os.PathLike[str]) -> Grid:
+    """The file as rows of cells, by its suffix."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        from .html import html_grid
+
+        return html_grid(_raw(p))
+    if suffix in TEXT_SUFFIXES:
+        from .text import DecodeError, decode, text_grid
+
+        try:
+            return text_grid(decode(_raw(p)))
+        except DecodeError as e:
+            raise ReadError(p, str(e)) from None
+    if suffix in WORD_SUFFIXES:
+        from .docx import docx_grid
+
+        _raw_size(p)
+        return docx_grid(p)
+    if suffix in PDF_SUFFIXES:
+        from .pdf import pdf_grid
+
+        return pdf_grid(p, _raw(p))
+    if suffix in LEGACY_SUFFIXES:
+        from .legacy import legacy_grid
+
+        _raw_size(p)
+        return legacy_grid(p)
+    raise ReadError(p, f"不支持的文件类型「{p.suffix or '无扩展名'}」")
+
+
+def _raw_size(p: Path) -> None:
+    try:
+        size = p.stat().st_size
+    except OSError as e:
+        raise ReadError(p, f"无法打开文件：{e.strerror or e}") from None
+    if size > MAX_SOURCE_BYTES:
+        raise ReadError(
+            p, f"文件过大（{size} 字节），一份发布的年度报告不应超过 {MAX_SOURCE_BYTES // (1024 * 1024)} MB"
+        )
+
+
+def read_published(path: str | os.PathLike[str], *, agency: str | None = None, year: int | None = None) -> Loaded:
+    """Read a published report (``.html``/``.htm``, ``.docx``, ``.pdf``, ``.txt``/``.md``,
+    legacy ``.doc``/``.wps`` through LibreOffice) into the report format. ``agency`` and
+    ``year`` override what the title says. Raises :class:`ReadError` for a file that is no
+    report at all (no table label found, a scanned PDF, ...)."""
+    p = Path(path)
+    try:
+        return recognise_grid(p, grid_of(p), agency=agency, year=year)
+    except ReadError:
+        raise
+    except Exception as e:  # a parser's own failure on a damaged file: a message, never a traceback
+        raise ReadError(p, f"文件无法解析（{type(e).__name__}），可能已损坏；请向发布单位重新索取原文件") from e
+
+
+def recognise_grid(p: Path, grid: Grid, *, agency: str | None = None, year: int | None = None) -> Loaded:
+    from .recognise import choose_form, prepare, recognise
+    from .title import find_title
+
+    rows = prepare(grid)
+    name, title_year, title_cell = find_title(rows)
+    the_year = year if year is not None else title_year
+    form, _hits = choose_form(rows, the_year)
+    if form is None:
+        raise ReadError(p, "未找到年度报告表二、表三、表四的任何标签，不像是一份政府信息公开工作年度报告")
+    found = recognise(rows, form)
+    m = model(form)
+    findings = list(found.findings)
+    locations = dict(found.locations)
+    if title_cell is not None:
+        if year is None:
+            locations[YEAR_POINTER] = title_cell.location
+        if agency is None and name:
+            locations[agency_pointer("name")] = title_cell.location
+    the_agency = agency if agency is not None else name
+    if the_year is None:
+        findings.append(
+            finding(
+                Code.ABSENT,
+                "未能从标题读出报告年度（如“某某局2020年政府信息公开工作年度报告”），请用 --year 指定",
+                YEAR_POINTER,
+            )
+        )
+    if not the_agency:
+        findings.append(finding(Code.ABSENT, "未能从标题读出单位名称，请用 --agency 指定", agency_pointer("name")))
+    document: dict[str, Any] = {"form": form.key}
+    if the_year is not None:
+        document["year"] = the_year
+    document["agency"] = {"name": the_agency} if the_agency else {}
+    document.update(m.document(found.values))
+    document["meta"] = {
+        SOURCE_KEY: p.name,
+        LOCATIONS_KEY: {ptr: " ".join(loc) for ptr, loc in locations.items()},
+    }
+    return Loaded(document, locations, tuple(findings), values=tuple(found.values))
+
+
+@reader(*SUFFIXES, own_checks=True)  # each format bounds its own input: size, zip, pages
+def read_publication(path: Path, container: Any = None) -> Loaded:
+    return read_published(path)
+
+
+__all__ = ["MAX_SOURCE_BYTES", "SUFFIXES", "grid_of", "read_published", "recognise_grid"]

@@ -1,0 +1,163 @@
+"""The labels the recogniser looks for, every one derived from :mod:`nianbao.core.forms`.
+
+A printed label is compared by its *key*: full-width forms folded to half-width (NFKC),
+white space and quotation marks dropped, ``1、`` read as ``1.``. So ``（三）不予公开``,
+``(三) 不予公开`` and ``结 果 维 持`` match the official label they stand for.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from ...core.forms import FORMS, LEGAL_PERSON, LITIGATION, Column, Form, Table
+from ...core.model import leaf_rows
+
+_DROP = re.compile(r"[\s\u3000\u200b\ufeff\"'“”‘’「」『』:：]+")
+_ORDINAL = re.compile(r"^(\d+)[、．,]")
+
+
+@lru_cache(maxsize=65536)
+def key(text: str) -> str:
+    if text.isascii() and text.isdigit():
+        return text
+    k = _DROP.sub("", unicodedata.normalize("NFKC", text))
+    return _ORDINAL.sub(r"\1.", k)
+
+
+@cache
+def aliases(label: str) -> frozenset[str]:
+    """A label's key, and the key without a trailing parenthetical note when what is left is
+    still a label of its own (``（二）部分公开``, ``本年收费金额``)."""
+    k = key(label)
+    out = {k}
+    cut = re.sub(r"\([^()]*\)$", "", k)
+    if cut != k and len(cut) >= 4:
+        out.add(cut)
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One printed row of numbers: a row of table 2 or 3, or table 4's single row."""
+
+    table: Table
+    order: int  # position among its table's rows
+    label: str  # official row label ("" for table 4)
+    paths: tuple[tuple[str, ...], ...]  # one per column
+    columns: tuple[Column, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.table.sheet}「{self.label}」行" if self.label else self.table.sheet
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    form: Form
+    slots: tuple[Slot, ...]
+    by_key: dict[str, Slot]  # row label key -> slot
+    parents: frozenset[str]  # keys of table 3's parent rows (labels without numbers)
+    headers: dict[str, Table]  # keys of column and group headers, titles, notes -> table
+    titles: dict[str, Table]  # keys of table titles -> table
+    appeal_headers: frozenset[str]  # keys of table 4's column headers
+
+    def slots_of(self, table: Table) -> tuple[Slot, ...]:
+        return tuple(s for s in self.slots if s.table.key == table.key)
+
+
+def _title_keys(title: str) -> set[str]:
+    k = key(title)
+    return {k, re.sub(r"^[一二三四五六七八九十]+[、.]", "", k)}
+
+
+@cache
+def catalogue(form_key: str) -> Catalogue:
+    form = FORMS[form_key]
+    slots: list[Slot] = []
+    headers: dict[str, Table] = {}
+    titles: dict[str, Table] = {}
+    parents: set[str] = set()
+    appeal: set[str] = set()
+    for table in form.tables:
+        for k in _title_keys(table.title):
+            titles[k] = table
+        order = 0
+        if table.key == "active":
+            for group in table.groups:
+                headers[key(group.label)] = table
+                headers[key(group.row_header)] = table
+                for col in group.columns:
+                    for k in aliases(col.label):
+                        headers[k] = table
+                for row in group.rows:
+                    slots.append(
+                        Slot(
+                            table,
+                            order,
+                            row.label,
+                            tuple((table.key, row.key, c.key) for c in group.columns),
+                            group.columns,
+                        )
+                    )
+                    order += 1
+        elif table.key == "applications":
+            for k in (table.column_header, table.note, LEGAL_PERSON, *(c.label for c in table.columns)):
+                headers[key(k)] = table
+            for parents_, row in leaf_rows(table.rows):
+                parents.update(key(p.label) for p in parents_)
+                path = tuple(p.key for p in parents_) + (row.key,)
+                slots.append(
+                    Slot(
+                        table, order, row.label, tuple((table.key, *path, c.key) for c in table.columns), table.columns
+                    )
+                )
+                order += 1
+        else:
+            paths, columns = [], []
+            for group in table.groups:
+                for k in (group.label, group.parent or "", LITIGATION):
+                    if k:
+                        headers[key(k)] = table
+                        appeal.add(key(k))
+                for col in group.columns:
+                    headers[key(col.label)] = table
+                    appeal.add(key(col.label))
+                    paths.append((table.key, group.key, col.key))
+                    columns.append(col)
+            slots.append(Slot(table, 0, "", tuple(paths), tuple(columns)))
+    by_key: dict[str, Slot] = {}
+    for s in slots:
+        if s.label:
+            for k in aliases(s.label):
+                by_key.setdefault(k, s)
+    return Catalogue(form, tuple(slots), by_key, frozenset(parents - set(by_key)), headers, titles, frozenset(appeal))
+
+
+@cache
+def every_key() -> frozenset[str]:
+    """Keys of every label of every form."""
+    out: set[str] = set()
+    for f in FORMS:
+        c = catalogue(f)
+        out |= set(c.by_key) | c.parents | set(c.headers) | set(c.titles)
+    return frozenset(out)
+
+
+@cache
+def prefixes() -> frozenset[str]:
+    """Proper prefixes (two characters or more) of every label key: where a label broken
+    across lines may begin."""
+    out: set[str] = set()
+    for k in every_key():
+        out.update(k[:i] for i in range(2, len(k)))
+    return frozenset(out)
+
+
+@cache
+def distinctive() -> dict[str, frozenset[str]]:
+    """Per form, the label keys no other form prints: what tells the forms apart."""
+    own = {f: set(catalogue(f).by_key) | set(catalogue(f).headers) | catalogue(f).parents for f in FORMS}
+    return {f: frozenset(own[f] - set().union(*(own[g] for g in FORMS if g != f))) for f in FORMS}

@@ -1,0 +1,210 @@
+"""Render a report document as agencies publish it: web page, Word, text copies.
+
+Layouts follow the official form as printed (merged header cells, the label column of
+table 3 three cells wide with 三、本年度办理结果 and （三）（四）（五） spanning their rows) and
+the seeds' text copies: tab rows with empty fields where cells were merged (张店), pipe
+rows (阿荣旗), one cell a line (安阳), markdown tables. Labels come from nianbao.core.forms.
+"""
+
+from __future__ import annotations
+
+import html as _html
+from typing import Any
+
+from nianbao.core.forms import FORMS, LEGAL_PERSON, LITIGATION, REPORT_TITLE
+
+# A table: rows of cells (text, rowspan, colspan).
+Spec = list[list[tuple[str, int, int]]]
+
+
+def shown(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return format(v, "f").rstrip("0").rstrip(".") if "." in format(v, "f") else format(v, "f")
+    return str(v)
+
+
+def _get(doc: dict, path: tuple[str, ...]) -> Any:
+    node: Any = doc
+    for k in path:
+        node = node.get(k) if isinstance(node, dict) else None
+    return node
+
+
+def tables(doc: dict) -> list[tuple[str, Spec]]:
+    """(title, table) for tables 2, 3 and 4."""
+    form = FORMS[doc["form"]]
+    out = []
+    t2 = form.table("active")
+    width = 1 + max(len(g.columns) for g in t2.groups)
+    spec: Spec = []
+    for g in t2.groups:
+        spec.append([(g.label, 1, width)])
+        pad = [("", 1, 1)] * (width - 1 - len(g.columns))
+        spec.append([(g.row_header, 1, 1)] + [(c.label, 1, 1) for c in g.columns] + pad)
+        for r in g.rows:
+            spec.append(
+                [(r.label, 1, 1)] + [(shown(_get(doc, ("active", r.key, c.key))), 1, 1) for c in g.columns] + pad
+            )
+    out.append((t2.title, spec))
+
+    t3 = form.table("applications")
+    cols = t3.columns
+    legal = [c for c in cols if c.parent == LEGAL_PERSON]
+    spec = [
+        [(t3.note, 3, 3), (t3.column_header, 1, len(cols))],
+        [(cols[0].label, 2, 1), (LEGAL_PERSON, 1, len(legal)), (cols[-1].label, 2, 1)],
+        [(c.label, 1, 1) for c in legal],
+    ]
+
+    def values(path: tuple[str, ...]) -> list[tuple[str, int, int]]:
+        return [(shown(_get(doc, ("applications", *path, c.key))), 1, 1) for c in cols]
+
+    def leaves(row) -> int:
+        return 1 if row.is_leaf else sum(leaves(ch) for ch in row.children)
+
+    for top in t3.rows:
+        if top.is_leaf:
+            spec.append([(top.label, 1, 3)] + values((top.key,)))
+            continue
+        first_top = True
+        for mid in top.children:
+            lead = [(top.label, leaves(top), 1)] if first_top else []
+            first_top = False
+            if mid.is_leaf:
+                spec.append(lead + [(mid.label, 1, 2)] + values((top.key, mid.key)))
+                continue
+            for i, leaf in enumerate(mid.children):
+                head = lead + [(mid.label, len(mid.children), 1)] if i == 0 else []
+                lead = []
+                spec.append(head + [(leaf.label, 1, 1)] + values((top.key, mid.key, leaf.key)))
+    out.append((t3.title, spec))
+
+    t4 = form.table("appeals")
+    review, direct, after = t4.groups
+    spec = [
+        [(review.label, 1, 5), (LITIGATION, 1, 10)],
+        [(c.label, 2, 1) for c in review.columns] + [(direct.label, 1, 5), (after.label, 1, 5)],
+        [(c.label, 1, 1) for c in direct.columns] + [(c.label, 1, 1) for c in after.columns],
+        [(shown(_get(doc, ("appeals", g.key, c.key))), 1, 1) for g in t4.groups for c in g.columns],
+    ]
+    out.append((t4.title, spec))
+    return out
+
+
+def title(doc: dict) -> str:
+    return f"{doc['agency']['name']}{doc['year']}年{REPORT_TITLE}"
+
+
+PROSE = "根据《中华人民共和国政府信息公开条例》规定，现公布本机关年度报告。本报告所列数据统计期限为1月1日至12月31日。"
+
+
+def expand(spec: Spec) -> list[list[str | None]]:
+    """The table as a full grid; None where a merged cell covers."""
+    grid: dict[tuple[int, int], str | None] = {}
+    for r, row in enumerate(spec):
+        c = 0
+        for text, rs, cs in row:
+            while (r, c) in grid:
+                c += 1
+            for dr in range(rs):
+                for dc in range(cs):
+                    grid[(r + dr, c + dc)] = text if dr == dc == 0 else None
+            c += cs
+    width = max(c for _, c in grid) + 1
+    return [[grid.get((r, c), "") for c in range(width)] for r in range(len(spec))]
+
+
+# ---------------------------------------------------------------------------------------
+# Web page
+
+
+def to_html(doc: dict, *, nav: bool = True, encoding: str = "utf-8") -> bytes:
+    e = _html.escape
+    parts = [
+        f'<!DOCTYPE html><html><head><meta charset="{encoding}"><title>{e(title(doc))}</title>',
+        "<style>td{border:1px solid #000}</style><script>var x = '<td>1</td>';</script></head><body>",
+    ]
+    if nav:
+        parts.append('<div class="nav"><a href="/">首页</a> &gt; <a>政务公开</a> &gt; 政府信息公开工作年度报告</div>')
+        parts.append("<table><tr><td>访问量</td><td>12345</td></tr><tr><td>更新</td><td>2021-01-20</td></tr></table>")
+    parts.append(f"<h1>{e(title(doc))}</h1><p>{PROSE}</p><p>一、总体情况</p><p>{PROSE}</p>")
+    for t, spec in tables(doc):
+        parts.append(f'<p><strong>{e(t)}</strong></p><table border="1">')
+        for row in spec:
+            parts.append(
+                "<tr>"
+                + "".join(
+                    f"<td{f' rowspan={rs}' if rs > 1 else ''}{f' colspan={cs}' if cs > 1 else ''}>{e(text)}</td>"
+                    for text, rs, cs in row
+                )
+                + "</tr>"
+            )
+        parts.append("</table>")
+    parts.append(f"<p>五、存在的主要问题及改进情况</p><p>{PROSE}</p>")
+    if nav:
+        parts.append('<div class="footer">主办单位：某某人民政府办公室 ICP备12345678号</div>')
+    parts.append("</body></html>")
+    return "\n".join(parts).encode(encoding)
+
+
+# ---------------------------------------------------------------------------------------
+# Text copies
+
+
+def to_text(doc: dict, layout: str) -> str:
+    """``tabs`` (张店), ``pipes`` (阿荣旗), ``cells`` (安阳: one cell a line), ``markdown``."""
+    lines = [title(doc), "", PROSE, "一、总体情况", PROSE, ""]
+    for t, spec in tables(doc):
+        lines.append(t)
+        grid = expand(spec)
+        if layout == "cells":
+            for row in spec:
+                for text, _, _ in row:
+                    if text:
+                        lines += [text, ""]
+        elif layout == "tabs":
+            lines += ["\t".join(x or "" for x in row) for row in grid]
+        elif layout == "pipes":
+            lines += [" | ".join(x or "" for x in row) + " |" for row in grid]
+        elif layout == "markdown":
+            lines.append("| " + " | ".join(x or "" for x in grid[0]) + " |")
+            lines.append("|" + "---|" * len(grid[0]))
+            lines += ["| " + " | ".join(x or "" for x in row) + " |" for row in grid[1:]]
+        else:
+            raise ValueError(layout)
+        lines.append("")
+    lines += ["五、存在的主要问题及改进情况", PROSE]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------
+# Word
+
+
+def to_docx(doc: dict, path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_heading(title(doc), level=1)
+    d.add_paragraph(PROSE)
+    for t, spec in tables(doc):
+        d.add_paragraph(t)
+        grid = expand(spec)
+        table = d.add_table(rows=len(grid), cols=len(grid[0]))
+        table.style = "Table Grid"
+        width = len(grid[0])
+        cells = table._cells  # the grid once: table.cell() recounts it at every call
+        merges = []
+        for r, row in enumerate(spec):
+            origins = [c for c, x in enumerate(grid[r]) if x is not None]
+            for (text, rs, cs), c in zip(row, origins, strict=True):
+                cells[r * width + c].text = text
+                if rs > 1 or cs > 1:
+                    merges.append((r * width + c, (r + rs - 1) * width + c + cs - 1))
+        for a, b in merges:
+            cells[a].merge(cells[b])
+    d.add_paragraph("五、存在的主要问题及改进情况")
+    d.add_paragraph(PROSE)
+    d.save(str(path))
