@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 import jsonschema  # noqa: E402
 
-from nianbao.core import validate  # noqa: E402
+from nianbao import validate  # noqa: E402
 from nianbao.core.schema import schema  # noqa: E402
 
 SEEDS = ROOT / "tests" / "fixtures"

@@ -2,12 +2,19 @@
 """Fuzz the report readers with mutated workbooks.
 
 Valid workbooks (filled templates of both forms, a plain workbook, and any files given
-with ``--corpus``) are mutated — byte flips, zip entry and directory mutations, XML
-mutations, cell value mutations — and fed to :func:`nianbao.io.readers.read` and
-:func:`nianbao.io.check.check_file` in a worker process with a time and memory limit.
+with ``--corpus``) and valid reports in JSON are mutated — byte flips, zip entry and
+directory mutations, XML mutations, cell value mutations; for JSON, deep nesting, duplicate
+keys, numbers no report holds (``1e308``, ``1e400``, ``NaN``, 400 or 5,000 digits, ``2**53+1``,
+superscript digits) and text no terminal should see (escape sequences, lone surrogates, very
+long names) — and fed to :func:`nianbao.io.readers.read` and
+:func:`nianbao.io.check.check_file` in a worker process with a time and memory limit. Some
+cases are not files at all, or not named in UTF-8: a FIFO, a link to ``/dev/zero`` or
+``/dev/urandom``, a folder, a name with bytes that are not UTF-8 or with control characters.
 
 A failure is: ``read`` raising anything but :class:`nianbao.io.readers.ReadError`;
-``check_file`` raising anything at all; the two .xlsx readers disagreeing
+``check_file`` raising anything at all; a message that cannot be shown (``printable`` and
+UTF-8) or runs past :data:`MAX_MESSAGE` characters; a document that cannot be written back
+as UTF-8 JSON; the two .xlsx readers disagreeing
 (:func:`compare_readers`: the reader of :mod:`nianbao.io.ooxml` must read what python-calamine
 reads, the same way); the worker dying, running out of memory, or taking longer than
 ``--timeout`` seconds. Each failing input is saved to ``--out`` with
@@ -38,8 +45,8 @@ import time
 import traceback
 import warnings
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
@@ -258,6 +265,102 @@ def mutate_cells(data: bytes, rng: random.Random) -> bytes:
     return _zip(entries, rng)
 
 
+# --- JSON reports ---------------------------------------------------------------------------------
+
+HOSTILE_NUMBERS = [
+    "1e308", "-1e308", "1e400", "NaN", "Infinity", "-Infinity", "-0", "9007199254740993", "1" + "0" * 12,
+    "1" + "0" * 12 + "1", "9" * 400, "9" * 5000, "0.00001", "1.5", "1E2", "-1",
+]
+HOSTILE_TEXTS = [
+    "\u001b]0;PWNED\u0007625", "\ud800", "\udcff\udcfe", "5\u00b2", "3\u2460", "\u202e", "\u0000", "=HYPERLINK(\"x\")",
+    "\u5c40" * 200, "x" * 70000,
+]
+
+
+def seed_reports() -> list[tuple[str, bytes]]:
+    """(suffix, bytes) of valid reports in JSON."""
+    return [(".json", f.read_bytes()) for f in sorted(SEEDS.glob("*.json"))[:2]]
+
+
+def _json_spots(text: str) -> list[tuple[int, int]]:
+    """Where the values of a JSON text are: numbers and strings after a colon."""
+    return [m.span(1) for m in re.finditer(r':\s*(-?\d[\d.eE+-]*|"(?:[^"\\]|\\.)*")', text)]
+
+
+def mutate_json(data: bytes, rng: random.Random) -> bytes:
+    """A report in JSON given a shape no report has."""
+    text = data.decode("utf-8", "surrogatepass")
+    spots = _json_spots(text)
+    op = rng.randrange(6)
+    if op == 0 and spots:  # a hostile number
+        i, j = rng.choice(spots)
+        text = text[:i] + rng.choice(HOSTILE_NUMBERS) + text[j:]
+    elif op == 1 and spots:  # hostile text
+        i, j = rng.choice(spots)
+        text = text[:i] + '"' + rng.choice(HOSTILE_TEXTS) + '"' + text[j:]
+    elif op == 2:  # nesting, as deep as the format or far deeper
+        depth = rng.choice([3, 5, 6, 300, 1000, 5000, 100_000])
+        opener, closer = rng.choice([("[", "]"), ('{"a":', "}")])
+        inner = opener * depth + ("1" if opener != "[" else "") + closer * depth
+        k = text.rfind("}")
+        text = text[:k] + ', "deep": ' + inner + text[k:]
+    elif op == 3:  # a key given twice
+        keys = [m.span() for m in re.finditer(r'"[a-z_]+":', text)]
+        if keys:
+            i, j = rng.choice(keys)
+            end = text.find(",", j)
+            if end > 0:
+                text = text[:end] + ", " + text[i:end] + text[end:]
+    elif op == 4:  # a very long agency name (under the JSON reader's 16 MB)
+        text = text.replace('"name": "', '"name": "' + "局" * rng.choice([101, 50_000, 5_000_000]), 1)
+    else:  # cut short
+        text = text[: rng.randrange(len(text) + 1)]
+    return text.encode("utf-8", "surrogatepass")
+
+
+JSON_MUTATORS: dict[str, Callable[[bytes, random.Random], bytes]] = {
+    "mutate_json": mutate_json,
+    "flip_bytes": flip_bytes,
+}
+
+
+# --- what a case is on disk: a file, or not; named in UTF-8, or not -------------------------------------
+
+SPECIAL_FILES = ("fifo", "dev_zero", "dev_urandom", "folder", "dangling_link")
+ODD_NAMES = (b"\xff\xfe", b"\xb0\xb2\xd1\xf4", "名\x1b]0;x\x07".encode(), b"a\nb", "\u202e".encode(), b"n" * 200)
+
+
+def place(folder: str, suffix: str, data: bytes, n: int, rng: random.Random) -> tuple[str, str]:
+    """Put a case on disk: usually ``data`` in a file, sometimes something that is no file, or
+    a file whose name is not UTF-8 or holds control characters. (path, what was done)."""
+    name = f"case{n % 8}".encode()
+    how = ""
+    if rng.random() < 0.15:
+        name = rng.choice(ODD_NAMES) + name
+        how = "name"
+    path = os.fsdecode(os.path.join(os.fsencode(folder), name + suffix.encode()))
+    if os.path.lexists(path):
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.rmdir(path)
+        else:
+            os.unlink(path)
+    kind = rng.choice(SPECIAL_FILES) if rng.random() < 0.05 else ""
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev_zero":
+        os.symlink("/dev/zero", path)
+    elif kind == "dev_urandom":
+        os.symlink("/dev/urandom", path)
+    elif kind == "folder":
+        os.mkdir(path)
+    elif kind == "dangling_link":
+        os.symlink(os.path.join(folder, "nothing-here"), path)
+    else:
+        with open(path, "wb") as f:
+            f.write(data)
+    return path, "+".join(x for x in (how, kind) if x)
+
+
 MUTATORS: dict[str, Callable[[bytes, random.Random], bytes]] = {
     "flip_bytes": flip_bytes,
     "splice_bytes": splice_bytes,
@@ -268,13 +371,14 @@ MUTATORS: dict[str, Callable[[bytes, random.Random], bytes]] = {
 }
 
 
-def mutate(data: bytes, rng: random.Random) -> tuple[bytes, str]:
+def mutate(data: bytes, rng: random.Random, suffix: str = ".xlsx") -> tuple[bytes, str]:
     warnings.filterwarnings("ignore", category=UserWarning, module="zipfile")  # duplicate names are wanted
+    mutators = JSON_MUTATORS if suffix == ".json" else MUTATORS
     names = []
     for _ in range(rng.choice([1, 1, 1, 2, 3])):
-        name = rng.choice(list(MUTATORS))
+        name = rng.choice(list(mutators))
         try:
-            data = MUTATORS[name](data, rng)
+            data = mutators[name](data, rng)
         except Exception:  # noqa: BLE001 - a previous mutation broke the zip; fall back to bytes
             data = flip_bytes(data, rng) if data else b"\x00"
         names.append(name)
@@ -315,10 +419,37 @@ def run_target(path: str) -> str | None:
         return "check_file():\n" + traceback.format_exc()
     if result.unreadable and not result.findings:
         return "check_file(): unreadable without a finding"
+    problem = shown_problem(result)
+    if problem:
+        return problem
     try:
         return compare_readers(path)
     except BaseException:  # noqa: BLE001 - a flaw of the fast reader, hidden from users by its fallback
         return "compare_readers():\n" + traceback.format_exc()
+
+
+MAX_MESSAGE = 2000  # characters: a message quotes a value briefly, never a whole field
+
+
+def shown_problem(result) -> str | None:  # noqa: ANN001 - a nianbao.core.findings.Result
+    """Why a result could not be shown or written as the CLI does (None when it can): every
+    message printable as UTF-8 and brief, the report writable as UTF-8 JSON."""
+    from nianbao.core.sanitize import json_text, printable
+
+    try:
+        for f in result.findings:
+            line = printable(f.message)
+            line.encode("utf-8")
+            if len(f.message) > MAX_MESSAGE:
+                return f"a message of {len(f.message)} characters: {f.message[:300]!r}"
+            if any(c < " " or "\x7f" <= c <= "\x9f" for c in line):
+                return f"a control character shown raw: {line[:300]!r}"
+        json_text(result.to_dict()).encode("utf-8")
+        if result.document is not None:
+            json_text(result.document).encode("utf-8")
+    except BaseException:  # noqa: BLE001
+        return "showing the result:\n" + traceback.format_exc()
+    return None
 
 
 def compare_readers(path: str) -> str | None:
@@ -433,7 +564,7 @@ def save(out: Path, data: bytes, suffix: str, why: str, how: str) -> Path:
 def fuzz_random(args: argparse.Namespace) -> int:
     from nianbao.io.workbook import SUFFIXES as WORKBOOK_SUFFIXES
 
-    seeds = seed_workbooks()
+    seeds = seed_workbooks() + seed_reports()
     for p in args.corpus:
         for f in sorted(Path(p).glob("*")) if Path(p).is_dir() else [Path(p)]:
             if f.is_file() and f.suffix.lower() in WORKBOOK_SUFFIXES:
@@ -447,10 +578,10 @@ def fuzz_random(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory(prefix="nianbao-fuzz-") as tmp:
             while time.monotonic() < deadline and (not args.runs or runs < args.runs):
                 suffix, data = rng.choice(seeds)
-                mutated, how = mutate(data, rng)
-                path = os.path.join(tmp, f"case{runs % 8}{suffix}")
-                with open(path, "wb") as f:
-                    f.write(mutated)
+                mutated, how = mutate(data, rng, suffix)
+                path, placed = place(tmp, suffix, mutated, runs, rng)
+                if placed:
+                    how += f"（{placed}）"
                 why = worker.run(path, args.timeout)
                 runs += 1
                 if why:
@@ -483,7 +614,7 @@ def fuzz_atheris(args: argparse.Namespace) -> int:  # pragma: no cover - optiona
     def one(data: bytes) -> None:
         fdp = atheris.FuzzedDataProvider(data)
         suffix, seed = seeds[fdp.ConsumeIntInRange(0, len(seeds) - 1)]
-        mutated, _ = mutate(seed, random.Random(fdp.ConsumeInt(8)))
+        mutated, _ = mutate(seed, random.Random(fdp.ConsumeInt(8)), suffix)
         path = os.path.join(tmp, "case" + suffix)
         with open(path, "wb") as f:
             f.write(mutated)

@@ -32,8 +32,11 @@ def _get(doc: dict, path: tuple[str, ...]) -> Any:
     return node
 
 
-def tables(doc: dict) -> list[tuple[str, Spec]]:
-    """(title, table) for tables 2, 3 and 4."""
+def tables(doc: dict, appeals: str = "row") -> list[tuple[str, Spec]]:
+    """(title, table) for tables 2, 3 and 4. Table 4 as the form prints it (``appeals="row"``:
+    three header rows over one row of fifteen numbers), or a row per group under the five
+    result columns as many sites print it: ``"merged"`` with 行政诉讼 in a cell spanning its
+    two groups' rows, ``"heading"`` with each group in one cell ("行政诉讼（复议后起诉）")."""
     form = FORMS[doc["form"]]
     out = []
     t2 = form.table("active")
@@ -83,12 +86,25 @@ def tables(doc: dict) -> list[tuple[str, Spec]]:
 
     t4 = form.table("appeals")
     review, direct, after = t4.groups
-    spec = [
-        [(review.label, 1, 5), (LITIGATION, 1, 10)],
-        [(c.label, 2, 1) for c in review.columns] + [(direct.label, 1, 5), (after.label, 1, 5)],
-        [(c.label, 1, 1) for c in direct.columns] + [(c.label, 1, 1) for c in after.columns],
-        [(shown(_get(doc, ("appeals", g.key, c.key))), 1, 1) for g in t4.groups for c in g.columns],
-    ]
+    if appeals == "row":
+        spec = [
+            [(review.label, 1, 5), (LITIGATION, 1, 10)],
+            [(c.label, 2, 1) for c in review.columns] + [(direct.label, 1, 5), (after.label, 1, 5)],
+            [(c.label, 1, 1) for c in direct.columns] + [(c.label, 1, 1) for c in after.columns],
+            [(shown(_get(doc, ("appeals", g.key, c.key))), 1, 1) for g in t4.groups for c in g.columns],
+        ]
+    else:
+        merged = appeals == "merged"
+        spec = [[("", 1, 2 if merged else 1)] + [(c.label, 1, 1) for c in review.columns]]
+        for i, g in enumerate(t4.groups):
+            if not merged:
+                head = [(g.heading, 1, 1)]
+            elif g.parent is None:
+                head = [(g.label, 1, 2)]
+            else:
+                lead = [(g.parent, sum(1 for h in t4.groups if h.parent == g.parent), 1)]
+                head = (lead if t4.groups[i - 1].parent != g.parent else []) + [(g.label, 1, 1)]
+            spec.append(head + [(shown(_get(doc, ("appeals", g.key, c.key))), 1, 1) for c in g.columns])
     out.append((t4.title, spec))
     return out
 
@@ -120,7 +136,7 @@ def expand(spec: Spec) -> list[list[str | None]]:
 # Web page
 
 
-def to_html(doc: dict, *, nav: bool = True, encoding: str = "utf-8") -> bytes:
+def to_html(doc: dict, *, nav: bool = True, encoding: str = "utf-8", appeals: str = "row") -> bytes:
     e = _html.escape
     parts = [
         f'<!DOCTYPE html><html><head><meta charset="{encoding}"><title>{e(title(doc))}</title>',
@@ -130,7 +146,7 @@ def to_html(doc: dict, *, nav: bool = True, encoding: str = "utf-8") -> bytes:
         parts.append('<div class="nav"><a href="/">首页</a> &gt; <a>政务公开</a> &gt; 政府信息公开工作年度报告</div>')
         parts.append("<table><tr><td>访问量</td><td>12345</td></tr><tr><td>更新</td><td>2021-01-20</td></tr></table>")
     parts.append(f"<h1>{e(title(doc))}</h1><p>{PROSE}</p><p>一、总体情况</p><p>{PROSE}</p>")
-    for t, spec in tables(doc):
+    for t, spec in tables(doc, appeals):
         parts.append(f'<p><strong>{e(t)}</strong></p><table border="1">')
         for row in spec:
             parts.append(
@@ -153,10 +169,10 @@ def to_html(doc: dict, *, nav: bool = True, encoding: str = "utf-8") -> bytes:
 # Text copies
 
 
-def to_text(doc: dict, layout: str) -> str:
+def to_text(doc: dict, layout: str, appeals: str = "row") -> str:
     """``tabs`` (张店), ``pipes`` (阿荣旗), ``cells`` (安阳: one cell a line), ``markdown``."""
     lines = [title(doc), "", PROSE, "一、总体情况", PROSE, ""]
-    for t, spec in tables(doc):
+    for t, spec in tables(doc, appeals):
         lines.append(t)
         grid = expand(spec)
         if layout == "cells":
@@ -183,13 +199,13 @@ def to_text(doc: dict, layout: str) -> str:
 # Word
 
 
-def to_docx(doc: dict, path) -> None:
+def to_docx(doc: dict, path, appeals: str = "row") -> None:
     import docx
 
     d = docx.Document()
     d.add_heading(title(doc), level=1)
     d.add_paragraph(PROSE)
-    for t, spec in tables(doc):
+    for t, spec in tables(doc, appeals):
         d.add_paragraph(t)
         grid = expand(spec)
         table = d.add_table(rows=len(grid), cols=len(grid[0]))

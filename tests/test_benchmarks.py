@@ -47,3 +47,8 @@ def test_the_publish_benchmark_runs():
     out = run("bench_publish.py", "--repeats", "1")
     for line in (".docx", ".html", ".md", "基线：python-docx 逐格 merge"):
         assert line in out
+
+
+def test_the_validation_benchmark_runs():
+    out = run("bench_validate.py", "--reports", "20", "--repeats", "1")
+    assert "validate()，有效报告" in out and "比值 validate / 基线" in out

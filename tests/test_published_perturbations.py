@@ -128,6 +128,93 @@ def test_table_4_without_its_headers_reads_its_fifteen_numbers_with_a_warning(tm
     assert warn.rule == "POSITION" and "15 个数字" in warn.message
 
 
+# Table 4 as many sites print it: a row per group under the five result columns
+
+APPEALS = {  # every cell different: a number read into the wrong column or row shows
+    "review": {"upheld": 1, "corrected": 2, "other": 3, "pending": 4, "total": 10},
+    "litigation_direct": {"upheld": 5, "corrected": 6, "other": 7, "pending": 8, "total": 26},
+    "litigation_after_review": {"upheld": 9, "corrected": 0, "other": 11, "pending": 12, "total": 32},
+}
+
+
+def by_group(doc, source: str, appeals: str) -> str:
+    doc["appeals"] = copy.deepcopy(APPEALS)
+    return to_html(doc, appeals=appeals).decode() if source == "html" else to_text(doc, source, appeals)
+
+
+@pytest.mark.parametrize(
+    "source, appeals",
+    [
+        ("html", "merged"),
+        ("html", "heading"),
+        ("docx", "merged"),
+        ("tabs", "merged"),
+        ("cells", "merged"),
+        ("pipes", "heading"),
+    ],
+)
+def test_table_4_printed_a_row_per_group(tmp_path, doc, source, appeals):
+    if source == "docx":
+        doc["appeals"] = copy.deepcopy(APPEALS)
+        path = tmp_path / "r.docx"
+        to_docx(doc, path, appeals)
+    else:
+        path = write(tmp_path, by_group(doc, source, appeals), "r.html" if source == "html" else "r.txt")
+    loaded = read_published(path)
+    for k in TABLES:
+        assert loaded.document[k] == doc[k]
+    assert loaded.findings == ()
+    place, where = loaded.locations["/appeals/litigation_after_review/total"]
+    column = 7 if appeals == "merged" else 6  # the last row's last cell
+    if source == "html":  # the page's fourth table (the first is navigation)
+        assert (place, where) == ("表格 4", f"第 4 行第 {column} 列")
+    elif source == "docx":
+        assert (place, where) == ("表格 3", f"第 4 行第 {column} 列")
+    else:
+        assert place == "正文"
+
+
+def test_table_4_by_group_a_row_that_does_not_fit_its_columns_is_left_blank(tmp_path, doc):
+    page = by_group(doc, "html", "merged")
+    row = page.index("<td>复议后起诉</td>")
+    page = page[:row] + page[row:].replace("<td>11</td>", "", 1)  # a number lost: which column is which?
+    loaded = read_published(write(tmp_path, page, "r.html"))
+    assert set(loaded.document["appeals"]["litigation_after_review"].values()) == {None}
+    assert {g: loaded.document["appeals"][g] for g in ("review", "litigation_direct")} == {
+        g: APPEALS[g] for g in ("review", "litigation_direct")
+    }
+    (bad,) = loaded.findings
+    assert bad.rule == "AMBIGUOUS" and "「行政诉讼（复议后起诉）」" in bad.message and "4 格" in bad.message
+
+
+def test_table_4_by_group_a_row_without_its_label_is_placed_only_between_recognised_rows(tmp_path, doc):
+    direct = FORM_2021.table("appeals").groups[1]
+    page = by_group(doc, "html", "merged").replace(f"<td>{direct.label}</td>", "<td></td>")
+    loaded = read_published(write(tmp_path, page, "r.html"))
+    assert loaded.document["appeals"] == APPEALS
+    (warn,) = loaded.findings
+    assert warn.rule == "POSITION" and direct.heading in warn.message
+    # two rows without their labels: nothing says which is which
+    review = FORM_2021.table("appeals").groups[0]
+    page = page.replace(f"<td colspan=2>{review.label}</td>", "<td colspan=2></td>")
+    loaded = read_published(write(tmp_path, page, "r2.html"))
+    assert set(loaded.document["appeals"]["review"].values()) == {None}
+    assert set(loaded.document["appeals"]["litigation_direct"].values()) == {None}
+    assert loaded.document["appeals"]["litigation_after_review"] == APPEALS["litigation_after_review"]
+    assert sorted(rules(loaded)) == ["ABSENT", "ABSENT", "AMBIGUOUS", "AMBIGUOUS"]
+
+
+def test_table_4_by_group_without_its_column_headers_is_read_with_a_warning(tmp_path, doc):
+    columns = FORM_2021.table("appeals").groups[0].columns
+    text = by_group(doc, "tabs", "merged")
+    lines = [ln for ln in text.splitlines() if columns[0].label not in ln]
+    loaded = read_published(write(tmp_path, "\n".join(lines)))
+    assert loaded.document["appeals"] == APPEALS
+    (warn,) = loaded.findings
+    assert warn.rule == "POSITION" and warn.message.startswith("表四 原文中未找到列标题")
+    assert all(f"「{c.label}」" in warn.message for c in columns)
+
+
 def test_a_table_printed_twice_keeps_the_first_with_a_warning(tmp_path, doc):
     other = copy.deepcopy(doc)
     other["applications"]["new"]["natural"] += 1
@@ -241,6 +328,39 @@ def test_agency_and_year_from_the_title(lines, agency, year):
     assert REPORT_TITLE in lines[-1].replace(" ", "")
     name, y, cell = find_title(rows)
     assert (name, y) == (agency, year) and cell is rows[-1][0]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "# 尚志市卫生健康局2021年政府信息公开工作年度报告",
+        "## 尚志市卫生健康局2021年政府信息公开工作年度报告 ##",
+        "#尚志市卫生健康局2021年政府信息公开工作年度报告",
+        "**尚志市卫生健康局2021年政府信息公开工作年度报告**",
+        "> # __尚志市卫生健康局__2021年政府信息公开工作年度报告",
+        "*尚志市卫生健康局2021年政府信息公开工作年度报告*",
+    ],
+)
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_markdown_marks_are_no_part_of_the_title(tmp_path, doc, line, suffix):
+    text = to_text(doc, "markdown").split("\n", 1)[1]
+    loaded = read_published(write(tmp_path, line + "\n" + text, "r" + suffix))
+    assert loaded.document["agency"] == {"name": "尚志市卫生健康局"} and loaded.document["year"] == 2021
+    for k in TABLES:
+        assert loaded.document[k] == doc[k]
+
+
+def test_a_pipe_escaped_in_a_markdown_cell_stays_in_its_cell(tmp_path, doc):
+    label = label_of(FORM_2021, ("active", "licensing", "decisions"))
+    value = doc["active"]["licensing"]["decisions"]
+    lines = to_text(doc, "markdown").splitlines()
+    (at,) = [i for i, ln in enumerate(lines) if ln.startswith(f"| {label} | {value} |")]
+    lines[at] = f"| **{label}** | {value} | 含网上办理\\|窗口受理 |"  # a remarks column
+    text = "\n".join(lines)
+    loaded = read_published(write(tmp_path, text, "r.md"))
+    assert loaded.document["active"] == doc["active"]
+    (warn,) = loaded.findings
+    assert warn.rule == "SOURCE" and "（含网上办理|窗口受理）" in warn.message
 
 
 def test_no_title_no_guess(tmp_path, doc):

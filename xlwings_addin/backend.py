@@ -12,13 +12,13 @@ back-end uses.
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from nianbao.core.codes import Code
 from nianbao.core.findings import Result
+from nianbao.core.sanitize import json_text
 from nianbao.excel.grids import extents, read_grids
 from nianbao.excel.marks import RESULT_SHEET, Cleared, MarkError, Plan, apply, clear, plan
 from nianbao.io.atomic import OutputError, check_output, write_text
@@ -138,7 +138,7 @@ def export_book(book: Any) -> Path | None:
     target = source.with_suffix(".json")
     try:
         check_output(target, [source])
-        write_text(target, json.dumps(result.document, ensure_ascii=False, indent=2) + "\n")
+        write_text(target, json_text(result.document) + "\n")
     except (OutputError, OSError) as e:
         tell(book, f"无法导出：{e}", warn=True)
         return None

@@ -17,7 +17,40 @@ COMMANDS = ("validate", "template", "export", "fill", "import", "clear", "addin"
 MODULES = {"import": "import_"}
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that what it was writing is cleaned up as
+    for Ctrl-C (temporary files removed, locks released)."""
+
+
+INTERRUPTED = {KeyboardInterrupt: 130, Terminated: 143}  # 128 + the signal's number, as shells report
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 class LazyGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        """Run a command; Ctrl-C exits 130 and SIGTERM 143 (never 1, which means "written,
+        with problems"), after what was being written is cleaned up."""
+        import signal
+        import sys
+
+        installed = True
+        try:
+            previous = signal.signal(signal.SIGTERM, _terminate)
+        except ValueError:  # not the main thread (an embedding program): its own handling
+            installed = False
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as e:
+            code = INTERRUPTED[Terminated] if isinstance(e, Terminated) else INTERRUPTED[KeyboardInterrupt]
+            click.echo("\n已中断：未写完的输出已删除，原有文件保持原样", err=True)
+            sys.exit(code)
+        finally:
+            if installed:
+                signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 

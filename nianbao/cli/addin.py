@@ -7,12 +7,14 @@ from pathlib import Path
 
 import click
 
+from .output import say
+
 FOLDER = click.Path(path_type=Path, file_okay=False)
 INTERPRETER_HELP = "加载项使用的 Python 解释器（默认：运行本命令的这个 Python，它装有 nianbao）。"
 
 
 def _fail(what: str, e: Exception) -> None:
-    click.echo(f"{what}：{e}", err=True)
+    say(f"{what}：{e}", err=True)
     sys.exit(2)
 
 
@@ -48,8 +50,8 @@ def build(out_dir: Path, interpreter: str | None) -> None:
         path = build_addin(out_dir, interpreter)
     except (BuildError, OutputError, OSError) as e:
         _fail("无法生成加载项", e)
-    click.echo(str(path))
-    click.echo("安装：关闭 Excel 后运行 nianbao addin install（或把该文件复制到 Excel 的 XLSTART 文件夹）。", err=True)
+    say(str(path))
+    say("安装：关闭 Excel 后运行 nianbao addin install（或把该文件复制到 Excel 的 XLSTART 文件夹）。", err=True)
 
 
 def _folder(folder: Path | None, verb: str) -> Path:
@@ -60,7 +62,7 @@ def _folder(folder: Path | None, verb: str) -> Path:
         return folder
     found = startup_folder()
     if found is None:
-        click.echo(
+        say(
             f"本机不是 Windows，没有 Excel 的启动文件夹。在 Windows 上会{verb} {WINDOWS_XLSTART}\\{ADDIN_NAME}；"
             "在本机请用 --dir 指定文件夹。",
             err=True,
@@ -96,11 +98,11 @@ def install(folder: Path | None, interpreter: str | None) -> None:
         done = install_addin(target, interpreter)
     except (BuildError, InstallError, OSError) as e:
         _fail("无法安装加载项", e)
-    click.echo(f"{'已更新' if done.replaced else '已安装'}：{done.path}")
+    say(f"{'已更新' if done.replaced else '已安装'}：{done.path}")
     for old in done.removed:
-        click.echo(f"已删除旧版加载项：{old}")
-    click.echo(f"解释器：{interpreter or sys.executable}")
-    click.echo("请重新打开 Excel；用 nianbao addin status 查看安装情况。")
+        say(f"已删除旧版加载项：{old}")
+    say(f"解释器：{interpreter or sys.executable}")
+    say("请重新打开 Excel；用 nianbao addin status 查看安装情况。")
 
 
 @command.command("status")
@@ -121,32 +123,32 @@ def status(folder: Path | None) -> None:
         _fail("无法查看加载项", e)
     problems = 0
     if s.info is None:
-        click.echo(f"加载项：未安装（{s.path} 不存在）；运行 nianbao addin install 安装")
+        say(f"加载项：未安装（{s.path} 不存在）；运行 nianbao addin install 安装")
         problems += 1
     else:
-        click.echo(f"加载项：{s.path}（VBA 工程 {s.info.project_name}）")
-        click.echo(f"加载项中的解释器（工作表 nianbao.conf）：{s.info.sheet_interpreter or '未设置'}")
+        say(f"加载项：{s.path}（VBA 工程 {s.info.project_name}）")
+        say(f"加载项中的解释器（工作表 nianbao.conf）：{s.info.sheet_interpreter or '未设置'}")
     if s.user_interpreter:
-        click.echo(f"用户设置 {s.user_config}：Interpreter_Win = {s.user_interpreter}（优先）")
+        say(f"用户设置 {s.user_config}：Interpreter_Win = {s.user_interpreter}（优先）")
     else:
-        click.echo(f"用户设置 {s.user_config}：无")
+        say(f"用户设置 {s.user_config}：无")
     if s.interpreter:
-        click.echo(f"点击按钮时使用：{s.interpreter}")
+        say(f"点击按钮时使用：{s.interpreter}")
         if s.check and s.check.ok:
-            click.echo(f"  能导入 nianbao 和 xlwings（xlwings {s.check.detail}）")
+            say(f"  能导入 nianbao 和 xlwings（xlwings {s.check.detail}）")
         elif s.check:
-            click.echo(f"  不能导入 nianbao：{s.check.detail}")
-            click.echo("  处理：用装了 nianbao 的 Python 运行 nianbao addin install，或在用户设置中改 Interpreter_Win")
+            say(f"  不能导入 nianbao：{s.check.detail}")
+            say("  处理：用装了 nianbao 的 Python 运行 nianbao addin install，或在用户设置中改 Interpreter_Win")
             problems += 1
     if s.info:
         built = s.info.vba_xlwings or "未知"
         same = "一致" if built == s.installed_xlwings else "不一致：请运行 nianbao addin install 重新生成"
-        click.echo(f"xlwings：加载项的 VBA 来自 {built}，本机安装的是 {s.installed_xlwings}（{same}）")
+        say(f"xlwings：加载项的 VBA 来自 {built}，本机安装的是 {s.installed_xlwings}（{same}）")
         problems += built != s.installed_xlwings
         if s.check and s.check.ok and s.check.detail != built:
-            click.echo(f"  注意：解释器中的 xlwings 是 {s.check.detail}，与加载项的 VBA（{built}）不一致")
+            say(f"  注意：解释器中的 xlwings 是 {s.check.detail}，与加载项的 VBA（{built}）不一致")
             problems += 1
     for old in s.old_addins:
-        click.echo(f"旧版加载项仍在：{old}（nianbao addin install 会删除）")
+        say(f"旧版加载项仍在：{old}（nianbao addin install 会删除）")
         problems += 1
     sys.exit(1 if problems else 0)

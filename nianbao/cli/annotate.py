@@ -6,15 +6,14 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-import click
-
 from ..excel.annotate import SUFFIXES, AnnotateError, annotate
 from ..io.atomic import OutputError, check_output
 from ..core.findings import Result
+from .output import say
 
 
 def _fail(message: str) -> None:
-    click.echo(f"无法标注：{message}", err=True)
+    say(f"无法标注：{message}", err=True)
     sys.exit(2)
 
 
@@ -41,4 +40,4 @@ def annotate_or_exit(result: Result, out: Path) -> None:
         p = annotate(result.source, result.findings, out)
     except (AnnotateError, OutputError, OSError) as e:
         _fail(str(e))
-    click.echo(f"标注副本：{out}（{p.summary}）", err=True)
+    say(f"标注副本：{out}（{p.summary}）", err=True)

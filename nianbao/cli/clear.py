@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from .output import say
+
 
 @click.command("clear")
 @click.argument("workbook", metavar="标注副本.xlsx", type=click.Path(path_type=Path))
@@ -32,14 +34,14 @@ def command(workbook: Path, output: Path) -> None:
 
     for path, what in ((workbook, "标注副本"), (output, "输出文件")):
         if path.suffix.lower() not in SUFFIXES:
-            click.echo(f"错误：{what}应为 .xlsx 工作簿，「{path.name}」不是", err=True)
+            say(f"错误：{what}应为 .xlsx 工作簿，「{path.name}」不是", err=True)
             sys.exit(2)
     try:
         cells = unmark(workbook, output)
     except (AnnotateError, OutputError, ReadError) as e:
-        click.echo(f"错误：{e}", err=True)
+        say(f"错误：{e}", err=True)
         sys.exit(2)
     except OSError as e:
-        click.echo(f"错误：无法写入 {output}：{e.strerror or e}", err=True)
+        say(f"错误：无法写入 {output}：{e.strerror or e}", err=True)
         sys.exit(2)
-    click.echo(f"已清除 {cells} 个单元格的标记：{output}")
+    say(f"已清除 {cells} 个单元格的标记：{output}")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
 import click
 
-from ..io.atomic import OutputError, check_output
+from .output import say
+
+from ..io.atomic import OutputError, check_output, output_lock
 from ..consolidation.consolidate import (
     DEFAULT_NAME,
     Record,
@@ -18,8 +21,8 @@ from ..consolidation.consolidate import (
     read_roster,
     reports_overwritten,
 )
-from ..core.forms import FORMS
-from ..consolidation.summary import SummaryError, is_summary, prepare, write_long_csv, write_summary
+from ..core.forms import FORMS, TEXT_LENGTHS
+from ..consolidation.summary import SummaryError, is_summary, prepare, write_outputs
 
 BAR_FORMAT = "{desc}：{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 个文件 [已用 {elapsed}，剩余 {remaining}，{rate_fmt}]"
 
@@ -85,42 +88,50 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
     name = name.strip()
     if not name:
         raise click.BadParameter("汇总表的单位名称不能为空", param_hint="--name")
+    if len(name) > TEXT_LENGTHS["name"]:
+        raise click.BadParameter(f"汇总表的单位名称不能超过 {TEXT_LENGTHS['name']} 个字符", param_hint="--name")
     outputs = [output] + ([csv_path] if csv_path else [])
-    try:
-        if csv_path and csv_path.resolve() == output.resolve():
-            raise OutputError("长表 CSV 与汇总表不能是同一个文件")
-        for target in outputs:
-            check_output(target, [p for p in paths if Path(p).is_file()] + ([roster] if roster else []))
-        members = read_roster(roster) if roster else None
-        inputs = find_inputs(paths)  # once: for this check, and to consolidate
-        for target in reports_overwritten(inputs, outputs, is_summary):
-            raise OutputError(f"输出文件 {target} 是输入中的一份报告；为保护原件，请另选输出路径")
-    except (OutputError, RosterError) as e:
-        click.echo(f"错误：{e}", err=True)
-        sys.exit(2)
-
-    progress = Progress(enabled=not quiet and sys.stderr.isatty())
-    try:
-        c = consolidate(inputs, roster=members, jobs=jobs, year=year, form=form, include_errors=include_errors,
-                        name=name, exclude=outputs, progress=progress.step, on_discovered=progress.start,
-                        meanwhile=prepare)
-    finally:
-        progress.close()
-
-    if not c.summed:
-        click.echo(c.line(), err=True)
-        for e in c.entries:
-            click.echo(f"  {e.record.source}：{e.reason}", err=True)
-        click.echo("错误：没有可以汇总的报告，未生成汇总表", err=True)
-        sys.exit(2)
-    for what, write, target in (("汇总表", write_summary, output), ("长表 CSV", write_long_csv, csv_path)):
-        if target is None:
-            continue
+    with contextlib.ExitStack() as held:
         try:
-            write(c, target)
+            if csv_path and csv_path.resolve() == output.resolve():
+                raise OutputError("长表 CSV 与汇总表不能是同一个文件")
+            for target in outputs:
+                check_output(target, [p for p in paths if Path(p).is_file()] + ([roster] if roster else []))
+            # for the whole run: a second run writing these outputs is refused, saying so
+            held.enter_context(output_lock(*outputs))
+            members = read_roster(roster) if roster else None
+            inputs = find_inputs(paths)  # once: for this check, and to consolidate
+            for target in reports_overwritten(inputs, outputs, is_summary):
+                raise OutputError(f"输出文件 {target} 是输入中的一份报告；为保护原件，请另选输出路径")
+        except (OutputError, RosterError) as e:
+            say(f"错误：{e}", err=True)
+            sys.exit(2)
+        if inputs.skipped:
+            links = list(dict.fromkeys(inputs.skipped))
+            shown = "、".join(links[:5]) + (f" 等 {len(links)} 个" if len(links) > 5 else "")
+            say(f"提示：查找文件夹时未进入其中指向文件夹的链接（以免循环查找）：{shown}；"
+                "需要时请直接给出链接所指的文件夹", err=True)
+
+        progress = Progress(enabled=not quiet and sys.stderr.isatty())
+        try:
+            c = consolidate(inputs, roster=members, jobs=jobs, year=year, form=form, include_errors=include_errors,
+                            name=name, exclude=outputs, progress=progress.step, on_discovered=progress.start,
+                            meanwhile=prepare)
+        finally:
+            progress.close()
+
+        if not c.summed:
+            say(c.line(), err=True)
+            for e in c.entries:
+                say(f"  {e.record.source}：{e.reason}", err=True)
+            say("错误：没有可以汇总的报告，未生成汇总表", err=True)
+            sys.exit(2)
+        try:
+            write_outputs(c, output, csv_path)  # both or neither
         except (OutputError, SummaryError, OSError) as e:
-            click.echo(f"错误：{what} {target} 未能写入：{e}", err=True)
+            what = f"汇总表 {output}" + (f" 和长表 CSV {csv_path}" if csv_path else "")
+            say(f"错误：{what} 未能写入：{getattr(e, 'strerror', None) or e}", err=True)
             sys.exit(2)
     written = f"；已写入 {output}" + (f" 和 {csv_path}" if csv_path else "")
-    click.echo(c.line() + written)
+    say(c.line() + written)
     sys.exit(0 if c.complete else 1)

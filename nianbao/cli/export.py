@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
+from .output import say
+
 from ..io.atomic import OutputError, check_output, write_text
 from ..io.check import check_loaded
 from ..core.findings import Finding
+from ..core.sanitize import json_text
 from ..io.readers import ReadError, read
 
 
@@ -44,20 +46,20 @@ def command(workbook: Path, output: Path | None) -> None:
             check_output(output, [workbook])
         loaded = read(workbook)
     except (ReadError, OutputError) as e:
-        click.echo(f"错误：{e}", err=True)
+        say(f"错误：{e}", err=True)
         sys.exit(2)
     result = check_loaded(loaded, str(workbook))
     for f in result.findings:
-        click.echo(note_line(f), err=True)
+        say(note_line(f), err=True)
     status = 1 if result.tally.errors else 0
-    text = json.dumps(loaded.document, ensure_ascii=False, indent=2) + "\n"
+    text = json_text(loaded.document) + "\n"
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False)  # JSON: json_text escaped what it must
         sys.exit(status)
     try:
         write_text(output, text)
     except OSError as e:
-        click.echo(f"错误：无法写入 {output}：{e.strerror or e}", err=True)
+        say(f"错误：无法写入 {output}：{e.strerror or e}", err=True)
         sys.exit(2)
-    click.echo(f"已导出：{output}" + (f"（{result.tally}）" if result.findings else ""), err=True)
+    say(f"已导出：{output}" + (f"（{result.tally}）" if result.findings else ""), err=True)
     sys.exit(status)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from .output import say
+
 from ..io.atomic import OutputError, check_output
 from ..io.check import locate
 from ..core.forms import FORMS
@@ -38,27 +40,27 @@ def command(report: Path, output: Path, force: bool) -> None:
     try:
         check_output(output, [report])
     except OutputError as e:
-        click.echo(f"错误：{e}", err=True)
+        say(f"错误：{e}", err=True)
         sys.exit(2)
     refuse_existing(output, force)
     try:
         loaded = read(report)
     except ReadError as e:
-        click.echo(f"错误：{e}", err=True)
+        say(f"错误：{e}", err=True)
         sys.exit(2)
     for f in locate(loaded.findings, loaded.locations):  # conversions made reading a workbook
-        click.echo(note_line(f), err=True)
+        say(note_line(f), err=True)
     document = loaded.document
     form = document.get("form")
     if form not in FORMS:
         known = " 或 ".join(f'"{k}"' for k in sorted(FORMS))
-        click.echo(f"错误：{report.name}：表式「{form}」无法识别，应为 {known}", err=True)
+        say(f"错误：{report.name}：表式「{form}」无法识别，应为 {known}", err=True)
         sys.exit(2)
     from ..excel.template import TemplateError, write_workbook  # openpyxl: only when a workbook is written
 
     try:
         write_workbook(output, form, document, inputs=[report])
     except (OutputError, TemplateError) as e:
-        click.echo(f"错误：{e}", err=True)
+        say(f"错误：{e}", err=True)
         sys.exit(2)
-    click.echo(f"已填入 {FORMS[form].document}表式模板：{output}")
+    say(f"已填入 {FORMS[form].document}表式模板：{output}")

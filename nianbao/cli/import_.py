@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from ..core.forms import FORMS
+from ..core.sanitize import json_text
 from ..io.atomic import OutputError, check_output, write_text
 from ..io.check import check_loaded
 from ..io.readers import ReadError
 from .export import note_line
+from .output import say
 from .template import force_option, refuse_existing
 
 OUTPUTS = (".json", ".xlsx")
@@ -66,7 +67,7 @@ def command(
         try:
             output.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            click.echo(f"错误：无法建立输出文件夹 {output}：{e.strerror or e}", err=True)
+            say(f"错误：无法建立输出文件夹 {output}：{e.strerror or e}", err=True)
             sys.exit(2)
         targets = [output / f"{s.stem}.{fmt}" for s in sources]
     else:
@@ -85,18 +86,18 @@ def _one(source: Path, target: Path, agency: str | None, year: int | None, force
     try:
         check_output(target, [source])
     except OutputError as e:
-        click.echo(f"错误：{e}", err=True)
+        say(f"错误：{e}", err=True)
         return 2
     if target.is_file() and not force:
         refuse_existing(target, force)
     try:
         loaded = read_published(source, agency=agency, year=year)
     except ReadError as e:
-        click.echo(f"错误：{e}", err=True)
+        say(f"错误：{e}", err=True)
         return 2
     result = check_loaded(loaded, str(source))
     for f in result.findings:
-        click.echo(f"{source.name}：{note_line(f)}", err=True)
+        say(f"{source.name}：{note_line(f)}", err=True)
     document = loaded.document
     try:
         if target.suffix.lower() == ".xlsx":
@@ -105,13 +106,13 @@ def _one(source: Path, target: Path, agency: str | None, year: int | None, force
             try:
                 write_workbook(target, document["form"], document, inputs=[source])
             except TemplateError as e:
-                click.echo(f"错误：{e}", err=True)
+                say(f"错误：{e}", err=True)
                 return 2
         else:
-            write_text(target, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+            write_text(target, json_text(document) + "\n")
     except (OSError, OutputError) as e:
-        click.echo(f"错误：无法写入 {target}：{getattr(e, 'strerror', None) or e}", err=True)
+        say(f"错误：无法写入 {target}：{getattr(e, 'strerror', None) or e}", err=True)
         return 2
     form = FORMS[document["form"]]
-    click.echo(f"已导入 {source.name}（{form.document}表式）→ {target}（{result.tally}）", err=True)
+    say(f"已导入 {source.name}（{form.document}表式）→ {target}（{result.tally}）", err=True)
     return 1 if result.tally.errors else 0

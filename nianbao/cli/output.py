@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Sequence
 
 import click
@@ -10,7 +9,13 @@ import click
 from .. import __version__
 from ..core.codes import Status
 from ..core.findings import SEVERITY_WORDS, Finding, Result
+from ..core.sanitize import json_text, printable
 
+
+def say(text: str, err: bool = False) -> None:
+    """Print one line: whatever came from an input (file names, cell contents) is shown with
+    its control characters and surrogates escaped, never as raw terminal escapes."""
+    click.echo(printable(text), err=err)
 
 
 def finding_line(f: Finding) -> str:
@@ -33,15 +38,15 @@ def summary_line(results: Sequence[Result]) -> str:
 def print_text(results: Sequence[Result]) -> None:
     for r in results:
         if r.unreadable:
-            click.echo(f"{r.source}：无法读取")
+            say(f"{r.source}：无法读取")
         elif not r.findings:
-            click.echo(f"{r.source}：校验通过")
+            say(f"{r.source}：校验通过")
         else:
-            click.echo(f"{r.source}：{r.tally}")
+            say(f"{r.source}：{r.tally}")
         for f in r.findings:
-            click.echo(finding_line(f))
+            say(finding_line(f))
     if len(results) > 1 or (results and results[0].findings):
-        click.echo(summary_line(results))
+        say(summary_line(results))
 
 
 def print_json(results: Sequence[Result]) -> None:
@@ -57,7 +62,7 @@ def print_json(results: Sequence[Result]) -> None:
             "warnings": sum(r.tally.warnings for r in results),
         },
     }
-    click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    click.echo(json_text(doc))
 
 
 def exit_status(results: Sequence[Result]) -> int:

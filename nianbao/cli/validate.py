@@ -9,7 +9,7 @@ import click
 
 from ..io.check import check_file
 from ..io.readers import ReadError, read
-from .output import exit_status, print_json, print_text
+from .output import exit_status, print_json, print_text, say
 
 
 @click.command("validate")
@@ -50,7 +50,7 @@ def command(reports: tuple[Path, ...], previous: Path | None, fmt: str, annotate
         try:
             prev_doc = read(previous).document
         except ReadError as e:
-            click.echo(f"上年报告无法读取：{e}", err=True)
+            say(f"上年报告无法读取：{e}", err=True)
             sys.exit(2)
     if annotate is not None:
         from .annotate import annotate_or_exit, check_annotate

@@ -33,6 +33,7 @@ CSV from a :class:`Consolidation`; the CLI only prints it.
 from __future__ import annotations
 
 import csv
+import fnmatch
 import glob
 import io
 import math
@@ -54,15 +55,20 @@ from ..core.forms import (
     AMOUNT_DECIMALS,
     DEFAULT_PROCUREMENT_UNIT,
     FORMS,
+    KIND_BOUNDS,
+    MAX_TEXT_LENGTH,
     NAME_LABEL,
     PROCUREMENT_UNIT_KEY,
     SUMMARY_MEMBERS_KEY,
     SUMMARY_KEY,
     SUMMARY_LEVEL_KEY,
     REGION_LABEL,
+    TEXT_LENGTHS,
     USCC_LABEL,
 )
 from ..core.model import Cell, FormModel, model
+from ..core.rules import bounded
+from ..io.files import NotRegular, read_regular, regular_problem
 from ..io.readers import READERS, ReadError
 
 # What becomes of an entry (:attr:`Entry.disposition`).
@@ -134,7 +140,7 @@ def numbers(m: FormModel, document: dict[str, Any], raw: Sequence[Any] | None = 
     keeps it out of any sum ("" when none). ``raw`` are the document's cell values
     (:meth:`FormModel.values`), when the caller has them."""
     raw = m.values(document) if raw is None else raw
-    out = [v if type(v) is int else _whole(v) for v in raw]  # counts: whole numbers only
+    out = bounded(m, [v if type(v) is int else _whole(v) for v in raw])  # counts: whole numbers only
     meta = document.get("meta")
     unit = meta.get(PROCUREMENT_UNIT_KEY) if isinstance(meta, dict) else None
     unit = unit or DEFAULT_PROCUREMENT_UNIT
@@ -143,6 +149,8 @@ def numbers(m: FormModel, document: dict[str, Any], raw: Sequence[Any] | None = 
         index = cell.index
         v = raw[index]
         d = _exact(v)
+        if d is not None and abs(d) > KIND_BOUNDS[AMOUNT][1]:
+            d = None  # beyond its bound (RANGE): never added
         if d is not None and index in m.unit_cells and unit != DEFAULT_PROCUREMENT_UNIT:
             if unit != YUAN:
                 problem = f"{cell.label}的单位「{unit}」无法识别，不能与其他单位的金额相加"
@@ -159,6 +167,14 @@ def numbers(m: FormModel, document: dict[str, Any], raw: Sequence[Any] | None = 
     return tuple(out), problem
 
 
+def _text(value: Any, limit: int) -> str:
+    """A text field of a report as a record keeps it: at most ``limit`` characters (a longer
+    one is an error of the report, TEXT, and must not be copied into every row of every
+    output)."""
+    if not isinstance(value, str):
+        return ""
+    text: str = value.strip()
+    return text if len(text) <= limit else text[:limit] + "…"
 def _summary_members(document: dict[str, Any]) -> int:
     """How many agencies a report adds up: those a summary records, else 1."""
     meta = document.get("meta")
@@ -169,8 +185,6 @@ def _summary_members(document: dict[str, Any]) -> int:
     return members if type(members) is int and members >= 0 else 1
 
 
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 def examine(path: str) -> Record:
@@ -193,9 +207,9 @@ def examine(path: str) -> Record:
             status=result.status,
             form=form if form in FORMS else None,
             year=year if type(year) is int else None,
-            name=_text(agency.get("name")),
-            uscc=_text(agency.get("uscc")).upper(),
-            region_code=_text(agency.get("region_code")),
+            name=_text(agency.get("name"), TEXT_LENGTHS["name"]),
+            uscc=_text(agency.get("uscc"), MAX_TEXT_LENGTH).upper(),
+            region_code=_text(agency.get("region_code"), MAX_TEXT_LENGTH),
             values=values,
             findings=result.findings,
             problem=problem,
@@ -230,6 +244,9 @@ class Inputs:
 
     found: dict[str, str]
     missing: tuple[Record, ...]
+    # links to folders met while searching folders recursively: never followed (a link to a
+    # folder above it would make the search endless); the CLI says which
+    skipped: tuple[str, ...] = ()
 
     def files(self, exclude: Iterable[str | os.PathLike[str]] = ()) -> list[str]:
         """The input files, sorted, but those of ``exclude`` (the outputs)."""
@@ -243,8 +260,8 @@ def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> Inputs:
     A file named explicitly is always an input (an unsupported one is then reported as
     unreadable); inside folders and glob matches only files of a readable type count, and
     hidden files and Office lock files are skipped."""
-    found, missing = _discover(paths)
-    return Inputs(found, tuple(missing))
+    found, missing, skipped = _discover(paths)
+    return Inputs(found, tuple(missing), tuple(skipped))
 
 
 def discover(paths: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os.PathLike[str]] = ()) -> tuple[list[str], list[Record]]:
@@ -254,11 +271,13 @@ def discover(paths: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os
     return inputs.files(exclude), list(inputs.missing)
 
 
-def _discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[dict[str, str], list[Record]]:
-    """:func:`find_inputs`, by key (the file's real path): {key: path as found}."""
+def _discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[dict[str, str], list[Record], list[str]]:
+    """:func:`find_inputs`, by key (the file's real path): {key: path as found}; and the links
+    to folders not followed."""
     suffixes = set(supported_suffixes())
     found: dict[str, str] = {}
     missing: list[Record] = []
+    skipped: list[str] = []
 
     def add(p: str, key: str | None = None) -> None:
         found.setdefault(key or _key(p), p)
@@ -276,15 +295,19 @@ def _discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[dict[str, str], 
             try:
                 with os.scandir(shown) as it:
                     entries = sorted(it, key=lambda e: e.name)
-            except OSError as e:
-                unreadable_folder(e)
+            except OSError as err:
+                unreadable_folder(err)
                 continue
             folders = []
             for e in entries:
                 try:
                     if e.is_dir():
                         # like os.walk: a link to a folder is listed, never followed
-                        if not e.name.startswith(".") and not e.is_symlink():
+                        if e.name.startswith("."):
+                            continue
+                        if e.is_symlink():
+                            skipped.append(e.path)
+                        else:
                             folders.append((e.path, os.path.join(real, os.path.normcase(e.name))))
                     elif not _skipped(e.name) and os.path.splitext(e.name)[1].lower() in suffixes:
                         add(e.path, None if e.is_symlink() else os.path.join(real, os.path.normcase(e.name)))
@@ -296,10 +319,10 @@ def _discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[dict[str, str], 
         p = os.fspath(raw)
         if os.path.isdir(p):
             walk(p)
-        elif os.path.isfile(p):
+        elif os.path.exists(p):  # a file (a FIFO or a device too: the reader refuses it, saying so)
             add(p)
         elif glob.has_magic(p):
-            matches = sorted(glob.glob(p, recursive=True))
+            matches = sorted(_glob(p, skipped))
             if not matches:
                 missing.append(Record(p, UNREADABLE, findings=(finding(Code.READ, f"「{p}」没有匹配到任何文件"),)))
             for m in matches:
@@ -309,7 +332,59 @@ def _discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[dict[str, str], 
                     add(m)
         else:
             missing.append(Record(p, UNREADABLE, findings=(finding(Code.READ, f"{Path(p).name}：文件不存在"),)))
-    return found, missing
+    return found, missing, skipped
+
+
+def _glob(pattern: str, skipped: list[str]) -> list[str]:
+    """``glob.glob(pattern, recursive=True)``, except that ``**`` never goes down a link to a
+    folder (``glob`` does, and a link to a folder above it makes it run for ever); such links
+    are added to ``skipped``. Hidden names match only a part that starts with a dot."""
+    head, *parts = _split(pattern)
+    out: list[str] = []
+    stack: list[tuple[str, int]] = [(head, 0)]
+    while stack:
+        at, i = stack.pop()
+        if i == len(parts):
+            out.append(at)
+            continue
+        part = parts[i]
+        if not glob.has_magic(part):
+            nxt = os.path.join(at, part)
+            if os.path.lexists(nxt):
+                stack.append((nxt, i + 1))
+            continue
+        try:
+            with os.scandir(at or os.curdir) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        for e in entries:
+            if e.name.startswith(".") and not part.startswith("."):
+                continue
+            path = os.path.join(at, e.name)
+            if part == "**":
+                try:
+                    if not e.is_dir():
+                        continue
+                    if e.is_symlink():
+                        skipped.append(path)
+                        continue
+                except OSError:
+                    continue
+                stack.append((path, i))  # one folder deeper, still under **
+            elif fnmatch.fnmatch(e.name, part):
+                stack.append((path, i + 1))
+        if part == "**":
+            stack.append((at, i + 1))  # ** matching no folder at all
+    return list(dict.fromkeys(out))
+
+
+def _split(pattern: str) -> list[str]:
+    """A glob pattern as (the folder before its first wildcard, *its parts from there*)."""
+    parts = pattern.split(os.sep) if os.altsep is None else pattern.replace(os.altsep, os.sep).split(os.sep)
+    n = next((k for k, x in enumerate(parts) if glob.has_magic(x)), len(parts))
+    head = os.sep.join(parts[:n]) or ("" if not pattern.startswith(os.sep) else os.sep)
+    return [head, *[x for x in parts[n:] if x]]
 
 
 def _key(path: str | os.PathLike[str]) -> str:
@@ -405,8 +480,13 @@ def _worker_start() -> None:
     # What the worker inherited from its parent stays put: the collector never walks it, so
     # its pages are never written to and stay shared with the parent.
     import gc
+    import signal
 
     gc.freeze()
+    # Ctrl-C (sent to the whole process group) and SIGTERM end a worker at once and quietly:
+    # the parent alone cleans up and says so (not a traceback from every worker)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 CHUNK_FILES = 64  # files a worker examines per task: fewer round trips, a short tail
@@ -427,20 +507,34 @@ def _run_pool(files: list[str], jobs: int, emit: Callable[[Record], None], meanw
     done: set[str] = set()
     try:
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start) as pool:
-            futures = [pool.submit(_examine_many, chunk) for chunk in chunks]
-            if meanwhile:
-                meanwhile()
-            for future in as_completed(futures):
-                try:
-                    batch = future.result()
-                except BrokenProcessPool:
-                    continue
-                for r in batch:
-                    done.add(r.source)
-                    emit(r)
+            try:
+                futures = [pool.submit(_examine_many, chunk) for chunk in chunks]
+                if meanwhile:
+                    meanwhile()
+                for future in as_completed(futures):
+                    try:
+                        batch = future.result()
+                    except BrokenProcessPool:
+                        continue
+                    for r in batch:
+                        done.add(r.source)
+                        emit(r)
+            except BaseException:  # Ctrl-C, SIGTERM: stop the workers now, not after every file
+                _stop(pool)
+                raise
     except BrokenProcessPool:
         pass
     return [f for f in files if f not in done]
+
+
+def _stop(pool: Any) -> None:
+    """End a pool's workers at once (the pool's own shutdown would wait for their files)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+        except (OSError, ValueError, AttributeError):
+            continue
 
 
 # ---------------------------------------------------------------------------------------
@@ -526,9 +620,13 @@ MAX_ROSTER_BYTES = 16 * 1024 * 1024
 def read_roster(path: str | os.PathLike[str]) -> list[Member]:
     """The agencies expected to report, from a CSV (UTF-8 or GB18030) or xlsx file."""
     p = Path(path)
+    too_large = f"单位名单 {p.name} 过大（超过 {MAX_ROSTER_BYTES // 1024 // 1024} MB），请只保留单位名单"
     try:
         if p.stat().st_size > MAX_ROSTER_BYTES:
-            raise RosterError(f"单位名单 {p.name} 过大（超过 {MAX_ROSTER_BYTES // 1024 // 1024} MB），请只保留单位名单")
+            raise RosterError(too_large)
+        problem = regular_problem(p)
+        if problem:  # a FIFO, a device: never opened
+            raise RosterError(f"单位名单 {p.name}：{problem}")
         if p.suffix.lower() in (".xlsx", ".xlsm"):
             import openpyxl
 
@@ -545,7 +643,9 @@ def read_roster(path: str | os.PathLike[str]) -> list[Member]:
                 return _members(rows, p)
             finally:
                 wb.close()
-        raw = p.read_bytes()
+        raw = read_regular(p, MAX_ROSTER_BYTES, too_large)
+    except NotRegular as e:
+        raise RosterError(e.problem if e.problem == too_large else f"单位名单 {p.name}：{e.problem}") from None
     except RosterError:
         raise
     except OSError as e:
@@ -564,7 +664,23 @@ def read_roster(path: str | os.PathLike[str]) -> list[Member]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;，")
     except csv.Error:
         dialect = csv.excel
-    return _members(csv.reader(io.StringIO(text), dialect), p)
+    # newline="": lines end in \n, \r\n or \r alone (old Mac files), as csv expects them
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        return _members(reader, p)
+    except csv.Error as e:  # a field over csv.field_size_limit(), a stray quote, a NUL
+        raise RosterError(f"单位名单 {p.name} 第 {reader.line_num} 行无法读取：{_csv_problem(e)}") from None
+
+
+def _csv_problem(e: csv.Error) -> str:
+    text = str(e)
+    if "field larger than field limit" in text:
+        return f"某一格超过 {csv.field_size_limit()} 个字符，不像单位名单；请检查文件是否正确"
+    if "new-line character" in text:
+        return "换行符混乱；请用 Excel 或 WPS 打开后另存为 CSV（UTF-8）再试"
+    if "NUL" in text:
+        return "含有空字符（NUL），可能不是文本文件；请用 Excel 或 WPS 打开后另存为 CSV（UTF-8）再试"
+    return f"CSV 格式错误（{text}）；请用 Excel 或 WPS 打开后另存为 CSV（UTF-8）再试"
 
 
 # ---------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import html
-import json
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -28,14 +27,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..io.atomic import atomic_output, write_bytes
+from ..io.atomic import atomic_output, atomic_outputs, write_bytes
 from .consolidate import Consolidation, Entry, describe, plain
 from ..core.findings import SEVERITY_WORDS
 from ..core.forms import FORM_LABEL, NAME_LABEL, REGION_LABEL, SOURCE_LABEL, USCC_LABEL, YEAR_LABEL
 from ..core.layout import COVER_SHEET, col_letter, layout
 from ..core.model import model
 from ..io.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
-from ..core.sanitize import safe_text
+from ..core.sanitize import json_text, safe_text
 
 DETAIL_SHEET = "各单位明细"
 PROBLEMS_SHEET = "问题清单"
@@ -194,16 +193,50 @@ def prepare() -> None:
 def write_summary(c: Consolidation, path: str | os.PathLike[str]) -> Path:
     """Write the summary, whole or not at all: a workbook (.xlsx), or for ``.json`` the
     summary report alone in the interchange format."""
+    target = Path(path)
+    write_bytes(target, summary_data(c, target))
+    return target
+
+
+def write_outputs(
+    c: Consolidation, path: str | os.PathLike[str], csv_path: str | os.PathLike[str] | None = None
+) -> None:
+    """Write the summary and (if asked) the long CSV as a pair: both are written to temporary
+    files first, then both renamed at once (:func:`nianbao.io.atomic.atomic_outputs`), so
+    that an interruption never leaves a new summary beside an old CSV."""
+    targets = [Path(path)] + ([Path(csv_path)] if csv_path is not None else [])
+    data = summary_data(c, targets[0])
+    with atomic_outputs(*targets) as temps:
+        temps[0].write_bytes(data)
+        if csv_path is not None:
+            with open(temps[1], "w", encoding="utf-8-sig", newline="") as f:
+                _write_csv(c, f)
+
+
+def summary_data(c: Consolidation, target: Path) -> bytes:
+    """The summary's bytes: a workbook, or the report alone for a ``.json`` target."""
     doc = c.document()
     if doc is None:
         raise SummaryError("没有可以汇总的报告，未生成汇总表")
-    target = Path(path)
+    problem = inexact(c)
+    if problem:
+        raise SummaryError(problem)
     if target.suffix.lower() == ".json":
-        data = json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
-    else:
-        data = workbook_data(c, doc)
-    write_bytes(target, data)
-    return target
+        return json_text(doc).encode("utf-8")
+    return workbook_data(c, doc)
+
+
+def inexact(c: Consolidation) -> str:
+    """Why the sums cannot be written exactly ("" when they can): an amount whose sum a
+    workbook's number (and JSON's) cannot hold to the last decimal. (Counts are whole
+    numbers, written exactly however large.)"""
+    if c.form is None or c.values is None:
+        return ""
+    for cell, v in zip(model(c.form).cells, c.values, strict=True):
+        if isinstance(v, Decimal) and v != v.to_integral_value() and Decimal(repr(float(v))) != v:
+            return (f"{cell.label}的合计 {_number_text(v)} 有效数字过多，Excel 和 JSON 的数值都无法精确保存；"
+                    "未生成汇总表，请分批汇总后再汇总一次")
+    return ""
 
 
 def workbook_data(c: Consolidation, doc: dict[str, Any]) -> bytes:
@@ -343,10 +376,14 @@ def write_long_csv(c: Consolidation, path: str | os.PathLike[str]) -> Path:
     opens it right), whole or not at all."""
     target = Path(path)
     with atomic_output(target) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(LONG_HEADERS)
-        w.writerows(long_rows(c))
+        _write_csv(c, f)
     return target
+
+
+def _write_csv(c: Consolidation, f: Any) -> None:
+    w = csv.writer(f)
+    w.writerow(LONG_HEADERS)
+    w.writerows(long_rows(c))
 
 
 __all__ = [
@@ -360,5 +397,6 @@ __all__ = [
     "long_rows",
     "prepare",
     "write_long_csv",
+    "write_outputs",
     "write_summary",
 ]

@@ -35,10 +35,14 @@ from typing import Any, Callable, Sequence
 
 from .forms import AMOUNT, COUNT, DEFAULT_PROCUREMENT_UNIT
 from .model import FormModel
+from .sanitize import brief
 
 # Excel keeps 15 significant digits; a number beyond this many digits is not exact.
 SIGNIFICANT = 15
 EXACT_LIMIT = 10**SIGNIFICANT
+# Every whole number up to this is exactly a double (what a workbook's number cell holds);
+# beyond it a template keeps the number as text, so that it reads back unchanged.
+EXACT_INT = 2**53
 
 NUMBER = "number"
 ACCEPTED = "accepted"
@@ -115,7 +119,7 @@ def _parse(text: str) -> int | float:
 
 
 def _accept(value: int | float, raw: str, why: str) -> Cleaned:
-    return Cleaned(value, ACCEPTED, f"单元格内容「{raw}」按 {_shown(value)} 读取（{why}）")
+    return Cleaned(value, ACCEPTED, f"单元格内容「{brief(raw)}」按 {brief(_shown(value))} 读取（{why}）")
 
 
 @text_rule("error")
@@ -178,8 +182,21 @@ def _normalize(raw: str) -> str:
     return text.strip()
 
 
+def non_decimal_digits(text: str) -> str:
+    """The characters of ``text`` that are digits but no decimal digits — the superscript
+    ``²``, the circled ``①``, the parenthesised ``⑴`` — or "". (``str.isdigit`` takes them
+    for digits, and NFKC would turn ``5²`` into ``52`` and ``3①`` into ``31``: such text is
+    never a number.)"""
+    if text.isascii():
+        return ""
+    odd = (c for c in text if unicodedata.digit(c, None) is not None and unicodedata.decimal(c, None) is None)
+    return "".join(dict.fromkeys(odd))
+
+
 def clean_text(raw: str, ctx: Context = Context()) -> Cleaned:
     """The outcome of a text cell in a number column."""
+    if non_decimal_digits(raw):
+        return Cleaned(raw, KEPT)  # the validator reports it at its cell (TYPE), naming why
     text = _normalize(raw)
     if not text:
         return Cleaned(None, BLANK)
@@ -310,6 +327,7 @@ __all__ = [
     "clean",
     "clean_label",
     "clean_text",
+    "non_decimal_digits",
     "normal_number",
     "overrides",
     "recompute",

@@ -67,6 +67,8 @@ class Code(StrEnum):
     LAYOUT = "LAYOUT"
     CELL = "CELL"
     CACHE = "CACHE"
+    FORMULA = "FORMULA"
+    LINK = "LINK"
     DUPLICATE = "DUPLICATE"
     # Published reports (web pages, Word, PDF, text copies)
     ABSENT = "ABSENT"

@@ -47,6 +47,10 @@ def _catalogue() -> dict[Code, Rule]:
         Rule(Code.LAYOUT, ERROR, "模板结构被改动", "请勿增删工作表、插入行列或修改标签；请将数据重新填入新模板"),
         Rule(Code.CELL, WARNING, "单元格内容已按约定转换", "请改为直接填写数字"),
         Rule(Code.CACHE, WARNING, "公式缓存值与计算结果不一致", "请在 Excel 或 WPS 中重新计算后保存"),
+        Rule(Code.FORMULA, WARNING, "填写的单元格中有公式",
+             "请直接填写数字或文字：公式（及其中的链接）不是报告内容，打开文件时还可能访问外部地址"),
+        Rule(Code.LINK, WARNING, "工作簿含有外部链接",
+             "请在 Excel 中用“数据 → 编辑链接 → 断开链接”去掉外部链接后另存，再报送"),
         Rule(Code.DUPLICATE, ERROR, "重复报送", "同一单位报送了多份报告，请确认应以哪一份为准"),
         # Published reports (web pages, Word, PDF, text copies)
         Rule(Code.ABSENT, ERROR, "发布稿缺少表格或行", "缺少的格按未填写处理，请对照原件核对"),

@@ -29,6 +29,17 @@ AMOUNT = "amount"  # number >= 0 with at most AMOUNT_DECIMALS decimals (万元)
 
 AMOUNT_DECIMALS = 4
 
+# The largest value a cell may hold: a count above a trillion, or an amount above a trillion
+# 万元, is a typing or a reading error, never a report. (lowest, highest) of each kind; the
+# JSON Schemas, the validator and consolidation all take them from here.
+MAX_COUNT = 10**12
+MAX_AMOUNT = 10**12  # 万元
+KIND_BOUNDS: dict[str, tuple[int, int]] = {
+    COUNT: (0, MAX_COUNT),
+    CHANGE: (-MAX_COUNT, MAX_COUNT),
+    AMOUNT: (0, MAX_AMOUNT),
+}
+
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 # Keys of a report's meta: the date it was filled in, the unit of an amount whose unit the
@@ -74,6 +85,11 @@ class Column:
     description: str = ""
     unit_key: str = ""  # an amount whose unit the report declares, under meta[unit_key]
 
+    @property
+    def heading(self) -> str:
+        """The column's header on one line, under its merged header: "法人或其他组织：商业企业"."""
+        return f"{self.parent}：{self.label}" if self.parent else self.label
+
 
 @dataclass(frozen=True)
 class Row:
@@ -103,6 +119,12 @@ class Group:
     def title(self) -> str:
         """The group with its merged header, e.g. "行政诉讼·未经复议直接起诉"."""
         return f"{self.parent}·{self.label}" if self.parent else self.label
+
+    @property
+    def heading(self) -> str:
+        """The group as a row label of its own, e.g. "行政诉讼（未经复议直接起诉）" (table 4
+        printed a row per group)."""
+        return f"{self.parent}（{self.label}）" if self.parent else self.label
 
 
 @dataclass(frozen=True)
@@ -642,6 +664,12 @@ AGENCY_FIELDS = (
     ("contact", "联系人"),
     ("phone", "联系电话"),
 )
+
+# The longest text a report's fields may hold, in characters: the agency's name and contact
+# by key, every other text field (agency or meta) MAX_TEXT_LENGTH. A longer one is an error
+# (a 15-million-character name would otherwise be copied into every row of every output).
+MAX_TEXT_LENGTH = 500
+TEXT_LENGTHS = {"name": 100, "contact": 50, "phone": 50}
 
 REPORT_TITLE = "政府信息公开工作年度报告"
 

@@ -11,14 +11,34 @@ from typing import Any, Iterable, Iterator, Sequence
 from .codes import Code
 from .agency_codes import Flaw, region_problem, uscc_problem
 from .findings import Finding, finding
-from .forms import AMOUNT_DECIMALS, REGION_LABEL, USCC_LABEL, agency_pointer
+from .forms import AMOUNT_DECIMALS, KIND_BOUNDS, REGION_LABEL, USCC_LABEL, agency_pointer
 from .model import PREVIOUS, Check, FormModel, Term
+from .sanitize import brief
 
 
 def number(value: Any) -> int | float | None:
     """A cell value usable in arithmetic, or None (blank, text, booleans)."""
     t = type(value)
     return value if t is int or t is float else None
+
+
+def bounded(model: FormModel, values: list[Any]) -> list[Any]:
+    """``values`` with each number beyond its kind's bound (:data:`~nianbao.core.forms.KIND_BOUNDS`)
+    as None: the schema reports it at its cell (RANGE), and no identity adds it (a sum of two
+    ``1e308`` is no number). Negative counts stay: their identities still say by how much."""
+    if max(map(abs, filter(None, values)), default=0) <= LIMIT:  # (None and 0 left out, all in C)
+        return values  # the common case: every number within every bound
+    out = list(values)
+    for cell in model.cells:
+        v = out[cell.index]
+        if v is not None:
+            low, high = KIND_BOUNDS[cell.kind]
+            if not (min(low, -high) <= v <= high):
+                out[cell.index] = None
+    return out
+
+
+LIMIT = min(max(-low, high) for low, high in KIND_BOUNDS.values())
 
 
 def fmt(value: int | float) -> str:
@@ -141,7 +161,7 @@ def code_finding(key: str, value: str, problem: str) -> Finding:
     """``problem`` with an agency's code (``key``: uscc or region_code), as a finding on it.
     The schema's patterns and :func:`check_codes` both say it so."""
     rule, label, _ = CODES[key]
-    return finding(rule, f"{label}「{value}」{problem}", agency_pointer(key))
+    return finding(rule, f"{label}「{brief(value, 40)}」{problem}", agency_pointer(key))
 
 
 def check_codes(document: dict[str, Any]) -> Iterator[Finding]:

@@ -20,6 +20,8 @@ import jsonschema_rs
 from .codes import Code
 from .agency_codes import REGION_PATTERN, USCC_PATTERN
 from .findings import Finding, finding
+from .cleaning import non_decimal_digits
+from .sanitize import brief, without_surrogates
 from .forms import (
     AGENCY_FIELDS,
     AMOUNT,
@@ -33,6 +35,8 @@ from .forms import (
     LOCATIONS_LABEL,
     FORM_LABEL,
     FORMS,
+    KIND_BOUNDS,
+    MAX_TEXT_LENGTH,
     PROCUREMENT_UNIT_KEY,
     SUMMARY_MEMBERS_KEY,
     SUMMARY_KEY,
@@ -43,6 +47,7 @@ from .forms import (
     REPORT_TITLE,
     SOURCE_KEY,
     SOURCE_LABEL,
+    TEXT_LENGTHS,
     VERSION_KEY,
     VERSION_LABEL,
     YEAR_LABEL,
@@ -65,15 +70,14 @@ def schema_filename(form: str) -> str:
     return f"report-{form}.schema.json"
 
 
+_KIND_TYPE = {COUNT: "integer", CHANGE: "integer", AMOUNT: "number"}
 _KIND_SCHEMA: dict[str, dict[str, Any]] = {
-    COUNT: {"type": "integer", "minimum": 0},
-    CHANGE: {"type": "integer"},
-    AMOUNT: {"type": "number", "minimum": 0},
+    kind: {"type": _KIND_TYPE[kind], "minimum": low, "maximum": high} for kind, (low, high) in KIND_BOUNDS.items()
 }
 _KIND_TEXT = {
-    COUNT: "整数，不小于 0；未填写为 null",
-    CHANGE: "整数，可以为负数；未填写为 null",
-    AMOUNT: f"金额，不小于 0，最多 {AMOUNT_DECIMALS} 位小数；未填写为 null",
+    COUNT: f"整数，0 至 {KIND_BOUNDS[COUNT][1]}；未填写为 null",
+    CHANGE: f"整数，可以为负数，绝对值不超过 {KIND_BOUNDS[CHANGE][1]}；未填写为 null",
+    AMOUNT: f"金额，0 至 {KIND_BOUNDS[AMOUNT][1]}，最多 {AMOUNT_DECIMALS} 位小数；未填写为 null",
 }
 
 
@@ -140,17 +144,18 @@ def build_schema(form_key: str) -> dict[str, Any]:
 
     agency_props: dict[str, Any] = {}
     for key, label in AGENCY_FIELDS:
-        agency_props[key] = {"title": label, "type": "string"}
+        agency_props[key] = {"title": label, "type": "string", "maxLength": TEXT_LENGTHS.get(key, MAX_TEXT_LENGTH)}
     agency_props["name"]["minLength"] = 1
     agency_props["uscc"].update(
         pattern=USCC_PATTERN, description="18 位统一社会信用代码（GB 32100-2015），末位为校验码"
     )
     agency_props["region_code"].update(pattern=REGION_PATTERN, description="6 位行政区划代码（GB/T 2260）")
 
+    text = {"type": "string", "maxLength": MAX_TEXT_LENGTH}
     meta_props: dict[str, Any] = {
-        VERSION_KEY: {"title": VERSION_LABEL, "type": "string"},
-        SOURCE_KEY: {"title": SOURCE_LABEL, "type": "string"},
-        FILLED_DATE_KEY: {"title": FILLED_DATE_LABEL, "type": "string"},
+        VERSION_KEY: {"title": VERSION_LABEL, **text},
+        SOURCE_KEY: {"title": SOURCE_LABEL, **text},
+        FILLED_DATE_KEY: {"title": FILLED_DATE_LABEL, **text},
         LOCATIONS_KEY: {
             "title": LOCATIONS_LABEL,
             "description": "从发布稿（网页、Word、PDF、文本）读入时，每个数字在原文中的位置：JSON 指针 → 位置",
@@ -163,7 +168,7 @@ def build_schema(form_key: str) -> dict[str, Any]:
         "description": "汇总报告才有：汇总层级的名称与所汇总的单位（单位数，或各单位的列表）",
         "type": "object",
         "properties": {
-            SUMMARY_LEVEL_KEY: {"title": "汇总层级", "type": "string"},
+            SUMMARY_LEVEL_KEY: {"title": "汇总层级", **text},
             SUMMARY_MEMBERS_KEY: {
                 "title": "所汇总的单位",
                 "oneOf": [{"type": "integer", "minimum": 0}, {"type": "array", "items": {"type": "object"}}],
@@ -198,7 +203,7 @@ def build_schema(form_key: str) -> dict[str, Any]:
                 "type": "object",
                 "required": ["name"],
                 "properties": agency_props,
-                "additionalProperties": {"type": "string"},
+                "additionalProperties": text,
             },
             "meta": {
                 "title": "附加信息",
@@ -316,7 +321,8 @@ def _additional(error: SchemaError, form: str) -> Iterator[Finding]:
     for key in error.instance:
         if key not in allowed:
             ptr = f"{base}/{key}"
-            yield finding(Code.UNKNOWN, f"{_label(form, base)}：多余的项目「{key}」（{ptr}），不属于{form}年表式", ptr)
+            where = f"{_label(form, base)}：多余的项目「{brief(key)}」（{brief(ptr)}）"
+            yield finding(Code.UNKNOWN, f"{where}，不属于{form}年表式", ptr)
 
 
 @keyword("type")
@@ -327,11 +333,14 @@ def _type(error: SchemaError, form: str) -> Iterator[Finding]:
     elif error.validator_value == "integer" and isinstance(error.instance, float):
         yield finding(Code.INTEGER, f"{_label(form, ptr)}：{error.instance!r} 不是整数", ptr)
     elif error.validator_value == "object":
-        yield finding(Code.TEXT, f"{_label(form, ptr)}：应为一组数据（JSON 对象），实为 {error.instance!r}", ptr)
+        shown = brief(repr(error.instance))
+        yield finding(Code.TEXT, f"{_label(form, ptr)}：应为一组数据（JSON 对象），实为 {shown}", ptr)
     elif error.validator_value == "string":
-        yield finding(Code.TEXT, f"{_label(form, ptr)}：应为文本，实为 {error.instance!r}", ptr)
+        yield finding(Code.TEXT, f"{_label(form, ptr)}：应为文本，实为 {brief(repr(error.instance))}", ptr)
     else:
-        yield finding(Code.TYPE, f"{_label(form, ptr)}：「{error.instance}」不是有效数值", ptr)
+        odd = non_decimal_digits(error.instance) if isinstance(error.instance, str) else ""
+        why = f"（「{odd}」是上标、圈码等序号字符，不是数字）" if odd else ""
+        yield finding(Code.TYPE, f"{_label(form, ptr)}：「{brief(error.instance)}」不是有效数值{why}", ptr)
 
 
 def _bound(error: SchemaError, form: str) -> Iterator[Finding]:
@@ -344,7 +353,9 @@ def _bound(error: SchemaError, form: str) -> Iterator[Finding]:
             ptr,
         )
     else:
-        yield finding(Code.RANGE, f"{_label(form, ptr)}：{error.instance} 不能小于 {error.validator_value}", ptr)
+        how = "超过上限" if error.validator == "maximum" else "不能小于"
+        value = brief(str(error.instance))
+        yield finding(Code.RANGE, f"{_label(form, ptr)}：{value} {how} {error.validator_value}", ptr)
 
 
 KEYWORDS["minimum"] = KEYWORDS["maximum"] = _bound
@@ -353,7 +364,8 @@ KEYWORDS["minimum"] = KEYWORDS["maximum"] = _bound
 @keyword("const")
 def _const(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
-    yield finding(Code.FORM, f"{_label(form, ptr)}：应为 {error.validator_value!r}，实为 {error.instance!r}", ptr)
+    shown = brief(repr(error.instance))
+    yield finding(Code.FORM, f"{_label(form, ptr)}：应为 {error.validator_value!r}，实为 {shown}", ptr)
 
 
 @keyword("pattern")
@@ -374,23 +386,37 @@ def _min_length(error: SchemaError, form: str) -> Iterator[Finding]:
     yield finding(Code.BLANK, f"{_label(form, ptr)}：未填写", ptr)
 
 
+@keyword("maxLength")
+def _max_length(error: SchemaError, form: str) -> Iterator[Finding]:
+    ptr = _pointer(error.absolute_path)
+    yield finding(
+        Code.TEXT,
+        f"{_label(form, ptr)}：长 {len(error.instance)} 个字符，超过上限 {error.validator_value} 个字符"
+        f"（「{brief(error.instance, 20)}」）",
+        ptr,
+    )
+
+
 @keyword("enum")
 def _enum(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
     allowed = "、".join(map(str, error.validator_value))
-    yield finding(Code.TEXT, f"{_label(form, ptr)}：「{error.instance}」应为 {allowed} 之一", ptr)
+    yield finding(Code.TEXT, f"{_label(form, ptr)}：「{brief(error.instance)}」应为 {allowed} 之一", ptr)
 
 
 def _fallback(error: SchemaError, form: str) -> Iterator[Finding]:
     ptr = _pointer(error.absolute_path)
-    yield finding(Code.TEXT, f"{_label(form, ptr)}：{error.message}", ptr)
+    yield finding(Code.TEXT, f"{_label(form, ptr)}：{brief(error.message, 200)}", ptr)
 
 
 def schema_findings(document: Any, form_key: str) -> list[Finding]:
     """Findings of the form's JSON Schema; empty for a valid document."""
-    if _fast(form_key).is_valid(document):
-        return []
-    return translate(schema_errors(document, form_key), form_key)
+    try:
+        if _fast(form_key).is_valid(document):
+            return []
+        return translate(schema_errors(document, form_key), form_key)
+    except UnicodeEncodeError:  # a lone surrogate, which jsonschema-rs cannot take: as its escape
+        return schema_findings(without_surrogates(document), form_key)
 
 
 def translate(errors: Iterable[SchemaError], form_key: str) -> list[Finding]:

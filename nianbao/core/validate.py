@@ -9,7 +9,7 @@ from .codes import Code
 from .findings import Finding, finding
 from .forms import FORMS, NAME_LABEL, USCC_LABEL, YEAR_POINTER, agency_pointer, form_for_year
 from .model import model
-from .rules import check_codes, check_decimals, check_identities, number
+from .rules import bounded, check_codes, check_decimals, check_identities, number
 from .schema import schema_findings
 
 
@@ -40,7 +40,7 @@ def validate(document: Any, previous: Any = None, *, values: Sequence[Any] | Non
     m = model(form)
     out = schema_findings(document, form)
     raw = m.values(document) if values is None else values
-    numbers = [v if type(v) is int else number(v) for v in raw]  # (ints, the common case, as they are)
+    numbers = bounded(m, [v if type(v) is int else number(v) for v in raw])  # (ints, the common case, as they are)
     out.extend(check_codes(document))
     out.extend(check_decimals(m, numbers))
     out.extend(check_identities(m, m.checks, numbers))
@@ -65,6 +65,6 @@ def _cross_year(document: dict[str, Any], previous: Any, values: list[Any]) -> l
                     out.append(finding(Code.PREV, f"上年报告的{label}「{b}」与本报告「{a}」不同", agency_pointer(key)))
                 break
     m, pm = model(document["form"]), model(previous["form"])
-    pvalues = [number(v) for v in pm.values(previous)]
+    pvalues = bounded(pm, [number(v) for v in pm.values(previous)])
     out.extend(check_identities(m, m.cross_checks(pm), values, (pm, pvalues)))
     return out

@@ -114,7 +114,7 @@ def _split(ref: str) -> tuple[str, str] | None:
 
 def note_block(f: Finding) -> str:
     """What the note of a cell says about one finding."""
-    lines = [f"{SEVERITY_WORDS.get(f.severity, f.severity)} {f.rule} {f.title}", f.message]
+    lines = [f"{SEVERITY_WORDS.get(f.severity, f.severity)} {f.rule} {f.title}", safe_text(f.message)]
     if f.difference is not None and "相差" not in f.message:
         lines.append(f"相差 {fmt(abs(f.difference))}")
     if f.hint:

@@ -46,6 +46,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
 from ..io.atomic import check_output, write_bytes
+from ..core.cleaning import EXACT_INT
 from ..core.cleaning import overrides as computed_overrides
 from ..core.forms import (
     AMOUNT,
@@ -89,7 +90,7 @@ from ..core.layout import (
     layout,
 )
 from ..core.model import FormModel
-from ..core.sanitize import looks_like_formula
+from ..core.sanitize import json_text, looks_like_formula, unsurrogated
 
 # Fixed timestamps: regenerating a template gives the same bytes.
 FIXED_TIME = _dt.datetime(2019, 1, 1, 0, 0, 0)
@@ -319,13 +320,15 @@ def _value(v: Any) -> Any:
     if isinstance(v, bool):
         return json.dumps(v)
     if isinstance(v, int):
-        return v
+        # beyond 2**53 a workbook's number (a double) cannot hold it: kept exactly as text,
+        # which the reader takes back as the same number
+        return v if -EXACT_INT <= v <= EXACT_INT else str(v)
     if isinstance(v, float):
         return v if math.isfinite(v) else str(v)
     if not isinstance(v, str):
-        v = json.dumps(v, ensure_ascii=False)
-    # Control characters cannot be stored in a workbook.
-    return ILLEGAL_CHARACTERS_RE.sub("", v)
+        v = json_text(v, indent=None)
+    # Control characters cannot be stored in a workbook, nor surrogates in its XML.
+    return ILLEGAL_CHARACTERS_RE.sub("", unsurrogated(v))
 
 
 def _put(cell: Any, v: Any) -> None:
@@ -415,7 +418,7 @@ def build_workbook(form: str | Form, document: dict[str, Any] | None = None, *, 
         META_FORM: key,
         META_VERSION: TEMPLATE_VERSION,
         META_OVERRIDES: json.dumps(overrides, ensure_ascii=False),
-        META_EXTRA: json.dumps(_extra(document, lay) if document else {}, ensure_ascii=False, sort_keys=True),
+        META_EXTRA: json_text(_extra(document, lay) if document else {}, indent=None, sort_keys=True),
     }
     for k in META_KEYS:  # each key beside its value, both as text
         for address, value in ((meta_key_cell(k), k), (meta_cell(k), meta_values[k])):

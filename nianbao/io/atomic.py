@@ -3,16 +3,30 @@
 :func:`atomic_output` yields a temporary path in the target's own folder; when the block
 ends without an exception the temporary file is flushed to disk and renamed over the target
 in one step (``os.replace``), so an interrupted run (Ctrl-C, kill, a full disk) leaves either
-the old file or the new one, never half of one.
+the old file or the new one, never half of one. :func:`atomic_outputs` does the same for
+outputs that belong together (a summary and its CSV): every temporary file is written
+first, then all are renamed with Ctrl-C and SIGTERM held back, so that no interruption
+leaves a new one beside an old one.
+
+An output is only ever a regular file: a path naming a FIFO, a device (``/dev/null``) or a
+socket is refused, never replaced. :func:`output_lock` holds a lock file beside an output
+for a whole run, so that a second run writing the same output is refused, saying so, instead
+of mixing its outputs with the first's.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import signal
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import ModuleType
+
+from .files import kind_of
 
 
 class OutputError(Exception):
@@ -37,32 +51,149 @@ def check_output(target: str | os.PathLike[str], inputs: Iterable[str | os.PathL
         raise OutputError(f"输出文件夹 {folder} 不可写")
     if out.is_dir():
         raise OutputError(f"输出路径 {out} 是一个文件夹，请给出文件名")
+    refuse_special(out)
     if out.exists() and not os.access(out, os.W_OK):
         raise OutputError(f"输出文件 {out} 不可写（只读或被占用）")
     return out
 
 
+def refuse_special(target: str | os.PathLike[str]) -> None:
+    """Refuse an output path that names something other than a regular file (symbolic links
+    followed): writing "to" ``/dev/null`` or a FIFO would replace it with a file."""
+    try:
+        mode = os.stat(target).st_mode
+    except (OSError, ValueError):
+        return  # absent (or a dangling link, which the rename replaces): a new file
+    if stat.S_ISDIR(mode):
+        raise OutputError(f"输出路径 {target} 是一个文件夹，请给出文件名")
+    if not stat.S_ISREG(mode):
+        raise OutputError(f"输出路径 {target} 是一个{kind_of(mode)}，不是普通文件；为免替换它，请另选输出文件")
+
+
 @contextlib.contextmanager
 def atomic_output(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Write to the yielded temporary path; it replaces ``target`` only on success."""
-    target = Path(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.resolve().parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    with atomic_outputs(target) as (tmp,):
+        yield tmp
+
+
+@contextlib.contextmanager
+def atomic_outputs(*targets: str | os.PathLike[str]) -> Iterator[tuple[Path, ...]]:
+    """Write each target to its yielded temporary path; on success all replace their targets
+    together: the renames run with SIGINT and SIGTERM held back (delivered once all are
+    done), so an interrupted run leaves all the old files or all the new ones. On any
+    failure or interruption every temporary file is removed and no target is touched."""
+    paths = [Path(t) for t in targets]
+    for t in paths:
+        refuse_special(t)
+    temps: list[Path] = []
+    renamed = 0
     try:
-        yield tmp_path
-        with open(tmp_path, "rb+") as f:
-            os.fsync(f.fileno())
-        if target.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(tmp_path, target.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp_path, 0o666 & ~_umask())
-        os.replace(tmp_path, target)
+        for t in paths:
+            fd, name = tempfile.mkstemp(prefix=f".{t.name}.", suffix=".part", dir=t.resolve().parent)
+            os.close(fd)
+            temps.append(Path(name))
+        yield tuple(temps)
+        for t, tmp in zip(paths, temps, strict=True):
+            with open(tmp, "rb+") as f:
+                os.fsync(f.fileno())
+            if t.exists():
+                with contextlib.suppress(OSError):
+                    os.chmod(tmp, t.stat().st_mode & 0o777)
+            else:
+                os.chmod(tmp, 0o666 & ~_umask())
+        for t in paths:
+            refuse_special(t)  # again: a FIFO made meanwhile is not replaced either
+        with signals_held():
+            for t, tmp in zip(paths, temps, strict=True):
+                os.replace(tmp, t)
+                renamed += 1
     except BaseException:
-        with contextlib.suppress(OSError):
-            tmp_path.unlink()
+        for tmp in temps[renamed:]:  # (the ones renamed are outputs now)
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         raise
+
+
+HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back for a few steps that must not be separated (they are
+    delivered when the block ends). A no-op where signals cannot be blocked."""
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None:  # pragma: no cover - not POSIX
+        yield
+        return
+    old = block(signal.SIG_BLOCK, HELD)
+    try:
+        yield
+    finally:
+        block(signal.SIG_SETMASK, old)
+
+
+class OutputLocked(OutputError):
+    """Another run holds the lock of an output."""
+
+
+def lock_path(target: str | os.PathLike[str]) -> Path:
+    """The lock file beside an output: hidden (consolidation never reads it as input)."""
+    t = Path(target)
+    return t.resolve().parent / f".{t.name}.lock"
+
+
+@contextlib.contextmanager
+def output_lock(*targets: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold a lock beside each output for the whole block: a second run writing the same
+    output (another process, or the same path spelt otherwise) is refused with
+    :class:`OutputLocked` at once instead of mixing its outputs with the first's. The lock is
+    the kernel's (``flock``): it ends with the process, however the process ends, and a
+    lock file left behind locks nothing."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    held: list[tuple[int, Path]] = []
+    try:
+        for t in sorted({lock_path(t) for t in targets}):
+            held.append((_lock(fcntl, t), t))
+        yield
+    finally:
+        for fd, path in reversed(held):
+            with contextlib.suppress(OSError):
+                path.unlink()  # removed while still held: a run waiting on it retries
+            os.close(fd)
+
+
+def _lock(fcntl: ModuleType, path: Path) -> int:
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as e:
+            raise OutputError(f"无法在输出文件夹中创建锁文件 {path.name}：{e.strerror or e}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            os.close(fd)
+            if e.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise OutputLocked(
+                    f"另一个 nianbao 正在写入 {target_of(path)}（锁文件 {path.name}）；为免两次运行的输出混在一起，"
+                    "请等它结束后再运行"
+                ) from None
+            raise OutputError(f"无法锁定输出文件 {target_of(path)}：{e.strerror or e}") from None
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(path))
+        except OSError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)  # the file was removed by the run that held it: lock the new one
+
+
+def target_of(lock: Path) -> Path:
+    return lock.parent / lock.name[1:].removesuffix(".lock")
 
 
 def _umask() -> int:

@@ -20,7 +20,7 @@ from typing import Any
 
 import python_calamine as calamine
 
-from .ooxml import WORKBOOK, WORKBOOK_RELS, attributes, sheet_parts
+from .ooxml import ANY_FORMULA, ANY_VALUE, WORKBOOK, WORKBOOK_RELS, attributes, sheet_parts
 from .registry import RESAVE_OR_ASK, ReadError
 from .safety import check_container_fully
 from .sheets import GridSource, Hidden, hidden_value
@@ -67,8 +67,6 @@ def _open(path: Path) -> Any:
 
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*(?:/>|>([^<]*)</(?:\w+:)?f>)")
 
 
 def _empty_cells(path: Path, wanted: Mapping[str, set[str]]) -> dict[tuple[str, str], tuple[str, str]]:
@@ -89,8 +87,8 @@ def _empty_cells(path: Path, wanted: Mapping[str, set[str]]) -> dict[tuple[str, 
                     ref = cell.get("r")
                     if ref not in addresses or not body:
                         continue
-                    value = _VALUE.search(body)
-                    formula = _FORMULA.search(body)
+                    value = ANY_VALUE.search(body)
+                    formula = ANY_FORMULA.search(body)
                     what = hidden_value(
                         cell.get("t", "n").encode(),
                         (formula.group(1) or b"") if formula else None,

@@ -57,6 +57,11 @@ class Unsupported(Exception):
 
 # --- workbook: which part holds which sheet --------------------------------------------------
 
+# a cell's value and formula as any writer may spell them (a namespace prefix allowed): for
+# looking up single cells in a sheet's XML, not for reading sheets
+ANY_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+ANY_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*(?:/>|>([^<]*)</(?:\w+:)?f>)")
+
 _TAG_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
 _TAG_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
@@ -575,6 +580,8 @@ def _sheets_of(parts: tuple[bytes, bytes, bytes]) -> tuple[tuple[str, ...], dict
 
 
 __all__ = [
+    "ANY_FORMULA",
+    "ANY_VALUE",
     "ERROR",
     "UNCACHED",
     "Sheet",

@@ -13,26 +13,31 @@ there and is imported here, so that no import runs in a circle.
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import stat
+import sys
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..core.sanitize import brief, without_surrogates
 from . import safety
 from . import workbook as _workbook  # noqa: F401 - the workbook readers (.xlsx, .xlsm, .xls, .ods, .et) register themselves
+from .files import NotRegular, not_regular, read_regular
 from .panics import is_panic
 from .registry import READERS, RESAVE_OR_ASK, SAVE_AS, UNCONTAINED, Loaded, Reader, ReadError, reader
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
 
-
 @reader(".json")
 def read_json(path: Path, container: Any = None) -> Loaded:
     try:
-        size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
-            raise ReadError(path, f"文件过大（{size} 字节），一份报告的 JSON 不应超过 {MAX_JSON_BYTES} 字节")
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_JSON_BYTES, "文件过大（{size} 字节），一份报告的 JSON 不应超过 {limit} 字节")
+    except NotRegular as e:
+        raise ReadError(path, e.problem) from None
     except OSError as e:
         raise ReadError(path, f"无法打开文件：{e.strerror or e}") from None
     try:
@@ -41,15 +46,108 @@ def read_json(path: Path, container: Any = None) -> Loaded:
         raise ReadError(path, f"不是 UTF-8 编码的文本（第 {e.start} 字节）") from None
     if not text.strip():
         raise ReadError(path, "文件为空")
+    duplicates: list[tuple[int, str]] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(items)
+        if len(out) != len(items):
+            seen: set[str] = set()
+            key = next(k for k, _ in items if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+            duplicates.append((id(out), key))
+        return out
+
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=pairs, parse_constant=_constant, parse_float=_float)
+    except _Refused as e:
+        raise ReadError(path, str(e)) from None
     except json.JSONDecodeError as e:
         raise ReadError(path, f"JSON 格式错误：第 {e.lineno} 行第 {e.colno} 列，{_json_problem(e.msg)}") from None
+    except ValueError:  # an integer of more digits than Python converts (sys.get_int_max_str_digits)
+        limit = sys.get_int_max_str_digits()
+        raise ReadError(path, f"含有位数过多的数值（超过 {limit} 位）；请填写正确的数字") from None
     except RecursionError:
-        raise ReadError(path, "JSON 嵌套层次过深") from None
+        raise ReadError(path, f"JSON 嵌套层次过深（本格式最多 {format_depth()} 层）") from None
     if not isinstance(document, dict):
         raise ReadError(path, "JSON 顶层应为一个对象（一份报告）")
+    problem = _shape_problem(document, dict(duplicates))
+    if problem:
+        raise ReadError(path, problem)
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+        document = without_surrogates(document)  # each shown as its escape
     return Loaded(document)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+class _Refused(ValueError):
+    """A JSON value the format cannot hold (raised while parsing: the message is Chinese)."""
+
+
+def _constant(name: str) -> Any:
+    raise _Refused(f"含有「{name}」，这不是合法的 JSON 数值；请填写数字")
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused(f"数值 {brief(text, 40)} 超出可表示的范围")
+    return value
+
+
+@cache
+def format_depth() -> int:
+    """How deep the format nests objects: as deep as its deepest cell (report → 表三 →
+    办理结果 → 不予公开 → 属于国家秘密, holding the applicant columns)."""
+    from ..core.forms import FORMS
+    from ..core.model import model
+
+    return max(len(c.path) for f in FORMS for c in model(f).cells)
+
+
+def _shape_problem(document: dict[str, Any], duplicates: dict[int, str]) -> str | None:
+    """A key given twice in one object, or objects and arrays nested deeper than the
+    format, found by walking the document (without recursion: the document is untrusted)."""
+    if not duplicates and _depth(document) <= format_depth():
+        return None  # the common case, found without building a pointer for every object
+    return _shape_problem_at(document, duplicates)
+
+
+def _depth(document: dict[str, Any]) -> int:
+    """How deep objects and arrays nest in a document (itself 1)."""
+    deepest = 1
+    level: list[Any] = [document]
+    while level:
+        deeper = [v for node in level for v in (node.values() if type(node) is dict else node)
+                  if type(v) is dict or type(v) is list]
+        if deeper:
+            deepest += 1
+            if deepest > format_depth():
+                return deepest
+        level = deeper
+    return deepest
+
+
+def _shape_problem_at(document: dict[str, Any], duplicates: dict[int, str]) -> str | None:
+    """:func:`_shape_problem`, saying where."""
+    limit = format_depth()
+    stack: list[tuple[Any, str, int]] = [(document, "", 1)]
+    while stack:
+        node, pointer, depth = stack.pop()
+        if depth > limit:
+            return f"JSON 嵌套层次过深：{brief(pointer, 80)} 处已达第 {depth} 层，本格式最多 {limit} 层"
+        items: Iterable[tuple[Any, Any]]
+        if isinstance(node, dict):
+            if duplicates and id(node) in duplicates:
+                key = duplicates[id(node)]
+                return f"键「{brief(key, 40)}」在同一对象中出现了两次（{brief(pointer or '/', 80)}）；请删去重复的一项"
+            items = node.items()
+        else:
+            items = enumerate(node)
+        for k, v in items:
+            if isinstance(v, (dict, list)):
+                stack.append((v, f"{pointer}/{k}", depth + 1))
+    return None
 
 
 _JSON_PROBLEMS = {
@@ -76,11 +174,13 @@ def read(path: str | os.PathLike[str]) -> Loaded:
         todo = "；" + SAVE_AS if p.suffix.lower() in SPREADSHEET_SUFFIXES else ""
         raise ReadError(p, f"不支持的文件类型「{p.suffix or '无扩展名'}」，可读取：{known}{todo}")
     try:
-        is_folder = stat.S_ISDIR(os.stat(p).st_mode)
+        mode = os.stat(p).st_mode
     except (OSError, ValueError):
         raise ReadError(p, "文件不存在") from None
-    if is_folder:
+    if stat.S_ISDIR(mode):
         raise ReadError(p, "这是一个文件夹，不是文件")
+    if not stat.S_ISREG(mode):  # a FIFO, a device, a socket: never opened, never read
+        raise ReadError(p, not_regular(mode))
     # every container (xlsx, xls, ods, ...) is sniffed and bounded before any parser sees it
     container = safety.open_container(p) if p.suffix.lower() not in UNCONTAINED else None
     try:

@@ -27,8 +27,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import zipfile
+import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -49,6 +52,7 @@ from ..core.forms import (
     YEAR_POINTER,
 )
 from ..core.layout import (
+    COVER_FIELDS,
     COVER_SHEET,
     META_EXTRA,
     META_FORM,
@@ -56,14 +60,18 @@ from ..core.layout import (
     META_OVERRIDES,
     META_SHEET,
     META_VERSION,
+    PROCUREMENT_UNIT_FIELD,
     TEMPLATE_VERSION,
     Layout,
     layout,
     meta_cell,
     meta_key_cell,
 )
+from ..core.sanitize import brief, printable, unsurrogated
 from . import ooxml, safety
 from .calamine_sheets import CalamineSource, explain
+from .memory import MEMORY
+from .ooxml import ANY_FORMULA, ANY_VALUE, WORKBOOK, WORKBOOK_RELS
 from .panics import is_panic, panic_messages_hidden
 from .registry import Loaded, ReadError, reader
 from .sheets import ERROR, Cells, GridSource, SheetSource
@@ -145,18 +153,14 @@ def _meta(path: Path, wb: SheetSource, names: list[str]) -> tuple[str, list[str]
     form = clean_label(form) if form not in (None, "") else ""
     if form not in FORMS:
         known = " 或 ".join(sorted(FORMS))
-        raise ReadError(
-            path,
-            f"无法识别模板的表式「{form}」，应为 {known}；隐藏工作表被改动，请将数据重新填入新模板",
-            META_SHEET,
-            cell,
-        )
+        problem = f"无法识别模板的表式「{brief(form)}」，应为 {known}；隐藏工作表被改动，请将数据重新填入新模板"
+        raise ReadError(path, problem, META_SHEET, cell)
     version, cell = meta.get(META_VERSION, (None, meta_cell(META_VERSION)))
     version = clean_label(version) if version not in (None, "") else ""
     if version != TEMPLATE_VERSION:
         raise ReadError(
             path,
-            f"模板版本「{version}」不受支持（本工具读取版本 {TEMPLATE_VERSION}）；"
+            f"模板版本「{brief(version)}」不受支持（本工具读取版本 {TEMPLATE_VERSION}）；"
             "请用生成该模板的 nianbao 版本读取，或将数据重新填入新模板",
             META_SHEET,
             cell,
@@ -174,7 +178,7 @@ def _json(path: Path, meta: dict[str, tuple[Any, str]], key: str, default: Any, 
     raw, cell = meta[key]
     try:
         value = json.loads(raw) if isinstance(raw, str) else None
-    except ValueError:
+    except (ValueError, RecursionError):  # (nested deeper than the parser goes)
         value = None
     if not isinstance(value, kind):
         raise ReadError(path, "隐藏工作表内容已损坏；请将数据重新填入新模板", META_SHEET, cell)
@@ -188,7 +192,7 @@ def _check_labels(path: Path, sheet: _SheetPlan, cells: Cells) -> None:
     for key, text, address in sheet.labels:
         actual = get(key)
         if actual != text and not (isinstance(actual, str) and actual.strip() == text):
-            shown = "空白" if actual in (None, "") else clean_label(actual)
+            shown = "空白" if actual in (None, "") else brief(clean_label(actual))
             raise ReadError(path, ALTERED.format(text=text, actual=shown), sheet.name, address)
 
 
@@ -203,7 +207,8 @@ def _cover_value(slot: _Slot, raw: Any) -> tuple[Any, Finding | None]:
             text = raw.strip().removesuffix("年度").removesuffix("年")
             out = clean(text)
             if type(out.value) is int:
-                return out.value, finding(Code.CELL, f"报告年度：单元格内容「{raw}」按 {out.value} 读取", slot.pointer)
+                note = f"报告年度：单元格内容「{brief(raw)}」按 {out.value} 读取"
+                return out.value, finding(Code.CELL, note, slot.pointer)
             return raw, None
         return clean_label(raw), None
     if isinstance(raw, str):
@@ -226,7 +231,7 @@ def read_workbook(path: str | os.PathLike[str], *, container: Any = None, fast: 
         container = safety.open_container(p)  # (looked up here: tests count the calls)
     if fast and container.parts is not None:
         try:
-            return read_parsed(p, ooxml.Workbook(container.parts))
+            return _flagged(p, read_parsed(p, ooxml.Workbook(container.parts)), container.parts)
         except ReadError:
             raise
         except Exception:  # noqa: BLE001, S110 - Unsupported (or a flaw of the fast reader, which
@@ -236,7 +241,7 @@ def read_workbook(path: str | os.PathLike[str], *, container: Any = None, fast: 
         with panic_messages_hidden():  # a Rust panic's report stays off the terminal
             source = CalamineSource(p)
             try:
-                return read_parsed(p, source)
+                return _flagged(p, read_parsed(p, source), _xml_parts(p, container))
             finally:
                 source.close()
     except BaseException as e:  # pyo3's PanicException is no Exception
@@ -339,7 +344,7 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
                 findings.append(
                     finding(
                         Code.CACHE,
-                        f"{m.cells[slot.index].label}：单元格中的公式「={what[1]}」没有保存计算结果，按未填写读取",
+                        f"{m.cells[slot.index].label}：单元格中的公式「={brief(what[1])}」没有保存计算结果，按未填写读取",
                         slot.pointer,
                     )
                 )
@@ -368,9 +373,111 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
     document["agency"] = agency
     document.update(m.document(values))
     meta[VERSION_KEY] = TEMPLATE_VERSION
-    meta[SOURCE_KEY] = p.name
+    meta[SOURCE_KEY] = unsurrogated(p.name)  # a name that is not UTF-8 shown escaped (\xff)
     document["meta"] = meta
     return Loaded(document, plan.where, tuple(findings), tuple(values))
+
+
+# ---------------------------------------------------------------------------------------
+# Formulas in the cells a clerk fills, and external links (.xlsx/.xlsm)
+
+_FORMULA_AT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_PLAIN_FORMULA = re.compile(rb"<f[\s>/]")
+_PREFIXED_ROOT = re.compile(rb"(?:<\?[^>]*>\s*)?<\w+:")  # <x:worksheet ...>: every tag may be prefixed
+_REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
+EXTERNAL_LINKS = "xl/externalLinks/"
+_TARGET = re.compile(rb'Target="([^"]*)"')
+
+
+@cache
+def _labels(form: str) -> Mapping[str, str]:
+    """Pointer -> label of every input cell: the cover's fields and the tables' cells."""
+    lay = layout(form)
+    out = {ptr: label for ptr, label in (*COVER_FIELDS, PROCUREMENT_UNIT_FIELD)}
+    out.update((c.pointer, c.label) for c in lay.model.cells)
+    return MappingProxyType(out)
+
+
+def _sheet_parts(parts: tuple[bytes, bytes]) -> Mapping[str, str]:
+    """Sheet name -> part, from the workbook part and its relationships (workbooks made from
+    one template share these two parts: remembered in nianbao.io.memory.MEMORY)."""
+    return MappingProxyType({name: part for name, part in ooxml.sheet_parts(*parts) if part})
+
+
+@cache
+def _template_formulas(form: str) -> Mapping[str, int]:
+    """How many cell formulas the template writes on each sheet: its totals and its checks.
+    A sheet holding exactly as many is taken to hold only those (the cells are locked); one
+    with more (or fewer, as when a total keeps the report's own number) is looked at cell by
+    cell."""
+    return MappingProxyType({s.name: len(s.computed) + len(s.checks) for s in layout(form).sheets})
+
+
+def formula_findings(p: Path, form: str, parts: Mapping[str, bytes]) -> list[Finding]:
+    """A FORMULA warning for each input cell of the template holding a formula (a
+    ``HYPERLINK`` in the name cell, a reference into another workbook, ...: the reader takes
+    its cached result, and the formula would go on into every copy), and a LINK warning for
+    each external link the workbook carries. ``parts`` are its XML parts, by name."""
+    out: list[Finding] = []
+    if WORKBOOK not in parts or WORKBOOK_RELS not in parts:
+        return out
+    labels = _labels(form)
+    where = MEMORY.derived("sheet_parts", _sheet_parts, (parts[WORKBOOK], parts[WORKBOOK_RELS]))
+    expected = _template_formulas(form)
+    for sheet in _plan(form).sheets:
+        xml = parts.get(where.get(sheet.name) or "")
+        if not xml:
+            continue
+        if len(_PLAIN_FORMULA.findall(xml)) == expected[sheet.name] and not _PREFIXED_ROOT.match(xml):
+            continue  # the common case: the template's own formulas, as many as it writes
+        inputs = {slot.key: slot.pointer for slot in sheet.slots if not slot.computed}
+        for m in _FORMULA_AT.finditer(xml):
+            start = max(xml.rfind(b"<c ", 0, m.start()), xml.rfind(b":c ", 0, m.start()))
+            ref = _REF.search(xml, start, m.start()) if start >= 0 else None
+            pointer = inputs.get(ref.group(1)) if ref else None
+            if pointer is None:
+                continue  # a template's own formula (a total, a check)
+            end = xml.find(b"c>", m.start())
+            value = ANY_VALUE.search(xml, m.start(), end if end >= 0 else len(xml))
+            if not value or not value.group(1) or b't="e"' in xml[start:xml.find(b">", start)]:
+                continue  # no result, or an error: said at the cell already (CACHE, TYPE)
+            formula = ANY_FORMULA.match(xml, m.start())
+            text = ooxml.text(formula.group(1)) if formula and formula.group(1) else ""
+            out.append(finding(
+                Code.FORMULA,
+                f"{labels.get(pointer, pointer)}：单元格中是公式「={brief(printable(text))}」，"
+                "不是填写的内容；已按其保存的结果读取",
+                pointer,
+            ))
+    for name in sorted(n for n in parts if n.startswith(EXTERNAL_LINKS) and n.endswith(".xml") and "/_rels/" not in n):
+        rels = parts.get(f"{EXTERNAL_LINKS}_rels/{name[len(EXTERNAL_LINKS):]}.rels", b"")
+        target = _TARGET.search(rels)
+        to = f"，指向「{brief(printable(ooxml.text(target.group(1))))}」" if target else ""
+        out.append(finding(Code.LINK, f"{p.name}：工作簿含有外部链接（{name}{to}）；打开时可能访问该文件或网址", None))
+    return out
+
+
+def _xml_parts(p: Path, container: Any) -> Mapping[str, bytes]:
+    """The XML parts of an .xlsx/.xlsm that :func:`formula_findings` looks at: the ones the
+    container check inflated, or (when it kept none) read again, within the check's limits."""
+    if container is not None and container.parts is not None:
+        kept: Mapping[str, bytes] = container.parts
+        return kept
+    if p.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    try:
+        with zipfile.ZipFile(p) as z:
+            names = [n for n in z.namelist() if n.endswith((".xml", ".rels")) and (
+                n.startswith(("xl/worksheets/", EXTERNAL_LINKS)) or n in (WORKBOOK, WORKBOOK_RELS))]
+            parts: dict[str, bytes] = {n: z.read(n) for n in names}
+            return parts
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, zlib.error):
+        return {}  # the container check refuses such a zip; should one get here, nothing is found
+
+
+def _flagged(p: Path, loaded: Loaded, parts: Mapping[str, bytes]) -> Loaded:
+    found = formula_findings(p, loaded.document["form"], parts) if parts else []
+    return replace(loaded, findings=loaded.findings + tuple(found)) if found else loaded
 
 
 @reader(*SUFFIXES)

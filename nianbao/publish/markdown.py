@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..core.forms import FORMS, Column, Row
+from ..core.forms import FORMS, Row
 from ..core.model import model
 from .document import SUMMARY_NOTICE, TABLE_NOTE, WARNING_NOTICE, Document, Grid, Paragraph, number_text
 
@@ -66,10 +66,6 @@ def _table2(document: dict[str, Any]) -> str:
     return "\n\n".join(out)
 
 
-def _head(c: Column) -> str:
-    return f"{c.parent}：{c.label}" if c.parent else c.label
-
-
 def _table3(document: dict[str, Any]) -> str:
     m, values = _values(document)
     table = m.form.table("applications")
@@ -86,7 +82,7 @@ def _table3(document: dict[str, Any]) -> str:
                 walk(row.children, keys + (row.key,))
 
     walk(table.rows, ())
-    return _inline(table.note) + "\n\n" + _pipe([table.column_header, *(_head(c) for c in table.columns)], rows)
+    return _inline(table.note) + "\n\n" + _pipe([table.column_header, *(c.heading for c in table.columns)], rows)
 
 
 def _table4(document: dict[str, Any]) -> str:
@@ -95,8 +91,7 @@ def _table4(document: dict[str, Any]) -> str:
     columns = table.groups[0].columns
     rows = []
     for g in table.groups:
-        head = f"{g.parent}（{g.label}）" if g.parent else g.label
-        rows.append([head] + [number_text(values[m.by_path[(table.key, g.key, c.key)].index]) for c in g.columns])
+        rows.append([g.heading] + [number_text(values[m.by_path[(table.key, g.key, c.key)].index]) for c in g.columns])
     return _pipe(["", *(c.label for c in columns)], rows)
 
 

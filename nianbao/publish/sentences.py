@@ -126,8 +126,7 @@ def appeals_sentence(m: FormModel, values: Sequence[Any]) -> str:
     for g in table.groups:
         total = g.columns[-1]
         detail = "、".join(f"{c.label}{_count(read.get(table.key, g.key, c.key))}" for c in g.columns[:-1])
-        head = f"{g.parent}（{g.label}）" if g.parent else g.label
-        parts.append(f"{head}{_count(read.get(table.key, g.key, total.key))}，其中{detail}")
+        parts.append(f"{g.heading}{_count(read.get(table.key, g.key, total.key))}，其中{detail}")
     return "本年度因政府信息公开工作引起" + "；".join(parts) + "。"
 
 

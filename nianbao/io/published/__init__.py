@@ -21,6 +21,7 @@ from ...core.codes import Code
 from ...core.findings import finding
 from ...core.forms import LOCATIONS_KEY, SOURCE_KEY, YEAR_POINTER, agency_pointer
 from ...core.model import model
+from ..files import NotRegular, read_regular, regular_problem
 from ..readers import Loaded, ReadError, reader
 from .formats import HTML_SUFFIXES, LEGACY_SUFFIXES, PDF_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, WORD_SUFFIXES
 from .grid import Grid
@@ -29,14 +30,15 @@ from .grid import Grid
 MAX_SOURCE_BYTES = 32 * 1024 * 1024
 
 
+TOO_LARGE = "文件过大（{size} 字节），一份发布的年度报告不应超过 " + f"{MAX_SOURCE_BYTES // (1024 * 1024)} MB"
+
+
 def _raw(p: Path) -> bytes:
+    """The file's bytes: a regular file only (never a FIFO or a device), read with a cap."""
     try:
-        size = p.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise ReadError(
-                p, f"文件过大（{size} 字节），一份发布的年度报告不应超过 {MAX_SOURCE_BYTES // (1024 * 1024)} MB"
-            )
-        return p.read_bytes()
+        return read_regular(p, MAX_SOURCE_BYTES, TOO_LARGE)
+    except NotRegular as e:
+        raise ReadError(p, e.problem) from None
     except OSError as e:
         raise ReadError(p, f"无法打开文件：{e.strerror or e}") from None
 
@@ -78,10 +80,11 @@ def _raw_size(p: Path) -> None:
         size = p.stat().st_size
     except OSError as e:
         raise ReadError(p, f"无法打开文件：{e.strerror or e}") from None
+    problem = regular_problem(p)  # a FIFO or a device is never opened
+    if problem:
+        raise ReadError(p, problem)
     if size > MAX_SOURCE_BYTES:
-        raise ReadError(
-            p, f"文件过大（{size} 字节），一份发布的年度报告不应超过 {MAX_SOURCE_BYTES // (1024 * 1024)} MB"
-        )
+        raise ReadError(p, TOO_LARGE.format(size=size))
 
 
 def read_published(path: str | os.PathLike[str], *, agency: str | None = None, year: int | None = None) -> Loaded:

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from ...core.forms import FORMS, LEGAL_PERSON, LITIGATION, Column, Form, Table
+from ...core.forms import FORMS, LEGAL_PERSON, LITIGATION, Column, Form, Group, Table
 from ...core.model import leaf_rows
 
 _DROP = re.compile(r"[\s\u3000\u200b\ufeff\"'“”‘’「」『』:：]+")
@@ -39,9 +39,31 @@ def aliases(label: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def column_keys(column: Column) -> frozenset[str]:
+    """The keys a column's header may be printed as: its label's, and under a merged header
+    also the two on one line ("法人或其他组织：商业企业")."""
+    return _column_keys(column.label, column.parent)
+
+
+@cache
+def _column_keys(label: str, parent: str | None) -> frozenset[str]:  # strings hash once: a Column every time
+    return aliases(label) | ({key(f"{parent}{label}")} if parent else set())
+
+
+def group_keys(group: Group) -> frozenset[str]:
+    """The keys a table 4 group may be printed as when it heads a row of its own: its label
+    ("行政复议", "复议后起诉" beside a merged "行政诉讼"), and with its merged header
+    ("行政诉讼（复议后起诉）", "行政诉讼·复议后起诉", "行政诉讼：复议后起诉")."""
+    out = {key(group.label)}
+    if group.parent:
+        out |= {key(group.heading), key(group.title), key(group.parent + group.label)}
+    return frozenset(out)
+
+
 @dataclass(frozen=True)
 class Slot:
-    """One printed row of numbers: a row of table 2 or 3, or table 4's single row."""
+    """One printed row of numbers: a row of table 2 or 3, table 4's single row, or one of
+    table 4's groups printed as a row of its own."""
 
     table: Table
     order: int  # position among its table's rows
@@ -63,9 +85,16 @@ class Catalogue:
     headers: dict[str, Table]  # keys of column and group headers, titles, notes -> table
     titles: dict[str, Table]  # keys of table titles -> table
     appeal_headers: frozenset[str]  # keys of table 4's column headers
+    group_rows: dict[str, Slot]  # table 4 printed a row per group: group label key -> slot
+    group_parents: frozenset[str]  # keys of the merged headers over table 4's groups (行政诉讼)
 
     def slots_of(self, table: Table) -> tuple[Slot, ...]:
         return tuple(s for s in self.slots if s.table.key == table.key)
+
+    @property
+    def group_slots(self) -> tuple[Slot, ...]:
+        """Table 4's groups as rows, in the form's order."""
+        return tuple(sorted({s.order: s for s in self.group_rows.values()}.values(), key=lambda s: s.order))
 
 
 def _title_keys(title: str) -> set[str]:
@@ -81,6 +110,8 @@ def catalogue(form_key: str) -> Catalogue:
     titles: dict[str, Table] = {}
     parents: set[str] = set()
     appeal: set[str] = set()
+    group_rows: dict[str, Slot] = {}
+    group_parents: set[str] = set()
     for table in form.tables:
         for k in _title_keys(table.title):
             titles[k] = table
@@ -90,7 +121,7 @@ def catalogue(form_key: str) -> Catalogue:
                 headers[key(group.label)] = table
                 headers[key(group.row_header)] = table
                 for col in group.columns:
-                    for k in aliases(col.label):
+                    for k in column_keys(col):
                         headers[k] = table
                 for row in group.rows:
                     slots.append(
@@ -104,8 +135,11 @@ def catalogue(form_key: str) -> Catalogue:
                     )
                     order += 1
         elif table.key == "applications":
-            for k in (table.column_header, table.note, LEGAL_PERSON, *(c.label for c in table.columns)):
+            for k in (table.column_header, table.note, LEGAL_PERSON):
                 headers[key(k)] = table
+            for col in table.columns:
+                for k in column_keys(col):
+                    headers[k] = table
             for parents_, row in leaf_rows(table.rows):
                 parents.update(key(p.label) for p in parents_)
                 path = tuple(p.key for p in parents_) + (row.key,)
@@ -117,11 +151,18 @@ def catalogue(form_key: str) -> Catalogue:
                 order += 1
         else:
             paths, columns = [], []
-            for group in table.groups:
+            for order, group in enumerate(table.groups):
                 for k in (group.label, group.parent or "", LITIGATION):
                     if k:
                         headers[key(k)] = table
                         appeal.add(key(k))
+                own = tuple((table.key, group.key, c.key) for c in group.columns)
+                by_group = Slot(table, order, group.heading, own, group.columns)
+                for k in group_keys(group):
+                    group_rows[k] = by_group
+                    headers.setdefault(k, table)
+                if group.parent:
+                    group_parents.add(key(group.parent))
                 for col in group.columns:
                     headers[key(col.label)] = table
                     appeal.add(key(col.label))
@@ -133,7 +174,17 @@ def catalogue(form_key: str) -> Catalogue:
         if s.label:
             for k in aliases(s.label):
                 by_key.setdefault(k, s)
-    return Catalogue(form, tuple(slots), by_key, frozenset(parents - set(by_key)), headers, titles, frozenset(appeal))
+    return Catalogue(
+        form,
+        tuple(slots),
+        by_key,
+        frozenset(parents - set(by_key)),
+        headers,
+        titles,
+        frozenset(appeal),
+        group_rows,
+        frozenset(group_parents),
+    )
 
 
 @cache

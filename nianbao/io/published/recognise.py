@@ -10,6 +10,11 @@ label. The rules, each with a defined outcome:
   or all blank; otherwise which cell is which column is not known: the row is left blank and
   an ``AMBIGUOUS`` finding names it and the numbers not used;
 * fewer cells than columns (blank cells lost in copying): left blank, ``AMBIGUOUS``;
+* table 4 is read as the form prints it, one row of fifteen numbers under three header
+  rows, or as many sites print it, a row per group (行政复议, 行政诉讼（未经复议直接起诉）,
+  行政诉讼（复议后起诉）, or 行政诉讼 merged beside 未经复议直接起诉 and 复议后起诉) under its five
+  result columns: a group's label heads such a row only with nothing but its merged header
+  before it and numbers (or blanks), never another label, after it;
 * a row of numbers without a label is used only when position and count make it
   unambiguous — the one row missing between two recognised rows, or table 4's fifteen
   numbers after its heading — with a ``POSITION`` warning unless table 4's column headers
@@ -32,7 +37,7 @@ from ...core.findings import Finding, finding
 from ...core.forms import FORMS, Form, Table, form_for_year
 from ...core.model import FormModel, model
 from .grid import Cell, Grid, Row
-from .labels import Catalogue, Slot, aliases, catalogue, distinctive, every_key, key, prefixes
+from .labels import Catalogue, Slot, catalogue, column_keys, distinctive, every_key, key, prefixes
 
 _CONTEXTS: dict[str, Context] = {}
 
@@ -182,16 +187,23 @@ def recognise(rows: Grid, form: Form) -> Recognised:
     current: str | None = None
     for index, row in enumerate(rows):
         keys = [key(c.text) for c in row]
-        label_at = -1
+        label_at = group_at = -1
         for j in range(len(row) - 1, -1, -1):
             if keys[j] in cat.by_key and not row[j].covered:
                 label_at = j
                 break
+            if group_at < 0 and keys[j] in cat.group_rows and not row[j].covered:
+                group_at = j
         if label_at >= 0:
             slot = cat.by_key[keys[label_at]]
             current = slot.table.key
             cells = [c for c in row[label_at + 1 :] if not c.covered]
             events[current].append(_Event(slot, row[label_at], cells, index))
+            continue
+        if group_at >= 0 and _is_group_row(cat, row, keys, group_at, known):
+            current = "appeals"
+            cells = [c for c in row[group_at + 1 :] if not c.covered]
+            events[current].append(_Event(cat.group_rows[keys[group_at]], row[group_at], cells, index))
             continue
         last_text = -1
         for j, (c, k) in enumerate(zip(row, keys, strict=True)):
@@ -221,15 +233,42 @@ def recognise(rows: Grid, form: Form) -> Recognised:
                 ev.label = Cell("", "", "", covered=len(appeal_headers) >= len(cat.appeal_headers))
             events[current].append(ev)
     for table in form.tables:
+        # table 4's single row says so itself when it is read by position
+        check = table.key != "appeals" or any(ev.slot is not None for ev in events[table.key])
         _resolve(cat, m, table.key, events[table.key], anchors.get(table.key, 0), out)
-        if table.key != "appeals":  # table 4 says so when it reads its row by position
+        if check:
             _check_columns(table, events[table.key], headers_seen, out)
     return out
+
+
+def _is_group_row(cat: Catalogue, row: Row, keys: list[str], at: int, known: frozenset[str]) -> bool:
+    """Whether a table 4 group's label at ``at`` heads a row of that group's numbers (table 4
+    printed a row per group) rather than a header row of the one-row layout: only its merged
+    header (行政诉讼) or nothing before it, and after it cells that are numbers, or all blank —
+    never another label (行政诉讼, 结果维持, the other groups of a header row)."""
+    for c, k in zip(row[:at], keys[:at], strict=False):
+        if k and not c.covered and k not in cat.group_parents:
+            return False
+    after = [(c, k) for c, k in zip(row[at + 1 :], keys[at + 1 :], strict=False) if not c.covered]
+    if not after or any(k in known for _, k in after):
+        return False
+    return all(not k for _, k in after) or any(is_value(c.text) for c, _ in after)
 
 
 def _resolve(cat: Catalogue, m: FormModel, table_key: str, events: list[_Event], anchors: int, out: Recognised) -> None:
     table = cat.form.table(table_key)
     slots = [s for s in cat.slots if s.table.key == table_key]
+    by_group = table_key == "appeals" and any(ev.slot is not None for ev in events)
+    if by_group:  # table 4 printed a row per group: its rows, and the rows of numbers next to them
+        slots = list(cat.group_slots)
+        rows = {ev.index for ev in events}
+        labelled = [ev.index for ev in events if ev.slot is not None]
+        top, bottom = labelled[0], labelled[-1]
+        while top - 1 in rows:
+            top -= 1
+        while bottom + 1 in rows:
+            bottom += 1
+        events = [ev for ev in events if top <= ev.index <= bottom]
     filled: dict[int, _Event] = {}
     repeated = False
     differs = False
@@ -244,7 +283,7 @@ def _resolve(cat: Catalogue, m: FormModel, table_key: str, events: list[_Event],
             continue
         filled[ev.slot.order] = ev
     # rows of numbers without a label, placed by position
-    if table_key == "appeals":
+    if table_key == "appeals" and not by_group:
         slot = slots[0]
         used: set[int] = set()  # one row of numbers per heading: what follows the first is prose
         for ev in events:
@@ -310,7 +349,7 @@ def _check_columns(table: Table, events: list[_Event], seen: set[str], out: Reco
         if ev.slot is None or not any(not _blank(c) for c in ev.cells):
             continue
         for col in ev.slot.columns:
-            keys = aliases(col.label)
+            keys = column_keys(col)
             # a header other tables print too (总计) counts only where this table was being read
             if col.label in shared_labels(table.key):
                 keys = frozenset(f"{table.key}:{k}" for k in keys)

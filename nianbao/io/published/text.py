@@ -4,7 +4,10 @@ Chinese encoding.
 The seeds show the layouts: one row a line with tabs between cells, markdown or pipe
 tables (``a | b | c``), or one cell a line (a table copied out of a web page). A line with
 a tab or a pipe is a row of cells; any other line is a row of one cell; blank lines carry
-nothing.
+nothing. Markdown's marks are not text: a heading's ``#``, a quote's ``>``, emphasis
+(``**…**``, ``__…__``, a cell wrapped in ``*…*`` or ``_…_``) and backslash escapes are
+dropped, so ``# 某某局2021年政府信息公开工作年度报告`` is the title and ``| **行政复议** |``
+the label; ``\\|`` inside a pipe table is a ``|`` in its cell.
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ PLACE = "正文"
 
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_QUOTE = re.compile(r"^(?:>\s?)+")
+_MD_HEADING = re.compile(r"^#{1,6}(?:\s+|(?=[^\x00-\x7f]))(.*?)(?:\s+#+)?\s*$")  # ATX, closing marks too
+_MD_STRONG = re.compile(r"(?<!\\)(\*\*|__)(?=[^\s*_])(.+?)(?<=[^\s*_\\])\1")
+_MD_EMPHASIS = re.compile(r"^(\*|_)(?=[^\s*_])(.+?)(?<=[^\s*_\\])\1$")
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 class DecodeError(Exception):
@@ -52,11 +60,49 @@ def decode(raw: bytes, declared: bool = False) -> str:
     raise DecodeError("无法识别文字编码（已尝试 UTF-8、GB18030、Big5）")
 
 
+def plain(text: str) -> str:
+    """A cell's text without Markdown's emphasis and escapes."""
+    text = text.strip()
+    text = _MD_STRONG.sub(r"\2", text)
+    text = _MD_EMPHASIS.sub(r"\2", text)
+    return _MD_ESCAPE.sub(r"\1", text).strip()
+
+
+def _line(line: str) -> str:
+    """A line without its quote and heading marks."""
+    if line.startswith(">"):
+        line = _MD_QUOTE.sub("", line)
+    if line.startswith("#"):
+        line = _MD_HEADING.sub(r"\1", line)
+    return line
+
+
+def _pipes(line: str) -> list[str]:
+    """A line split at its pipes, an escaped pipe (``\\|``) kept in its cell."""
+    if "\\" not in line:
+        return line.split("|")
+    parts: list[str] = []
+    buf: list[str] = []
+    escaped = False
+    for ch in line:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "|":
+            parts.append("".join(buf))
+            buf = []
+            continue
+        buf.append(ch)
+    parts.append("".join(buf))
+    return parts
+
+
 def _fields(line: str) -> list[str] | None:
     if "\t" in line:
         return line.split("\t")
     if "|" in line:
-        parts = line.split("|")
+        parts = _pipes(line)
         if parts and not parts[0].strip():
             parts = parts[1:]
         if parts and not parts[-1].strip():
@@ -70,9 +116,13 @@ def text_grid(text: str) -> Grid:
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip() or _MD_RULE.match(line):
             continue
+        head = line.lstrip()
+        if head[0] in "#>":  # leading tabs are empty cells: only a mark's line loses its indent
+            line = _line(head)
+        clean = plain if "*" in line or "_" in line or "\\" in line else str.strip
         fields = _fields(line)
         if fields is None:
-            grid.append((Cell(line.strip(), PLACE, f"第 {n} 行"),))
+            grid.append((Cell(clean(line), PLACE, f"第 {n} 行"),))
         else:
-            grid.append(tuple(Cell(f.strip(), PLACE, f"第 {n} 行第 {k} 格") for k, f in enumerate(fields, 1)))
+            grid.append(tuple(Cell(clean(f), PLACE, f"第 {n} 行第 {k} 格") for k, f in enumerate(fields, 1)))
     return grid
