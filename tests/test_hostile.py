@@ -265,7 +265,7 @@ def test_sigkill_at_any_moment_leaves_the_old_file_or_the_whole_new_one(tmp_path
     old = b"old" * 100
     new = b"N" * (6 << 20)
     seen = set()
-    for delay in (0.05, 0.15, 0.3, 0.6, 1.5):
+    for delay in (0.0, 0.05, 0.15, 0.3, 0.6, 1.5):  # (0: killed before it starts writing)
         target.write_bytes(old)
         proc = _writer(tmp_path, target, 6)
         time.sleep(delay)
