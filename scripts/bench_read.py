@@ -9,7 +9,7 @@ nianbao.io.safety included, as every command reads a file — first, then its tw
 check alone; the reader alone, from the parts the check inflated: cell scan of
 nianbao.io.ooxml, layout check, cleaning, recomputing totals), the reader again with every
 sheet read whole (the same file over and over is read by its values alone after the second
-time, as workbooks from one template are: see ``ooxml._PLANS``; this line is a template
+time, as workbooks from one template are: see nianbao.io.memory; this line is a template
 seen for the first time), then the same reader over python-calamine (the fallback, with
 the checks python-calamine needs), then openpyxl: its streaming ``read_only`` mode and the
 baseline, a full ``load_workbook``. Each line gives the median time per workbook,
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import openpyxl  # noqa: E402
 
-from nianbao.io import ooxml  # noqa: E402
+from nianbao.io.memory import MEMORY  # noqa: E402
 from nianbao.core.layout import cell_index, layout  # noqa: E402
 from nianbao.io.readers import read  # noqa: E402
 from nianbao.io.safety import open_container  # noqa: E402
@@ -64,7 +64,7 @@ def openpyxl_read_only(path: Path, form: str) -> dict:
 
 def whole(path: Path, container) -> object:  # noqa: ANN001 - a safety.Container
     """The reader as on a template seen for the first time: no sheet read by its values alone."""
-    ooxml.forget_sheets()
+    MEMORY.forget_sheets()
     return read_workbook(path, container=container)
 
 

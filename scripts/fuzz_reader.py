@@ -463,8 +463,9 @@ def compare_readers(path: str) -> str | None:
     for what the fast reader never needs to look at (markup around the cells, a sheet that
     is not the template's, a zip directory record only zipfile forgives)."""
     from nianbao.io import ooxml, workbook
+    from nianbao.io.panics import panic_messages_hidden
     from nianbao.io.readers import ReadError
-    from nianbao.io.safety import open_container, panic_messages_hidden
+    from nianbao.io.safety import open_container
 
     p = Path(path)
     if p.suffix.lower() not in (".xlsx", ".xlsm"):

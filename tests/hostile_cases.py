@@ -624,12 +624,12 @@ def xls_with_inverted_dimensions(xls: Path, out: Path) -> Path:
 
     import olefile
 
-    from nianbao.io.safety import _biff_records
+    from nianbao.io.ole import biff_records
 
     shutil.copyfile(xls, out)
     with olefile.OleFileIO(str(out), write_mode=True) as ole:
         data = bytearray(ole.openstream("Workbook").read())
-        sheets = [struct.unpack_from("<I", body)[0] for kind, body in _biff_records(bytes(data), 0) if kind == 0x0085]
+        sheets = [struct.unpack_from("<I", body)[0] for kind, body in biff_records(bytes(data), 0) if kind == 0x0085]
         pos = sheets[0]
         while True:
             kind, length = struct.unpack_from("<HH", data, pos)

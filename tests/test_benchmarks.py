@@ -19,11 +19,22 @@ def run(script: str, *args: str) -> str:
     return done.stdout
 
 
-def test_the_consolidation_benchmark_runs_and_both_ways_sum_alike():
-    out = run("bench_consolidate.py", "--n", "24", "--runs", "1", "--pandas-sample", "6", "--bases", "3")
-    assert "nianbao consolidate：N=24" in out
-    assert "与 nianbao 对同一样本的合计一致" in out
+def test_the_consolidation_benchmark_runs_and_both_ways_sum_alike_in_both_modes(tmp_path):
+    args = ("--n", "12", "--runs", "1", "--pandas-sample", "4", "--bases", "3", "--keep", str(tmp_path))
+    out = run("bench_consolidate.py", *args)
+    for mode in ("ours", "resaved"):
+        assert f"【{mode}】" in out
+    assert out.count("nianbao consolidate：N=12") == 2
+    assert out.count("与 nianbao 对同一样本的合计一致") == 2
     assert "每张表整张读取" in out
+    # LibreOffice's copies are kept: a second run converts nothing
+    assert len(list((tmp_path / "resaved-files").rglob("*.xlsx"))) == 12
+    again = run("bench_consolidate.py", *args, "--modes", "resaved")
+    assert "【ours】" not in again and "【resaved】" in again
+    # the quick way: the base reports re-saved, the copies patched in LibreOffice's shared strings
+    quick = run("bench_consolidate.py", *args, "--modes", "resaved", "--resave", "bases")
+    assert "与 nianbao 对同一样本的合计一致" in quick
+    assert len(list((tmp_path / "resaved-bases").rglob("*.xlsx"))) == 12
 
 
 def test_the_read_benchmark_runs():

@@ -1,6 +1,6 @@
 """The quick container check of .xlsx/.xlsm files and the full one it falls back to.
 
-:func:`nianbao.io.safety._plainly_safe` refuses nothing itself: it vouches for a workbook as
+:func:`nianbao.io.zipcheck.plainly_safe` refuses nothing itself: it vouches for a workbook as
 Excel, WPS or the template writer saves it, and leaves every doubt to the full check. These
 tests hold it to that: it vouches for ordinary workbooks (so the fast path is really taken),
 never for a hostile one, and markup that only python-calamine would see (a second r, a
@@ -14,20 +14,21 @@ import struct
 import zipfile
 from pathlib import Path
 
+import hostile_cases as hc
 import pytest
 
-import hostile_cases as hc
-from nianbao.io import safety
+from nianbao.io import calamine_guards, container, panics, sniff, zipcheck
+from nianbao.io.memory import Memory
 from nianbao.io.readers import ReadError, read
-from nianbao.io.safety import check_container, check_container_fully
+from nianbao.io.safety import check_container, check_container_fully, open_container
 
 
 def quick(data: bytes) -> bool:
     """Whether the quick check vouches for the file, both halves: the container
-    (:func:`nianbao.io.safety._plainly_safe`) and what python-calamine needs besides."""
+    (:func:`nianbao.io.zipcheck.plainly_safe`) and what python-calamine needs besides."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        parts = safety._plainly_safe(data, zf.infolist(), {})
-        return parts is not None and safety._grids_safe(parts)
+        parts = zipcheck.plainly_safe(data, zf.infolist(), {}, Memory())
+        return parts is not None and calamine_guards.grids_safe(parts)
 
 
 @pytest.fixture(scope="module")
@@ -56,11 +57,11 @@ def test_the_quick_check_never_vouches_for_a_hostile_container(case, base, tmp_p
     data = path.read_bytes()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            safety._check_directory(path, zf.infolist())
-            kind = safety._zip_what(zf, set(zf.namelist()))
+            zipcheck.check_directory(path, zf.infolist())
+            kind = zipcheck.zip_what(zf, set(zf.namelist()))
     except Exception:  # noqa: BLE001 - not a zip, or refused from its directory
         return
-    if kind not in (safety.XLSX, safety.XLSM):
+    if kind not in (container.XLSX, container.XLSM):
         return  # the quick check is for .xlsx/.xlsm only
     assert not quick(data)
 
@@ -138,33 +139,20 @@ def test_markup_broken_inside_a_sheet_is_named_when_the_parser_fails(template, t
 def test_the_stderr_file_is_reused_and_passes_other_output_on(capfd):
     import os
 
-    with safety.panic_messages_hidden():
+    with panics.panic_messages_hidden():
         os.write(2, b"thread 'x' panicked at src/lib.rs\n")
-    with safety.panic_messages_hidden():
+    with panics.panic_messages_hidden():
         os.write(2, "其他输出\n".encode())
     assert capfd.readouterr().err == "其他输出\n"
 
 
-def _directory(infos):
-    return [(i.filename, i.header_offset, i.compress_size, i.file_size, i.CRC, i.compress_type, i.flag_bits,
-             i.date_time, i.external_attr) for i in infos]
-
-
-def test_a_plain_zip_directory_is_read_as_zipfile_reads_it(base, template):
-    for data in (base, template):
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            assert _directory(safety._plain_directory(data)) == _directory(zf.infolist())
-
-
-def test_any_other_zip_directory_is_left_to_zipfile(template, tmp_path):
+def test_a_zip_with_an_archive_comment_is_read(template, tmp_path):
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(template)) as src, zipfile.ZipFile(out, "w") as dst:
         dst.comment = b"an archive comment"
         for info in src.infolist():
             dst.writestr(info, src.read(info))
     commented = out.getvalue()
-    for data in (commented, b"MZ self-extracting stub" + template, template[:-10]):
-        assert safety._plain_directory(data) is None
     path = tmp_path / "带注释.xlsx"
     path.write_bytes(commented)
     assert read(path).document["form"]  # zipfile reads it, and so does the reader
@@ -179,22 +167,20 @@ def test_an_entry_zipfile_cannot_extract_is_refused_as_zipfile_refuses_it(templa
     data = bytes(data)
     with pytest.raises(NotImplementedError):
         zipfile.ZipFile(io.BytesIO(data))
-    assert safety._plain_directory(data) is None
     path = tmp_path / "版本.xlsx"
     path.write_bytes(data)
     with pytest.raises(ReadError, match="文件已损坏或不完整"):
         read(path)
 
 
-def test_extra_fields_are_left_to_zipfile(template, tmp_path):
-    """zipfile checks extra fields (and refuses a broken one): a directory with any is its."""
+def test_a_zip_with_extra_fields_is_read(template, tmp_path):
+    """zipfile checks extra fields (and refuses a broken one)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(template)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             info.extra = struct.pack("<HHBL", 0x5455, 5, 1, 0)  # an extended timestamp, as Info-ZIP writes
             dst.writestr(info, src.read(info))
     data = out.getvalue()
-    assert safety._plain_directory(data) is None
     path = tmp_path / "附加字段.xlsx"
     path.write_bytes(data)
     assert read(path).document["form"]  # zipfile reads it, and so does the reader
@@ -211,12 +197,12 @@ def _entry_data(data: bytes, name: str) -> tuple[int, int]:
     return info.header_offset + 30 + name_len + extra_len, info.compress_size
 
 
-def test_parts_a_template_shares_are_inflated_once_and_worksheets_always(template, tmp_path, monkeypatch):
-    monkeypatch.setattr(safety, "_SEEN", {})
+def test_parts_a_template_shares_are_inflated_once_and_worksheets_always(template, tmp_path):
+    memory = Memory()
     a, b = tmp_path / "甲.xlsx", tmp_path / "乙.xlsx"
     a.write_bytes(template)
     b.write_bytes(template)
-    first, second = safety.open_container(a).parts, safety.open_container(b).parts
+    first, second = open_container(a, memory).parts, open_container(b, memory).parts
     assert first is not None and second is not None and first == second
     assert second["xl/styles.xml"] is first["xl/styles.xml"]
     assert second["xl/workbook.xml"] is first["xl/workbook.xml"]
@@ -225,18 +211,18 @@ def test_parts_a_template_shares_are_inflated_once_and_worksheets_always(templat
 
 
 @pytest.mark.parametrize("part", ["xl/styles.xml", "xl/workbook.xml"])
-def test_a_part_with_the_same_size_and_crc_but_other_bytes_is_inflated_and_checked_anew(template, tmp_path, part, monkeypatch):
-    monkeypatch.setattr(safety, "_SEEN", {})
+def test_a_part_with_the_same_size_and_crc_but_other_bytes_is_inflated_and_checked_anew(template, tmp_path, part):
+    memory = Memory()
     good = tmp_path / "原件.xlsx"
     good.write_bytes(template)
-    assert safety.open_container(good).parts  # now in the cache
+    assert open_container(good, memory).parts  # now in the memory
     start, size = _entry_data(template, part)
     forged = bytearray(template)
     forged[start + size // 2] ^= 0x20  # the directory still declares the original's size and CRC
     bad = tmp_path / "篡改.xlsx"
     bad.write_bytes(bytes(forged))
     with pytest.raises(ReadError, match="损坏"):
-        safety.open_container(bad)
+        open_container(bad, memory)
 
 
 def test_a_dtd_in_a_shared_part_is_refused_in_every_copy(base, tmp_path):
@@ -245,17 +231,17 @@ def test_a_dtd_in_a_shared_part_is_refused_in_every_copy(base, tmp_path):
         path = tmp_path / name
         path.write_bytes(data)
         with pytest.raises(ReadError, match="DTD|文档类型"):
-            safety.open_container(path)
+            open_container(path)
 
 
-def test_only_small_shared_parts_are_kept(template, tmp_path, monkeypatch):
-    monkeypatch.setattr(safety, "_SEEN", {})
-    big = b"<big>" + b"x" * (safety._SEEN_PART_BYTES + 1) + b"</big>"
+def test_only_small_shared_parts_are_kept(template, tmp_path):
+    memory = Memory()
+    big = b"<big>" + b"x" * (Memory.PART_BYTES + 1) + b"</big>"
     path = tmp_path / "大部件.xlsx"
     path.write_bytes(hc.rezip(hc.entries_of(template) + [("customXml/item1.xml", big)]))
-    parts = safety.open_container(path).parts
+    parts = open_container(path, memory).parts
     assert parts is not None and "customXml/item1.xml" in parts  # read and checked, not kept
-    kept = {key[0] for key in safety._SEEN}
+    kept = {key[0] for key in memory.parts}
     assert "xl/styles.xml" in kept and "customXml/item1.xml" not in kept
 
 
@@ -268,6 +254,6 @@ def test_a_file_that_comes_in_short_pieces_is_read_whole():
             piece, self.data = self.data[: min(n, 3)], self.data[min(n, 3):]
             return piece
 
-    assert safety._read_up_to(Trickle(b"abcdefgh"), 5) == b"abcde"
-    assert safety._read_up_to(Trickle(b"abcdefgh"), 100) == b"abcdefgh"
-    assert safety._read_up_to(Trickle(b""), 4) == b""
+    assert sniff._read_up_to(Trickle(b"abcdefgh"), 5) == b"abcde"
+    assert sniff._read_up_to(Trickle(b"abcdefgh"), 100) == b"abcdefgh"
+    assert sniff._read_up_to(Trickle(b""), 4) == b""

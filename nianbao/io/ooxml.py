@@ -20,14 +20,16 @@ of: a file damaged only there reads by its cells, where python-calamine would re
 result on every workbook the tests know, LibreOffice's included, and on fuzzed ones.
 
 Workbooks made from one template repeat most of each sheet's markup: a sheet that differs
-from one read before only in its values is read by its values alone (see ``_PLANS``).
+from one read before only in its values is read by its values alone (its plan, kept in a
+:class:`~nianbao.io.memory.Memory`; see "sheets that differ only in their values" below).
 
 It also keeps what python-calamine does not show: a formula error (``#REF!``) and a formula
 saved without its result both read as empty, as in python-calamine, and :meth:`Workbook.hidden`
 tells them apart from a blank.
 
-This module knows SpreadsheetML (sheets, cells, shared strings, number formats), not the
-template or the rules.
+:class:`Workbook` is the fast path's :class:`~nianbao.io.sheets.SheetSource`, the seam it
+shares with the python-calamine path (:mod:`nianbao.io.calamine_sheets`). This module knows
+SpreadsheetML (sheets, cells, shared strings, number formats), not the template or the rules.
 """
 
 from __future__ import annotations
@@ -35,24 +37,18 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import re
-import threading
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 from xml.parsers import expat
 
-from ..core.layout import cell_index
+from .memory import MEMORY, Memory
+from .sheets import ERROR, UNCACHED, Hidden, hidden_value
 
 PACKAGE_RELS = "_rels/.rels"
 WORKBOOK = "xl/workbook.xml"
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 SHARED_STRINGS = "xl/sharedStrings.xml"
 STYLES = "xl/styles.xml"
-
-MAX_GRID = 100_000  # cells in a grid of to_python (only the template's small hidden sheet asks)
-
-ERROR = "error"  # a formula error such as #REF!
-UNCACHED = "uncached"  # a formula saved without its result
 
 
 class Unsupported(Exception):
@@ -61,6 +57,11 @@ class Unsupported(Exception):
 
 # --- workbook: which part holds which sheet --------------------------------------------------
 
+# a cell's value and formula as any writer may spell them (a namespace prefix allowed): for
+# looking up single cells in a sheet's XML, not for reading sheets
+ANY_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+ANY_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*(?:/>|>([^<]*)</(?:\w+:)?f>)")
+
 _TAG_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
 _TAG_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
@@ -68,8 +69,10 @@ _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 
 def attributes(raw: bytes) -> dict[str, str]:
     """A tag's attributes by local name (``r:id`` as ``rid``), unescaped."""
-    return {k.decode().split(":")[-1] if k != b"r:id" else "rid": html.unescape(v.decode("utf-8", "replace"))
-            for k, v in _ATTR.findall(raw)}
+    return {
+        k.decode().split(":")[-1] if k != b"r:id" else "rid": html.unescape(v.decode("utf-8", "replace"))
+        for k, v in _ATTR.findall(raw)
+    }
 
 
 def relationships(rels_xml: bytes) -> dict[str, str]:
@@ -122,25 +125,19 @@ def text(raw: bytes) -> str:
 
 _T = re.compile(rb"<t( xml:space=\"preserve\")?>([^<]*)</t>|<t/>")
 _T_OPEN = re.compile(rb"<t[\s>/]")
-_PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.S)
+_PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.DOTALL)
 _XML_SPACE = " \t\n\r"
 
 
-_TEXTS: dict[bytes, str] = {}  # rich_text's results by markup (a dict: read inline in Workbook._read)
-_TEXTS_MAX = 8192
-
-
-def rich_text(body: bytes) -> str:
+def rich_text(body: bytes, memory: Memory = MEMORY) -> str:
     """The text of an ``<si>`` or ``<is>`` element as python-calamine gives it: its ``<t>``
     runs joined, phonetic guides (``<rPh>``) left out, each run stripped of leading and
-    trailing XML white space unless it says ``xml:space="preserve"``. (Cached: every
-    workbook made from one template repeats the same labels.)"""
-    s = _TEXTS.get(body)
+    trailing XML white space unless it says ``xml:space="preserve"``. (Remembered in
+    ``memory``: every workbook made from one template repeats the same labels.)"""
+    s = memory.texts.get(body)
     if s is None:
         s = _rich_text(body)
-        if len(_TEXTS) >= _TEXTS_MAX:
-            _TEXTS.clear()
-        _TEXTS[body] = s
+        memory.keep_text(body, s)
     return s
 
 
@@ -162,7 +159,8 @@ _UNIQUE_COUNT = re.compile(rb'<sst\b[^>]*\suniqueCount="([0-9]{1,12})"')
 class _SharedStrings:
     """The shared strings, each decoded when a cell first asks for it."""
 
-    def __init__(self, xml: bytes | None):
+    def __init__(self, xml: bytes | None, memory: Memory):
+        self.memory = memory
         self.items = _SI.findall(xml) if xml else []
         if xml and len(self.items) != xml.count(b"<si"):
             raise Unsupported("shared strings")
@@ -176,7 +174,7 @@ class _SharedStrings:
         if s is None:
             if index >= len(self.items):
                 raise Unsupported("shared string index")
-            s = self.done[index] = rich_text(self.items[index])
+            s = self.done[index] = rich_text(self.items[index], self.memory)
         return s
 
 
@@ -185,13 +183,13 @@ class _SharedStrings:
 # Built-in formats that show a number as a number, a fraction or text (ECMA-376 §18.8.30),
 # and those that show a date (14–17) or a date and time (22). Every other built-in id
 # (times, durations, East Asian dates) is left to python-calamine.
-_PLAIN_BUILTIN = frozenset(range(0, 14)) | frozenset(range(37, 45)) | {48, 49}
+_PLAIN_BUILTIN = frozenset(range(14)) | frozenset(range(37, 45)) | {48, 49}
 _DATE_BUILTIN = frozenset({14, 15, 16, 17, 22})
-_XF_BLOCK = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.S)
+_XF_BLOCK = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.DOTALL)
 _XF = re.compile(rb"<xf\b([^>]*)>")
 _NUMFMT = re.compile(rb"<numFmt\b([^>]*)/?>")
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
-_DATE_PARTS = re.compile(r"[ymd]+", re.I)
+_DATE_PARTS = re.compile(r"[ymd]+", re.IGNORECASE)
 
 
 def _plain_code(code: str) -> bool:
@@ -211,7 +209,6 @@ def _date_code(code: str) -> bool:
     return bool(_DATE_PARTS.search(bare)) and not any(ch.isalnum() or ch in "@#?*_" for ch in rest)
 
 
-@lru_cache(maxsize=32)
 def number_styles(styles_xml: bytes | None) -> tuple[frozenset[bytes], frozenset[bytes]]:
     """Indexes of the cell styles (``s="…"``, as written) under which python-calamine reads a
     number as a number, and those under which it reads a whole number of days as a date."""
@@ -283,16 +280,6 @@ _NUMBER_CHARS = b"0123456789.-+eE"
 _EXACT_DIGITS = 15  # whole numbers this long are exact as floats too (below 2**53)
 
 
-def hidden_value(kind: bytes, formula: bytes | None, value: bytes | None) -> tuple[str, str] | None:
-    """What a cell python-calamine shows as empty really holds: (ERROR, "#REF!") for a
-    formula error, (UNCACHED, formula) for a formula saved without its result, else None."""
-    if kind == b"e":
-        return ERROR, value.decode("utf-8", "replace") if value else "#N/A"
-    if formula is not None and not value:
-        return UNCACHED, html.unescape(formula.decode("utf-8", "replace"))
-    return None
-
-
 def _sheet_data(xml: bytes) -> tuple[int, int]:
     """Where the cells of a sheet lie: between its one <sheetData> and </sheetData>. (Each
     cell is checked as it is read; the markup between cells, such as <row> tags, is not.)"""
@@ -330,19 +317,6 @@ class Sheet:
                     self._hidden[ref.decode()] = what
         return self._hidden
 
-    def to_python(self, skip_empty_area: bool = False) -> list[list[Any]]:
-        """Rows from A1 to the last filled cell, "" where nothing is (as python-calamine's
-        ``to_python(skip_empty_area=False)``)."""
-        if not self.values:
-            return []
-        at = {cell_index(a.decode()): v for a, v in self.values.items()}
-        if (1 + max(r for r, _ in at)) * (1 + max(c for _, c in at)) > MAX_GRID:
-            raise Unsupported("a grid this large")
-        grid = [[""] * (1 + max(c for _, c in at)) for _ in range(1 + max(r for r, _ in at))]
-        for (r, c), v in at.items():
-            grid[r][c] = v
-        return grid
-
 
 def _well_formed(xml: bytes) -> None:
     """Unsupported unless the part is well-formed XML (expat; the container check has
@@ -354,15 +328,18 @@ def _well_formed(xml: bytes) -> None:
         raise Unsupported("markup") from None
 
 
-@lru_cache(maxsize=32)
-def _sheets(root_rels_xml: bytes, workbook_xml: bytes, rels_xml: bytes) -> tuple[tuple[str, ...], dict[str, str], frozenset[str], bool]:
+def _sheets(
+    root_rels_xml: bytes, workbook_xml: bytes, rels_xml: bytes
+) -> tuple[tuple[str, ...], dict[str, str], frozenset[str], bool]:
     """Sheet names in order, the part of each, every part python-calamine would open, and
     whether dates count from 1904 (Mac Excel's old setting).
     Workbooks made from one template share these parts byte for byte, so each is read
-    (and checked in full) once."""
+    (and checked in full) once (:meth:`Workbook.__init__` keeps the result in its memory)."""
     for xml in (root_rels_xml, workbook_xml, rels_xml):
         _well_formed(xml)
-    main = [a for a in map(attributes, _TAG_REL.findall(root_rels_xml)) if a.get("Type", "").endswith("/officeDocument")]
+    main = [
+        a for a in map(attributes, _TAG_REL.findall(root_rels_xml)) if a.get("Type", "").endswith("/officeDocument")
+    ]
     if len(main) != 1 or main[0].get("Target", "").lstrip("/") != WORKBOOK:
         raise Unsupported("package relationships")
     rels = {a.get("Id", ""): a for a in map(attributes, _TAG_REL.findall(rels_xml))}
@@ -423,42 +400,34 @@ _VALUE = re.compile(rb"<v>([^<]++)</v>")  # the values, as _CELL's group 6 takes
 
 
 class _Plan:
-    __slots__ = ("markup", "values", "formulas", "cells")
+    __slots__ = ("cells", "formulas", "markup", "values")
 
-    def __init__(self, markup: list[bytes], values: dict[bytes, Any], formulas: list[tuple[bytes, bytes, bytes, bytes]],
-                 cells: list[tuple[bytes, ...]]):
+    def __init__(
+        self,
+        markup: list[bytes],
+        values: dict[bytes, Any],
+        formulas: list[tuple[bytes, bytes, bytes, bytes]],
+        cells: list[tuple[bytes, ...]],
+    ):
         self.markup = markup  # the sheet data between values
         self.values = values  # the cells without a value, read
         self.formulas = formulas  # their formulas
         self.cells = cells  # the cells with a value: _CELL's groups, but the value's
 
 
-# by the number of values and the length of each piece of markup: a plan, or the markup of
-# a sheet read once (a plan is made the second time: a sheet seen once costs no more than
-# the cut); the last used last. A plan holds about eight times its sheet's bytes.
-_PLANS: dict[tuple[int, ...], _Plan | list[bytes]] = {}
-_PLANS_KEPT = 32  # a few templates' sheets
-_PLAN_BYTES = 64 * 1024  # larger sheets (a template's are 1–25 KB) are read whole each time
-_PLANS_LOCK = threading.Lock()  # a program using the library may read in threads
+# Plans live in a Memory (nianbao.io.memory), by the number of values and the length of
+# each piece of markup: a plan, or the markup of a sheet read once (a plan is made the
+# second time: a sheet seen once costs no more than the cut); the last used last. A plan
+# holds about eight times its sheet's bytes; sheets over Memory.PLAN_BYTES are read whole.
 
 
-def forget_sheets() -> None:
-    """Forget every sheet read so far: the next of each markup is read whole, as on a
-    template seen for the first time (for benchmarks and tests)."""
-    with _PLANS_LOCK:
-        _PLANS.clear()
-
-
-def _keep(key: tuple[int, ...], what: _Plan | list[bytes]) -> None:
-    with _PLANS_LOCK:
-        _PLANS.pop(key, None)
-        if len(_PLANS) >= _PLANS_KEPT:
-            del _PLANS[next(iter(_PLANS))]
-        _PLANS[key] = what
-
-
-def _plan(markup: list[bytes], given: list[bytes], found: list[tuple[bytes, ...]],
-          values: dict[bytes, Any], formulas: list[tuple[bytes, bytes, bytes, bytes]]) -> _Plan | None:
+def _plan(
+    markup: list[bytes],
+    given: list[bytes],
+    found: list[tuple[bytes, ...]],
+    values: dict[bytes, Any],
+    formulas: list[tuple[bytes, bytes, bytes, bytes]],
+) -> _Plan | None:
     """The plan of a sheet read whole, if it can have one."""
     valued = [cell for cell in found if cell[5]]
     if [cell[5] for cell in valued] != given:
@@ -475,23 +444,28 @@ def _plan(markup: list[bytes], given: list[bytes], found: list[tuple[bytes, ...]
 
 
 class Workbook:
-    """The sheets of an .xlsx from its inflated XML parts (name -> bytes), shaped like the
-    python-calamine workbook that :func:`nianbao.io.workbook.read_parsed` reads. Raises
-    :class:`Unsupported` (now or when a sheet is read) for markup it does not vouch for."""
+    """The sheets of an .xlsx from its inflated XML parts (name -> bytes): the fast path's
+    :class:`~nianbao.io.sheets.SheetSource`. Raises :class:`Unsupported` (now or when a
+    sheet is read) for markup it does not vouch for. What workbooks of one template share is
+    kept in ``memory`` (see :mod:`nianbao.io.memory` for what, and for threads)."""
 
-    def __init__(self, parts: Mapping[str, bytes]):
+    def __init__(self, parts: Mapping[str, bytes], memory: Memory = MEMORY):
         self.parts = parts
+        self.memory = memory
         if WORKBOOK not in parts or WORKBOOK_RELS not in parts or PACKAGE_RELS not in parts:
             raise Unsupported("workbook part")
-        self.sheet_names, self._where, needed, self.date1904 = _sheets(parts[PACKAGE_RELS], parts[WORKBOOK], parts[WORKBOOK_RELS])
+        self.sheet_names, self._where, needed, self.date1904 = memory.derived(
+            "sheets", _sheets_of, (parts[PACKAGE_RELS], parts[WORKBOOK], parts[WORKBOOK_RELS])
+        )
         if not all(parts.get(n) for n in needed):
             raise Unsupported("a part the workbook names is missing or empty")
         # read now, as python-calamine does on opening: a table it would refuse is refused here
-        self.strings = _SharedStrings(parts.get(SHARED_STRINGS))
-        self.plain, self.dates = number_styles(parts.get(STYLES))
+        self.strings = _SharedStrings(parts.get(SHARED_STRINGS), memory)
+        self.plain, self.dates = memory.derived("number_styles", number_styles, parts.get(STYLES))
         self._sheets: dict[str, Sheet] = {}
 
-    def get_sheet_by_name(self, name: str) -> Sheet:
+    def cells(self, name: str) -> Sheet:
+        """A sheet's cells (read on first asking, then kept)."""
         sheet = self._sheets.get(name)
         if sheet is None:
             part = self._where.get(name)
@@ -501,34 +475,37 @@ class Workbook:
             sheet = self._sheets[name] = self._read(xml)
         return sheet
 
-    def hidden(self, name: str) -> dict[str, tuple[str, str]]:
-        """Address -> (ERROR, "#REF!") or (UNCACHED, formula) for the cells of a sheet that
-        read as empty but hold an error or a formula without its result."""
-        return self.get_sheet_by_name(name).hidden
+    def hidden(self, wanted: Mapping[str, set[str]]) -> Hidden:
+        """(sheet, address) -> (ERROR, "#REF!") or (UNCACHED, formula) for the cells of the
+        sheets ``wanted`` names that read as empty but hold an error or a formula without
+        its result (every such cell of those sheets, not only the addresses asked for)."""
+        return {(name, a): what for name in wanted for a, what in self.cells(name).hidden.items()}
 
     def _read(self, xml: bytes) -> Sheet:
         start, end = _sheet_data(xml)
         data = xml[start:end]
-        if len(data) > _PLAN_BYTES:
+        memory = self.memory
+        if len(data) > memory.PLAN_BYTES:
             return self._read_whole(data)[0]
         pieces = _VALUE.split(data)  # markup, value, markup, value, ..., markup
         markup, given = pieces[0::2], pieces[1::2]
         key = tuple(map(len, markup))
-        plan = _PLANS.get(key)
+        plan = memory.plans.get(key)
         if type(plan) is _Plan and plan.markup == markup:
             # the markup of a sheet read before, with other values: only its values are read
-            with _PLANS_LOCK:
-                if _PLANS.pop(key, None) is plan:
-                    _PLANS[key] = plan  # the last used are kept longest
+            memory.used_plan(key, plan)  # the last used are kept longest
             values = dict(plan.values)
             formulas = list(plan.formulas)
-            self._take([(r, s, t, x, f, v, b, i) for (r, s, t, x, f, b, i), v in zip(plan.cells, given)], values, formulas)
+            cells: list[tuple[bytes, ...]] = [
+                (r, s, t, x, f, v, b, i) for (r, s, t, x, f, b, i), v in zip(plan.cells, given, strict=True)
+            ]
+            self._take(cells, values, formulas)
             return Sheet(values, formulas)
         sheet, found = self._read_whole(data)
         if plan == markup:  # read whole a second time: planned, if it can be
-            _keep(key, _plan(markup, given, found, sheet.values, sheet._formulas) or markup)
+            memory.keep_plan(key, _plan(markup, given, found, sheet.values, sheet._formulas) or markup)
         else:
-            _keep(key, markup)
+            memory.keep_plan(key, markup)
         return sheet
 
     def _read_whole(self, data: bytes) -> tuple[Sheet, list[tuple[bytes, ...]]]:
@@ -541,9 +518,14 @@ class Workbook:
         self._take(found, values, formulas)
         return Sheet(values, formulas), found
 
-    def _take(self, found: list[tuple[bytes, ...]], values: dict[bytes, Any], formulas: list[tuple[bytes, bytes, bytes, bytes]]) -> None:
+    def _take(
+        self,
+        found: list[tuple[bytes, ...]],
+        values: dict[bytes, Any],
+        formulas: list[tuple[bytes, bytes, bytes, bytes]],
+    ) -> None:
         """Read cells (the groups of :data:`_CELL`) into ``values`` and ``formulas``."""
-        plain, dates, strings, texts = self.plain, self.dates, self.strings, _TEXTS.get
+        plain, dates, strings, texts = self.plain, self.dates, self.strings, self.memory.texts.get
         # (findall gives b"" for a group that took no part)
         for ref, style, kind, extra, formula, value, bare, inline in found:
             if extra and _STYLE_OR_TYPE.search(extra):
@@ -583,7 +565,7 @@ class Workbook:
             elif inline:
                 if kind != b"inlineStr" or bare:
                     raise Unsupported("an inline string in a cell of another type")
-                values[ref] = texts(inline) or rich_text(inline)
+                values[ref] = texts(inline) or rich_text(inline, self.memory)
             elif formula or bare:
                 if not kind or kind == b"n" or kind == b"str":
                     if bare:
@@ -593,4 +575,23 @@ class Workbook:
                 formulas.append((ref, kind, formula, b""))
 
 
-__all__ = ["ERROR", "UNCACHED", "Sheet", "Unsupported", "Workbook", "attributes", "forget_sheets", "hidden_value", "number_styles", "relationships", "sheet_parts", "text"]
+def _sheets_of(parts: tuple[bytes, bytes, bytes]) -> tuple[tuple[str, ...], dict[str, str], frozenset[str], bool]:
+    return _sheets(*parts)
+
+
+__all__ = [
+    "ANY_FORMULA",
+    "ANY_VALUE",
+    "ERROR",
+    "UNCACHED",
+    "Sheet",
+    "Unsupported",
+    "Workbook",
+    "attributes",
+    "hidden_value",
+    "number_styles",
+    "relationships",
+    "rich_text",
+    "sheet_parts",
+    "text",
+]

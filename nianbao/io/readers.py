@@ -4,6 +4,10 @@ A reader turns one file into a :class:`Loaded`: the report document, where each 
 sits in the file (for workbooks), and what the reader itself noticed. A file that cannot be
 read raises :class:`ReadError`, whose message (in Chinese) names the file and, where there is
 one, the sheet and cell.
+
+The registry itself (:data:`READERS`, :func:`reader`, :class:`Loaded`, :class:`ReadError`)
+lives in :mod:`nianbao.io.registry`, below every reader: a reader module imports it from
+there and is imported here, so that no import runs in a circle.
 """
 
 from __future__ import annotations
@@ -14,73 +18,19 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..core.findings import Finding
 from ..core.sanitize import brief, without_surrogates
+from . import safety
+from . import workbook as _workbook  # noqa: F401 - the workbook readers (.xlsx, .xlsm, .xls, .ods, .et) register themselves
 from .files import NotRegular, not_regular, read_regular
+from .panics import is_panic
+from .registry import READERS, RESAVE_OR_ASK, SAVE_AS, UNCONTAINED, Loaded, Reader, ReadError, reader
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
-
-# What to do with a file no reader takes (nianbao.io.safety and nianbao.io.workbook say it too).
-SAVE_AS = "请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再试"
-RESAVE_OR_ASK = "请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或向报送单位重新索取原文件"
-
-
-class ReadError(Exception):
-    """A file that cannot be read as a report. ``str(error)`` is the Chinese message."""
-
-    def __init__(self, path: str | os.PathLike[str], problem: str, sheet: str | None = None, cell: str | None = None):
-        self.path = str(path)
-        self.problem = problem
-        self.sheet = sheet
-        self.cell = cell
-        where = Path(self.path).name
-        if sheet:
-            where += f" 工作表「{sheet}」"
-        if cell:
-            where += f" 单元格 {cell}"
-        super().__init__(f"{where}：{problem}")
-
-
-@dataclass(frozen=True)
-class Loaded:
-    document: dict[str, Any]
-    # JSON pointer -> (sheet, cell address), for workbooks (read-only: shared by every
-    # workbook of a form)
-    locations: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-    # what the reader noticed (text converted, cached values that disagree, ...)
-    findings: tuple[Finding, ...] = ()
-    # the tables' cell values in the form model's order (FormModel.values of the document),
-    # when the reader had them anyway: validation and consolidation need not flatten again
-    values: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
-    # a workbook's sheet names, as they stand (a summary carries sheets of its own)
-    sheets: tuple[str, ...] = field(default=(), compare=False, repr=False)
-
-
-# A reader takes the file and, for a workbook, what the container check of
-# nianbao.io.safety found (a Container: its kind, and the parts it inflated); None for JSON.
-Reader = Callable[[Path, Any], Loaded]
-READERS: dict[str, Reader] = {}
-# suffixes whose readers bound their input themselves, so no container check runs first:
-# JSON, and the published reports of nianbao.io.published (web pages, Word, PDF, text)
-UNCONTAINED: set[str] = {".json"}
-
-
-def reader(*suffixes: str, own_checks: bool = False) -> Callable[[Reader], Reader]:
-    def register(fn: Reader) -> Reader:
-        for s in suffixes:
-            READERS[s] = fn
-            if own_checks:
-                UNCONTAINED.add(s)
-        return fn
-
-    return register
-
 
 @reader(".json")
 def read_json(path: Path, container: Any = None) -> Loaded:
@@ -231,10 +181,8 @@ def read(path: str | os.PathLike[str]) -> Loaded:
         raise ReadError(p, "这是一个文件夹，不是文件")
     if not stat.S_ISREG(mode):  # a FIFO, a device, a socket: never opened, never read
         raise ReadError(p, not_regular(mode))
-    from .safety import open_container
-
     # every container (xlsx, xls, ods, ...) is sniffed and bounded before any parser sees it
-    container = open_container(p) if p.suffix.lower() not in UNCONTAINED else None
+    container = safety.open_container(p) if p.suffix.lower() not in UNCONTAINED else None
     try:
         return fn(p, container)
     except ReadError:
@@ -242,7 +190,7 @@ def read(path: str | os.PathLike[str]) -> Loaded:
     except Exception as e:  # a parser's own failure on a damaged file: a message, never a traceback
         raise _unexpected(p, e) from e
     except BaseException as e:  # pyo3's PanicException (a Rust parser gave up) is no Exception
-        if type(e).__name__ != "PanicException":
+        if not is_panic(e):
             raise
         raise _unexpected(p, e) from e
 
@@ -257,5 +205,7 @@ def _unexpected(p: Path, e: BaseException) -> ReadError:
 SPREADSHEET_SUFFIXES = (".xls", ".et", ".ett", ".xlt", ".ods", ".xlsb", ".xlsx", ".xlsm", ".csv", ".numbers", ".wps")
 
 
-# Workbook readers (.xlsx, .xlsm, .xls, .ods, .et) register themselves on import.
-from . import workbook as _workbook  # noqa: E402,F401
+__all__ = [
+    "MAX_JSON_BYTES", "READERS", "RESAVE_OR_ASK", "SAVE_AS", "SPREADSHEET_SUFFIXES", "UNCONTAINED",
+    "Loaded", "ReadError", "Reader", "read", "reader",
+]

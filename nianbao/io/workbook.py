@@ -32,44 +32,57 @@ import zipfile
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import python_calamine as calamine
-
-from ..core.codes import Code
-from . import ooxml
 from ..core.cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_number, recompute
+from ..core.codes import Code
 from ..core.findings import Finding, finding
-from ..core.forms import AMOUNT, CHANGE, COUNT, DEFAULT_PROCUREMENT_UNIT, FORMS, PROCUREMENT_UNIT_KEY, SOURCE_KEY, VERSION_KEY, YEAR_POINTER
+from ..core.forms import (
+    AMOUNT,
+    CHANGE,
+    COUNT,
+    DEFAULT_PROCUREMENT_UNIT,
+    FORMS,
+    PROCUREMENT_UNIT_KEY,
+    SOURCE_KEY,
+    VERSION_KEY,
+    YEAR_POINTER,
+)
 from ..core.layout import (
     COVER_FIELDS,
     COVER_SHEET,
-    PROCUREMENT_UNIT_FIELD,
     META_EXTRA,
     META_FORM,
     META_KEYS,
     META_OVERRIDES,
     META_SHEET,
     META_VERSION,
+    PROCUREMENT_UNIT_FIELD,
     TEMPLATE_VERSION,
     Layout,
-    cell_index,
     layout,
     meta_cell,
     meta_key_cell,
 )
 from ..core.sanitize import brief, printable, unsurrogated
-from .ooxml import ERROR, WORKBOOK, WORKBOOK_RELS
-from .readers import RESAVE_OR_ASK, Loaded, ReadError, reader
+from . import ooxml, safety
+from .calamine_sheets import CalamineSource, explain
+from .memory import MEMORY
+from .ooxml import ANY_FORMULA, ANY_VALUE, WORKBOOK, WORKBOOK_RELS
+from .panics import is_panic, panic_messages_hidden
+from .registry import Loaded, ReadError, reader
+from .sheets import ERROR, Cells, GridSource, SheetSource
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
 
 
 NOT_OURS = "不是本工具生成的年报模板（缺少隐藏工作表「{sheet}」）；请用 nianbao template 生成模板，填好后再读取"
-ALTERED = "模板结构被改动：此处应为「{text}」，实为「{actual}」（插入或删除了行列，或修改了标签）；请将数据重新填入新模板"
+ALTERED = (
+    "模板结构被改动：此处应为「{text}」，实为「{actual}」（插入或删除了行列，或修改了标签）；请将数据重新填入新模板"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,100 +134,6 @@ def _plan(form_key: str) -> _Plan:
     return _Plan(tuple(sheets), MappingProxyType(dict(lay.where)))
 
 
-def _at(grid: list[list[Any]], row: int, col: int) -> Any:
-    if row < len(grid):
-        line = grid[row]
-        if col < len(line):
-            return line[col]
-    return None
-
-
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*(?:/>|>([^<]*)</(?:\w+:)?f>)")
-
-
-def _empty_cells(path: Path, wanted: dict[str, set[str]]) -> dict[tuple[str, str], tuple[str, str]]:
-    """What the cells python-calamine read as empty really hold, when it is not nothing:
-    (sheet, address) -> (ERROR, "#REF!") or (UNCACHED, formula). Looked up in the .xlsx parts
-    only when some input cell read as empty: an error must not pass for a blank."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return {}
-    out: dict[tuple[str, str], tuple[str, str]] = {}
-    try:
-        with zipfile.ZipFile(path) as z:
-            for name, part in ooxml.sheet_parts(z.read(ooxml.WORKBOOK), z.read(ooxml.WORKBOOK_RELS)):
-                if name not in wanted or not part:
-                    continue
-                addresses = wanted[name]
-                for attrs, body in _CELL.findall(z.read(part)):
-                    cell = ooxml.attributes(attrs)
-                    ref = cell.get("r")
-                    if ref not in addresses or not body:
-                        continue
-                    value = _VALUE.search(body)
-                    formula = _FORMULA.search(body)
-                    what = ooxml.hidden_value(
-                        cell.get("t", "n").encode(),
-                        (formula.group(1) or b"") if formula else None,
-                        value.group(1) if value else None,
-                    )
-                    if what is not None:
-                        out[(name, ref)] = what
-    except (KeyError, OSError, zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, zlib.error):
-        return {}  # the container check refuses such a zip; should one get here, nothing is found
-    return out
-
-
-def _open(path: Path) -> Any:
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
-            return calamine.CalamineWorkbook.from_path(os.fspath(path))
-        with open(path, "rb") as f:  # .et and others: calamine sniffs the content
-            return calamine.CalamineWorkbook.from_filelike(f)
-    except calamine.PasswordError:
-        raise ReadError(path, "工作簿设有打开密码，请取消密码后再读取") from None
-    except OSError as e:
-        raise ReadError(path, f"无法打开文件：{e.strerror or e}") from None
-    except Exception as e:  # calamine's own errors: not a workbook, damaged
-        _explain(path)
-        raise ReadError(path, f"文件已损坏或不是 Excel 工作簿（{type(e).__name__}）；{RESAVE_OR_ASK}") from None
-
-
-class _GridCells:
-    """A sheet's values as a grid from A1 (python-calamine's, or the add-in's), looked up
-    by address as :class:`nianbao.io.ooxml.Sheet` is."""
-
-    def __init__(self, grid: list[list[Any]]):
-        self.grid = grid
-
-    def get(self, key: bytes) -> Any:
-        return _at(self.grid, *_position(key))
-
-
-@cache
-def _position(key: bytes) -> tuple[int, int]:
-    return cell_index(key.decode())
-
-
-def _cells(path: Path, wb: Any, name: str) -> Any:
-    """A sheet's cells, as anything with ``get(address as bytes)``."""
-    if isinstance(wb, ooxml.Workbook):
-        return wb.get_sheet_by_name(name)  # whatever it raises, read_workbook falls back
-    return _GridCells(_grid(path, wb, name))
-
-
-def _grid(path: Path, wb: Any, name: str) -> list[list[Any]]:
-    try:
-        return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception as e:
-        if isinstance(wb, ooxml.Workbook):
-            raise  # read_workbook reads the file with python-calamine instead
-        if isinstance(wb, calamine.CalamineWorkbook):
-            _explain(path)
-        raise ReadError(path, f"无法读取工作表（{type(e).__name__}），文件可能已损坏；{RESAVE_OR_ASK}", name) from None
-
-
 @cache
 def _meta_cells() -> tuple[tuple[str, bytes, bytes, str], ...]:
     """(key, where the key stands, where its value stands) on the hidden sheet, the
@@ -222,10 +141,10 @@ def _meta_cells() -> tuple[tuple[str, bytes, bytes, str], ...]:
     return tuple((k, meta_key_cell(k).encode(), meta_cell(k).encode(), meta_cell(k)) for k in META_KEYS)
 
 
-def _meta(path: Path, wb: Any, names: list[str]) -> tuple[str, list[str], dict[str, Any]]:
+def _meta(path: Path, wb: SheetSource, names: list[str]) -> tuple[str, list[str], dict[str, Any]]:
     if META_SHEET not in names:
         raise ReadError(path, NOT_OURS.format(sheet=META_SHEET))
-    get = _cells(path, wb, META_SHEET).get
+    get = wb.cells(META_SHEET).get
     meta: dict[str, tuple[Any, str]] = {}
     for key, key_at, value_at, address in _meta_cells():
         if get(key_at) == key:
@@ -266,7 +185,7 @@ def _json(path: Path, meta: dict[str, tuple[Any, str]], key: str, default: Any, 
     return value
 
 
-def _check_labels(path: Path, sheet: _SheetPlan, cells: Any) -> None:
+def _check_labels(path: Path, sheet: _SheetPlan, cells: Cells) -> None:
     get = cells.get
     if list(map(get, sheet.label_keys)) == sheet.label_texts:
         return  # every label exactly as written (the common case, compared in one go)
@@ -297,30 +216,6 @@ def _cover_value(slot: _Slot, raw: Any) -> tuple[Any, Finding | None]:
     return clean_label(raw), None
 
 
-def _open_container(path: Path) -> Any:
-    """The container check of nianbao.io.safety (zip bombs, encryption, disguised files).
-    Imported when called: nianbao.io.safety imports nianbao.io.readers, which imports this module."""
-    from .safety import open_container
-
-    return open_container(path)
-
-
-def _ready_for_calamine(path: Path, container: Any) -> None:
-    from .safety import ready_for_calamine
-
-    ready_for_calamine(path, container)
-
-
-def _explain(path: Path) -> None:
-    """python-calamine failed on a file that passed the container check. The quick check
-    of an .xlsx/.xlsm leaves markup broken inside a part to the parser; the full check
-    names such a part, with line and column (it raises :class:`ReadError` when it finds
-    one, and returns otherwise)."""
-    from .safety import check_container_fully
-
-    check_container_fully(path)
-
-
 def read_workbook(path: str | os.PathLike[str], *, container: Any = None, fast: bool = True) -> Loaded:
     """Read a filled template (any form) into a report document, where each value sits, and
     what the reader noticed. Raises :class:`ReadError` for a file that is not an intact
@@ -333,48 +228,48 @@ def read_workbook(path: str | os.PathLike[str], *, container: Any = None, fast: 
     benchmarks hold the two to the same result)."""
     p = path if isinstance(path, Path) else Path(path)
     if container is None:
-        container = _open_container(p)
+        container = safety.open_container(p)  # (looked up here: tests count the calls)
     if fast and container.parts is not None:
         try:
             return _flagged(p, read_parsed(p, ooxml.Workbook(container.parts)), container.parts)
         except ReadError:
             raise
-        except Exception:  # noqa: BLE001 - Unsupported (or a flaw of the fast reader, which
+        except Exception:  # noqa: BLE001, S110 - Unsupported (or a flaw of the fast reader, which
             pass  # scripts/fuzz_reader.py would report): python-calamine reads the file
-    _ready_for_calamine(p, container)
-    from .safety import panic_messages_hidden
-
+    safety.ready_for_calamine(p, container)
     try:
         with panic_messages_hidden():  # a Rust panic's report stays off the terminal
-            wb = _open(p)
+            source = CalamineSource(p)
             try:
-                loaded = read_parsed(p, wb)
-                return _flagged(p, loaded, _xml_parts(p, container))
+                return _flagged(p, read_parsed(p, source), _xml_parts(p, container))
             finally:
-                try:
-                    wb.close()
-                except Exception:  # pragma: no cover - already closed
-                    pass
+                source.close()
     except BaseException as e:  # pyo3's PanicException is no Exception
-        if type(e).__name__ == "PanicException":
-            _explain(p)
+        if is_panic(e):
+            explain(p)
         raise
 
 
-def read_parsed(p: Path, wb: Any) -> Loaded:
-    """The report in a parsed workbook: anything with ``sheet_names`` and
-    ``get_sheet_by_name(name).to_python()`` (python-calamine's workbook, or the add-in's
-    grids read from the open workbook — :mod:`nianbao.excel.grids`). ``p`` names it in messages."""
+def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
+    """The report in a parsed workbook: a :class:`~nianbao.io.sheets.SheetSource` (the fast
+    path's :class:`nianbao.io.ooxml.Workbook`, python-calamine's
+    :class:`~nianbao.io.calamine_sheets.CalamineSource`), or anything with ``sheet_names``
+    and ``get_sheet_by_name(name).to_python()`` (the add-in's grids read from the open
+    workbook — :mod:`nianbao.excel.grids`). ``p`` names it in messages."""
+    if not hasattr(wb, "cells"):
+        wb = GridSource(p, wb)
     names = list(wb.sheet_names)
     form, overrides, extra = _meta(p, wb, names)
     plan = _plan(form)
     m = layout(form).model
-    grids: dict[str, Any] = {}
+    grids: dict[str, Cells] = {}
     for sheet in plan.sheets:
         if sheet.name not in names:
             present = "、".join(n for n in names if n != META_SHEET) or "无"
-            raise ReadError(p, f"缺少工作表「{sheet.name}」（被删除或改名；现有工作表：{present}）；请将数据重新填入新模板")
-        cells = _cells(p, wb, sheet.name)
+            raise ReadError(
+                p, f"缺少工作表「{sheet.name}」（被删除或改名；现有工作表：{present}）；请将数据重新填入新模板"
+            )
+        cells = wb.cells(sheet.name)
         _check_labels(p, sheet, cells)
         grids[sheet.name] = cells
 
@@ -437,10 +332,7 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
         wanted: dict[str, set[str]] = {}
         for slot in empty:
             wanted.setdefault(slot.sheet, set()).add(slot.address)
-        if isinstance(wb, ooxml.Workbook):
-            found = {(name, a): what for name in wanted for a, what in wb.hidden(name).items()}
-        else:
-            found = _empty_cells(p, wanted)
+        found = wb.hidden(wanted)
         for slot in empty:
             what = found.get((slot.sheet, slot.address))
             assert slot.index is not None
@@ -449,11 +341,13 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
             if what[0] == ERROR:
                 values[slot.index] = what[1]  # kept as text: the validator reports it here
             else:
-                findings.append(finding(
-                    Code.CACHE,
-                    f"{m.cells[slot.index].label}：单元格中的公式「={brief(what[1])}」没有保存计算结果，按未填写读取",
-                    slot.pointer,
-                ))
+                findings.append(
+                    finding(
+                        Code.CACHE,
+                        f"{m.cells[slot.index].label}：单元格中的公式「={brief(what[1])}」没有保存计算结果，按未填写读取",
+                        slot.pointer,
+                    )
+                )
 
     values = recompute(m, values, keep)
     for index, raw in cached.items():
@@ -465,7 +359,8 @@ def read_parsed(p: Path, wb: Any) -> Loaded:
             findings.append(
                 finding(
                     Code.CACHE,
-                    f"{cell.label}：文件中保存的计算结果为 {clean_label(got)}，按所填数字应为 {clean_label(want)}，已按后者读取",
+                    f"{cell.label}：文件中保存的计算结果为 {clean_label(got)}，"
+                    f"按所填数字应为 {clean_label(want)}，已按后者读取",
                     cell.pointer,
                 )
             )
@@ -503,10 +398,10 @@ def _labels(form: str) -> Mapping[str, str]:
     return MappingProxyType(out)
 
 
-@lru_cache(maxsize=64)
-def _sheet_parts(workbook_xml: bytes, rels_xml: bytes) -> Mapping[str, str]:
-    """Sheet name -> part (workbooks made from one template share these two parts)."""
-    return MappingProxyType({name: part for name, part in ooxml.sheet_parts(workbook_xml, rels_xml) if part})
+def _sheet_parts(parts: tuple[bytes, bytes]) -> Mapping[str, str]:
+    """Sheet name -> part, from the workbook part and its relationships (workbooks made from
+    one template share these two parts: remembered in nianbao.io.memory.MEMORY)."""
+    return MappingProxyType({name: part for name, part in ooxml.sheet_parts(*parts) if part})
 
 
 @cache
@@ -527,7 +422,7 @@ def formula_findings(p: Path, form: str, parts: Mapping[str, bytes]) -> list[Fin
     if WORKBOOK not in parts or WORKBOOK_RELS not in parts:
         return out
     labels = _labels(form)
-    where = _sheet_parts(parts[WORKBOOK], parts[WORKBOOK_RELS])
+    where = MEMORY.derived("sheet_parts", _sheet_parts, (parts[WORKBOOK], parts[WORKBOOK_RELS]))
     expected = _template_formulas(form)
     for sheet in _plan(form).sheets:
         xml = parts.get(where.get(sheet.name) or "")
@@ -543,10 +438,10 @@ def formula_findings(p: Path, form: str, parts: Mapping[str, bytes]) -> list[Fin
             if pointer is None:
                 continue  # a template's own formula (a total, a check)
             end = xml.find(b"c>", m.start())
-            value = _VALUE.search(xml, m.start(), end if end >= 0 else len(xml))
+            value = ANY_VALUE.search(xml, m.start(), end if end >= 0 else len(xml))
             if not value or not value.group(1) or b't="e"' in xml[start:xml.find(b">", start)]:
                 continue  # no result, or an error: said at the cell already (CACHE, TYPE)
-            formula = _FORMULA.match(xml, m.start())
+            formula = ANY_FORMULA.match(xml, m.start())
             text = ooxml.text(formula.group(1)) if formula and formula.group(1) else ""
             out.append(finding(
                 Code.FORMULA,
