@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Benchmark: ``nianbao consolidate`` against a straightforward pandas ``read_excel`` loop.
 
-    python scripts/bench_consolidate.py --n 10000 --keep /tmp/bench   # the goal, in both modes:
-                                            # ≥2,000 workbooks/s, ≥40× pandas, peak < 300 MB
+    python scripts/bench_consolidate.py --n 10000 --keep /tmp/bench --previous
+        # the goals: in both modes ≥2,000 workbooks/s, ≥40× pandas, peak < 300 MB;
+        # with --previous (last year's workbooks beside them) ≥1,000 workbooks/s
     python scripts/bench_consolidate.py --n 500 --modes ours          # a quick look
 
 Two modes, measured one after the other in the same run, each side by side with its own
@@ -12,7 +13,11 @@ with ``--keep`` the copies are made once and kept), as agencies send them back a
 them in an office suite (shared strings, LibreOffice's markup and styles). ``--resave bases``
 re-saves only the ``--bases`` distinct reports and patches each copy's name and USCC into
 LibreOffice's shared strings, as ``ours`` patches our cover sheet: the same files but for
-their zip layout, in a minute instead of ~0.2 s of CPU per file.
+their zip layout, in a minute instead of ~0.2 s of CPU per file (``--resave files``, which
+has LibreOffice convert all N: about half an hour at N = 10,000 on a first run). With
+``--previous``, ``nianbao consolidate ours --previous LAST`` is timed as well: LAST holds the
+same agencies' reports of the year before (:func:`last_year_of`, written by our writer), so
+every workbook is read twice and the cross-year identities are checked.
 
 1. Generates N synthetic valid agency workbooks (form 2019, year 2020) from the template,
    seeded: ``--bases`` distinct reports are written with :func:`nianbao.excel.template.write_workbook`
@@ -38,6 +43,7 @@ their zip layout, in a minute instead of ~0.2 s of CPU per file.
 from __future__ import annotations
 
 import argparse
+import copy
 import io
 import os
 import random
@@ -69,23 +75,39 @@ USCC_MARK = uscc(REGION, 999999999)
 GOAL_RATE = 2000.0
 GOAL_RATIO = 40.0
 GOAL_MB = 300.0
+GOAL_PREVIOUS_RATE = 1000.0  # with --previous: this year's workbooks per second
 
 
 # ---------------------------------------------------------------------------------------
 # Generating
 
 
-def generate(folder: Path, n: int, bases: int, seed: int, resaved: bool = False) -> None:
+def last_year_of(doc: dict) -> dict:
+    """Last year's report of the agency of ``doc``, as an agency that keeps its books sends it:
+    the cross-year identities hold (X1: 结转下年度 = this year's 上年结转; X3: 上一年项目数量
+    plus 本年增/减 = this year's 上一年项目数量)."""
+    last = copy.deepcopy(doc)
+    last["year"] = doc["year"] - 1
+    last["applications"]["carried_forward"] = copy.deepcopy(doc["applications"]["carried_over"])
+    for key, row in last["active"].items():
+        if isinstance(row, dict) and "prev_items" in row and "change" in row:
+            row["change"] = doc["active"][key]["prev_items"] - row["prev_items"]
+    return last
+
+
+def generate(folder: Path, n: int, bases: int, seed: int, resaved: bool = False, last_year: bool = False) -> None:
     """N workbooks into ``folder``: ``bases`` reports written by our template writer, each
     copy with its own agency name and USCC patched in. With ``resaved``, the base reports are
     first re-saved by LibreOffice (:func:`resave`), and the copies are patched there (in its
-    shared strings): what LibreOffice would write for each copy, but for its zip layout."""
+    shared strings): what LibreOffice would write for each copy, but for its zip layout.
+    With ``last_year``, the same agencies' reports of the year before (:func:`last_year_of`:
+    the same seed draws the same reports, the same index the same name and USCC)."""
     rng = random.Random(seed)
     datas = []
     for _ in range(bases):
         doc = synthetic_report(rng, FORM, YEAR, {"name": NAME_MARK, "uscc": USCC_MARK, "region_code": REGION},
                                size=rng.uniform(0.3, 2.0))
-        datas.append(workbook_bytes(build_workbook(FORM, doc)))
+        datas.append(workbook_bytes(build_workbook(FORM, last_year_of(doc) if last_year else doc)))
     if resaved:
         work = Path(tempfile.mkdtemp(prefix="nianbao-bench-bases-"))
         try:
@@ -219,10 +241,13 @@ class TreeMemory(threading.Thread):
             self.stop.wait(self.interval)
 
 
-def run_nianbao(folder: Path, out: Path, jobs: int | None) -> tuple[float, float, TreeMemory, str]:
+def run_nianbao(
+    folder: Path, out: Path, jobs: int | None, previous: Path | None = None
+) -> tuple[float, float, TreeMemory, str]:
     exe = Path(sys.executable).with_name("nianbao")
     cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "nianbao"]),
-           "consolidate", str(folder), "-o", str(out), "--quiet", *(["--jobs", str(jobs)] if jobs else [])]
+           "consolidate", str(folder), "-o", str(out), "--quiet", *(["--jobs", str(jobs)] if jobs else []),
+           *(["--previous", str(previous)] if previous else [])]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -354,8 +379,7 @@ def measure(mode: str, folder: Path, tmp: Path, args: argparse.Namespace) -> dic
     ratio = rate / p_rate
     cpu = statistics.median(cpus)
     cores = len(os.sched_getaffinity(0))
-    load = os.getloadavg()[0]
-    print(f"  机器：{cores} 核，运行结束时 1 分钟平均负载 {load:.1f}（其他进程也在用这台机器时，墙钟速度偏低）")
+    print("  " + machine_line())
     print(f"  nianbao consolidate：N={len(files)}，中位数 {elapsed:.2f} 秒，{rate:,.0f} 个工作簿/秒"
           f"（目标 ≥{GOAL_RATE:,.0f}：{'达到' if rate >= GOAL_RATE else '未达到'}）")
     print(f"    峰值内存（整个进程树）：PSS 合计 {peak_pss:.0f} MB，"
@@ -373,10 +397,48 @@ def measure(mode: str, folder: Path, tmp: Path, args: argparse.Namespace) -> dic
     for what, ms in stages(sample):
         print(f"    {ms:6.2f} 毫秒  {what}")
     print()
-    return {"n": len(files), "rate": rate, "ratio": ratio, "agree": float(agree)}
+    return {"n": len(files), "rate": rate, "ratio": ratio, "agree": float(agree), "pandas_rate": p_rate}
 
 
-def fresh(folder: Path, args: argparse.Namespace, resaved: bool) -> bool:
+def machine_line() -> str:
+    cores = len(os.sched_getaffinity(0))
+    load = os.getloadavg()[0]
+    return f"机器：{cores} 核，运行结束时 1 分钟平均负载 {load:.1f}（其他进程也在用这台机器时，墙钟速度偏低）"
+
+
+def measure_previous(folder: Path, last: Path, tmp: Path, args: argparse.Namespace,
+                     pandas_rate: float) -> dict[str, float]:
+    """``nianbao consolidate FOLDER --previous LAST`` (median of --runs), its rate counted in
+    this year's workbooks (each is read with last year's beside it), against the pandas loop
+    measured on this year's workbooks in this run."""
+    files = sorted(folder.rglob("*.xlsx"))
+    print(f"【previous】本年 {len(files)} 个工作簿（ours）带 --previous 上年 {len(list(last.rglob('*.xlsx')))} 个"
+          "（同一批单位的上一年度报告，跨年勾稽关系成立）")
+    times, cpus, mems = [], [], []
+    for run in range(args.runs):
+        elapsed, cpu, mem, line = run_nianbao(folder, tmp / "SUMMARY-previous.xlsx", args.jobs, last)
+        times.append(elapsed)
+        cpus.append(cpu)
+        mems.append(mem)
+        print(f"  第 {run + 1} 次：{elapsed:.2f} 秒，{len(files) / elapsed:,.0f} 个/秒 — {line}")
+    elapsed, cpu = statistics.median(times), statistics.median(cpus)
+    rate = len(files) / elapsed
+    ratio = rate / pandas_rate
+    cores = len(os.sched_getaffinity(0))
+    print("  " + machine_line())
+    print(f"  nianbao consolidate --previous：中位数 {elapsed:.2f} 秒，按本年计 {rate:,.0f} 个工作簿/秒"
+          f"（读取 {2 * len(files) / elapsed:,.0f} 个/秒；目标 ≥{GOAL_PREVIOUS_RATE:,.0f}："
+          f"{'达到' if rate >= GOAL_PREVIOUS_RATE else '未达到'}）")
+    print(f"    峰值内存（整个进程树）：PSS 合计 {max(m.peak_pss for m in mems) / 1024:.0f} MB，"
+          f"RSS 合计 {max(m.peak_rss for m in mems) / 1024:.0f} MB（共享页重复计算，为上限）")
+    print(f"    CPU 时间（整个进程树）：每个本年工作簿 {cpu / len(files) * 1e3:.2f} 毫秒；按 {cores} 个空闲核推算约 "
+          f"{cores * len(files) / cpu:,.0f} 个本年工作簿/秒")
+    print(f"  倍数（墙钟，对比本次运行中 ours 的 pandas 循环 {pandas_rate:,.1f} 个/秒）：{ratio:,.1f}×")
+    print()
+    return {"n": len(files), "rate": rate, "ratio": ratio}
+
+
+def fresh(folder: Path, args: argparse.Namespace, resaved: bool, last_year: bool = False) -> bool:
     """Generate the workbooks into ``folder`` unless it holds as many already (``--keep``);
     whether it generated."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -386,8 +448,9 @@ def fresh(folder: Path, args: argparse.Namespace, resaved: bool) -> bool:
     for old in existing:
         old.unlink()
     t0 = time.perf_counter()
-    generate(folder, args.n, args.bases, args.seed, resaved=resaved)
-    print(f"生成 {args.n} 份工作簿（{args.bases} 种数据{'，经 LibreOffice 另存' if resaved else ''}）："
+    generate(folder, args.n, args.bases, args.seed, resaved=resaved, last_year=last_year)
+    how = "，经 LibreOffice 另存" if resaved else "，上一年度" if last_year else ""
+    print(f"生成 {args.n} 份工作簿（{args.bases} 种数据{how}）："
           f"{time.perf_counter() - t0:.1f} 秒")
     return True
 
@@ -402,12 +465,17 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=20210131)
     ap.add_argument("--modes", default="ours,resaved",
                     help="which workbooks: ours (as our writer makes them), resaved (the same re-saved by LibreOffice)")
-    ap.add_argument("--resave", choices=sorted(RESAVE_WAYS), default="files",
-                    help="files: LibreOffice re-saves every one of the N files (~0.2 s of CPU each); bases: it "
-                         "re-saves the --bases reports and the N copies are patched from those, as for ours")
+    ap.add_argument("--resave", choices=sorted(RESAVE_WAYS), default="bases",
+                    help="bases (the default): LibreOffice re-saves the --bases reports and the N copies are "
+                         "patched from those, as for ours (about a minute); files: it re-saves every one of the "
+                         "N files (~0.2 s of CPU each: about half an hour at N=10000 on a first run, kept "
+                         "with --keep)")
+    ap.add_argument("--previous", action="store_true",
+                    help="also time consolidate --previous over N last-year workbooks of the same agencies "
+                         f"(goal: ≥{GOAL_PREVIOUS_RATE:,.0f} of this year's workbooks/s)")
     ap.add_argument("--keep", type=Path, default=None,
-                    help="generate into this folder (KEEP/ours, KEEP/resaved-files, KEEP/resaved-bases) and keep "
-                         "it: LibreOffice's copies are made once")
+                    help="generate into this folder (KEEP/ours, KEEP/resaved-files, KEEP/resaved-bases, "
+                         "KEEP/ours-previous) and keep it: LibreOffice's copies are made once")
     args = ap.parse_args()
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if not modes or any(m not in MODES for m in modes):
@@ -416,9 +484,13 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
     base = args.keep or tmp
     folders = {"ours": base / "ours", "resaved": base / f"resaved-{args.resave}"}
+    last = base / "ours-previous"
     try:
         if fresh(folders["ours"], args, resaved=False):
             shutil.rmtree(base / "resaved-files", ignore_errors=True)  # LibreOffice's copies of other files
+            shutil.rmtree(last, ignore_errors=True)  # last year's reports of other agencies
+        if args.previous:
+            fresh(last, args, resaved=False, last_year=True)
         if "resaved" in modes and args.resave == "bases":
             fresh(folders["resaved"], args, resaved=True)
         if "resaved" in modes and args.resave == "files":
@@ -428,10 +500,23 @@ def main() -> None:
         print(f"机器 {os.cpu_count()} 核；目标：每种工作簿 ≥{GOAL_RATE:,.0f} 个/秒，且 ≥{GOAL_RATIO:.0f}× pandas 循环")
         print()
         results = {mode: measure(mode, folders[mode], tmp, args) for mode in modes}
+        if args.previous:
+            if "ours" in results:
+                pandas_rate = results["ours"]["pandas_rate"]
+            else:  # the pandas loop on this year's workbooks, in this run all the same
+                files = sorted(folders["ours"].rglob("*.xlsx"))
+                sample = files[:: max(1, len(files) // args.pandas_sample)][: args.pandas_sample]
+                pandas_rate = len(sample) / pandas_loop(sample)[0]
+            previous = measure_previous(folders["ours"], last, tmp, args, pandas_rate)
         print("汇总（同一次运行）：")
         for mode, r in results.items():
             print(f"  {mode:8s} N={r['n']:.0f}：{r['rate']:,.0f} 个工作簿/秒，{r['ratio']:,.1f}× pandas 循环"
                   f"（{'达到' if r['rate'] >= GOAL_RATE and r['ratio'] >= GOAL_RATIO else '未达到'}目标）")
+        if args.previous:
+            print(f"  previous N={previous['n']:.0f}：{previous['rate']:,.0f} 个本年工作簿/秒，"
+                  f"{previous['ratio']:,.1f}× pandas 循环"
+                  f"（{'达到' if previous['rate'] >= GOAL_PREVIOUS_RATE else '未达到'}目标 ≥{GOAL_PREVIOUS_RATE:,.0f}/秒）")
+        print("  " + machine_line())
         if not all(r["agree"] for r in results.values()):
             sys.exit(1)
     finally:

@@ -21,20 +21,34 @@ def run(script: str, *args: str) -> str:
 
 def test_the_consolidation_benchmark_runs_and_both_ways_sum_alike_in_both_modes(tmp_path):
     args = ("--n", "12", "--runs", "1", "--pandas-sample", "4", "--bases", "3", "--keep", str(tmp_path))
+    # the default: the base reports re-saved, the copies patched in LibreOffice's shared strings
     out = run("bench_consolidate.py", *args)
     for mode in ("ours", "resaved"):
         assert f"【{mode}】" in out
     assert out.count("nianbao consolidate：N=12") == 2
     assert out.count("与 nianbao 对同一样本的合计一致") == 2
     assert "每张表整张读取" in out
-    # LibreOffice's copies are kept: a second run converts nothing
-    assert len(list((tmp_path / "resaved-files").rglob("*.xlsx"))) == 12
-    again = run("bench_consolidate.py", *args, "--modes", "resaved")
-    assert "【ours】" not in again and "【resaved】" in again
-    # the quick way: the base reports re-saved, the copies patched in LibreOffice's shared strings
-    quick = run("bench_consolidate.py", *args, "--modes", "resaved", "--resave", "bases")
-    assert "与 nianbao 对同一样本的合计一致" in quick
     assert len(list((tmp_path / "resaved-bases").rglob("*.xlsx"))) == 12
+    assert not (tmp_path / "resaved-files").exists()
+    # every file re-saved by LibreOffice, kept: a second run converts nothing
+    files = run("bench_consolidate.py", *args, "--modes", "resaved", "--resave", "files")
+    assert "与 nianbao 对同一样本的合计一致" in files
+    copies = sorted((tmp_path / "resaved-files").rglob("*.xlsx"))
+    assert len(copies) == 12
+    made = [f.stat().st_mtime_ns for f in copies]
+    again = run("bench_consolidate.py", *args, "--modes", "resaved", "--resave", "files")
+    assert "【ours】" not in again and "【resaved】" in again
+    assert [f.stat().st_mtime_ns for f in copies] == made
+
+
+def test_the_consolidation_benchmark_times_the_cross_year_run(tmp_path):
+    args = ("--n", "6", "--pandas-sample", "2", "--bases", "2", "--keep", str(tmp_path), "--previous")
+    out = run("bench_consolidate.py", *args, "--modes", "ours")
+    assert "【previous】本年 6 个工作簿" in out and "nianbao consolidate --previous：" in out
+    # last year's reports are the same agencies' and agree with this year's across the years
+    assert "两年均有 6 个单位" in out and "跨年度核对不一致 0 处" in out
+    assert "previous N=6：" in out and "平均负载" in out
+    assert len(list((tmp_path / "ours-previous").rglob("*.xlsx"))) == 6
 
 
 def test_the_read_benchmark_runs():
