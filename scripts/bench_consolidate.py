@@ -515,7 +515,8 @@ def main() -> None:
         if args.previous:
             print(f"  previous N={previous['n']:.0f}：{previous['rate']:,.0f} 个本年工作簿/秒，"
                   f"{previous['ratio']:,.1f}× pandas 循环"
-                  f"（{'达到' if previous['rate'] >= GOAL_PREVIOUS_RATE else '未达到'}目标 ≥{GOAL_PREVIOUS_RATE:,.0f}/秒）")
+                  f"（{'达到' if previous['rate'] >= GOAL_PREVIOUS_RATE else '未达到'}目标"
+                  f" ≥{GOAL_PREVIOUS_RATE:,.0f}/秒）")
         print("  " + machine_line())
         if not all(r["agree"] for r in results.values()):
             sys.exit(1)
