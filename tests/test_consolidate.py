@@ -531,3 +531,14 @@ def test_a_folder_that_cannot_be_opened_is_listed(tmp_path, monkeypatch):
 def test_text_copied_into_the_lists_the_quick_way_is_written_as_the_long_way_writes_it(text):
     # most text is copied as it is; whatever needs escaping or preserving goes the long way
     assert summary._text_cell("B2", text) == summary._escaped_cell("B2", text)
+
+
+def test_a_file_is_hashed_from_the_bytes_the_container_check_read(report, workbook_of, monkeypatch):
+    import hashlib
+
+    from nianbao.consolidation import records
+
+    path = workbook_of(report("anyang-2020"))
+    monkeypatch.setattr(records, "file_hash", lambda p: pytest.fail("the file was read a second time"))
+    rec = records.examine(str(path))
+    assert rec.readable and rec.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -224,7 +224,7 @@ def examine(path: str) -> Record:
             values=values,
             findings=result.findings,
             problem=problem,
-            sha256=file_hash(path),
+            sha256=loaded.sha256 or file_hash(path),  # the bytes the container check read, hashed
             summary=summary_info(path, doc, loaded.sheets),
         )
     except (KeyboardInterrupt, SystemExit):

@@ -79,6 +79,9 @@ class Container:
     # kept only by the quick check, which then leaves what python-calamine needs besides
     # (grid extents, shared strings count, cells placed by counting) to ready_for_calamine
     parts: Mapping[str, bytes] | None = None
+    # the SHA-256 of the file's bytes as the check read them (a zip or an OLE2 file is read
+    # whole, once): consolidation records it without reading the file a second time
+    sha256: str = ""
 
 
 SEND_TEMPLATE = "请提交用本工具模板填写的 Excel 工作簿（.xlsx）"  # what to send instead

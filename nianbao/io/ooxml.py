@@ -168,6 +168,24 @@ class _SharedStrings:
         if declared and int(declared.group(1)) != len(self.items):
             raise Unsupported("shared strings count")  # the fallback path judges it
         self.done: dict[int, str] = {}
+        self._table: list[str | None] | None = None
+
+    def table(self) -> list[str | None]:
+        """Every string decoded at once (None where the fast path does not vouch for it):
+        for reading the cells of a planned sheet in one sweep. Most are known already
+        (workbooks of one template repeat their labels), so this is a lookup per string."""
+        table = self._table
+        if table is None:
+            get = self.memory.texts.get
+            table = self._table = [get(item) for item in self.items]
+            if None in table:
+                for i, s in enumerate(table):
+                    if s is None:
+                        try:
+                            table[i] = self[i]
+                        except Unsupported:
+                            pass  # read by the cell that asks for it, which then declines
+        return table
 
     def __getitem__(self, index: int) -> str:
         s = self.done.get(index)
@@ -399,8 +417,35 @@ def _target(target: str) -> str:
 _VALUE = re.compile(rb"<v>([^<]++)</v>")  # the values, as _CELL's group 6 takes them
 
 
+class _Split:
+    """A plan's cells with a value sorted by how a workbook's styles read them: the numbers
+    (no type or "n", a plain style, no other attribute, no inline string), the shared
+    strings (type "s", likewise), and the rest; each as positions among the values and their
+    references. Read in one sweep per kind; a sweep that meets anything but what the common
+    case takes reads its cells one by one instead (:meth:`Workbook._take`), which decides."""
+
+    __slots__ = ("numbers", "rest", "strings")
+
+    def __init__(self, cells: list[tuple[bytes, ...]], plain: frozenset[bytes]):
+        numbers: list[int] = []
+        strings: list[int] = []
+        rest: list[int] = []
+        for i, (_, style, kind, extra, _, _, inline) in enumerate(cells):
+            if extra or inline:
+                rest.append(i)
+            elif not kind or kind == b"n":
+                (numbers if not style or style in plain else rest).append(i)
+            elif kind == b"s":
+                strings.append(i)
+            else:
+                rest.append(i)
+        self.numbers = (tuple(numbers), tuple(cells[i][0] for i in numbers))
+        self.strings = (tuple(strings), tuple(cells[i][0] for i in strings))
+        self.rest = tuple(rest)
+
+
 class _Plan:
-    __slots__ = ("cells", "formulas", "markup", "values")
+    __slots__ = ("cells", "formulas", "markup", "splits", "values")
 
     def __init__(
         self,
@@ -413,6 +458,15 @@ class _Plan:
         self.values = values  # the cells without a value, read
         self.formulas = formulas  # their formulas
         self.cells = cells  # the cells with a value: _CELL's groups, but the value's
+        self.splits: dict[frozenset[bytes], _Split] = {}  # by the plain styles (Workbook.plain)
+
+    def split(self, plain: frozenset[bytes]) -> _Split:
+        found = self.splits.get(plain)
+        if found is None:
+            if len(self.splits) >= 8:
+                self.splits.clear()
+            found = self.splits[plain] = _Split(self.cells, plain)
+        return found
 
 
 # Plans live in a Memory (nianbao.io.memory), by the number of values and the length of
@@ -496,10 +550,7 @@ class Workbook:
             memory.used_plan(key, plan)  # the last used are kept longest
             values = dict(plan.values)
             formulas = list(plan.formulas)
-            cells: list[tuple[bytes, ...]] = [
-                (r, s, t, x, f, v, b, i) for (r, s, t, x, f, b, i), v in zip(plan.cells, given, strict=True)
-            ]
-            self._take(cells, values, formulas)
+            self._take_planned(plan, given, values, formulas)
             return Sheet(values, formulas)
         sheet, found = self._read_whole(data)
         if plan == markup:  # read whole a second time: planned, if it can be
@@ -517,6 +568,44 @@ class Workbook:
         formulas: list[tuple[bytes, bytes, bytes, bytes]] = []
         self._take(found, values, formulas)
         return Sheet(values, formulas), found
+
+    def _take_planned(
+        self,
+        plan: _Plan,
+        given: list[bytes],
+        values: dict[bytes, Any],
+        formulas: list[tuple[bytes, bytes, bytes, bytes]],
+    ) -> None:
+        """Read the values of a planned sheet: what :meth:`_take` makes of them, the common
+        cases in one sweep each (see :class:`_Split`)."""
+        split = plan.split(self.plain)
+        slow: list[int] = list(split.rest)
+        where, refs = split.numbers
+        if where:
+            got = [given[i] for i in where]
+            # whole numbers, each short enough to be exact (given values are never empty)
+            if b"".join(got).isdigit() and max(map(len, got)) <= _EXACT_DIGITS:
+                values.update(zip(refs, map(int, got), strict=True))
+            else:
+                slow.extend(where)
+        where, refs = split.strings
+        if where:
+            got = [given[i] for i in where]
+            strings = self.strings.table()
+            read: list[str | None] | None = None
+            if b"".join(got).isdigit():
+                try:
+                    read = [strings[int(v)] for v in got]
+                except IndexError:
+                    read = None
+            if read is not None and None not in read:
+                values.update(zip(refs, read, strict=True))
+            else:
+                slow.extend(where)
+        if slow:
+            cells = plan.cells
+            slow.sort()  # in the sheet's order, as a sheet read whole
+            self._take([(*cells[i][:5], given[i], *cells[i][5:]) for i in slow], values, formulas)
 
     def _take(
         self,

@@ -19,6 +19,7 @@ import re
 import stat
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -184,7 +185,10 @@ def read(path: str | os.PathLike[str]) -> Loaded:
     # every container (xlsx, xls, ods, ...) is sniffed and bounded before any parser sees it
     container = safety.open_container(p) if p.suffix.lower() not in UNCONTAINED else None
     try:
-        return fn(p, container)
+        loaded = fn(p, container)
+        if container is not None and container.sha256 and not loaded.sha256:
+            loaded = replace(loaded, sha256=container.sha256)
+        return loaded
     except ReadError:
         raise
     except Exception as e:  # a parser's own failure on a damaged file: a message, never a traceback

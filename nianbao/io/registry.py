@@ -51,6 +51,9 @@ class Loaded:
     values: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
     # a workbook's sheet names, as they stand (a summary carries sheets of its own)
     sheets: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    # the SHA-256 of the file's bytes, where the container check read them whole (see
+    # nianbao.io.container.Container.sha256); "" otherwise
+    sha256: str = field(default="", compare=False, repr=False)
 
 
 # A reader takes the file and, for a workbook, what the container check of

@@ -9,6 +9,7 @@ or an OLE2 compound file is read whole, once (at most
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 from pathlib import Path
@@ -54,9 +55,10 @@ def sniff_container(p: Path, quick: bool, memory: Memory) -> Container:
     except OSError as e:
         raise ReadError(p, f"无法打开文件：{e.strerror or e}；请确认文件存在、未被其他程序占用且有读取权限") from None
     if head.startswith(ZIP_MAGICS):
-        return zip_kind(p, data, quick, memory)
+        found = zip_kind(p, data, quick, memory)
+        return Container(found.kind, found.parts, hashlib.sha256(data).hexdigest())
     if head.startswith(OLE2_MAGIC):
-        return Container(ole_kind(p, data))
+        return Container(ole_kind(p, data), sha256=hashlib.sha256(data).hexdigest())
     return Container(_other_kind(head))
 
 
