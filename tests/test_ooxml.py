@@ -596,11 +596,12 @@ def test_both_sheet_sources_give_the_same_cells_on_generated_sheets(shapes, data
     slow.close()
 
 
-def sweep_rows(number: str, string: str) -> str:
-    """A plain number, a shared string, a number in a plain style of its own (#,##0"件") and
-    a date: what a workbook re-saved by LibreOffice holds where ours holds inline strings."""
+def sweep_rows(number: str, string: str, check: str = "✓") -> str:
+    """A plain number, a shared string, a number in a plain style of its own (#,##0"件"), a
+    date, and a formula's text result: what a workbook re-saved by LibreOffice holds where
+    ours holds inline strings."""
     return column([f"<c><v>{number}</v></c>", f'<c t="s"><v>{string}</v></c>', '<c s="4"><v>7</v></c>',
-                   '<c s="1"><v>44227</v></c>'])
+                   '<c s="1"><v>44227</v></c>', f'<c t="str"><f>IF(A1&gt;0,"✓","")</f><v>{check}</v></c>'])
 
 
 def test_a_planned_sheet_reads_its_numbers_and_shared_strings_in_one_sweep(monkeypatch):
@@ -617,18 +618,20 @@ def test_a_planned_sheet_reads_its_numbers_and_shared_strings_in_one_sweep(monke
 
     monkeypatch.setattr(ooxml.Workbook, "_take", counted)
     try:
-        now = read_sheet(sweep_rows("25", "3"))
+        now = read_sheet(sweep_rows("25", "3", "✗"))
         assert one_by_one == [[b"A4"]]  # only the date, which the styles decide, cell by cell
-        assert now[0] == {b"A1": 25, b"A2": "富文本", b"A3": 7, b"A4": read_whole(sweep_rows("1", "0"))[0][b"A4"]}
+        date = read_whole(sweep_rows("1", "0"))[0][b"A4"]
+        assert now[0] == {b"A1": 25, b"A2": "富文本", b"A3": 7, b"A4": date, b"A5": "✗"}
         # what the sweep does not take (a fraction, a string the table lacks) is read cell by
         # cell, as a sheet read whole reads it
-        for number, string in (("1.5", "5"), ("7", "9"), ("1234567890123456", "0")):
+        for number, string, check in (("1.5", "5", "✓"), ("7", "9", "✓"), ("1234567890123456", "0", "✓"),
+                                      ("7", "0", "a &amp; b"), ("7", "0", "_x000D_"), ("7", "0", "&#10;")):
             one_by_one.clear()
             MEMORY.forget_sheets()
             read_sheet(sweep_rows("1", "0"))
             read_sheet(sweep_rows("3", "1"))
-            got = read_sheet(sweep_rows(number, string))
+            got = read_sheet(sweep_rows(number, string, check))
             assert len(one_by_one[-1]) > 1
-            assert got == read_whole(sweep_rows(number, string))
+            assert got == read_whole(sweep_rows(number, string, check))
     finally:
         MEMORY.forget_sheets()

@@ -152,7 +152,7 @@ def _rich_text(body: bytes) -> str:
     return "".join(text(raw) if preserve else text(raw).strip(_XML_SPACE) for preserve, raw in runs)
 
 
-_SI = re.compile(rb"<si>([^<]*(?:<(?!/si>)[^<]*)*)</si>|<si/>")
+_SI = re.compile(rb"<si>([^<]*+(?:<(?!/si>)[^<]*+)*+)</si>|<si/>")  # (possessive: one way to match)
 _UNIQUE_COUNT = re.compile(rb'<sst\b[^>]*\suniqueCount="([0-9]{1,12})"')
 
 
@@ -420,15 +420,17 @@ _VALUE = re.compile(rb"<v>([^<]++)</v>")  # the values, as _CELL's group 6 takes
 class _Split:
     """A plan's cells with a value sorted by how a workbook's styles read them: the numbers
     (no type or "n", a plain style, no other attribute, no inline string), the shared
-    strings (type "s", likewise), and the rest; each as positions among the values and their
+    strings (type "s", likewise), the formulas' text results (type "str", as LibreOffice
+    saves the template's checks), and the rest; each as positions among the values and their
     references. Read in one sweep per kind; a sweep that meets anything but what the common
     case takes reads its cells one by one instead (:meth:`Workbook._take`), which decides."""
 
-    __slots__ = ("numbers", "rest", "strings")
+    __slots__ = ("numbers", "rest", "strings", "texts")
 
     def __init__(self, cells: list[tuple[bytes, ...]], plain: frozenset[bytes]):
         numbers: list[int] = []
         strings: list[int] = []
+        texts: list[int] = []
         rest: list[int] = []
         for i, (_, style, kind, extra, _, _, inline) in enumerate(cells):
             if extra or inline:
@@ -437,10 +439,13 @@ class _Split:
                 (numbers if not style or style in plain else rest).append(i)
             elif kind == b"s":
                 strings.append(i)
+            elif kind == b"str":
+                texts.append(i)
             else:
                 rest.append(i)
         self.numbers = (tuple(numbers), tuple(cells[i][0] for i in numbers))
         self.strings = (tuple(strings), tuple(cells[i][0] for i in strings))
+        self.texts = (tuple(texts), tuple(cells[i][0] for i in texts))
         self.rest = tuple(rest)
 
 
@@ -602,6 +607,19 @@ class Workbook:
                 values.update(zip(refs, read, strict=True))
             else:
                 slow.extend(where)
+        where, refs = split.texts
+        if where:
+            got = [given[i] for i in where]
+            joined = b"".join(got)
+            # plain UTF-8 text: nothing text() would turn or decline (a carriage return, an
+            # escape, an entity; "_x" across two values only sends them the slow way)
+            if b"&" in joined or b"\r" in joined or b"_x" in joined:
+                slow.extend(where)
+            else:
+                try:
+                    values.update(zip(refs, [v.decode("utf-8") for v in got], strict=True))
+                except UnicodeDecodeError:
+                    slow.extend(where)
         if slow:
             cells = plan.cells
             slow.sort()  # in the sheet's order, as a sheet read whole
