@@ -110,6 +110,21 @@ class _SheetPlan:
     def label_texts(self) -> list[str]:
         return [text for _, text, _ in self.labels]
 
+    @cached_property
+    def inputs(self) -> tuple[tuple[bytes, ...], tuple[int, ...], slice | None]:
+        """The keys and model indexes of the cells a clerk fills (the table's cells), and
+        the slice of the model's values they fill when their indexes run in a row."""
+        slots = [s for s in self.slots if not s.computed and s.index is not None]
+        indexes = tuple(s.index for s in slots if s.index is not None)
+        run = bool(indexes) and indexes == tuple(range(indexes[0], indexes[0] + len(indexes)))
+        return tuple(s.key for s in slots), indexes, slice(indexes[0], indexes[-1] + 1) if run else None
+
+    @cached_property
+    def totals(self) -> tuple[tuple[bytes, ...], tuple[int, ...]]:
+        """The keys and model indexes of the cells the template computes (its totals)."""
+        slots = [s for s in self.slots if s.computed and s.index is not None]
+        return tuple(s.key for s in slots), tuple(s.index for s in slots if s.index is not None)
+
 
 @dataclass(frozen=True)
 class _Plan:
@@ -306,6 +321,18 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
         if sheet.name == COVER_SHEET:
             continue
         get = grids[sheet.name].get
+        if not keep and len(sheet.inputs[0]) + len(sheet.totals[0]) == len(sheet.slots):
+            # the common case in one go: every cell a whole number, every total as saved
+            keys, indexes, run = sheet.inputs
+            raws = list(map(get, keys))
+            if set(map(type, raws)) <= {int}:
+                if run is not None:
+                    values[run] = raws
+                else:
+                    list(map(values.__setitem__, indexes, raws))  # (a loop in C)
+                keys, indexes = sheet.totals
+                cached.update(zip(indexes, map(get, keys), strict=True))
+                continue
         for slot in sheet.slots:
             raw = get(slot.key)
             index = slot.index
