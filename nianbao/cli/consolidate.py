@@ -8,9 +8,6 @@ from pathlib import Path
 
 import click
 
-from .output import say
-
-from ..io.atomic import OutputError, check_output, output_lock
 from ..consolidation.consolidate import (
     DEFAULT_NAME,
     Record,
@@ -21,9 +18,12 @@ from ..consolidation.consolidate import (
     read_roster,
     reports_overwritten,
 )
-from ..core.forms import FORMS, TEXT_LENGTHS
 from ..consolidation.oserror import os_error_text
 from ..consolidation.summary import OUTPUT_SUFFIXES, SummaryError, is_summary, prepare, write_outputs
+from ..core.forms import FORMS, TEXT_LENGTHS
+from ..io.atomic import OutputError, check_output, output_lock
+from .errors import Exit, Failure
+from .output import say
 
 BAR_FORMAT = "{desc}：{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 个文件 [已用 {elapsed}，剩余 {remaining}，{rate_fmt}]"
 
@@ -113,8 +113,7 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
             for target in reports_overwritten(inputs, outputs, is_summary):
                 raise OutputError(f"输出文件 {target} 是输入中的一份报告；为保护原件，请另选输出路径")
         except (OutputError, RosterError) as e:
-            say(f"错误：{e}", err=True)
-            sys.exit(2)
+            raise Failure(str(e)) from None
         if inputs.skipped:
             links = list(dict.fromkeys(inputs.skipped))
             shown = "、".join(links[:5]) + (f" 等 {len(links)} 个" if len(links) > 5 else "")
@@ -133,15 +132,13 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
             say(c.line(), err=True)
             for e in c.entries:
                 say(f"  {e.record.source}：{e.reason}", err=True)
-            say("错误：没有可以汇总的报告，未生成汇总表", err=True)
-            sys.exit(2)
+            raise Failure("没有可以汇总的报告，未生成汇总表")
         try:
             write_outputs(c, output, csv_path)  # both or neither
         except (OutputError, SummaryError, OSError) as e:
             what = f"汇总表 {output}" + (f" 和长表 CSV {csv_path}" if csv_path else "")
             why = os_error_text(e) if isinstance(e, OSError) and not isinstance(e, OutputError) else e
-            say(f"错误：{what} 未能写入：{why}", err=True)
-            sys.exit(2)
+            raise Failure(f"{what} 未能写入：{why}") from None
     written = f"；已写入 {output}" + (f" 和 {csv_path}" if csv_path else "")
     say(c.line() + written)
-    sys.exit(0 if c.complete else 1)
+    sys.exit(Exit.OK if c.complete else Exit.PROBLEMS)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from .output import say
-
-from ..io.atomic import OutputError
 from ..core.forms import FORMS, form_for_year
+from ..io.atomic import OutputError
+from .errors import Failure
+from .output import say
 
 OUTPUT_SUFFIXES = (".xlsx",)
 
@@ -21,8 +20,7 @@ force_option = click.option("--force", "-f", is_flag=True, help="输出文件已
 def refuse_existing(path: Path, force: bool) -> None:
     """A filled report is never overwritten by accident: an existing output needs --force."""
     if path.is_file() and not force:
-        say(f"错误：输出文件 {path} 已存在；为免覆盖已填好的报告，请另选文件名，或加 --force 覆盖", err=True)
-        sys.exit(2)
+        raise Failure(f"输出文件 {path} 已存在；为免覆盖已填好的报告，请另选文件名，或加 --force 覆盖")
 
 
 def output_suffix_problem(path: Path) -> str | None:
@@ -70,6 +68,5 @@ def command(form: str | None, year: int | None, agency: str | None, output: Path
     try:
         write_workbook(output, form, year=year, agency=agency)
     except (OutputError, TemplateError) as e:
-        say(f"错误：{e}", err=True)
-        sys.exit(2)
+        raise Failure(str(e)) from None
     say(f"已生成 {FORMS[form].document}表式模板：{output}")
