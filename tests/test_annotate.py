@@ -11,11 +11,11 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from xlwings_standin import clean_report, faulty_report
 
-from nianbao.excel.annotate import AnnotateError, annotate, unmark
-from nianbao.io.check import check_file
 from nianbao.cli import main
+from nianbao.excel.annotate import AnnotateError, annotate, unmark
 from nianbao.excel.marks import FILLS, LIGHT_FILLS, MARKER, REGISTRY_SHEET, RESULT_HEADER, RESULT_SHEET
 from nianbao.excel.template import INPUT_FILL, write_workbook
+from nianbao.io.check import check_file
 
 
 def digest(path) -> str:

@@ -18,8 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import consistent_reports
 
-from nianbao.core.codes import Status
-from nianbao.core.agency_codes import uscc_check_char
+from nianbao.consolidation import summary
 from nianbao.consolidation.consolidate import (
     Member,
     RosterError,
@@ -29,8 +28,9 @@ from nianbao.consolidation.consolidate import (
     examine,
     read_roster,
 )
-from nianbao.consolidation import summary
 from nianbao.consolidation.summary import write_summary
+from nianbao.core.agency_codes import uscc_check_char
+from nianbao.core.codes import Status
 from nianbao.core.validate import validate
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"

@@ -13,14 +13,14 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from nianbao.core.codes import Status
-from nianbao.io.check import check_file
 from nianbao.cli import main
-from nianbao.core.agency_codes import uscc_check_char
 from nianbao.consolidation.consolidate import consolidate
-from nianbao.core.sanitize import safe_text
 from nianbao.consolidation.summary import DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PROBLEMS_SHEET
+from nianbao.core.agency_codes import uscc_check_char
+from nianbao.core.codes import Status
+from nianbao.core.sanitize import safe_text
 from nianbao.excel.template import write_workbook
+from nianbao.io.check import check_file
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 EXAMPLES = Path(__file__).parents[1] / "examples"

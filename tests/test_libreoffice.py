@@ -9,14 +9,13 @@ import subprocess
 
 import openpyxl
 import pytest
+from test_workbook import without_provenance
 
-from nianbao.io.check import check_file
 from nianbao.core.cleaning import recompute
 from nianbao.core.layout import layout
-from nianbao.io.readers import read
 from nianbao.excel.template import FAIL, PASS, WARN
-
-from test_workbook import without_provenance
+from nianbao.io.check import check_file
+from nianbao.io.readers import read
 
 pytestmark = pytest.mark.libreoffice
 

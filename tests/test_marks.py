@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from nianbao.core.findings import Finding, finding
 from nianbao.excel.marks import (
@@ -13,8 +14,8 @@ from nianbao.excel.marks import (
     REGISTRY_SHEET,
     RESULT_HEADER,
     RESULT_SHEET,
-    MarkedCell,
     Link,
+    MarkedCell,
     NewSheet,
     apply,
     clear,

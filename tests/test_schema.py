@@ -128,9 +128,9 @@ import copy  # noqa: E402
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from strategies import consistent_reports  # noqa: E402
 
 from nianbao.core.schema import SchemaError, schema, schema_findings, translate  # noqa: E402
-from strategies import consistent_reports  # noqa: E402
 
 BREAKS = ["delete", "null", "text", "negative", "fraction", "extra", "bool", "object"]
 

@@ -14,19 +14,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import REPORTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import consistent_reports
 
 from nianbao import validate
-from nianbao.io.check import check_file
 from nianbao.cli import main
 from nianbao.core.layout import COVER_SHEET, META_SHEET, layout
-from nianbao.io.readers import READERS, ReadError, read
 from nianbao.excel.template import write_workbook
+from nianbao.io.check import check_file
+from nianbao.io.readers import READERS, ReadError, read
 from nianbao.io.workbook import read_workbook
-
-from conftest import REPORTS
-from strategies import consistent_reports
 
 PROVENANCE = ("template_version", "source_file")
 

@@ -29,7 +29,8 @@ class Failure(click.ClickException):
 
     def __init__(self, message: str, *, code: Exit = Exit.FAILED, prefix: str = "错误：") -> None:
         super().__init__(message)
-        setattr(self, "exit_code", int(code))  # click reads it; a class attribute there
+        # click reads the status off the exception it caught, but types it as a ClassVar: one per instance here
+        self.exit_code = int(code)  # type: ignore[misc]
         self.prefix = prefix
 
     def show(self, file: IO[Any] | None = None) -> None:

@@ -28,10 +28,11 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Sequence
+from functools import cache
+from typing import Any
 
 from .forms import AMOUNT, COUNT, DEFAULT_PROCUREMENT_UNIT
 from .model import FormModel

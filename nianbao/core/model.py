@@ -12,10 +12,10 @@ the validator, the templates, the reader and the consolidator all use.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from collections.abc import Callable, Sequence
 from functools import cache, cached_property
-from typing import Any, Iterator
+from typing import Any
 
 from .codes import Code, Severity
 from .forms import AMOUNT, FORMS, Column, Each, Form, Group, Identity, Row, Selector, Table

@@ -5,11 +5,12 @@ Each rule is a small function from a report (and its flattened cell values) to f
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
-from .codes import Code
 from .agency_codes import Flaw, region_problem, uscc_problem
+from .codes import Code
 from .findings import Finding, finding
 from .forms import AMOUNT_DECIMALS, KIND_BOUNDS, REGION_LABEL, USCC_LABEL, agency_pointer
 from .model import PREVIOUS, Check, FormModel, Term

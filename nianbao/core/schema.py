@@ -11,17 +11,17 @@ error translation is a registry of small functions, one per JSON Schema keyword.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import jsonschema_rs
 
-from .codes import Code
 from .agency_codes import REGION_PATTERN, USCC_PATTERN
-from .findings import Finding, finding
 from .cleaning import non_decimal_digits
-from .sanitize import brief, without_surrogates
+from .codes import Code
+from .findings import Finding, finding
 from .forms import (
     AGENCY_FIELDS,
     AMOUNT,
@@ -31,22 +31,22 @@ from .forms import (
     DEFAULT_PROCUREMENT_UNIT,
     FILLED_DATE_KEY,
     FILLED_DATE_LABEL,
-    LOCATIONS_KEY,
-    LOCATIONS_LABEL,
     FORM_LABEL,
     FORMS,
     KIND_BOUNDS,
+    LOCATIONS_KEY,
+    LOCATIONS_LABEL,
     MAX_TEXT_LENGTH,
     PROCUREMENT_UNIT_KEY,
-    SUMMARY_MEMBERS_KEY,
-    SUMMARY_KEY,
-    SUMMARY_LABEL,
-    SUMMARY_LEVEL_KEY,
     PROCUREMENT_UNIT_LABEL,
     PROCUREMENT_UNITS,
     REPORT_TITLE,
     SOURCE_KEY,
     SOURCE_LABEL,
+    SUMMARY_KEY,
+    SUMMARY_LABEL,
+    SUMMARY_LEVEL_KEY,
+    SUMMARY_MEMBERS_KEY,
     TEXT_LENGTHS,
     VERSION_KEY,
     VERSION_LABEL,
@@ -57,6 +57,7 @@ from .forms import (
     agency_pointer,
 )
 from .model import model
+from .sanitize import brief, without_surrogates
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_BASE = "https://nianbao.github.io/schemas/"

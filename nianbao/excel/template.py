@@ -33,8 +33,9 @@ import math
 import os
 import re
 import zipfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -45,7 +46,6 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
-from ..io.atomic import check_output, write_bytes
 from ..core.cleaning import EXACT_INT
 from ..core.cleaning import overrides as computed_overrides
 from ..core.forms import (
@@ -79,18 +79,19 @@ from ..core.layout import (
     TEMPLATE_VERSION,
     TITLE,
     CheckCell,
+    Layout,
+    SheetLayout,
     cell_index,
     col_letter,
+    layout,
     meta_cell,
     meta_key_cell,
     quoted_sheet,
     span,
-    Layout,
-    SheetLayout,
-    layout,
 )
 from ..core.model import FormModel
 from ..core.sanitize import json_text, looks_like_formula, unsurrogated
+from ..io.atomic import check_output, write_bytes
 
 # Fixed timestamps: regenerating a template gives the same bytes.
 FIXED_TIME = _dt.datetime(2019, 1, 1, 0, 0, 0)
