@@ -18,7 +18,8 @@ from functools import cache, cached_property
 from typing import Any
 
 from .codes import Code, Severity
-from .forms import AMOUNT, FORMS, Column, Each, Form, Group, Identity, Row, Selector, Table
+from .forms import AMOUNT, FORMS, Column, Form, Group, Row, Table
+from .identities import Each, Identity, Selector
 
 THIS = 0
 PREVIOUS = 1
