@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # the checkout's nianbao, also when run without installing it
 
-from nianbao.core.agency_codes import uscc_check_char
-from nianbao.core.forms import NAME_LABEL, REGION_LABEL, USCC_LABEL
-from nianbao.core.model import model
-from nianbao.excel.template import write_workbook
+from nianbao.core.agency_codes import uscc_check_char  # noqa: E402  (needs the sys.path insert above)
+from nianbao.core.forms import NAME_LABEL, REGION_LABEL, USCC_LABEL  # noqa: E402
+from nianbao.core.model import model  # noqa: E402
+from nianbao.excel.template import write_workbook  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 REPORTS = EXAMPLES / "各单位报告"
@@ -77,7 +77,7 @@ def synthetic_report(rng: random.Random, form: str, year: int, agency: dict[str,
         available = new[j] + carried[j]
         forward = rng.randint(0, available // 8) if available else 0
         done = _split(rng, available - forward, len(outcome_leaves), [leaf_weights[p] for p in outcome_leaves])
-        for p, v in zip(outcome_leaves, done):
+        for p, v in zip(outcome_leaves, done, strict=True):
             values[("applications", "outcomes", *p, col)] = v
         values[("applications", "outcomes", "total", col)] = available - forward
         values[("applications", "new", col)] = new[j]
@@ -90,7 +90,7 @@ def synthetic_report(rng: random.Random, form: str, year: int, agency: dict[str,
         parts = [c.key for c in g.columns[:-1]]
         n = rng.choice([0, 0, 0, 1, 1, 2, 3]) if g.key == "review" else rng.choice([0, 0, 0, 0, 1, 2])
         split = _split(rng, n, len(parts), [0.6, 0.1, 0.15, 0.15][: len(parts)])
-        for k, v in zip(parts, split):
+        for k, v in zip(parts, split, strict=True):
             values[("appeals", g.key, k)] = v
         values[("appeals", g.key, g.columns[-1].key)] = n
     for c in m.cells:

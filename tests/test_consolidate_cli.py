@@ -60,7 +60,7 @@ def rows(path: Path, sheet: str) -> list[dict]:
     ws = openpyxl.load_workbook(path, read_only=True)[sheet]
     it = ws.iter_rows(values_only=True)
     headers = next(it)
-    return [dict(zip(headers, r)) for r in it]
+    return [dict(zip(headers, r, strict=True)) for r in it]
 
 
 def digest(folder: Path) -> dict[str, str]:

@@ -54,7 +54,7 @@ def fmt(value: int | float) -> str:
 def _side(terms: Sequence[Term], vals: Sequence[Any]) -> str:
     if not terms:
         return "0"
-    shown = list(zip(terms, vals))
+    shown = list(zip(terms, vals, strict=True))
     if len(shown) > 6:
         nonzero = [(t, v) for t, v in shown if v]
         rest = len(shown) - len(nonzero)
@@ -69,7 +69,7 @@ def _side(terms: Sequence[Term], vals: Sequence[Any]) -> str:
     if rest:
         text += ("+" if parts else "") + f"其余{rest}项(0)"
     if len(terms) > 1:
-        text += f"={fmt(sum(t.sign * v for t, v in zip(terms, vals)))}"
+        text += f"={fmt(sum(t.sign * v for t, v in zip(terms, vals, strict=True)))}"
     return text
 
 

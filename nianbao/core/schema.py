@@ -54,6 +54,7 @@ from .forms import (
     YEAR_POINTER,
     Form,
     Row,
+    Table,
     agency_pointer,
 )
 from .model import model
@@ -118,18 +119,18 @@ def build_schema(form_key: str) -> dict[str, Any]:
                     )
         elif table.key == "applications":
 
-            def rows(rs: tuple[Row, ...], prefix: tuple[str, ...]) -> dict[str, Any]:
+            def rows(t: Table, rs: tuple[Row, ...], prefix: tuple[str, ...]) -> dict[str, Any]:
                 out = {}
                 for r in rs:
                     keys = prefix + (r.key,)
                     if r.is_leaf:
-                        inner = {col.key: cell_schema((table.key, *keys, col.key)) for col in table.columns}
+                        inner = {col.key: cell_schema((t.key, *keys, col.key)) for col in t.columns}
                     else:
-                        inner = rows(r.children, keys)
+                        inner = rows(t, r.children, keys)
                     out[r.key] = _obj(r.label, inner, r.description)
                 return out
 
-            props = rows(table.rows, ())
+            props = rows(table, table.rows, ())
         else:
             for group in table.groups:
                 props[group.key] = _obj(
