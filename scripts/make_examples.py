@@ -53,7 +53,9 @@ def _split(rng: random.Random, total: int, parts: int, weights: list[float]) -> 
     return out
 
 
-def synthetic_report(rng: random.Random, form: str, year: int, agency: dict[str, str], size: float = 1.0) -> dict[str, Any]:
+def synthetic_report(
+    rng: random.Random, form: str, year: int, agency: dict[str, str], size: float = 1.0
+) -> dict[str, Any]:
     """A report that satisfies every identity (I1–I4) and warning (W1–W3) of its form.
 
     Walks the form model's cells, so it fits either form: table 3 is built column by column
@@ -109,7 +111,8 @@ def synthetic_report(rng: random.Random, form: str, year: int, agency: dict[str,
         elif col == "repealed":
             v = rng.randint(0, 3)
         else:
-            v = int(rng.gammavariate(1.5, 40 * size)) if row in ("licensing", "penalty", "other_services") else rng.randint(0, 6)
+            busy = row in ("licensing", "penalty", "other_services")
+            v = int(rng.gammavariate(1.5, 40 * size)) if busy else rng.randint(0, 6)
         values[c.path] = v
     for c in m.cells:
         if c.path[0] == "active" and values[c.path] is None:
@@ -117,7 +120,8 @@ def synthetic_report(rng: random.Random, form: str, year: int, agency: dict[str,
             if c.path[2] == "total_published":  # W2: ≥ 本年新公开数量
                 values[c.path] = values[("active", row, "new_published")] + rng.randint(0, 60)
             else:  # W1: 现行有效 ≥ 制发 − 废止
-                values[c.path] = max(0, values[("active", row, "issued")] - values[("active", row, "repealed")]) + rng.randint(0, 40)
+                standing = values[("active", row, "issued")] - values[("active", row, "repealed")]
+                values[c.path] = max(0, standing) + rng.randint(0, 40)
     doc = {"form": form, "year": year, "agency": dict(agency), **m.document([values[c.path] for c in m.cells])}
     doc["meta"] = {"filled_date": f"{year + 1}-01-{rng.randint(10, 28):02d}"}
     return doc

@@ -14,7 +14,9 @@ from .output import say
 OUTPUT_SUFFIXES = (".xlsx",)
 
 
-force_option = click.option("--force", "-f", is_flag=True, help="输出文件已存在时覆盖它（默认不覆盖，以免误删已填好的报告）。")
+force_option = click.option(
+    "--force", "-f", is_flag=True, help="输出文件已存在时覆盖它（默认不覆盖，以免误删已填好的报告）。"
+)
 
 
 def refuse_existing(path: Path, force: bool) -> None:
@@ -31,7 +33,8 @@ def output_suffix_problem(path: Path) -> str | None:
 
 @click.command("template")
 @click.option("--form", "form", type=click.Choice(sorted(FORMS)), default=None,
-              help="表式：2021（国办公开办函〔2021〕30号，2021 年度起）或 2019（国办公开办函〔2019〕60号，2019、2020 年度）；给出 --year 时可省略。")
+              help="表式：2021（国办公开办函〔2021〕30号，2021 年度起）或 2019（国办公开办函〔2019〕60号，"
+                   "2019、2020 年度）；给出 --year 时可省略。")
 @click.option("--year", type=click.IntRange(2019, 2100), default=None, help="报告年度，写入封面。")
 @click.option("--agency", default=None, help="单位名称，写入封面。")
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path), help="输出的模板文件（.xlsx）。")

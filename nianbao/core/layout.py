@@ -184,7 +184,11 @@ def _cover(form: Form) -> SheetLayout:
         s.label(addr(r, 1), label, FIELD)
         s.inputs[ptr] = addr(r, 2)
         r += 1
-    s.label(span(r + 1, 1, r + 1, 2), "填写说明：浅黄色单元格为填写区，其余单元格已锁定。表中每一格都须填写，没有的填 0。", NOTE)
+    s.label(
+        span(r + 1, 1, r + 1, 2),
+        "填写说明：浅黄色单元格为填写区，其余单元格已锁定。表中每一格都须填写，没有的填 0。",
+        NOTE,
+    )
     s.widths = {"A": 36, "B": 48}
     s.last_col, s.last_row = 2, r + 1
     return s

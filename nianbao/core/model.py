@@ -302,7 +302,11 @@ def _expand(form: Form, m: FormModel, ident: Identity, prev: FormModel | None) -
         return
     if each is Each.ROW:
         units = [
-            (f"{table.sheet}「{row_title(parents, row)}」行", (table.key, *(p.key for p in parents), row.key), table.columns)
+            (
+                f"{table.sheet}「{row_title(parents, row)}」行",
+                (table.key, *(p.key for p in parents), row.key),
+                table.columns,
+            )
             for parents, row in leaf_rows(table.rows)
         ]
     elif each is Each.GROUP:
@@ -342,7 +346,12 @@ def _column_check(m: FormModel, prev: FormModel | None, ident: Identity, table: 
 
 
 def _keyed_check(
-    m: FormModel, prev: FormModel | None, ident: Identity, context: str, base: tuple[str, ...], columns: tuple[Column, ...]
+    m: FormModel,
+    prev: FormModel | None,
+    ident: Identity,
+    context: str,
+    base: tuple[str, ...],
+    columns: tuple[Column, ...],
 ) -> Check:
     named = ident.named
     labels = {c.key: c.label for c in columns}
