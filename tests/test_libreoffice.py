@@ -65,7 +65,9 @@ def test_recalculated_template_shows_the_failing_identity_and_right_totals(form,
 @pytest.mark.parametrize("form", sorted(VIOLATED))
 def test_the_printed_template_carries_every_official_label(form, workbook_of, soffice, tmp_path):
     pdf = soffice(workbook_of(form=form), "pdf")
-    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, timeout=60, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
     flat = re.sub(r"\s+", "", text)
     labels = [lb.text for s in layout(form).sheets for lb in s.labels]
     assert len(labels) > 80
