@@ -379,7 +379,7 @@ def _pattern(error: SchemaError, form: str) -> Iterator[Finding]:
         if ptr == agency_pointer(key):
             yield code_finding(key, error.instance, problem_of(error.instance) or "格式不符")
             return
-    # the schemas have no other patterns than the codes'
+    # no pattern in the schemas but the agency codes' (above)
     yield finding(Code.TEXT, f"{_label(form, ptr)}：格式不符", ptr)  # pragma: no cover
 
 
