@@ -16,9 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nianbao.io.atomic import write_text  # noqa: E402
 from nianbao.core.forms import FORMS  # noqa: E402
 from nianbao.core.schema import build_schema, schema_filename  # noqa: E402
+from nianbao.io.atomic import write_text  # noqa: E402
 
 
 def render(form: str) -> str:

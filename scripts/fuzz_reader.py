@@ -88,7 +88,10 @@ def minimal_ods() -> bytes:
         '<table:table-cell table:number-columns-repeated="3"/></table:table-row>'
         for r in range(1, 12)
     )
-    return ods_bytes(rows + '<table:table-row table:number-rows-repeated="1048560"><table:table-cell table:number-columns-repeated="5"/></table:table-row>')
+    return ods_bytes(
+        rows + '<table:table-row table:number-rows-repeated="1048560">'
+        '<table:table-cell table:number-columns-repeated="5"/></table:table-row>'
+    )
 
 
 def ods_bytes(content_body: str, table: str = "Sheet1") -> bytes:
@@ -104,7 +107,8 @@ def ods_bytes(content_body: str, table: str = "Sheet1") -> bytes:
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
         'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
     )
     buf = io.BytesIO()
@@ -172,7 +176,8 @@ def mutate_entries(data: bytes, rng: random.Random) -> bytes:
         entries.append(entries[k])  # duplicate name
     elif op == 2:
         name, body = entries[k]
-        entries[k] = (rng.choice(["xl/workbook.xml", "xl/worksheets/sheet9.xml", name.upper(), name + "x", "/" + name]), body)
+        renamed = rng.choice(["xl/workbook.xml", "xl/worksheets/sheet9.xml", name.upper(), name + "x", "/" + name])
+        entries[k] = (renamed, body)
     elif op == 3:
         j = rng.randrange(len(entries))
         (a, x), (b, y) = entries[k], entries[j]
@@ -224,7 +229,11 @@ def mutate_xml(data: bytes, rng: random.Random) -> bytes:
             attrs = [m.span(1) for m in re.finditer(rb'="([^"]*)"', xml)]
         if attrs:
             i, j = rng.choice(attrs)
-            xml = xml[:i] + rng.choice([b"", b"ZZZ99999999", b"-1", b"A0", b"4294967295", b"4294967296", b"99999999999999999999", b"XFD1048576", b"&#0;", b"\xff\xfe", b"1:1048577"]) + xml[j:]
+            broken = rng.choice([
+                b"", b"ZZZ99999999", b"-1", b"A0", b"4294967295", b"4294967296", b"99999999999999999999",
+                b"XFD1048576", b"&#0;", b"\xff\xfe", b"1:1048577",
+            ])
+            xml = xml[:i] + broken + xml[j:]
     elif op == 3:  # a DTD in the prolog
         xml = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "' + b"e" * 10 + b'">]>' + xml.split(b"?>", 1)[-1]
     elif op == 4:  # invalid UTF-8 or a control character
@@ -489,7 +498,9 @@ def compare_readers(path: str) -> str | None:
         return None
     if fast == slow:
         return None
-    return f"the two .xlsx readers disagree:\n  nianbao.io.ooxml: {str(fast)[:600]}\n  python-calamine: {str(slow)[:600]}"
+    return (
+        f"the two .xlsx readers disagree:\n  nianbao.io.ooxml: {str(fast)[:600]}\n  python-calamine: {str(slow)[:600]}"
+    )
 
 
 def _worker(conn, memory_mb: int) -> None:  # noqa: ANN001

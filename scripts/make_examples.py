@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # the checkout's nianbao, also when run without installing it
 
-from nianbao.core.agency_codes import uscc_check_char
-from nianbao.core.forms import NAME_LABEL, REGION_LABEL, USCC_LABEL
-from nianbao.core.model import model
-from nianbao.excel.template import write_workbook
+from nianbao.core.agency_codes import uscc_check_char  # noqa: E402  (needs the sys.path insert above)
+from nianbao.core.forms import NAME_LABEL, REGION_LABEL, USCC_LABEL  # noqa: E402
+from nianbao.core.model import model  # noqa: E402
+from nianbao.excel.template import write_workbook  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 REPORTS = EXAMPLES / "各单位报告"
@@ -53,7 +53,9 @@ def _split(rng: random.Random, total: int, parts: int, weights: list[float]) -> 
     return out
 
 
-def synthetic_report(rng: random.Random, form: str, year: int, agency: dict[str, str], size: float = 1.0) -> dict[str, Any]:
+def synthetic_report(
+    rng: random.Random, form: str, year: int, agency: dict[str, str], size: float = 1.0
+) -> dict[str, Any]:
     """A report that satisfies every identity (I1–I4) and warning (W1–W3) of its form.
 
     Walks the form model's cells, so it fits either form: table 3 is built column by column
@@ -77,7 +79,7 @@ def synthetic_report(rng: random.Random, form: str, year: int, agency: dict[str,
         available = new[j] + carried[j]
         forward = rng.randint(0, available // 8) if available else 0
         done = _split(rng, available - forward, len(outcome_leaves), [leaf_weights[p] for p in outcome_leaves])
-        for p, v in zip(outcome_leaves, done):
+        for p, v in zip(outcome_leaves, done, strict=True):
             values[("applications", "outcomes", *p, col)] = v
         values[("applications", "outcomes", "total", col)] = available - forward
         values[("applications", "new", col)] = new[j]
@@ -90,7 +92,7 @@ def synthetic_report(rng: random.Random, form: str, year: int, agency: dict[str,
         parts = [c.key for c in g.columns[:-1]]
         n = rng.choice([0, 0, 0, 1, 1, 2, 3]) if g.key == "review" else rng.choice([0, 0, 0, 0, 1, 2])
         split = _split(rng, n, len(parts), [0.6, 0.1, 0.15, 0.15][: len(parts)])
-        for k, v in zip(parts, split):
+        for k, v in zip(parts, split, strict=True):
             values[("appeals", g.key, k)] = v
         values[("appeals", g.key, g.columns[-1].key)] = n
     for c in m.cells:
@@ -109,7 +111,8 @@ def synthetic_report(rng: random.Random, form: str, year: int, agency: dict[str,
         elif col == "repealed":
             v = rng.randint(0, 3)
         else:
-            v = int(rng.gammavariate(1.5, 40 * size)) if row in ("licensing", "penalty", "other_services") else rng.randint(0, 6)
+            busy = row in ("licensing", "penalty", "other_services")
+            v = int(rng.gammavariate(1.5, 40 * size)) if busy else rng.randint(0, 6)
         values[c.path] = v
     for c in m.cells:
         if c.path[0] == "active" and values[c.path] is None:
@@ -117,7 +120,8 @@ def synthetic_report(rng: random.Random, form: str, year: int, agency: dict[str,
             if c.path[2] == "total_published":  # W2: ≥ 本年新公开数量
                 values[c.path] = values[("active", row, "new_published")] + rng.randint(0, 60)
             else:  # W1: 现行有效 ≥ 制发 − 废止
-                values[c.path] = max(0, values[("active", row, "issued")] - values[("active", row, "repealed")]) + rng.randint(0, 40)
+                standing = values[("active", row, "issued")] - values[("active", row, "repealed")]
+                values[c.path] = max(0, standing) + rng.randint(0, 40)
     doc = {"form": form, "year": year, "agency": dict(agency), **m.document([values[c.path] for c in m.cells])}
     doc["meta"] = {"filled_date": f"{year + 1}-01-{rng.randint(10, 28):02d}"}
     return doc

@@ -14,8 +14,8 @@ import struct
 import warnings
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hostile"
 
@@ -51,12 +51,15 @@ def raw_zip(entries: list[tuple[str, bytes, int, int, int]]) -> bytes:
     for name, data, method, crc, size in entries:
         n = name.encode("utf-8")
         offset = out.tell()
-        out.write(struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0x800, method, 0, 0x21, crc, len(data), size, len(n), 0))
+        out.write(
+            struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0x800, method, 0, 0x21, crc, len(data), size, len(n), 0)
+        )
         out.write(n)
         out.write(data)
         central.write(
             struct.pack(
-                "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0x800, method, 0, 0x21, crc, len(data), size, len(n), 0, 0, 0, 0, 0, offset
+                "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0x800, method, 0, 0x21, crc, len(data), size, len(n),
+                0, 0, 0, 0, 0, offset,
             )
         )
         central.write(n)
@@ -182,7 +185,10 @@ def pdf_renamed(folder: Path, base: bytes) -> Path:
 
 def html_as_xls(folder: Path, base: bytes) -> Path:
     p = folder / "系统导出.xls"
-    html = '<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="utf-8"></head><body><table><tr><td>自然人</td><td>3</td></tr></table></body></html>'
+    html = (
+        '<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="utf-8"></head>'
+        "<body><table><tr><td>自然人</td><td>3</td></tr></table></body></html>"
+    )
     p.write_bytes(html.encode("utf-8"))
     return p
 
@@ -256,7 +262,8 @@ def many_entries(folder: Path, base: bytes) -> Path:
 LAUGHS = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE sst [\n<!ENTITY l0 "哈哈">\n'
     + "".join(f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">\n' for i in range(1, 10))
-    + ']>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>&l9;</t></si></sst>'
+    + ']>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+    "<si><t>&l9;</t></si></sst>"
 )
 
 
@@ -278,12 +285,15 @@ def with_shared_strings(xlsx: bytes, sst: bytes) -> bytes:
         if n == "[Content_Types].xml":
             d = d.replace(
                 b"</Types>",
-                b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                b'<Override PartName="/xl/sharedStrings.xml" '
+                b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
             )
         if n == "xl/_rels/workbook.xml.rels":
             d = d.replace(
                 b"</Relationships>",
-                b'<Relationship Id="rIdSST1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+                b'<Relationship Id="rIdSST1" '
+                b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+                b'Target="sharedStrings.xml"/></Relationships>',
             )
         out.append((n, d))
     out.append(("xl/sharedStrings.xml", sst))
@@ -295,7 +305,8 @@ def shared_strings_of(xlsx: bytes) -> bytes:
         if n == "xl/sharedStrings.xml":
             return d
     return (
-        b'<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         b'count="1" uniqueCount="1"><si><t>x</t></si></sst>'
     )
 
@@ -338,18 +349,23 @@ def xlsm_with_macro(folder: Path, base: bytes) -> Path:
     """The same workbook saved as .xlsm with a VBA project (an Auto_Open that would write
     a file next to it if anything ever ran it)."""
     p = folder / "带宏.xlsm"
-    vba = ole_with(["Root Entry", "VBA", "PROJECT", "dir"]) + b"Sub Auto_Open()\r\nOpen \"pwned.txt\" For Output As #1\r\nEnd Sub\r\n"
+    vba = ole_with(["Root Entry", "VBA", "PROJECT", "dir"]) + (
+        b"Sub Auto_Open()\r\nOpen \"pwned.txt\" For Output As #1\r\nEnd Sub\r\n"
+    )
     out = []
     for name, data in entries_of(base):
         if name == "[Content_Types].xml":
             data = data.replace(
                 b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
                 b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
-            ).replace(b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+            ).replace(
+                b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'
+            )
         if name == "xl/_rels/workbook.xml.rels":
             data = data.replace(
                 b"</Relationships>",
-                b'<Relationship Id="rIdVBA1" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>',
+                b'<Relationship Id="rIdVBA1" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+                b'Target="vbaProject.bin"/></Relationships>',
             )
         out.append((name, data))
     out.append(("xl/vbaProject.bin", vba))
@@ -364,7 +380,8 @@ def far_cell(folder: Path, base: bytes) -> Path:
     p = folder / "最远的单元格.xlsx"
 
     def add(xml: bytes) -> bytes:
-        return xml.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>', 1)
+        far = b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>'
+        return xml.replace(b"</sheetData>", far, 1)
 
     p.write_bytes(replace_entry(base, first_sheet(base), add))
     return p

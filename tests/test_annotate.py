@@ -11,11 +11,11 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from xlwings_standin import clean_report, faulty_report
 
-from nianbao.excel.annotate import AnnotateError, annotate, unmark
-from nianbao.io.check import check_file
 from nianbao.cli import main
+from nianbao.excel.annotate import AnnotateError, annotate, unmark
 from nianbao.excel.marks import FILLS, LIGHT_FILLS, MARKER, REGISTRY_SHEET, RESULT_HEADER, RESULT_SHEET
 from nianbao.excel.template import INPUT_FILL, write_workbook
+from nianbao.io.check import check_file
 
 
 def digest(path) -> str:
@@ -103,8 +103,8 @@ def test_annotating_again_does_not_pile_up(faulty, tmp_path):
     for name in a.sheetnames:
         if name in (RESULT_SHEET, REGISTRY_SHEET):
             continue
-        for row_a, row_b in zip(a[name].iter_rows(), b[name].iter_rows()):
-            for ca, cb in zip(row_a, row_b):
+        for row_a, row_b in zip(a[name].iter_rows(), b[name].iter_rows(), strict=True):
+            for ca, cb in zip(row_a, row_b, strict=True):
                 assert fill_of(a[name], ca.coordinate) == fill_of(b[name], cb.coordinate)
                 ta = ca.comment.text if ca.comment else None
                 tb = cb.comment.text if cb.comment else None

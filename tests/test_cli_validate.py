@@ -144,7 +144,9 @@ def test_every_command_is_listed_and_loads_when_used():
     """Commands are imported only when used (a run of one does not pay for the others'
     imports); each listed name still gives its command, and the help lists them all."""
     names = main.list_commands(None)
-    assert set(names) == {"validate", "template", "export", "fill", "import", "clear", "addin", "consolidate", "publish"}
+    assert set(names) == {
+        "validate", "template", "export", "fill", "import", "clear", "addin", "consolidate", "publish"
+    }
     for name in names:
         assert main.get_command(None, name).name == name
     assert main.get_command(None, "不存在") is None

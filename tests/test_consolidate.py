@@ -18,8 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import consistent_reports
 
-from nianbao.core.codes import Status
-from nianbao.core.agency_codes import uscc_check_char
+from nianbao.consolidation import summary
 from nianbao.consolidation.consolidate import (
     Member,
     RosterError,
@@ -29,8 +28,9 @@ from nianbao.consolidation.consolidate import (
     examine,
     read_roster,
 )
-from nianbao.consolidation import summary
 from nianbao.consolidation.summary import write_summary
+from nianbao.core.agency_codes import uscc_check_char
+from nianbao.core.codes import Status
 from nianbao.core.validate import validate
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
@@ -180,7 +180,12 @@ reports_2019 = st.lists(consistent_reports("2019"), min_size=1, max_size=6)
 reports_2021 = st.lists(consistent_reports("2021"), min_size=1, max_size=6)
 
 
-@settings(max_examples=20, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=20,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(st.one_of(reports_2019, reports_2021), st.randoms(use_true_random=False))
 def test_consolidation_is_order_independent(drawn, rnd):
     """Whatever the form, and in whatever order the reports arrive: the same summary, equal to
@@ -196,7 +201,12 @@ def test_consolidation_is_order_independent(drawn, rnd):
     assert validate(a.document()) == ()
 
 
-@settings(max_examples=15, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=15,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(reports_2019, reports_2019)
 def test_consolidation_is_associative(left, right):
     """Consolidating two summaries equals consolidating all their inputs at once."""
@@ -214,7 +224,9 @@ def test_consolidation_is_associative(left, right):
     assert len(twice.summed) == 2
     # the same sums; the same members (their files), each recorded as coming through its district
     assert without_members(twice.document()) == without_members(once.document())
-    assert sorted((p.uscc, p.name, p.sha256) for p in twice.members) == sorted((p.uscc, p.name, p.sha256) for p in once.members)
+    assert sorted((p.uscc, p.name, p.sha256) for p in twice.members) == sorted(
+        (p.uscc, p.name, p.sha256) for p in once.members
+    )
 
 
 def without_members(doc: dict) -> dict:
@@ -527,7 +539,10 @@ def test_a_folder_that_cannot_be_opened_is_listed(tmp_path, monkeypatch):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30) | st.sampled_from([" 前后有空格 ", "a&b<c>", "\u3000", "x\n", "\x01控制"]))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=30)
+    | st.sampled_from([" 前后有空格 ", "a&b<c>", "\u3000", "x\n", "\x01控制"])
+)
 def test_text_copied_into_the_lists_the_quick_way_is_written_as_the_long_way_writes_it(text):
     # most text is copied as it is; whatever needs escaping or preserving goes the long way
     assert summary._text_cell("B2", text) == summary._escaped_cell("B2", text)

@@ -13,14 +13,14 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from nianbao.core.codes import Status
-from nianbao.io.check import check_file
 from nianbao.cli import main
-from nianbao.core.agency_codes import uscc_check_char
 from nianbao.consolidation.consolidate import consolidate
-from nianbao.core.sanitize import safe_text
 from nianbao.consolidation.summary import DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PROBLEMS_SHEET
+from nianbao.core.agency_codes import uscc_check_char
+from nianbao.core.codes import Status
+from nianbao.core.sanitize import safe_text
 from nianbao.excel.template import write_workbook
+from nianbao.io.check import check_file
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -60,7 +60,7 @@ def rows(path: Path, sheet: str) -> list[dict]:
     ws = openpyxl.load_workbook(path, read_only=True)[sheet]
     it = ws.iter_rows(values_only=True)
     headers = next(it)
-    return [dict(zip(headers, r)) for r in it]
+    return [dict(zip(headers, r, strict=True)) for r in it]
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -92,7 +92,9 @@ def county(tmp_path) -> Path:
 def test_consolidate_a_county(county):
     out = county / "汇总.xlsx"
     before = digest(county / "inbox")
-    result = run(county / "inbox", "-o", out, "--roster", county / "名单.csv", "--name", "张店区人民政府", "--jobs", "2")
+    result = run(
+        county / "inbox", "-o", out, "--roster", county / "名单.csv", "--name", "张店区人民政府", "--jobs", "2"
+    )
     assert result.exit_code == 1, result.output  # written, but not everything was summed
     line = result.output.strip().splitlines()[-1]
     assert line.startswith("共 8 个文件，读取 7 个，汇总 3 个（2020 年度，2019 年表式）")
@@ -125,10 +127,13 @@ def test_consolidate_a_county(county):
     assert len(blank) == 27 and {p["规则"] for p in blank} == {"BLANK"}
     assert blank[0]["工作表"] == "表三" and blank[0]["单元格"] == "D5" and blank[0]["严重程度"] == "错误"
     assert [p["规则"] for p in problems if Path(p["来源文件"]).name == "坏文件.xlsx"] == ["READ"]
-    assert sorted(Path(p["来源文件"]).name for p in problems if p["规则"] == "DUPLICATE") == ["财政局-重报.xlsx", "财政局.xlsx"]
+    duplicates = sorted(Path(p["来源文件"]).name for p in problems if p["规则"] == "DUPLICATE")
+    assert duplicates == ["财政局-重报.xlsx", "财政局.xlsx"]
 
     missing = rows(out, MISSING_SHEET)
-    assert [(r["类别"], r["单位名称"], r["统一社会信用代码"]) for r in missing] == [("未报送", "张店区应急管理局", uscc(11))]
+    assert [(r["类别"], r["单位名称"], r["统一社会信用代码"]) for r in missing] == [
+        ("未报送", "张店区应急管理局", uscc(11))
+    ]
 
     dups = rows(out, DUPLICATES_SHEET)
     assert {Path(r["来源文件"]).name for r in dups} == {"财政局.xlsx", "财政局-重报.xlsx"}
@@ -142,8 +147,10 @@ def test_the_summary_can_be_consolidated_again_one_level_up(tmp_path):
     for district, names in (("甲区", ["甲区民政局", "甲区财政局"]), ("乙区", ["乙区民政局"])):
         for i, name in enumerate(names):
             put(tmp_path / district, f"{i}.xlsx", report(name))
-        assert run(tmp_path / district, "-o", tmp_path / f"{district}汇总.xlsx", "--name", f"{district}人民政府").exit_code == 0
-    assert run(tmp_path / "甲区汇总.xlsx", tmp_path / "乙区汇总.xlsx", "-o", tmp_path / "市.xlsx", "--name", "市").exit_code == 0
+        summed = run(tmp_path / district, "-o", tmp_path / f"{district}汇总.xlsx", "--name", f"{district}人民政府")
+        assert summed.exit_code == 0
+    summed = run(tmp_path / "甲区汇总.xlsx", tmp_path / "乙区汇总.xlsx", "-o", tmp_path / "市.xlsx", "--name", "市")
+    assert summed.exit_code == 0
     assert run(tmp_path / "甲区", tmp_path / "乙区", "-o", tmp_path / "市-直接.xlsx", "--name", "市").exit_code == 0
     twice, once = check_file(tmp_path / "市.xlsx").document, check_file(tmp_path / "市-直接.xlsx").document
     for table in ("active", "applications", "appeals"):
@@ -175,10 +182,14 @@ def test_long_csv_has_official_labels_and_adds_up_to_the_summary(tmp_path):
     raw = long.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
     table = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
-    assert list(table[0]) == ["单位名称", "统一社会信用代码", "行政区划代码", "来源文件", "表", "行", "列", "字段", "数值"]
+    assert list(table[0]) == [
+        "单位名称", "统一社会信用代码", "行政区划代码", "来源文件", "表", "行", "列", "字段", "数值"
+    ]
     assert {r["单位名称"] for r in table} == {safe_text('=HYPERLINK("x")局'), "阿荣旗医疗保障局"}
     row = next(r for r in table if r["单位名称"] == "阿荣旗医疗保障局" and r["字段"] == "/applications/new/natural")
-    assert (row["表"], row["行"], row["列"]) == ("三、收到和处理政府信息公开申请情况", "一、本年新收政府信息公开申请数量", "自然人")
+    assert (row["表"], row["行"], row["列"]) == (
+        "三、收到和处理政府信息公开申请情况", "一、本年新收政府信息公开申请数量", "自然人"
+    )
     sums: dict[str, Decimal] = {}
     for r in table:
         sums[r["字段"]] = sums.get(r["字段"], Decimal(0)) + Decimal(r["数值"])
@@ -259,7 +270,9 @@ def test_examples_consolidate_as_the_readme_says(tmp_path):
     """The README's main command, on the committed examples."""
     before = digest(EXAMPLES)
     out = tmp_path / "汇总.xlsx"
-    result = run(EXAMPLES / "各单位报告", "--roster", EXAMPLES / "应报送单位名单.csv", "-o", out, "--name", "张店区人民政府")
+    result = run(
+        EXAMPLES / "各单位报告", "--roster", EXAMPLES / "应报送单位名单.csv", "-o", out, "--name", "张店区人民政府"
+    )
     assert result.exit_code == 1
     assert digest(EXAMPLES) == before
     c = consolidate([EXAMPLES / "各单位报告"], roster=EXAMPLES / "应报送单位名单.csv", jobs=1)
@@ -335,7 +348,8 @@ def test_reports_not_on_the_roster_are_listed_beside_the_missing(tmp_path):
     assert "名单 2 个单位，未报送 1 个，不在名单中 1 个" in result.output
     listed = [(r["类别"], r["单位名称"], r["统一社会信用代码"]) for r in rows(out, MISSING_SHEET)]
     assert listed == [("未报送", "张店区财政局", uscc(6)), ("不在名单中", "淄川区民政局", uscc(77))]
-    assert check_file(out).document["applications"]["new"]["total"] == 2 * seed("anyang-2020")["applications"]["new"]["total"]
+    new_total = check_file(out).document["applications"]["new"]["total"]
+    assert new_total == 2 * seed("anyang-2020")["applications"]["new"]["total"]
 
 
 def test_an_output_that_is_a_report_in_an_input_folder_is_refused(tmp_path):

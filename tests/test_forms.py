@@ -86,7 +86,7 @@ def test_a_document_is_built_from_cell_values_cell_by_cell_in_order(key):
     m = model(key)
     values = [f"值{i}" for i in range(len(m.cells))]
     expected: dict = {}
-    for cell, value in zip(m.cells, values):  # the plain way: each cell set at its path
+    for cell, value in zip(m.cells, values, strict=True):  # the plain way: each cell set at its path
         node = expected
         for k in cell.path[:-1]:
             node = node.setdefault(k, {})

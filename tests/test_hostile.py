@@ -131,7 +131,11 @@ def test_too_many_entries_are_refused_before_zipfile_reads_the_directory(base, t
 
 @pytest.mark.parametrize(
     "suffix, words",
-    [(".xls", ("扩展名是 .xls", "内容其实是Excel 工作簿（.xlsx）")), (".et", ("扩展名是 .et",)), (".ods", ("扩展名是 .ods",))],
+    [
+        (".xls", ("扩展名是 .xls", "内容其实是Excel 工作簿（.xlsx）")),
+        (".et", ("扩展名是 .et",)),
+        (".ods", ("扩展名是 .ods",)),
+    ],
 )
 def test_an_xlsx_under_another_spreadsheet_suffix_is_named_for_what_it_is(base, tmp_path, suffix, words):
     path = tmp_path / f"报告{suffix}"
@@ -147,7 +151,11 @@ def test_an_ods_renamed_xlsx_is_named_for_what_it_is(tmp_path):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        zf.writestr("content.xml", '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>')
+        zf.writestr(
+            "content.xml",
+            '<?xml version="1.0"?>'
+            '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>',
+        )
     path.write_bytes(buf.getvalue())
     assert sniff_container(path, True, Memory()).kind.key == "ods"
     with pytest.raises(ReadError, match="OpenDocument 电子表格"):
@@ -239,7 +247,11 @@ def _writer(tmp_path: Path, target: Path, megabytes: int) -> subprocess.Popen:
 
 def _leftovers(folder: Path, target: Path) -> list[str]:
     """Files in the folder besides the target that a user could take for an output."""
-    return [n for n in os.listdir(folder) if n != target.name and not (n.startswith(f".{target.name}.") and n.endswith(".part"))]
+    return [
+        n
+        for n in os.listdir(folder)
+        if n != target.name and not (n.startswith(f".{target.name}.") and n.endswith(".part"))
+    ]
 
 
 @pytest.mark.parametrize("had_old", [True, False], ids=["old-file", "no-file"])
@@ -539,10 +551,17 @@ def invocations(inputs: Path, out: Path) -> dict[str, list[tuple]]:
             ("validate", inputs / "下载中断.xlsx", "--annotate", out / "标注2.xlsx"),
         ],
         "export": [("export", p, "-o", out / f"{p.stem}{p.suffix[1:]}.json") for p in every] + [("export", good)],
-        "fill": [("fill", report, "-o", out / "填好.xlsx"), ("fill", good, "-o", out / "重填.xlsx"), ("fill", inputs / "加密.xlsx", "-o", out / "x.xlsx")],
+        "fill": [
+            ("fill", report, "-o", out / "填好.xlsx"),
+            ("fill", good, "-o", out / "重填.xlsx"),
+            ("fill", inputs / "加密.xlsx", "-o", out / "x.xlsx"),
+        ],
         "template": [("template", "--form", "2021", "-o", out / "模板.xlsx")],
         "consolidate": [
-            ("consolidate", inputs, "-o", out / "汇总.xlsx", "--csv", out / "汇总.csv", "-r", inputs / "名单.csv", "-q", "-j", "1"),
+            (
+                "consolidate", inputs, "-o", out / "汇总.xlsx", "--csv", out / "汇总.csv", "-r", inputs / "名单.csv",
+                "-q", "-j", "1",
+            ),
             ("consolidate", inputs, "-o", out / "汇总.json", "-q", "-j", "2"),
         ],
         "addin": [("addin", "build", "-o", out / "加载项")],
@@ -559,7 +578,7 @@ def test_no_command_ever_changes_an_input(inputs, tmp_path):
     table = invocations(inputs, out)
     assert set(table) == set(main.list_commands(None)), "a new command needs its invocations here"
     before = snapshot(inputs)
-    for name, calls in table.items():
+    for calls in table.values():
         for args in calls:
             result = nianbao(*args)
             assert result.exit_code in (0, 1, 2), (args, result.output)
@@ -602,7 +621,8 @@ def test_consolidate_sums_the_good_workbooks_and_lists_each_bad_one_with_its_rea
     summed = read(out).document  # the summary is itself a report in the same form
     natural = sum(d["applications"]["new"]["natural"] for d in good)
     assert summed["applications"]["new"]["natural"] == natural
-    rows = [[str(v) for v in row if v is not None] for row in load_workbook(out)["各单位明细"].iter_rows(values_only=True)]
+    detail = load_workbook(out)["各单位明细"]
+    rows = [[str(v) for v in row if v is not None] for row in detail.iter_rows(values_only=True)]
     for name, words in bad.items():
         row = next((r for r in rows if any(v.endswith(name) for v in r)), None)
         assert row is not None, (name, rows)
@@ -618,7 +638,9 @@ def test_consolidate_lists_the_same_file_given_twice_once_and_a_copy_as_a_duplic
     (folder / "甲.xlsx").write_bytes(template)
     (folder / "甲的副本.xlsx").write_bytes(template)
     out = tmp_path / "汇总.json"
-    result = nianbao("consolidate", folder / "甲.xlsx", folder / "甲.xlsx", folder / "甲的副本.xlsx", "-o", out, "-q", "-j", "1")
+    result = nianbao(
+        "consolidate", folder / "甲.xlsx", folder / "甲.xlsx", folder / "甲的副本.xlsx", "-o", out, "-q", "-j", "1"
+    )
     assert "共 2 个文件" in result.output
     assert "重复报送" in result.output
     assert result.output.count("甲的副本.xlsx") == 1
@@ -667,8 +689,8 @@ def test_xls_et_and_ods_saved_by_another_program_read_like_the_xlsx(template, tm
 def test_the_fuzzer_finds_nothing_in_a_bounded_run(tmp_path):
     out = tmp_path / "发现"
     proc = subprocess.run(
-        [sys.executable, str(hc.FUZZ_SCRIPT), "--seconds", "20", "--seed", "20261123", "--timeout", "20", "--memory", "1536",
-         "--out", str(out), "--corpus", str(hc.FIXTURES)],  # the .xls/.ods findings seed those readers too
+        [sys.executable, str(hc.FUZZ_SCRIPT), "--seconds", "20", "--seed", "20261123", "--timeout", "20",
+         "--memory", "1536", "--out", str(out), "--corpus", str(hc.FIXTURES)],  # the .xls/.ods findings seed those too
         capture_output=True, text=True, timeout=180, cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr[-4000:]
@@ -747,7 +769,12 @@ def test_the_fuzzer_reports_a_reader_that_raises_something_else(tmp_path, monkey
 
 
 @pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")
-@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(seed=st.integers(0, 2**32 - 1), mutator=st.sampled_from(sorted(hc.fuzz_script().MUTATORS)))
 def test_mutated_templates_give_a_result_or_a_chinese_read_error(template, tmp_path, seed, mutator):
     import random
@@ -829,7 +856,9 @@ def test_a_sheet_stored_under_a_non_xml_name_is_refused_before_parsing(tmp_path)
     for name, data in hc.entries_of(hc.plain_workbook_bytes()):
         if name == "xl/worksheets/sheet1.xml":
             name = "xl/worksheets/sheet1.dat"
-            data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>', 1)
+            data = data.replace(
+                b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>', 1
+            )
         if name == "xl/_rels/workbook.xml.rels":
             data = data.replace(b"worksheets/sheet1.xml", b"worksheets/sheet1.dat")
         out.append((name, data))

@@ -9,14 +9,13 @@ import subprocess
 
 import openpyxl
 import pytest
+from test_workbook import without_provenance
 
-from nianbao.io.check import check_file
 from nianbao.core.cleaning import recompute
 from nianbao.core.layout import layout
-from nianbao.io.readers import read
 from nianbao.excel.template import FAIL, PASS, WARN
-
-from test_workbook import without_provenance
+from nianbao.io.check import check_file
+from nianbao.io.readers import read
 
 pytestmark = pytest.mark.libreoffice
 
@@ -66,7 +65,9 @@ def test_recalculated_template_shows_the_failing_identity_and_right_totals(form,
 @pytest.mark.parametrize("form", sorted(VIOLATED))
 def test_the_printed_template_carries_every_official_label(form, workbook_of, soffice, tmp_path):
     pdf = soffice(workbook_of(form=form), "pdf")
-    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, timeout=60, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
     flat = re.sub(r"\s+", "", text)
     labels = [lb.text for s in layout(form).sheets for lb in s.labels]
     assert len(labels) > 80

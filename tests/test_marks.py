@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from nianbao.core.findings import Finding, finding
 from nianbao.excel.marks import (
@@ -13,8 +14,8 @@ from nianbao.excel.marks import (
     REGISTRY_SHEET,
     RESULT_HEADER,
     RESULT_SHEET,
-    MarkedCell,
     Link,
+    MarkedCell,
     NewSheet,
     apply,
     clear,
@@ -109,7 +110,10 @@ def test_link_quotes_sheet_names():
 
 
 def test_registry_round_trip_and_garbage():
-    entries = [MarkedCell("表三", "D5", "FFF2CC", "", "FF7C80"), MarkedCell("表二", "B4", "", "=clerk's note", "FFE699")]
+    entries = [
+        MarkedCell("表三", "D5", "FFF2CC", "", "FF7C80"),
+        MarkedCell("表二", "B4", "", "=clerk's note", "FFE699"),
+    ]
     grid = registry_sheet(entries).grid
     assert all(not str(v).startswith("=") for row in grid for v in row)
     grid += [["表三", "D6", "not json"], [None, None, None], ["表三", "D7", '{"fill": 1}']]

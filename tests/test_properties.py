@@ -7,10 +7,10 @@ import copy
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import consistent_reports, identities_involving
 
 from nianbao import validate
 from nianbao.core.model import model
-from strategies import consistent_reports, identities_involving
 
 
 def scope_of(finding) -> tuple[str, str]:

@@ -212,7 +212,9 @@ def test_x2_stock_follows_from_last_year(r2021):
     (x2,) = [f for f in validate(r2021, prev) if f.rule == "X2"]
     assert x2.severity == "warning"
     assert x2.difference == 2
-    assert x2.message.startswith("表二 行政规范性文件：现行有效件数(14)，上年报告的现行有效件数(10)+本年制发件数(3)−本年废止件数(1)=12")
+    assert x2.message.startswith(
+        "表二 行政规范性文件：现行有效件数(14)，上年报告的现行有效件数(10)+本年制发件数(3)−本年废止件数(1)=12"
+    )
 
 
 def test_x3_items_follow_from_last_year(r2019):

@@ -128,9 +128,9 @@ import copy  # noqa: E402
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from strategies import consistent_reports  # noqa: E402
 
 from nianbao.core.schema import SchemaError, schema, schema_findings, translate  # noqa: E402
-from strategies import consistent_reports  # noqa: E402
 
 BREAKS = ["delete", "null", "text", "negative", "fraction", "extra", "bool", "object"]
 
@@ -151,8 +151,16 @@ def _python_findings(document: dict, form: str) -> set:
     return set(translate(out, form))
 
 
-@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(doc=consistent_reports(), breaks=st.lists(st.tuples(st.sampled_from(BREAKS), st.integers(0, 10**6)), min_size=1, max_size=6))
+@settings(
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    doc=consistent_reports(),
+    breaks=st.lists(st.tuples(st.sampled_from(BREAKS), st.integers(0, 10**6)), min_size=1, max_size=6),
+)
 def test_schema_findings_from_jsonschema_rs_equal_python_jsonschemas(doc, breaks):
     doc = copy.deepcopy(doc)
     for how, n in breaks:
@@ -167,7 +175,8 @@ def test_schema_findings_from_jsonschema_rs_equal_python_jsonschemas(doc, breaks
         elif how == "extra":
             parent[f"多余{n}"] = 1
         else:
-            parent[key] = {"null": None, "text": "十", "negative": -n - 1, "fraction": 0.5, "bool": True, "object": {}}[how]
+            broken = {"null": None, "text": "十", "negative": -n - 1, "fraction": 0.5, "bool": True, "object": {}}
+            parent[key] = broken[how]
     if isinstance(doc.get("agency"), dict):
         doc["agency"]["uscc"] = "bad code"  # invalid, whatever the breaks did
     form = doc["form"]

@@ -31,7 +31,13 @@ def imported(*args: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "args",
-    [("--help",), ("validate", "--help"), ("validate", str(EXAMPLE)), ("template", "--help"), ("consolidate", "--help")],
+    [
+        ("--help",),
+        ("validate", "--help"),
+        ("validate", str(EXAMPLE)),
+        ("template", "--help"),
+        ("consolidate", "--help"),
+    ],
     ids=["help", "validate-help", "validate-xlsx", "template-help", "consolidate-help"],
 )
 def test_no_heavy_library_is_imported(args):

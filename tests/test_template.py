@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 from openpyxl.utils.cell import range_boundaries
 
-from nianbao.io.atomic import OutputError
 from nianbao.cli import main
 from nianbao.core.forms import AMOUNT, CHANGE, FORMS, PROCUREMENT_UNITS
-from nianbao.io.readers import read
 from nianbao.core.layout import COVER_SHEET, META_SHEET, PROCUREMENT_UNIT_FIELD, TEMPLATE_VERSION, layout
 from nianbao.excel.template import FAIL, PASS, TemplateError, defined_name, write_workbook
+from nianbao.io.atomic import OutputError
+from nianbao.io.readers import read
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM_KEYS = sorted(FORMS)

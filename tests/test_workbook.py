@@ -14,19 +14,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import REPORTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import consistent_reports
 
 from nianbao import validate
-from nianbao.io.check import check_file
 from nianbao.cli import main
 from nianbao.core.layout import COVER_SHEET, META_SHEET, layout
-from nianbao.io.readers import READERS, ReadError, read
 from nianbao.excel.template import write_workbook
+from nianbao.io.check import check_file
+from nianbao.io.readers import READERS, ReadError, read
 from nianbao.io.workbook import read_workbook
-
-from conftest import REPORTS
-from strategies import consistent_reports
 
 PROVENANCE = ("template_version", "source_file")
 
@@ -87,7 +86,10 @@ def test_a_finding_names_its_sheet_and_cell(workbook_of, report):
     path = workbook_of(doc)
     result = check_file(path)
     i1 = [f for f in result.findings if f.rule == "I1"]
-    assert [f.where for f in i1] == [where("2019", "/applications/new/natural"), where("2019", "/applications/new/total")]
+    assert [f.where for f in i1] == [
+        where("2019", "/applications/new/natural"),
+        where("2019", "/applications/new/total"),
+    ]
     assert i1[0].where == "表三!D5"
     cli = CliRunner().invoke(main, ["validate", str(path)])
     assert cli.exit_code == 1 and "表三!D5" in cli.output
@@ -511,13 +513,17 @@ def test_cover_fields_are_read_as_text(workbook_of, report):
 cell_texts = st.one_of(
     st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12),
     st.builds(lambda n, unit, sep: f"{n:,}".replace(",", sep) + unit,
-              st.integers(-10**7, 10**7), st.sampled_from(["", "件", "项", "万元", " "]), st.sampled_from([",", "，", ""])),
+              st.integers(-10**7, 10**7), st.sampled_from(["", "件", "项", "万元", " "]),
+              st.sampled_from([",", "，", ""])),
     st.sampled_from(["—", "无", "-", "１２", " 3 ", "#REF!", "#N/A", "TRUE", "0.12345", "1e3", "－5"]),
 )  # text a spreadsheet would take for a formula is stored as text (quote prefix), read back as typed
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(form=st.sampled_from(["2019", "2021"]), picks=st.lists(st.tuples(st.integers(0, 10_000), cell_texts), min_size=1, max_size=6))
+@given(
+    form=st.sampled_from(["2019", "2021"]),
+    picks=st.lists(st.tuples(st.integers(0, 10_000), cell_texts), min_size=1, max_size=6),
+)
 def test_any_cell_text_reads_to_its_defined_outcome(tmp_path, report, form, picks):
     from nianbao.core.cleaning import Context, clean
 

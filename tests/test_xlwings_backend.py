@@ -315,7 +315,7 @@ def test_the_one_read_per_sheet_covers_every_cell_the_reader_needs(form):
     ext = extents()
     for s in layout(form).sheets:
         rows, cols = ext[s.name]
-        corner = addr(cols, rows)
+        corner = addr(rows, cols)
         refs = [lb.anchor for lb in s.labels] + list(s.inputs.values()) + list(s.computed.values())
         for ref in refs:
             col = ref.rstrip("0123456789")

@@ -6,6 +6,7 @@ import click
 
 from .. import __version__
 from . import i18n  # noqa: F401  (Chinese for click's own words)
+from .errors import Exit
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -22,7 +23,7 @@ class Terminated(KeyboardInterrupt):
     for Ctrl-C (temporary files removed, locks released)."""
 
 
-INTERRUPTED = {KeyboardInterrupt: 130, Terminated: 143}  # 128 + the signal's number, as shells report
+INTERRUPTED = {KeyboardInterrupt: Exit.INTERRUPTED, Terminated: Exit.TERMINATED}
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -59,7 +60,8 @@ class LazyGroup(click.Group):
             return None
         import importlib
 
-        return importlib.import_module(f"{__name__}.{MODULES.get(name, name)}").command
+        command: click.Command = importlib.import_module(f"{__name__}.{MODULES.get(name, name)}").command
+        return command
 
 
 @click.group(cls=LazyGroup, context_settings=CONTEXT, subcommand_metavar="命令 [参数]...")

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
+from .errors import Exit, Failure
 from .output import say
 
 FOLDER = click.Path(path_type=Path, file_okay=False)
 INTERPRETER_HELP = "加载项使用的 Python 解释器（默认：运行本命令的这个 Python，它装有 nianbao）。"
 
 
-def _fail(what: str, e: Exception) -> None:
-    say(f"{what}：{e}", err=True)
-    sys.exit(2)
+def _fail(what: str, e: Exception) -> NoReturn:
+    raise Failure(f"{what}：{e}", prefix="")
 
 
 @click.group("addin")
@@ -62,12 +63,12 @@ def _folder(folder: Path | None, verb: str) -> Path:
         return folder
     found = startup_folder()
     if found is None:
-        say(
+        raise Failure(
             f"本机不是 Windows，没有 Excel 的启动文件夹。在 Windows 上会{verb} {WINDOWS_XLSTART}\\{ADDIN_NAME}；"
             "在本机请用 --dir 指定文件夹。",
-            err=True,
+            code=Exit.PROBLEMS,
+            prefix="",
         )
-        sys.exit(1)
     return found
 
 
@@ -151,4 +152,4 @@ def status(folder: Path | None) -> None:
     for old in s.old_addins:
         say(f"旧版加载项仍在：{old}（nianbao addin install 会删除）")
         problems += 1
-    sys.exit(1 if problems else 0)
+    sys.exit(Exit.PROBLEMS if problems else Exit.OK)

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn
 
+from ..core.findings import Result
 from ..excel.annotate import SUFFIXES, AnnotateError, annotate
 from ..io.atomic import OutputError, check_output
-from ..core.findings import Result
+from .errors import Failure
 from .output import say
 
 
-def _fail(message: str) -> None:
-    say(f"无法标注：{message}", err=True)
-    sys.exit(2)
+def _fail(message: str) -> NoReturn:
+    raise Failure(message, prefix="无法标注：")
 
 
 def check_annotate(reports: Sequence[Path], out: Path) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
+from .errors import Failure
 from .output import say
 
 
@@ -34,14 +34,11 @@ def command(workbook: Path, output: Path) -> None:
 
     for path, what in ((workbook, "标注副本"), (output, "输出文件")):
         if path.suffix.lower() not in SUFFIXES:
-            say(f"错误：{what}应为 .xlsx 工作簿，「{path.name}」不是", err=True)
-            sys.exit(2)
+            raise Failure(f"{what}应为 .xlsx 工作簿，「{path.name}」不是") from None
     try:
         cells = unmark(workbook, output)
     except (AnnotateError, OutputError, ReadError) as e:
-        say(f"错误：{e}", err=True)
-        sys.exit(2)
+        raise Failure(str(e)) from None
     except OSError as e:
-        say(f"错误：无法写入 {output}：{e.strerror or e}", err=True)
-        sys.exit(2)
+        raise Failure(f"无法写入 {output}：{e.strerror or e}") from None
     say(f"已清除 {cells} 个单元格的标记：{output}")

@@ -5,12 +5,10 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
-from .output import say
-
-from ..io.atomic import OutputError, check_output, output_lock
 from ..consolidation.consolidate import (
     DEFAULT_NAME,
     Record,
@@ -21,20 +19,25 @@ from ..consolidation.consolidate import (
     read_roster,
     reports_overwritten,
 )
-from ..core.forms import FORMS, TEXT_LENGTHS
 from ..consolidation.oserror import os_error_text
 from ..consolidation.summary import OUTPUT_SUFFIXES, SummaryError, is_summary, prepare, write_outputs
+from ..core.forms import FORMS, TEXT_LENGTHS
+from ..io.atomic import OutputError, check_output, output_lock
+from .errors import Exit, Failure
+from .output import say
 
-BAR_FORMAT = "{desc}：{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 个文件 [已用 {elapsed}，剩余 {remaining}，{rate_fmt}]"
+BAR_FORMAT = (
+    "{desc}：{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 个文件 [已用 {elapsed}，剩余 {remaining}，{rate_fmt}]"
+)
 
 
 class Progress:
     """A progress bar on stderr (files done, rate, time left); silent when not a terminal."""
 
-    def __init__(self, enabled: bool, stream=None):
+    def __init__(self, enabled: bool, stream: IO[str] | None = None) -> None:
         self.enabled = enabled
         self.stream = stream or sys.stderr
-        self.bar = None
+        self.bar: Any = None  # a tqdm.tqdm once started (tqdm is imported only then)
 
     def start(self, total: int) -> None:
         if self.enabled and total:
@@ -61,12 +64,14 @@ class Progress:
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path), metavar="汇总表.xlsx",
               help="汇总表（.xlsx；给 .json 时只写汇总报告本身的交换格式）。")
 @click.option("--roster", "-r", type=click.Path(path_type=Path), metavar="名单.csv",
-              help="应报送单位名单（CSV 或 xlsx，含「单位名称」列，可含「统一社会信用代码」列），用于列出未报送的单位。")
+              help="应报送单位名单（CSV 或 xlsx，含「单位名称」列，可含「统一社会信用代码」列），"
+                   "用于列出未报送的单位。")
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), metavar="长表.csv",
               help="另存长表 CSV（单位、表、行、列、数值；UTF-8 带 BOM），便于 pandas 等分析。")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None, metavar="N",
               help=f"并行读取的进程数，默认为处理器核数（本机 {default_jobs()}）。")
-@click.option("--year", type=click.IntRange(2019, 2100), default=None, metavar="年度", help="只汇总该年度的报告（默认：报告最多的年度）。")
+@click.option("--year", type=click.IntRange(2019, 2100), default=None, metavar="年度",
+              help="只汇总该年度的报告（默认：报告最多的年度）。")
 @click.option("--form", "form", type=click.Choice(sorted(FORMS)), default=None, metavar="表式",
               help=f"只汇总该表式（{'、'.join(sorted(FORMS))}）的报告（默认：报告最多的表式）。")
 @click.option("--include-errors", is_flag=True,
@@ -74,7 +79,8 @@ class Progress:
 @click.option("--previous", "-p", "previous", multiple=True, type=click.Path(path_type=Path), metavar="上年路径",
               help="上年度的报告（文件、文件夹或上年汇总表，可多次给出）：逐单位核对跨年度勾稽关系，"
                    "并生成「上年对比」工作表。")
-@click.option("--name", default=DEFAULT_NAME, show_default=True, metavar="名称", help="汇总表的单位名称，如「某某县人民政府」。")
+@click.option("--name", default=DEFAULT_NAME, show_default=True, metavar="名称",
+              help="汇总表的单位名称，如「某某县人民政府」。")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条。")
 def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path: Path | None, jobs: int | None,
             year: int | None, form: str | None, include_errors: bool, previous: tuple[Path, ...], name: str,
@@ -113,8 +119,7 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
             for target in reports_overwritten(inputs, outputs, is_summary):
                 raise OutputError(f"输出文件 {target} 是输入中的一份报告；为保护原件，请另选输出路径")
         except (OutputError, RosterError) as e:
-            say(f"错误：{e}", err=True)
-            sys.exit(2)
+            raise Failure(str(e)) from None
         if inputs.skipped:
             links = list(dict.fromkeys(inputs.skipped))
             shown = "、".join(links[:5]) + (f" 等 {len(links)} 个" if len(links) > 5 else "")
@@ -131,17 +136,15 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
 
         if not c.summed:
             say(c.line(), err=True)
-            for e in c.entries:
-                say(f"  {e.record.source}：{e.reason}", err=True)
-            say("错误：没有可以汇总的报告，未生成汇总表", err=True)
-            sys.exit(2)
+            for entry in c.entries:
+                say(f"  {entry.record.source}：{entry.reason}", err=True)
+            raise Failure("没有可以汇总的报告，未生成汇总表")
         try:
             write_outputs(c, output, csv_path)  # both or neither
         except (OutputError, SummaryError, OSError) as e:
             what = f"汇总表 {output}" + (f" 和长表 CSV {csv_path}" if csv_path else "")
             why = os_error_text(e) if isinstance(e, OSError) and not isinstance(e, OutputError) else e
-            say(f"错误：{what} 未能写入：{why}", err=True)
-            sys.exit(2)
+            raise Failure(f"{what} 未能写入：{why}") from None
     written = f"；已写入 {output}" + (f" 和 {csv_path}" if csv_path else "")
     say(c.line() + written)
-    sys.exit(0 if c.complete else 1)
+    sys.exit(Exit.OK if c.complete else Exit.PROBLEMS)

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from .output import say
-
-from ..io.atomic import OutputError, check_output, write_text
-from ..io.check import check_loaded
 from ..core.findings import Finding
 from ..core.sanitize import json_text
+from ..io.atomic import OutputError, check_output, write_text
+from ..io.check import check_loaded
 from ..io.readers import ReadError, read
+from .errors import Failure
+from .output import say
 
 
 def note_line(f: Finding) -> str:
@@ -46,8 +46,7 @@ def command(workbook: Path, output: Path | None) -> None:
             check_output(output, [workbook])
         loaded = read(workbook)
     except (ReadError, OutputError) as e:
-        say(f"错误：{e}", err=True)
-        sys.exit(2)
+        raise Failure(str(e)) from None
     result = check_loaded(loaded, str(workbook))
     for f in result.findings:
         say(note_line(f), err=True)
@@ -59,7 +58,6 @@ def command(workbook: Path, output: Path | None) -> None:
     try:
         write_text(output, text)
     except OSError as e:
-        say(f"错误：无法写入 {output}：{e.strerror or e}", err=True)
-        sys.exit(2)
+        raise Failure(f"无法写入 {output}：{e.strerror or e}") from None
     say(f"已导出：{output}" + (f"（{result.tally}）" if result.findings else ""), err=True)
     sys.exit(status)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from .output import say
-
+from ..core.forms import FORMS
 from ..io.atomic import OutputError, check_output
 from ..io.check import locate
-from ..core.forms import FORMS
 from ..io.readers import ReadError, read
+from .errors import Failure
 from .export import note_line
+from .output import say
 from .template import force_option, output_suffix_problem, refuse_existing
 
 
@@ -40,27 +39,23 @@ def command(report: Path, output: Path, force: bool) -> None:
     try:
         check_output(output, [report])
     except OutputError as e:
-        say(f"错误：{e}", err=True)
-        sys.exit(2)
+        raise Failure(str(e)) from None
     refuse_existing(output, force)
     try:
         loaded = read(report)
     except ReadError as e:
-        say(f"错误：{e}", err=True)
-        sys.exit(2)
+        raise Failure(str(e)) from None
     for f in locate(loaded.findings, loaded.locations):  # conversions made reading a workbook
         say(note_line(f), err=True)
     document = loaded.document
     form = document.get("form")
     if form not in FORMS:
         known = " 或 ".join(f'"{k}"' for k in sorted(FORMS))
-        say(f"错误：{report.name}：表式「{form}」无法识别，应为 {known}", err=True)
-        sys.exit(2)
+        raise Failure(f"{report.name}：表式「{form}」无法识别，应为 {known}") from None
     from ..excel.template import TemplateError, write_workbook  # openpyxl: only when a workbook is written
 
     try:
         write_workbook(output, form, document, inputs=[report])
     except (OutputError, TemplateError) as e:
-        say(f"错误：{e}", err=True)
-        sys.exit(2)
+        raise Failure(str(e)) from None
     say(f"已填入 {FORMS[form].document}表式模板：{output}")

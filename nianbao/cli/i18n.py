@@ -75,7 +75,9 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return ZH.get(singular if n == 1 else plural, singular if n == 1 else plural)
 
 
-for _module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui, click.types):
+for _module in (
+    click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui, click.types
+):
     if hasattr(_module, "_"):
         _module._ = gettext  # type: ignore[attr-defined]
     if hasattr(_module, "ngettext"):

@@ -12,6 +12,7 @@ from ..core.sanitize import json_text
 from ..io.atomic import OutputError, check_output, write_text
 from ..io.check import check_loaded
 from ..io.readers import ReadError
+from .errors import Failure
 from .export import note_line
 from .output import say
 from .template import force_option, refuse_existing
@@ -67,8 +68,7 @@ def command(
         try:
             output.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            say(f"错误：无法建立输出文件夹 {output}：{e.strerror or e}", err=True)
-            sys.exit(2)
+            raise Failure(f"无法建立输出文件夹 {output}：{e.strerror or e}") from None
         targets = [output / f"{s.stem}.{fmt}" for s in sources]
     else:
         if output.suffix.lower() not in OUTPUTS:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import click
 
 from .. import __version__
-from ..core.codes import Status
-from ..core.findings import SEVERITY_WORDS, Finding, Result
+from ..core.codes import SEVERITY_WORDS, Status
+from ..core.findings import Finding, Result
 from ..core.sanitize import json_text, printable
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -10,6 +9,7 @@ import click
 from ..io.atomic import OutputError, check_output
 from ..io.check import check_loaded
 from ..io.readers import ReadError, read
+from .errors import Exit, Failure
 from .output import finding_line, print_text
 
 
@@ -51,22 +51,19 @@ def command(report: Path, output: Path, force: bool, overwrite: bool) -> None:
             )
         loaded = read(report)
     except (ReadError, OutputError, PublishError) as e:
-        click.echo(f"错误：{e}", err=True)
-        sys.exit(2)
+        raise Failure(str(e)) from None
     result = check_loaded(loaded, str(report))
     if result.tally.errors and not force:
         print_text([result])
-        click.echo("报告有错误，未生成文档；请更正后重试，或加 --force 生成注明“未通过校验”的文档。", err=True)
-        sys.exit(1)
+        raise Failure("报告有错误，未生成文档；请更正后重试，或加 --force 生成注明“未通过校验”的文档。",
+                      code=Exit.PROBLEMS, prefix="")
     for f in result.findings:
         click.echo(finding_line(f), err=True)
     try:
         publish(loaded.document, output, result.findings)
     except PublishError as e:
-        click.echo(f"错误：{e}", err=True)
-        sys.exit(2)
+        raise Failure(str(e)) from None
     except OSError as e:
-        click.echo(f"错误：无法写入 {output}：{e.strerror or e}", err=True)
-        sys.exit(2)
+        raise Failure(f"无法写入 {output}：{e.strerror or e}") from None
     note = "（未通过校验，文档首页已注明）" if result.tally.errors else ""
     click.echo(f"已生成：{output}{note}")

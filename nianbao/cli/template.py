@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from .output import say
-
-from ..io.atomic import OutputError
 from ..core.forms import FORMS, form_for_year
+from ..io.atomic import OutputError
+from .errors import Failure
+from .output import say
 
 OUTPUT_SUFFIXES = (".xlsx",)
 
 
-force_option = click.option("--force", "-f", is_flag=True, help="输出文件已存在时覆盖它（默认不覆盖，以免误删已填好的报告）。")
+force_option = click.option(
+    "--force", "-f", is_flag=True, help="输出文件已存在时覆盖它（默认不覆盖，以免误删已填好的报告）。"
+)
 
 
 def refuse_existing(path: Path, force: bool) -> None:
     """A filled report is never overwritten by accident: an existing output needs --force."""
     if path.is_file() and not force:
-        say(f"错误：输出文件 {path} 已存在；为免覆盖已填好的报告，请另选文件名，或加 --force 覆盖", err=True)
-        sys.exit(2)
+        raise Failure(f"输出文件 {path} 已存在；为免覆盖已填好的报告，请另选文件名，或加 --force 覆盖")
 
 
 def output_suffix_problem(path: Path) -> str | None:
@@ -33,7 +33,8 @@ def output_suffix_problem(path: Path) -> str | None:
 
 @click.command("template")
 @click.option("--form", "form", type=click.Choice(sorted(FORMS)), default=None,
-              help="表式：2021（国办公开办函〔2021〕30号，2021 年度起）或 2019（国办公开办函〔2019〕60号，2019、2020 年度）；给出 --year 时可省略。")
+              help="表式：2021（国办公开办函〔2021〕30号，2021 年度起）或 2019（国办公开办函〔2019〕60号，"
+                   "2019、2020 年度）；给出 --year 时可省略。")
 @click.option("--year", type=click.IntRange(2019, 2100), default=None, help="报告年度，写入封面。")
 @click.option("--agency", default=None, help="单位名称，写入封面。")
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path), help="输出的模板文件（.xlsx）。")
@@ -70,6 +71,5 @@ def command(form: str | None, year: int | None, agency: str | None, output: Path
     try:
         write_workbook(output, form, year=year, agency=agency)
     except (OutputError, TemplateError) as e:
-        say(f"错误：{e}", err=True)
-        sys.exit(2)
+        raise Failure(str(e)) from None
     say(f"已生成 {FORMS[form].document}表式模板：{output}")

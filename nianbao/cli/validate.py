@@ -9,7 +9,8 @@ import click
 
 from ..io.check import check_file
 from ..io.readers import ReadError, read
-from .output import exit_status, print_json, print_text, say
+from .errors import Failure
+from .output import exit_status, print_json, print_text
 
 
 @click.command("validate")
@@ -50,8 +51,7 @@ def command(reports: tuple[Path, ...], previous: Path | None, fmt: str, annotate
         try:
             prev_doc = read(previous).document
         except ReadError as e:
-            say(f"上年报告无法读取：{e}", err=True)
-            sys.exit(2)
+            raise Failure(str(e), prefix="上年报告无法读取：") from None
     if annotate is not None:
         from .annotate import annotate_or_exit, check_annotate
 

@@ -36,7 +36,7 @@ class CodeProblem(str):
 
 def uscc_check_char(first17: str) -> str:
     """The check character of a 统一社会信用代码 from its first 17 characters."""
-    total = sum(USCC_CHARSET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS))
+    total = sum(USCC_CHARSET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_CHARSET[(31 - total % 31) % 31]
 
 

@@ -28,10 +28,11 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Sequence
+from functools import cache
+from typing import Any
 
 from .forms import AMOUNT, COUNT, DEFAULT_PROCUREMENT_UNIT
 from .model import FormModel
@@ -228,7 +229,9 @@ def clean(raw: Any, ctx: Context = Context()) -> Cleaned:
             return Cleaned(str(raw), KEPT)
         value = normal_number(raw)
         if abs(value) >= EXACT_LIMIT:
-            return Cleaned(value, ACCEPTED, f"数值 {_shown(value)} 超过 {SIGNIFICANT} 位有效数字，Excel 无法精确保存，请核对")
+            return Cleaned(
+                value, ACCEPTED, f"数值 {_shown(value)} 超过 {SIGNIFICANT} 位有效数字，Excel 无法精确保存，请核对"
+            )
         return Cleaned(value, NUMBER)
     if isinstance(raw, (_dt.datetime, _dt.date, _dt.time)):
         text = raw.date().isoformat() if isinstance(raw, _dt.datetime) else raw.isoformat()

@@ -6,10 +6,11 @@ and cell) and by how much. The CLI, the annotator and the add-in only print or p
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Iterable
+from typing import Any
 
-from .codes import SEVERITY_WORDS, STATUS_WORDS, Code, Severity, Status
+from .codes import Code, Severity, Status
 from .forms import FORMS
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING

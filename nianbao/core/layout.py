@@ -58,7 +58,9 @@ def col_letter(n: int) -> str:
     return s
 
 
-def addr(col: int, row: int) -> str:
+def addr(row: int, col: int) -> str:
+    """(12, 4) -> "D12": the address of a one-based row and column. Everywhere in nianbao a
+    cell's coordinates are given row first, as here, and as :func:`cell_index` returns them."""
     return f"{col_letter(col)}{row}"
 
 
@@ -68,12 +70,12 @@ META_KEYS = (META_FORM, META_VERSION, META_OVERRIDES, META_EXTRA) = ("form", "te
 
 def meta_cell(key: str) -> str:
     """Where the hidden sheet holds the value of ``key``."""
-    return addr(2, META_KEYS.index(key) + 1)
+    return addr(META_KEYS.index(key) + 1, 2)
 
 
 def meta_key_cell(key: str) -> str:
     """Where the hidden sheet holds ``key`` itself, beside its value."""
-    return addr(1, META_KEYS.index(key) + 1)
+    return addr(META_KEYS.index(key) + 1, 1)
 
 
 def cell_index(address: str) -> tuple[int, int]:
@@ -90,9 +92,10 @@ def quoted_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-def span(c1: int, r1: int, c2: int, r2: int) -> str:
-    """A range; a single cell when both corners coincide."""
-    a, b = addr(c1, r1), addr(c2, r2)
+def span(r1: int, c1: int, r2: int, c2: int) -> str:
+    """A range from its top-left to its bottom-right corner, each (row, col), one-based; a
+    single cell when both corners coincide."""
+    a, b = addr(r1, c1), addr(r2, c2)
     return a if a == b else f"{a}:{b}"
 
 
@@ -132,7 +135,7 @@ class SheetLayout:
 
     @property
     def print_area(self) -> str:
-        return f"A1:{addr(self.last_col, self.last_row)}"
+        return f"A1:{addr(self.last_row, self.last_col)}"
 
 
 @dataclass
@@ -178,10 +181,14 @@ def _cover(form: Form) -> SheetLayout:
     if model(form).unit_cells:
         fields.append(PROCUREMENT_UNIT_FIELD)
     for ptr, label in fields:
-        s.label(addr(1, r), label, FIELD)
-        s.inputs[ptr] = addr(2, r)
+        s.label(addr(r, 1), label, FIELD)
+        s.inputs[ptr] = addr(r, 2)
         r += 1
-    s.label(span(1, r + 1, 2, r + 1), "填写说明：浅黄色单元格为填写区，其余单元格已锁定。表中每一格都须填写，没有的填 0。", NOTE)
+    s.label(
+        span(r + 1, 1, r + 1, 2),
+        "填写说明：浅黄色单元格为填写区，其余单元格已锁定。表中每一格都须填写，没有的填 0。",
+        NOTE,
+    )
     s.widths = {"A": 36, "B": 48}
     s.last_col, s.last_row = 2, r + 1
     return s
@@ -194,18 +201,18 @@ def _cover(form: Form) -> SheetLayout:
 def _table2(table: Table, m: FormModel) -> SheetLayout:
     s = SheetLayout(table.sheet)
     width = 1 + max(len(g.columns) for g in table.groups)
-    s.label(span(1, 1, width, 1), table.title, TITLE)
+    s.label(span(1, 1, 1, width), table.title, TITLE)
     r = 2
     for group in table.groups:
-        s.label(span(1, r, width, r), group.label, HEADER)
-        s.label(addr(1, r + 1), group.row_header, HEADER)
+        s.label(span(r, 1, r, width), group.label, HEADER)
+        s.label(addr(r + 1, 1), group.row_header, HEADER)
         for j, col in enumerate(group.columns):
-            s.label(addr(2 + j, r + 1), col.label, HEADER)
+            s.label(addr(r + 1, 2 + j), col.label, HEADER)
         r += 2
         for row in group.rows:
-            s.label(addr(1, r), row.label, ROW)
+            s.label(addr(r, 1), row.label, ROW)
             for j, col in enumerate(group.columns):
-                s.inputs[m.by_path[(table.key, row.key, col.key)].pointer] = addr(2 + j, r)
+                s.inputs[m.by_path[(table.key, row.key, col.key)].pointer] = addr(r, 2 + j)
             r += 1
     s.widths = {"A": 26, **{col_letter(c): 18 for c in range(2, width + 1)}, col_letter(width + 1): 14}
     s.freeze = "B2"
@@ -228,22 +235,22 @@ def _table3(table: Table, m: FormModel) -> SheetLayout:
     ncols = len(table.columns)
     last = first + ncols - 1
     top, mid, low = T3_HEADER_ROWS
-    s.label(span(1, 1, last, 1), table.title, TITLE)
-    s.label(span(1, top, T3_LABEL_COLS, low), table.note, NOTE)
-    s.label(span(first, top, last, top), table.column_header, HEADER)
+    s.label(span(1, 1, 1, last), table.title, TITLE)
+    s.label(span(top, 1, low, T3_LABEL_COLS), table.note, NOTE)
+    s.label(span(top, first, top, last), table.column_header, HEADER)
     j = 0
     while j < ncols:
         col = table.columns[j]
         c = first + j
         if col.parent is None:
-            s.label(span(c, mid, c, low), col.label, HEADER)
+            s.label(span(mid, c, low, c), col.label, HEADER)
             j += 1
         else:
             k = j
             while k < ncols and table.columns[k].parent == col.parent:
-                s.label(addr(first + k, low), table.columns[k].label, HEADER)
+                s.label(addr(low, first + k), table.columns[k].label, HEADER)
                 k += 1
-            s.label(span(c, mid, first + k - 1, mid), col.parent, HEADER)
+            s.label(span(mid, c, mid, first + k - 1), col.parent, HEADER)
             j = k
 
     r = low + 1
@@ -254,19 +261,19 @@ def _table3(table: Table, m: FormModel) -> SheetLayout:
             path = keys + (row.key,)
             start = r
             if row.is_leaf:
-                s.label(span(1 + depth, r, T3_LABEL_COLS, r), row.label, ROW)
+                s.label(span(r, 1 + depth, r, T3_LABEL_COLS), row.label, ROW)
                 for j, col in enumerate(table.columns):
                     ptr = m.by_path[(table.key, *path, col.key)].pointer
-                    s.inputs[ptr] = addr(first + j, r)
+                    s.inputs[ptr] = addr(r, first + j)
                 r += 1
             else:
                 place(row.children, depth + 1, path)
-                s.label(span(1 + depth, start, 1 + depth, r - 1), row.label, ROW)
+                s.label(span(start, 1 + depth, r - 1, 1 + depth), row.label, ROW)
 
     place(table.rows, 0, ())
     s.widths = {"A": 12, "B": 22, "C": 40, **{col_letter(c): 11 for c in range(first, last + 1)}}
     s.widths[col_letter(last + 1)] = 14
-    s.freeze = addr(first, low + 1)
+    s.freeze = addr(low + 1, first)
     s.last_col, s.last_row = last + 1, r - 1
     _place_column_checks(s, table, m, first_row=r + 1)
     _place_row_checks(s, table, m, check_col=last + 1)
@@ -280,7 +287,7 @@ def _table3(table: Table, m: FormModel) -> SheetLayout:
 def _table4(table: Table, m: FormModel) -> SheetLayout:
     s = SheetLayout(table.sheet)
     total = sum(len(g.columns) for g in table.groups)
-    s.label(span(1, 1, total, 1), table.title, TITLE)
+    s.label(span(1, 1, 1, total), table.title, TITLE)
     values_row = 5
     c = 1
     parents: dict[str, list[int]] = {}
@@ -288,20 +295,20 @@ def _table4(table: Table, m: FormModel) -> SheetLayout:
         n = len(group.columns)
         if group.parent:
             parents.setdefault(group.parent, []).extend([c, c + n - 1])
-            s.label(span(c, 3, c + n - 1, 3), group.label, HEADER)
+            s.label(span(3, c, 3, c + n - 1), group.label, HEADER)
             for j, col in enumerate(group.columns):
-                s.label(addr(c + j, 4), col.label, HEADER)
+                s.label(addr(4, c + j), col.label, HEADER)
         else:
-            s.label(span(c, 2, c + n - 1, 2), group.label, HEADER)
+            s.label(span(2, c, 2, c + n - 1), group.label, HEADER)
             for j, col in enumerate(group.columns):
-                s.label(span(c + j, 3, c + j, 4), col.label, HEADER)
+                s.label(span(3, c + j, 4, c + j), col.label, HEADER)
         for j, col in enumerate(group.columns):
-            s.inputs[m.by_path[(table.key, group.key, col.key)].pointer] = addr(c + j, values_row)
+            s.inputs[m.by_path[(table.key, group.key, col.key)].pointer] = addr(values_row, c + j)
         c += n
     for parent, cols in parents.items():
-        s.label(span(min(cols), 2, max(cols), 2), parent, HEADER)
+        s.label(span(2, min(cols), 2, max(cols)), parent, HEADER)
     s.widths = {col_letter(i): 9 for i in range(1, total + 1)}
-    s.freeze = addr(1, values_row)
+    s.freeze = addr(values_row, 1)
     s.last_col, s.last_row = total, values_row
     _place_column_checks(s, table, m, first_row=values_row + 2)
     return s
@@ -333,11 +340,11 @@ def _place_column_checks(s: SheetLayout, table: Table, m: FormModel, first_row: 
     for rule, checks in by_rule.items():
         ident = checks[0].identity
         if table.key == "applications":
-            s.label(span(1, r, T3_LABEL_COLS, r), f"勾稽关系核对（{rule}）：{ident.title}", NOTE)
+            s.label(span(r, 1, r, T3_LABEL_COLS), f"勾稽关系核对（{rule}）：{ident.title}", NOTE)
         for check in checks:
             cells = _addresses(s, m, check)
             _, col = cell_index(cells[0])
-            s.checks.append(CheckCell(addr(col + 1, r), check, cells))
+            s.checks.append(CheckCell(addr(r, col + 1), check, cells))
         s.last_row = max(s.last_row, r)
         r += 1
 
@@ -352,7 +359,7 @@ def _place_row_checks(s: SheetLayout, table: Table, m: FormModel, check_col: int
             continue
         cells = _addresses(s, m, check)
         row, _ = cell_index(cells[0])
-        s.checks.append(CheckCell(addr(check_col, row + 1), check, cells))
+        s.checks.append(CheckCell(addr(row + 1, check_col), check, cells))
 
 
 def _mark_computed(s: SheetLayout, m: FormModel) -> None:

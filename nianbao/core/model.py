@@ -12,13 +12,14 @@ the validator, the templates, the reader and the consolidator all use.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from collections.abc import Callable, Sequence
 from functools import cache, cached_property
-from typing import Any, Iterator
+from typing import Any
 
 from .codes import Code, Severity
-from .forms import AMOUNT, FORMS, Column, Each, Form, Group, Identity, Row, Selector, Table
+from .forms import AMOUNT, FORMS, Column, Form, Group, Row, Table
+from .identities import Each, Identity, Selector
 
 THIS = 0
 PREVIOUS = 1
@@ -301,7 +302,11 @@ def _expand(form: Form, m: FormModel, ident: Identity, prev: FormModel | None) -
         return
     if each is Each.ROW:
         units = [
-            (f"{table.sheet}「{row_title(parents, row)}」行", (table.key, *(p.key for p in parents), row.key), table.columns)
+            (
+                f"{table.sheet}「{row_title(parents, row)}」行",
+                (table.key, *(p.key for p in parents), row.key),
+                table.columns,
+            )
             for parents, row in leaf_rows(table.rows)
         ]
     elif each is Each.GROUP:
@@ -341,7 +346,12 @@ def _column_check(m: FormModel, prev: FormModel | None, ident: Identity, table: 
 
 
 def _keyed_check(
-    m: FormModel, prev: FormModel | None, ident: Identity, context: str, base: tuple[str, ...], columns: tuple[Column, ...]
+    m: FormModel,
+    prev: FormModel | None,
+    ident: Identity,
+    context: str,
+    base: tuple[str, ...],
+    columns: tuple[Column, ...],
 ) -> Check:
     named = ident.named
     labels = {c.key: c.label for c in columns}

@@ -5,11 +5,12 @@ Each rule is a small function from a report (and its flattened cell values) to f
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
-from .codes import Code
 from .agency_codes import Flaw, region_problem, uscc_problem
+from .codes import Code
 from .findings import Finding, finding
 from .forms import AMOUNT_DECIMALS, KIND_BOUNDS, REGION_LABEL, USCC_LABEL, agency_pointer
 from .model import PREVIOUS, Check, FormModel, Term
@@ -53,7 +54,7 @@ def fmt(value: int | float) -> str:
 def _side(terms: Sequence[Term], vals: Sequence[Any]) -> str:
     if not terms:
         return "0"
-    shown = list(zip(terms, vals))
+    shown = list(zip(terms, vals, strict=True))
     if len(shown) > 6:
         nonzero = [(t, v) for t, v in shown if v]
         rest = len(shown) - len(nonzero)
@@ -68,7 +69,7 @@ def _side(terms: Sequence[Term], vals: Sequence[Any]) -> str:
     if rest:
         text += ("+" if parts else "") + f"其余{rest}项(0)"
     if len(terms) > 1:
-        text += f"={fmt(sum(t.sign * v for t, v in zip(terms, vals)))}"
+        text += f"={fmt(sum(t.sign * v for t, v in zip(terms, vals, strict=True)))}"
     return text
 
 

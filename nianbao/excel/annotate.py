@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
@@ -21,13 +22,13 @@ from openpyxl.styles.colors import Color
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..io.atomic import atomic_output, check_output
 from ..core.findings import Finding
 from ..core.layout import col_letter
-from .marks import RESULT_SHEET, Link, MarkError, NewSheet, Plan, apply, clear, plan
-from .printing import LINE_HEIGHT, lines_needed, print_setup
+from ..io.atomic import atomic_output, check_output
 from ..io.readers import ReadError
 from ..io.safety import check_container
+from .marks import RESULT_SHEET, Link, MarkError, NewSheet, Plan, apply, clear, plan
+from .printing import LINE_HEIGHT, lines_needed, print_setup
 
 SUFFIXES = (".xlsx",)
 NOTE_AUTHOR = "nianbao"

@@ -9,9 +9,10 @@ layouts (:func:`extents`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..core.forms import FORMS
 from ..core.layout import META_KEYS, META_SHEET, cell_index, layout

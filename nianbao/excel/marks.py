@@ -20,10 +20,13 @@ always starts by clearing the previous marks.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, ContextManager, Iterable, Protocol, Sequence
+from typing import Any, Protocol
 
-from ..core.findings import SEVERITY_WORDS, Finding, Tally
+from ..core.codes import SEVERITY_WORDS
+from ..core.findings import Finding, Tally
 from ..core.forms import ERROR, WARNING
 from ..core.layout import quoted_sheet
 from ..core.rules import fmt
@@ -155,9 +158,9 @@ def plan(findings: Iterable[Finding]) -> Plan:
 
     rows = []
     for n, f in enumerate(ordered, 1):
-        where: Any = Link.to(f.sheet, f.cell) if f.sheet and f.cell else safe_text(f.pointer or "")
+        place: Any = Link.to(f.sheet, f.cell) if f.sheet and f.cell else safe_text(f.pointer or "")
         rows.append(
-            (n, SEVERITY_WORDS.get(f.severity, f.severity), f.rule, f.title, where, safe_text(f.message), f.hint)
+            (n, SEVERITY_WORDS.get(f.severity, f.severity), f.rule, f.title, place, safe_text(f.message), f.hint)
         )
     first = next(((f.sheet, f.cell) for f in ordered if f.sheet and f.cell), None)
     return Plan(Tally.of(findings), tuple(marks), tuple(rows), first)
@@ -224,7 +227,7 @@ class Canvas(Protocol):
 
     def delete_sheet(self, name: str) -> None: ...
 
-    def unlocked(self) -> ContextManager[None]:  # protection lifted inside, restored after
+    def unlocked(self) -> AbstractContextManager[None]:  # protection lifted inside, restored after
         ...
 
 

@@ -33,8 +33,9 @@ import math
 import os
 import re
 import zipfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -45,7 +46,6 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
-from ..io.atomic import check_output, write_bytes
 from ..core.cleaning import EXACT_INT
 from ..core.cleaning import overrides as computed_overrides
 from ..core.forms import (
@@ -79,18 +79,19 @@ from ..core.layout import (
     TEMPLATE_VERSION,
     TITLE,
     CheckCell,
+    Layout,
+    SheetLayout,
     cell_index,
     col_letter,
+    layout,
     meta_cell,
     meta_key_cell,
     quoted_sheet,
     span,
-    Layout,
-    SheetLayout,
-    layout,
 )
 from ..core.model import FormModel
 from ..core.sanitize import json_text, looks_like_formula, unsurrogated
+from ..io.atomic import check_output, write_bytes
 
 # Fixed timestamps: regenerating a template gives the same bytes.
 FIXED_TIME = _dt.datetime(2019, 1, 1, 0, 0, 0)
@@ -174,27 +175,27 @@ def _absolute(address: str) -> str:
 
 
 def _position(address: str) -> tuple[int, int]:
-    """"D12" -> (4, 12): the one-based column and row of an address."""
+    """"D12" -> (12, 4): the one-based row and column of an address."""
     row, col = cell_index(address)
-    return col + 1, row + 1
+    return row + 1, col + 1
 
 
 def ranges(addresses: Iterable[str]) -> list[str]:
     """Addresses compressed into contiguous runs down a column or along a row, order kept:
     D7, D8, D9, F3 -> D7:D9, F3."""
-    runs: list[list[int]] = []  # [c1, r1, c2, r2]
+    runs: list[list[int]] = []  # [r1, c1, r2, c2]
     for a in addresses:
-        c, r = _position(a)
+        r, c = _position(a)
         if runs:
-            c1, r1, c2, r2 = runs[-1]
+            r1, c1, r2, c2 = runs[-1]
             if c1 == c2 == c and r == r2 + 1:
-                runs[-1][3] = r
+                runs[-1][2] = r
                 continue
             if r1 == r2 == r and c == c2 + 1:
-                runs[-1][2] = c
+                runs[-1][3] = c
                 continue
-        runs.append([c, r, c, r])
-    return [span(c1, r1, c2, r2) for c1, r1, c2, r2 in runs]
+        runs.append([r, c, r, c])
+    return [span(*run) for run in runs]
 
 
 def _in_order(addresses: Iterable[str]) -> list[str]:
@@ -282,10 +283,9 @@ def _style_range(ws: Any, ref: str, *, font: Font | None = None, fill: PatternFi
 
 
 def _bounds(ref: str) -> tuple[int, int, int, int]:
+    """"B3:D5" -> (3, 2, 5, 4): the one-based (row, col) of its top-left and bottom-right."""
     a, _, b = ref.partition(":")
-    b = b or a
-    (c1, r1), (c2, r2) = _position(a), _position(b)
-    return c1, r1, c2, r2
+    return *_position(a), *_position(b or a)
 
 
 def _write_labels(ws: Any, s: SheetLayout, form: Form) -> None:
@@ -301,7 +301,7 @@ def _write_labels(ws: Any, s: SheetLayout, form: Form) -> None:
             fill=HEADER_FILL if label.role == HEADER else None, border=BORDER if bordered else None,
         )
         # Row heights so wrapped labels print whole (a label over several rows shares them).
-        c1, r1, c2, r2 = _bounds(label.ref)
+        r1, c1, r2, c2 = _bounds(label.ref)
         width = sum(s.widths.get(col_letter(c), 9) for c in range(c1, c2 + 1))
         lines = math.ceil(_text_width(label.text) / max(width - 1.5, 1))
         points = lines * (LINE_HEIGHT + (5 if label.role == TITLE else 0))
