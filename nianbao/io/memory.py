@@ -14,8 +14,9 @@ Threading: consolidation's workers are processes, and each process has its own m
 (:data:`MEMORY`, made on import; a forked worker starts with a copy of its parent's and
 goes its own way). A program that reads in threads shares one memory between them, and
 that is safe: what is stored is never changed afterwards (plans, parts, strings are
-immutable once kept; the one exception, a part's verdict, is written once from ``None`` to
-the same boolean by whichever thread asks first), lookups are single dictionary reads, and
+immutable once kept; the exceptions: a part's verdict, written once from ``None`` to the
+same boolean by whichever thread asks first, and a plan's cells sorted for a style table,
+derived from the plan alone and stored under the lock), lookups are single dictionary reads, and
 every store and eviction holds :attr:`Memory.lock`. Two threads missing at once both compute
 and one result is kept. Pass your own ``Memory()`` to keep a reader's memory apart.
 

@@ -37,12 +37,14 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import re
+import threading
 from collections.abc import Mapping
 from typing import Any
 from xml.parsers import expat
 
 from .memory import MEMORY, Memory
 from .sheets import ERROR, UNCACHED, Hidden, hidden_value
+from .sweeps import Split
 
 PACKAGE_RELS = "_rels/.rels"
 WORKBOOK = "xl/workbook.xml"
@@ -417,38 +419,6 @@ def _target(target: str) -> str:
 _VALUE = re.compile(rb"<v>([^<]++)</v>")  # the values, as _CELL's group 6 takes them
 
 
-class _Split:
-    """A plan's cells with a value sorted by how a workbook's styles read them: the numbers
-    (no type or "n", a plain style, no other attribute, no inline string), the shared
-    strings (type "s", likewise), the formulas' text results (type "str", as LibreOffice
-    saves the template's checks), and the rest; each as positions among the values and their
-    references. Read in one sweep per kind; a sweep that meets anything but what the common
-    case takes reads its cells one by one instead (:meth:`Workbook._take`), which decides."""
-
-    __slots__ = ("numbers", "rest", "strings", "texts")
-
-    def __init__(self, cells: list[tuple[bytes, ...]], plain: frozenset[bytes]):
-        numbers: list[int] = []
-        strings: list[int] = []
-        texts: list[int] = []
-        rest: list[int] = []
-        for i, (_, style, kind, extra, _, _, inline) in enumerate(cells):
-            if extra or inline:
-                rest.append(i)
-            elif not kind or kind == b"n":
-                (numbers if not style or style in plain else rest).append(i)
-            elif kind == b"s":
-                strings.append(i)
-            elif kind == b"str":
-                texts.append(i)
-            else:
-                rest.append(i)
-        self.numbers = (tuple(numbers), tuple(cells[i][0] for i in numbers))
-        self.strings = (tuple(strings), tuple(cells[i][0] for i in strings))
-        self.texts = (tuple(texts), tuple(cells[i][0] for i in texts))
-        self.rest = tuple(rest)
-
-
 class _Plan:
     __slots__ = ("cells", "formulas", "markup", "splits", "values")
 
@@ -463,14 +433,18 @@ class _Plan:
         self.values = values  # the cells without a value, read
         self.formulas = formulas  # their formulas
         self.cells = cells  # the cells with a value: _CELL's groups, but the value's
-        self.splits: dict[frozenset[bytes], _Split] = {}  # by the plain styles (Workbook.plain)
+        self.splits: dict[frozenset[bytes], Split] = {}  # by the plain styles (Workbook.plain)
 
-    def split(self, plain: frozenset[bytes]) -> _Split:
+    def split(self, plain: frozenset[bytes], lock: threading.Lock) -> Split:
+        """Its cells sorted for a workbook's plain styles (made once per style table, kept
+        under the memory's lock: see nianbao.io.memory on threads)."""
         found = self.splits.get(plain)
         if found is None:
-            if len(self.splits) >= 8:
-                self.splits.clear()
-            found = self.splits[plain] = _Split(self.cells, plain)
+            found = Split(self.cells, plain)
+            with lock:
+                if len(self.splits) >= 8:
+                    self.splits.clear()
+                self.splits[plain] = found
         return found
 
 
@@ -582,8 +556,8 @@ class Workbook:
         formulas: list[tuple[bytes, bytes, bytes, bytes]],
     ) -> None:
         """Read the values of a planned sheet: what :meth:`_take` makes of them, the common
-        cases in one sweep each (see :class:`_Split`)."""
-        split = plan.split(self.plain)
+        cases in one sweep each (see :class:`Split`)."""
+        split = plan.split(self.plain, self.memory.lock)
         slow: list[int] = list(split.rest)
         where, refs = split.numbers
         if where:
