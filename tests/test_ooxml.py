@@ -31,33 +31,48 @@ from nianbao.io.safety import open_container
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "各单位报告"
 
 _CT = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types '
+    'xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default '
+    'Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
 )
 _RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships '
+    'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="xl/workbook.xml"/></Relationships>'
 )
 _WB = (
     '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表" '
+    'sheetId="1" r:id="rId1"/></sheets></workbook>'
 )
 _WB_RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>'
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships '
+    'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+    'Target="sharedStrings.xml"/>'
+    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+    'Target="styles.xml"/></Relationships>'
 )
 # style 0: General; 1: a date (built-in 14); 2: 0.0000; 3: yyyy"年"m"月"; 4: #,##0"件";
 # 5: a duration (built-in 46); 6: h:mm; 7: yyyy/m/d;@; 8: a date and time (built-in 22)
 _STYLES = (
-    '<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<numFmts count="5"><numFmt numFmtId="164" formatCode="0.0000"/><numFmt numFmtId="165" formatCode="yyyy&quot;年&quot;m&quot;月&quot;"/>'
+    '<?xml version="1.0" encoding="UTF-8"?><styleSheet '
+    'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<numFmts count="5"><numFmt numFmtId="164" formatCode="0.0000"/><numFmt numFmtId="165" '
+    'formatCode="yyyy&quot;年&quot;m&quot;月&quot;"/>'
     '<numFmt numFmtId="166" formatCode="#,##0&quot;件&quot;"/><numFmt numFmtId="167" formatCode="h:mm"/>'
     '<numFmt numFmtId="168" formatCode="yyyy/m/d;@"/></numFmts>'
-    '<cellXfs count="9"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="166"/>'
+    '<cellXfs count="9"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/><xf '
+    'numFmtId="166"/>'
     '<xf numFmtId="46"/><xf numFmtId="167"/><xf numFmtId="168"/><xf numFmtId="22"/></cellXfs></styleSheet>'
 )
 SHARED = [
@@ -73,7 +88,8 @@ SHARED = [
 def parts(rows: str, shared: list[str] = SHARED, styles: str = _STYLES, date1904: bool = False) -> dict[str, bytes]:
     """The parts of a workbook of one sheet 表 whose sheet data holds ``rows``."""
     sheet = (
-        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet '
+        'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         f"<sheetData>{rows}</sheetData></worksheet>"
     )
     sst = (
@@ -82,7 +98,8 @@ def parts(rows: str, shared: list[str] = SHARED, styles: str = _STYLES, date1904
     )
     book = _WB.replace("<sheets>", '<workbookPr date1904="1"/><sheets>') if date1904 else _WB
     return {name: text.encode() for name, text in (
-        ("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("xl/workbook.xml", book), ("xl/_rels/workbook.xml.rels", _WB_RELS),
+        ("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("xl/workbook.xml", book),
+        ("xl/_rels/workbook.xml.rels", _WB_RELS),
         ("xl/styles.xml", styles), ("xl/sharedStrings.xml", sst), ("xl/worksheets/sheet1.xml", sheet))}
 
 
@@ -108,7 +125,8 @@ def fast_column(path: Path) -> list:
 
 
 def calamine_column(path: Path) -> list:
-    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("表").to_python(skip_empty_area=False)
+    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("表")
+    rows = sheet.to_python(skip_empty_area=False)
     return [row[0] if row else "" for row in rows]
 
 
@@ -195,7 +213,9 @@ ATTRIBUTES = [' s="1"', ' t="n"', ' t="s"', ' t="inlineStr"', ' cm="1"', ' ', ' 
 CHILDREN = ['<f>SUM(A1)</f>', '<f t="shared" si="0"/>', '<f/>', '<f a/>x</f>', '<v>1</v>', '<v/>', '<v></v>',
             '<is><t>行</t></is>', '<is><r><t>a</t></r><rPh/></is>', '<is>', '</is>', '<t>x</t>', 'x', '<', '/>', '</f>']
 cells = st.builds(
-    lambda ref, attributes, closed, children: "<c" + ref + "".join(attributes) + ("/>" if closed else ">" + "".join(children) + "</c>"),
+    lambda ref, attributes, closed, children: (
+        "<c" + ref + "".join(attributes) + ("/>" if closed else ">" + "".join(children) + "</c>")
+    ),
     st.sampled_from(REFERENCES), st.lists(st.sampled_from(ATTRIBUTES), max_size=3), st.booleans(),
     st.lists(st.sampled_from(CHILDREN), max_size=3))
 
@@ -238,7 +258,9 @@ def test_errors_and_formulas_without_results_are_told_apart_from_blanks(tmp_path
              '<c s="2" t="n" />', READ_ALIKE["whole number"]]
     path = xlsx(tmp_path / "a.xlsx", cells)
     hidden = ooxml.Workbook(open_container(path).parts).cells("表").hidden
-    assert hidden == {"A1": (ooxml.ERROR, "#DIV/0!"), "A2": (ooxml.UNCACHED, "SUM(B1)"), "A3": (ooxml.UNCACHED, 'IF(A1,"",1)')}
+    assert hidden == {
+        "A1": (ooxml.ERROR, "#DIV/0!"), "A2": (ooxml.UNCACHED, "SUM(B1)"), "A3": (ooxml.UNCACHED, 'IF(A1,"",1)')
+    }
     # the python-calamine path finds the same in the sheet XML
     wanted = {"表": {f"A{n}" for n in range(1, 6)}}
     assert CalamineSource(path).hidden(wanted) == {("表", a): what for a, what in hidden.items()}
@@ -307,7 +329,8 @@ def test_a_date_typed_into_the_cover_reads_on_the_fast_path(report, workbook_of,
     cell = layout("2019").where[FILLED_DATE_POINTER][1].encode()
     data = path.read_bytes()
     dated = hc.replace_entry(data, hc.first_sheet(data), lambda xml: re.sub(
-        rb'<c r="' + cell + rb'"( s="[0-9]+")[^>]*?(/>|>.*?</c>)', rb'<c r="' + cell + rb'"\1><v>44227</v></c>', xml, count=1))
+        rb'<c r="' + cell + rb'"( s="[0-9]+")[^>]*?(/>|>.*?</c>)', rb'<c r="' + cell + rb'"\1><v>44227</v></c>',
+        xml, count=1))
     path.write_bytes(dated)
     expected = workbook.read_workbook(path, fast=False)
     assert expected.document["meta"]["filled_date"].startswith("2021-01-31")
@@ -326,7 +349,8 @@ FUZZ = hc.fuzz_script()
 
 
 # A sheet whose markup between values is that of a sheet read before is read by its values
-# alone (its plan, kept in nianbao.io.memory.MEMORY). The reference is reading it whole: every test below holds the two to
+# alone (its plan, kept in nianbao.io.memory.MEMORY). The reference is reading it whole: every
+# test below holds the two to
 # the same cells, and to declining the same sheets.
 
 # workbooks a sheet may be read in: what reading a cell with a value depends on
@@ -370,9 +394,12 @@ VALUE_TEXTS = ["0", "7", "25", "-1.25", "1.5E-3", "123456789012345678", "44227",
                " 7 ", "1", "2", "5", "99", "#REF!", "#DIV/0!", "x", "a &amp; b", "行", "1e5", "-", ".", '"', ">", "/"]
 small = st.integers(0, 5).map(str)  # a shared string's index, a boolean, a whole number
 value_texts = st.one_of(small, small, small, st.integers(0, 10**6).map(str), st.sampled_from(VALUE_TEXTS),
-                        st.text(st.characters(blacklist_characters="<&\r\x00\x01", codec="utf-8"), min_size=1, max_size=5))
+                        st.text(st.characters(blacklist_characters="<&\r\x00\x01", codec="utf-8"),
+                                min_size=1, max_size=5))
 odd_cells = st.builds(  # the pattern test's cells, a value among their children
-    lambda ref, attributes, closed, children: "<c" + ref + "".join(attributes) + ("/>" if closed else ">" + "".join(children) + "</c>"),
+    lambda ref, attributes, closed, children: (
+        "<c" + ref + "".join(attributes) + ("/>" if closed else ">" + "".join(children) + "</c>")
+    ),
     st.sampled_from(REFERENCES), st.lists(st.sampled_from(ATTRIBUTES), max_size=2), st.booleans(),
     st.lists(st.sampled_from(CHILDREN + [f"<v>{SLOT}</v>"]), max_size=3))
 read_alike, declined = st.sampled_from(shapes_of(READ_ALIKE)), st.sampled_from(shapes_of(DECLINED))
@@ -521,7 +548,8 @@ def templates() -> list[bytes]:
     return [data for suffix, data in FUZZ.seed_workbooks() if suffix == ".xlsx"]
 
 
-@settings(max_examples=80, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), mutator=st.sampled_from(sorted(FUZZ.MUTATORS)))
 def test_mutated_workbooks_read_alike_or_are_declined(templates, tmp_path, seed, mutator):
     rng = random.Random(seed)
@@ -553,7 +581,8 @@ def test_a_flaw_in_the_fast_reader_falls_back_to_python_calamine(report, workboo
 # the fast path declines the sheet (python-calamine then reads it).
 
 
-source_values = st.one_of(small, small, small, small, st.integers(61, 2958465).map(str), st.integers(-10**6, 10**12).map(str), st.floats(-1e9, 1e9).map(repr),
+source_values = st.one_of(small, small, small, small, st.integers(61, 2958465).map(str),
+                          st.integers(-10**6, 10**12).map(str), st.floats(-1e9, 1e9).map(repr),
                           st.sampled_from(["-1.25", "1.5E-3", "44227", "61", "0.1"]), value_texts)
 
 
@@ -562,7 +591,8 @@ def _same(value):
 
 
 @settings(max_examples=500, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(shapes=st.lists(st.one_of(read_alike, read_alike, read_alike, read_alike, declined), min_size=1, max_size=5), data=st.data())
+@given(shapes=st.lists(st.one_of(read_alike, read_alike, read_alike, read_alike, declined), min_size=1, max_size=5),
+       data=st.data())
 def test_both_sheet_sources_give_the_same_cells_on_generated_sheets(shapes, data, tmp_path):
     slots = sum(shape.count(SLOT) for shape in shapes)
     rows = filled(shapes, data.draw(st.lists(source_values, min_size=slots, max_size=slots)))
@@ -590,7 +620,8 @@ def test_both_sheet_sources_give_the_same_cells_on_generated_sheets(shapes, data
             assert any(what[0] == ooxml.ERROR for what in fast_cells.hidden.values())
             return
     addresses = [f"A{n}" for n in range(1, len(shapes) + 2)]
-    assert [_same(fast_cells.get(a.encode())) for a in addresses] == [_same(slow_cells.get(a.encode())) for a in addresses]
+    fast_read = [_same(fast_cells.get(a.encode())) for a in addresses]
+    assert fast_read == [_same(slow_cells.get(a.encode())) for a in addresses]
     empty = {"表": {a for a in addresses if _same(fast_cells.get(a.encode())) == ""}}
     assert {k: v for k, v in fast.hidden(empty).items() if k[1] in empty["表"]} == slow.hidden(empty)
     slow.close()

@@ -116,7 +116,9 @@ def test_a_shared_strings_count_is_found_however_it_is_written(name, base, tmp_p
 
 
 def test_a_dtd_after_the_root_element_is_left_to_the_full_check(base, tmp_path):
-    data = hc.replace_entry(base, hc.first_sheet(base), lambda xml: xml.replace(b"<sheetData>", b'<!DOCTYPE x [<!ENTITY e "e">]><sheetData>', 1))
+    dtd = b'<!DOCTYPE x [<!ENTITY e "e">]>'
+    sheet = hc.first_sheet(base)
+    data = hc.replace_entry(base, sheet, lambda xml: xml.replace(b"<sheetData>", dtd + b"<sheetData>", 1))
     assert_refused(data, tmp_path / "实体.xlsx", "不是完整、正确的 XML")
 
 
@@ -226,7 +228,8 @@ def test_a_part_with_the_same_size_and_crc_but_other_bytes_is_inflated_and_check
 
 
 def test_a_dtd_in_a_shared_part_is_refused_in_every_copy(base, tmp_path):
-    data = hc.replace_entry(base, "xl/styles.xml", lambda xml: xml.replace(b"<styleSheet", b'<!DOCTYPE x [<!ENTITY e "e">]><styleSheet', 1))
+    dtd = b'<!DOCTYPE x [<!ENTITY e "e">]>'
+    data = hc.replace_entry(base, "xl/styles.xml", lambda xml: xml.replace(b"<styleSheet", dtd + b"<styleSheet", 1))
     for name in ("一.xlsx", "二.xlsx"):
         path = tmp_path / name
         path.write_bytes(data)

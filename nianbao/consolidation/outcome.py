@@ -16,7 +16,7 @@ from typing import Any
 
 from ..core.findings import ERRORS, Finding
 from ..core.forms import DEFAULT_PROCUREMENT_UNIT, PROCUREMENT_UNIT_KEY
-from ..core.model import model
+from ..core.model import Cell, model
 from .marker import LEVEL_KEY, MEMBERS_KEY, SUMMARY_KEY, Part
 from .records import Record
 from .roster import Member
@@ -231,9 +231,9 @@ class Consolidation:
             parts.append(self.previous.line())
         return "；".join(parts)
 
-    def long_rows(self) -> Iterator[tuple[str, str, str, str, str, str, Any]]:
-        """One row per cell of every summed report: agency, code, source, table, row, column,
-        value (exact: int or Decimal)."""
+    def summed_cells(self) -> Iterator[tuple[Record, Cell, Any]]:
+        """Every filled cell of every summed report, with its record: what the long table
+        (the CSV, :meth:`to_frame`) has a row for. Values are exact: int or Decimal."""
         if self.form is None:
             return
         cells = model(self.form).cells
@@ -243,7 +243,13 @@ class Consolidation:
                 continue
             for cell, v in zip(cells, r.values, strict=True):
                 if v is not None:
-                    yield r.name, r.uscc, r.source, cell.table.title, cell.row_label, cell.column_label, v
+                    yield r, cell, v
+
+    def long_rows(self) -> Iterator[tuple[str, str, str, str, str, str, Any]]:
+        """One row per cell of every summed report: agency, code, source, table, row, column,
+        value (exact: int or Decimal)."""
+        for r, cell, v in self.summed_cells():
+            yield r.name, r.uscc, r.source, cell.table.title, cell.row_label, cell.column_label, v
 
     def to_frame(self) -> Any:
         """The long table as a pandas DataFrame, one row per cell of every summed report:

@@ -272,18 +272,9 @@ def _number_text(value: Any) -> str:
 
 def long_rows(c: Consolidation) -> Iterator[list[Any]]:
     """One row per cell of every summed report, with the official labels."""
-    if c.form is None:
-        return
-    cells = model(c.form).cells
-    for e in c.summed:
-        r = e.record
-        if r.values is None:
-            continue
+    for r, cell, v in c.summed_cells():
         agency = [safe_text(r.name), safe_text(r.uscc), safe_text(r.region_code), safe_text(r.source)]
-        for cell, v in zip(cells, r.values, strict=True):
-            if v is None:
-                continue
-            yield [*agency, cell.table.title, cell.row_label, cell.column_label, cell.pointer, _number_text(v)]
+        yield [*agency, cell.table.title, cell.row_label, cell.column_label, cell.pointer, _number_text(v)]
 
 
 def write_long_csv(c: Consolidation, path: str | os.PathLike[str]) -> Path:
