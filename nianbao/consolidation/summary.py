@@ -15,6 +15,7 @@ This module knows Excel and CSV; what is summed and why is :mod:`nianbao.consoli
 from __future__ import annotations
 
 import csv
+import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -271,10 +272,19 @@ def _number_text(value: Any) -> str:
 
 
 def long_rows(c: Consolidation) -> Iterator[list[Any]]:
-    """One row per cell of every summed report, with the official labels."""
+    """One row per cell of every summed report, with the official labels. (Millions of rows:
+    each record's agency and each cell's labels are made once, not once a row.)"""
+    labels: dict[int, tuple[str, str, str, str]] = {}
+    record: Any = None
+    agency: tuple[Any, ...] = ()
     for r, cell, v in c.summed_cells():
-        agency = [safe_text(r.name), safe_text(r.uscc), safe_text(r.region_code), safe_text(r.source)]
-        yield [*agency, cell.table.title, cell.row_label, cell.column_label, cell.pointer, _number_text(v)]
+        if r is not record:
+            record = r
+            agency = (safe_text(r.name), safe_text(r.uscc), safe_text(r.region_code), safe_text(r.source))
+        where = labels.get(cell.index)
+        if where is None:
+            where = labels[cell.index] = (cell.table.title, cell.row_label, cell.column_label, cell.pointer)
+        yield [*agency, *where, _number_text(v)]
 
 
 def write_long_csv(c: Consolidation, path: str | os.PathLike[str]) -> Path:
@@ -287,9 +297,32 @@ def write_long_csv(c: Consolidation, path: str | os.PathLike[str]) -> Path:
 
 
 def _write_csv(c: Consolidation, f: Any) -> None:
-    w = csv.writer(f)
-    w.writerow(LONG_HEADERS)
-    w.writerows(long_rows(c))
+    """The rows of :func:`long_rows`, as ``csv.writer`` writes them, a report at a time: each
+    record's agency and each cell's labels are quoted once (a field is quoted by what it holds
+    alone, and a value is digits, sign and point), then each line is those joined to its value."""
+    csv.writer(f).writerow(LONG_HEADERS)
+    labels: dict[int, str] = {}
+    record: Any = None
+    agency = ""
+    lines: list[str] = []
+    for r, cell, v in c.summed_cells():
+        if r is not record:
+            f.write("".join(lines))
+            lines.clear()
+            record = r
+            agency = _csv_fields([safe_text(r.name), safe_text(r.uscc), safe_text(r.region_code), safe_text(r.source)])
+        where = labels.get(cell.index)
+        if where is None:
+            where = labels[cell.index] = _csv_fields([cell.table.title, cell.row_label, cell.column_label, cell.pointer])
+        lines.append(f"{agency},{where},{_number_text(v)}\r\n")
+    f.write("".join(lines))
+
+
+def _csv_fields(fields: list[Any]) -> str:
+    """Fields as a line of ``csv.writer`` (the Excel dialect) quotes them, without its line end."""
+    buf = io.StringIO()
+    csv.writer(buf).writerow(fields)
+    return buf.getvalue()[:-2]
 
 
 __all__ = [
