@@ -372,3 +372,29 @@ def test_an_xlsx_roster_goes_through_the_container_check(tmp_path):
     assert result.exit_code == 2
     assert "单位名单 名单.xlsx：" in result.output
     assert not (tmp_path / "汇总.xlsx").exists()
+
+
+def test_long_csv_is_what_csv_writer_makes_of_the_long_rows(tmp_path):
+    """The CSV is written a report at a time from labels quoted once; it must be, byte for
+    byte, what ``csv.writer`` writes for :func:`long_rows` — names with commas, quotes, line
+    breaks and formula starts included, amounts with decimals."""
+    import io
+
+    from nianbao.consolidation.summary import LONG_HEADERS, long_rows, write_long_csv
+
+    a = report('张店区"民政",局', 5)
+    a["active"]["procurement"]["amount"] = 123.45
+    put(tmp_path / "in", "a.json", a)
+    put(tmp_path / "in", "b.json", report("张店区\n财政局", 6))
+    put(tmp_path / "in", "c.json", report("=1+2", 7))
+    put(tmp_path / "in", "d.json", seed("arongqi-2020"))
+    c = consolidate([tmp_path / "in"], jobs=1)
+    assert len(c.summed) == 4
+    expected = io.StringIO()
+    writer = csv.writer(expected)
+    writer.writerow(LONG_HEADERS)
+    writer.writerows(long_rows(c))
+    written = write_long_csv(c, tmp_path / "长表.csv").read_bytes()
+    assert written == expected.getvalue().encode("utf-8-sig")
+    assert b'"\xe5\xbc\xa0\xe5\xba\x97\xe5\x8c\xba""' in written  # 张店区"" : a quoted quote
+    assert any("." in r[-1] for r in long_rows(c))  # an amount with decimals is among them
