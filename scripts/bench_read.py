@@ -31,15 +31,18 @@ sys.path.insert(0, str(ROOT))
 
 import openpyxl  # noqa: E402
 
-from nianbao.io.memory import MEMORY  # noqa: E402
 from nianbao.core.layout import cell_index, layout  # noqa: E402
+from nianbao.excel.template import write_workbook  # noqa: E402
+from nianbao.io.memory import MEMORY  # noqa: E402
 from nianbao.io.readers import read  # noqa: E402
 from nianbao.io.safety import open_container  # noqa: E402
-from nianbao.excel.template import write_workbook  # noqa: E402
 from nianbao.io.workbook import read_workbook  # noqa: E402
 
 HEADLINE = "nianbao.io.readers.read（含安全检查）"
-REPORTS = {"2019": ROOT / "tests/fixtures/seeds/anyang-2020.json", "2021": ROOT / "tests/fixtures/reports/shangzhi-2021.json"}
+REPORTS = {
+    "2019": ROOT / "tests/fixtures/seeds/anyang-2020.json",
+    "2021": ROOT / "tests/fixtures/reports/shangzhi-2021.json",
+}
 
 
 def openpyxl_read(path: Path, form: str) -> dict:
@@ -101,10 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     base = statistics.median(runs["openpyxl（基线）"])
     print(f"表式 {args.form}，已填报告 {size} 字节，{len(layout(args.form).where)} 个单元格")
     head = statistics.median(runs[HEADLINE])
-    print(f"读取一份工作簿（nianbao.io.readers.read，含安全检查）：中位数 {head * 1000:.3f} ms，{1 / head:,.0f} 份/秒（单进程），比 openpyxl 快 {base / head:.1f} 倍")
+    print(f"读取一份工作簿（nianbao.io.readers.read，含安全检查）：中位数 {head * 1000:.3f} ms，"
+          f"{1 / head:,.0f} 份/秒（单进程），比 openpyxl 快 {base / head:.1f} 倍")
     for name, times in runs.items():
         med = statistics.median(times)
-        print(f"{name:<34} 中位数 {med * 1000:7.3f} ms  {1 / med:8.0f} 份/秒  为基线的 {med / base:6.3f} 倍（快 {base / med:5.1f} 倍）  n={len(times)}")
+        print(f"{name:<34} 中位数 {med * 1000:7.3f} ms  {1 / med:8.0f} 份/秒  "
+              f"为基线的 {med / base:6.3f} 倍（快 {base / med:5.1f} 倍）  n={len(times)}")
     return 0
 
 
