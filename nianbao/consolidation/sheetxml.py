@@ -62,7 +62,7 @@ def rows_xml(rows: list[list[Any]], first_row: int, styles: Mapping[int, int] | 
     styles = styles or {}
     wrap = wrap or {}
     # by column: the start of its cells' XML, its style, its width when it wraps, its texts seen
-    columns = [
+    columns: list[tuple[str, str, float | None, dict[str, tuple[str, int]]]] = [
         (f'<c r="{col_letter(i)}', f' s="{styles[i]}"' if i in styles else "", wrap.get(i), {})
         for i in range(1, width + 1)
     ]

@@ -313,7 +313,8 @@ def _write_csv(c: Consolidation, f: Any) -> None:
             agency = _csv_fields([safe_text(r.name), safe_text(r.uscc), safe_text(r.region_code), safe_text(r.source)])
         where = labels.get(cell.index)
         if where is None:
-            where = labels[cell.index] = _csv_fields([cell.table.title, cell.row_label, cell.column_label, cell.pointer])
+            where = _csv_fields([cell.table.title, cell.row_label, cell.column_label, cell.pointer])
+            labels[cell.index] = where
         lines.append(f"{agency},{where},{_number_text(v)}\r\n")
     f.write("".join(lines))
 
