@@ -29,25 +29,16 @@ _NOT_PLAIN = re.compile(f"[{_ILLEGAL}&<>]|^\\s|\\s$")
 
 
 def _text_cell(ref: str, v: Any, style: str = "") -> str:
-    return f'<c r="{ref}"' + _text_tail(v, style)
-
-
-def _text_tail(v: Any, style: str = "") -> str:
-    """A text cell's XML after its reference (``<c r="B2"`` + this)."""
     if type(v) is str and len(v) <= MAX_CELL_TEXT and not _NOT_PLAIN.search(v):
-        return f'{style} t="inlineStr"><is><t>{v}</t></is></c>'  # the common case
-    return _escaped_tail(v, style)
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t>{v}</t></is></c>'  # the common case
+    return _escaped_cell(ref, v, style)
 
 
 def _escaped_cell(ref: str, v: Any, style: str = "") -> str:
-    return f'<c r="{ref}"' + _escaped_tail(v, style)
-
-
-def _escaped_tail(v: Any, style: str = "") -> str:
     text = _ILLEGAL_XML.sub("", str(v))[:MAX_CELL_TEXT]
     space = ' xml:space="preserve"' if text != text.strip() else ""
     # & < > escaped as xml.sax.saxutils.escape does (which would import urllib and ssl)
-    return f'{style} t="inlineStr"><is><t{space}>{html.escape(text, quote=False)}</t></is></c>'
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{html.escape(text, quote=False)}</t></is></c>'
 
 
 def rows_xml(rows: list[list[Any]], first_row: int, styles: Mapping[int, int] | None = None,
@@ -55,43 +46,24 @@ def rows_xml(rows: list[list[Any]], first_row: int, styles: Mapping[int, int] | 
     """``<row>`` elements of plain values (inline strings, numbers), from ``first_row`` on;
     ``styles`` maps a column (from 1) to the style index its cells take; ``wrap`` the columns
     whose text wraps to their width: a row is then as tall as its longest text needs (saved,
-    as not every program measures rows as it opens a file). (Tens of thousands of rows, many
-    texts repeated — an agency's name in several lists, a status in every row: each distinct
-    text of a column is escaped and measured once.)"""
+    as not every program measures rows as it opens a file). (Tens of thousands of rows: the
+    type of each value is looked at once, inline.)"""
     width = max((len(r) for r in rows), default=0)
     styles = styles or {}
     wrap = wrap or {}
-    # by column: the start of its cells' XML, its style, its width when it wraps, its texts seen
-    columns: list[tuple[str, str, float | None, dict[str, tuple[str, int]]]] = [
-        (f'<c r="{col_letter(i)}', f' s="{styles[i]}"' if i in styles else "", wrap.get(i), {})
-        for i in range(1, width + 1)
-    ]
-    heights: dict[int, str] = {}
+    columns = [(col_letter(i), f' s="{styles[i]}"' if i in styles else "") for i in range(1, width + 1)]
     out = []
     for n, r in enumerate(rows, first_row):
+        lines = lines_needed(r, wrap) if wrap else 1
+        height = f' ht="{lines * LINE_HEIGHT:g}" customHeight="1"' if lines > 1 else ""
         cells = []
-        lines = 1
-        for (start, style, wide, seen), v in zip(columns, r, strict=False):
+        for (letter, style), v in zip(columns, r, strict=False):
             t = type(v)
             if t is int or t is float or t is Decimal:
-                cells.append(f'{start}{n}"{style}><v>{v}</v></c>')
-            elif t is str:
-                if v:
-                    known = seen.get(v)
-                    if known is None:
-                        known = seen[v] = (_text_tail(v, style), 1 if wide is None else lines_needed([v], {1: wide}))
-                    cells.append(f'{start}{n}"{known[0]}')
-                    if known[1] > lines:
-                        lines = known[1]
+                cells.append(f'<c r="{letter}{n}"{style}><v>{v}</v></c>')
             elif v is not None and v != "":
-                cells.append(f'{start}{n}"{_text_tail(v, style)}')  # booleans (and anything else) as text
-        if lines > 1:
-            height = heights.get(lines)
-            if height is None:
-                height = heights[lines] = f' ht="{lines * LINE_HEIGHT:g}" customHeight="1"'
-            out.append(f'<row r="{n}"{height}>{"".join(cells)}</row>')
-        else:
-            out.append(f'<row r="{n}">{"".join(cells)}</row>')
+                cells.append(_text_cell(f"{letter}{n}", v, style))  # text, and booleans as text
+        out.append(f'<row r="{n}"{height}>{"".join(cells)}</row>')
     return "".join(out)
 
 
