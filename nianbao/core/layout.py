@@ -20,6 +20,7 @@ from functools import cache, cached_property
 
 from .forms import (
     AGENCY_FIELDS,
+    CLAUSE_9,
     FILLED_DATE_LABEL,
     FILLED_DATE_POINTER,
     FORM_LABEL,
@@ -168,7 +169,7 @@ COVER_FIELDS: tuple[tuple[str, str], ...] = (
     (YEAR_POINTER, YEAR_LABEL),
     (FILLED_DATE_POINTER, FILLED_DATE_LABEL),
 )
-PROCUREMENT_UNIT_FIELD = (meta_pointer(PROCUREMENT_UNIT_KEY), f"{PROCUREMENT_UNIT_LABEL}（表二 第二十条第（九）项）")
+PROCUREMENT_UNIT_FIELD = (meta_pointer(PROCUREMENT_UNIT_KEY), f"{PROCUREMENT_UNIT_LABEL}（表二 {CLAUSE_9}）")
 
 
 def _cover(form: Form) -> SheetLayout:
