@@ -22,13 +22,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from benchtools import timed  # noqa: E402  (scripts/, beside this one)
 from publications import to_docx, to_html, to_text  # noqa: E402
 
 from nianbao.io.check import read  # noqa: E402  (readers.read, the published formats registered)
@@ -38,16 +38,6 @@ REPORTS = {
     "2021": ROOT / "tests/fixtures/reports/shangzhi-2021.json",
 }
 GOALS = {"html": 200, "txt": 200, "pdf": 20}
-
-
-def timed(fn, n: int) -> list[float]:
-    fn()  # warm caches (label catalogues, imports)
-    out = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return out
 
 
 def lxml_cells(path: Path) -> int:

@@ -23,13 +23,13 @@ import json
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import openpyxl  # noqa: E402
+from benchtools import timed  # noqa: E402  (scripts/, beside this one)
 
 from nianbao.core.layout import cell_index, layout  # noqa: E402
 from nianbao.excel.template import write_workbook  # noqa: E402
@@ -69,16 +69,6 @@ def whole(path: Path, container) -> object:  # noqa: ANN001 - a safety.Container
     """The reader as on a template seen for the first time: no sheet read by its values alone."""
     MEMORY.forget_sheets()
     return read_workbook(path, container=container)
-
-
-def timed(fn, n: int) -> list[float]:
-    fn()  # warm caches (layouts, plans)
-    out = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from report_files import put
 
 from nianbao.cli import main
 from nianbao.consolidation.consolidate import consolidate
@@ -19,7 +20,6 @@ from nianbao.consolidation.summary import DETAIL_SHEET, DUPLICATES_SHEET, MISSIN
 from nianbao.core.agency_codes import uscc_check_char
 from nianbao.core.codes import Status
 from nianbao.core.sanitize import safe_text
-from nianbao.excel.template import write_workbook
 from nianbao.io.check import check_file
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
@@ -40,16 +40,6 @@ def report(name: str, serial: int | None = None, year: int = 2020) -> dict:
     doc["year"] = year
     doc["agency"] = {"name": name, "region_code": "370303", **({"uscc": uscc(serial)} if serial else {})}
     return doc
-
-
-def put(folder: Path, filename: str, doc: dict) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    p = folder / filename
-    if p.suffix == ".xlsx":
-        write_workbook(p, doc["form"], doc)
-    else:
-        p.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    return p
 
 
 def run(*args: str):

@@ -14,6 +14,7 @@ import openpyxl
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from report_files import put
 from strategies import consistent_reports
 
 from nianbao.cli import main
@@ -23,7 +24,6 @@ from nianbao.consolidation.names import alike, fold
 from nianbao.consolidation.outcome import Presence
 from nianbao.consolidation.summary import write_summary
 from nianbao.core.agency_codes import uscc_check_char
-from nianbao.excel.template import write_workbook
 from nianbao.io.check import check_file
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
@@ -39,16 +39,6 @@ def report(name: str, serial: int | None = None, year: int = 2020) -> dict:
     doc["year"] = year
     doc["agency"] = {"name": name, **({"uscc": uscc(serial)} if serial else {})}
     return doc
-
-
-def put(folder: Path, filename: str, doc: dict) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    p = folder / filename
-    if p.suffix == ".xlsx":
-        write_workbook(p, doc["form"], doc)
-    else:
-        p.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    return p
 
 
 def run(*args):

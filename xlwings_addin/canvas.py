@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from nianbao.core.layout import col_letter
 from nianbao.excel.marks import REGISTRY_SHEET, Link, NewSheet, parse_registry
 
 CHUNK = 255  # longest string Excel takes whole into a note in one call, and a range address
@@ -103,14 +104,6 @@ def address_chunks(cells: list[str]) -> Iterator[list[str]]:
         group.append(cell)
     if group:
         yield group
-
-
-def _column(n: int) -> str:
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 class XlwingsCanvas:
@@ -315,7 +308,7 @@ class XlwingsCanvas:
         if new.title_row:
             bold.append(f"A{new.title_row}")
         if new.header_row:
-            last_col = _column(len(new.grid[new.header_row - 1]))
+            last_col = col_letter(len(new.grid[new.header_row - 1]))
             bold.append(f"A{new.header_row}:{last_col}{new.header_row}")
         if bold:
             sheet.range(",".join(bold)).font.bold = True
