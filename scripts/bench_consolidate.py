@@ -5,6 +5,8 @@
         # the goals: in both modes ≥2,000 workbooks/s, ≥40× pandas, peak < 300 MB;
         # with --previous (last year's workbooks beside them) ≥1,000 workbooks/s
     python scripts/bench_consolidate.py --n 500 --modes ours          # a quick look
+    python scripts/bench_consolidate.py --n 10000 --keep /tmp/bench --runs 5 --against 9fd37f7
+        # side by side with the code of another revision, alternating run by run
 
 Two modes, measured one after the other in the same run, each side by side with its own
 pandas loop: ``ours`` — the workbooks as our template writer makes them; ``resaved`` — the
@@ -242,15 +244,19 @@ class TreeMemory(threading.Thread):
 
 
 def run_nianbao(
-    folder: Path, out: Path, jobs: int | None, previous: Path | None = None
+    folder: Path, out: Path, jobs: int | None, previous: Path | None = None, code: Path | None = None
 ) -> tuple[float, float, TreeMemory, str]:
+    """``nianbao consolidate`` timed as a subprocess; ``code``: a checkout of another
+    revision (:func:`checkout`), run by this interpreter in place of this one."""
     exe = Path(sys.executable).with_name("nianbao")
-    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "nianbao"]),
+    direct = exe.exists() and code is None
+    cmd = [str(exe) if direct else sys.executable, *([] if direct else ["-m", "nianbao"]),
            "consolidate", str(folder), "-o", str(out), "--quiet", *(["--jobs", str(jobs)] if jobs else []),
            *(["--previous", str(previous)] if previous else [])]
+    env = dict(os.environ, PYTHONPATH=str(code)) if code is not None else None
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     mem = TreeMemory(proc.pid)
     mem.start()
     stdout, stderr = proc.communicate()
@@ -262,6 +268,17 @@ def run_nianbao(
     if proc.returncode not in (0, 1):
         raise SystemExit(f"nianbao consolidate failed ({proc.returncode}):\n{stderr}")
     return elapsed, cpu, mem, stdout.strip()
+
+
+def checkout(rev: str, into: Path) -> Path:
+    """This repository's code at ``rev`` (a commit, tag or branch), unpacked into ``into``
+    (``git archive``: the repository itself is left as it is)."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "nianbao"], capture_output=True, check=False)
+    if archive.returncode != 0:
+        raise SystemExit(f"--against {rev}：无法取出该版本（{archive.stderr.decode(errors='replace').strip()}）")
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
 
 
 # ---------------------------------------------------------------------------------------
@@ -358,8 +375,13 @@ def measure(mode: str, folder: Path, tmp: Path, args: argparse.Namespace) -> dic
     size = sum(f.stat().st_size for f in files) / len(files)
     how = f"（{RESAVE_WAYS[args.resave]}）" if mode == "resaved" else ""
     print(f"【{mode}】{MODES[mode]}{how}：{len(files)} 个文件，平均 {size / 1024:.1f} KB")
-    times, cpus, mems = [], [], []
+    times, cpus, mems, baseline = [], [], [], []
     for run in range(args.runs):
+        if args.against_code:  # the two alternate, so that both meet the machine's moods alike
+            then, _, _, _ = run_nianbao(folder, tmp / f"SUMMARY-{mode}-baseline.xlsx", args.jobs,
+                                        code=args.against_code)
+            baseline.append(then)
+            print(f"  第 {run + 1} 次（基线 {args.against}）：{then:.2f} 秒，{len(files) / then:,.0f} 个/秒")
         elapsed, cpu, mem, line = run_nianbao(folder, tmp / f"SUMMARY-{mode}.xlsx", args.jobs)
         times.append(elapsed)
         cpus.append(cpu)
@@ -367,6 +389,7 @@ def measure(mode: str, folder: Path, tmp: Path, args: argparse.Namespace) -> dic
         print(f"  第 {run + 1} 次：{elapsed:.2f} 秒，{len(files) / elapsed:,.0f} 个/秒 — {line}")
     elapsed = statistics.median(times)
     rate = len(files) / elapsed
+    against = len(files) / statistics.median(baseline) if baseline else None
     peak_rss = max(m.peak_rss for m in mems) / 1024
     peak_pss = max(m.peak_pss for m in mems) / 1024
 
@@ -382,6 +405,9 @@ def measure(mode: str, folder: Path, tmp: Path, args: argparse.Namespace) -> dic
     print("  " + machine_line())
     print(f"  nianbao consolidate：N={len(files)}，中位数 {elapsed:.2f} 秒，{rate:,.0f} 个工作簿/秒"
           f"（目标 ≥{GOAL_RATE:,.0f}：{'达到' if rate >= GOAL_RATE else '未达到'}）")
+    if against is not None:
+        print(f"    基线 {args.against}（同一次运行，交替计时）：中位数 {against:,.0f} 个工作簿/秒；"
+              f"本版本为基线的 {rate / against:.2f} 倍")
     print(f"    峰值内存（整个进程树）：PSS 合计 {peak_pss:.0f} MB，"
           f"RSS 合计 {peak_rss:.0f} MB（共享页重复计算，为上限）"
           f"（目标 <{GOAL_MB:.0f} MB：{'达到' if peak_pss < GOAL_MB else '未达到'}）")
@@ -397,7 +423,8 @@ def measure(mode: str, folder: Path, tmp: Path, args: argparse.Namespace) -> dic
     for what, ms in stages(sample):
         print(f"    {ms:6.2f} 毫秒  {what}")
     print()
-    return {"n": len(files), "rate": rate, "ratio": ratio, "agree": float(agree), "pandas_rate": p_rate}
+    return {"n": len(files), "rate": rate, "ratio": ratio, "agree": float(agree), "pandas_rate": p_rate,
+            "against": against or 0.0}
 
 
 def machine_line() -> str:
@@ -476,12 +503,16 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, default=None,
                     help="generate into this folder (KEEP/ours, KEEP/resaved-files, KEEP/resaved-bases, "
                          "KEEP/ours-previous) and keep it: LibreOffice's copies are made once")
+    ap.add_argument("--against", metavar="REV", default=None,
+                    help="also time this repository's code at git revision REV on the same workbooks, "
+                         "alternating with this version in every run (e.g. the commit a goal was measured at)")
     args = ap.parse_args()
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if not modes or any(m not in MODES for m in modes):
         ap.error(f"--modes: 可选 {', '.join(MODES)}")
 
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
+    args.against_code = checkout(args.against, tmp / "baseline") if args.against else None
     base = args.keep or tmp
     folders = {"ours": base / "ours", "resaved": base / f"resaved-{args.resave}"}
     last = base / "ours-previous"
@@ -510,8 +541,9 @@ def main() -> None:
             previous = measure_previous(folders["ours"], last, tmp, args, pandas_rate)
         print("汇总（同一次运行）：")
         for mode, r in results.items():
+            vs = f"，基线 {args.against} {r['against']:,.0f} 个/秒（{r['rate'] / r['against']:.2f} 倍）" if r["against"] else ""
             print(f"  {mode:8s} N={r['n']:.0f}：{r['rate']:,.0f} 个工作簿/秒，{r['ratio']:,.1f}× pandas 循环"
-                  f"（{'达到' if r['rate'] >= GOAL_RATE and r['ratio'] >= GOAL_RATIO else '未达到'}目标）")
+                  f"（{'达到' if r['rate'] >= GOAL_RATE and r['ratio'] >= GOAL_RATIO else '未达到'}目标）{vs}")
         if args.previous:
             print(f"  previous N={previous['n']:.0f}：{previous['rate']:,.0f} 个本年工作簿/秒，"
                   f"{previous['ratio']:,.1f}× pandas 循环"

@@ -51,6 +51,17 @@ def test_the_consolidation_benchmark_times_the_cross_year_run(tmp_path):
     assert len(list((tmp_path / "ours-previous").rglob("*.xlsx"))) == 6
 
 
+def test_the_consolidation_benchmark_times_another_revision_side_by_side(tmp_path):
+    args = ("--n", "6", "--pandas-sample", "2", "--bases", "2", "--keep", str(tmp_path), "--modes", "ours")
+    out = run("bench_consolidate.py", *args, "--runs", "2", "--against", "HEAD")
+    assert out.count("（基线 HEAD）") == 2  # one baseline run before each of this version's
+    assert "基线 HEAD（同一次运行，交替计时）：中位数" in out and "本版本为基线的" in out
+    assert "基线 HEAD" in out.split("汇总（同一次运行）：")[1]
+    unknown = subprocess.run([sys.executable, str(SCRIPTS / "bench_consolidate.py"), *args, "--against", "no-such-rev"],
+                             capture_output=True, text=True, timeout=600)
+    assert unknown.returncode != 0 and "--against no-such-rev：无法取出该版本" in unknown.stderr
+
+
 def test_the_read_benchmark_runs():
     out = run("bench_read.py", "--n", "4", "--form", "2019")
     for line in ("nianbao.io.readers.read（含安全检查）", "读取器，每张表整张读取", "openpyxl（基线）"):

@@ -28,6 +28,8 @@ def safe_text(value: Any) -> Any:
     that holds surrogates (a file name that is not UTF-8, a lone surrogate read from JSON:
     shown escaped by :func:`unsurrogated`) or control characters (shown escaped, ``\\x1b``):
     no workbook can hold them, and no reader of a CSV wants them."""
+    if type(value) is str and value.isprintable() and not value.startswith(FORMULA_STARTS):
+        return value  # the common case (surrogates and control characters are not printable)
     if isinstance(value, str):
         value = unsurrogated(value)
         if not value.isprintable():  # control characters: no workbook can hold them

@@ -301,15 +301,25 @@ _EXACT_DIGITS = 15  # whole numbers this long are exact as floats too (below 2**
 
 
 def _sheet_data(xml: bytes) -> tuple[int, int]:
-    """Where the cells of a sheet lie: between its one <sheetData> and </sheetData>. (Each
-    cell is checked as it is read; the markup between cells, such as <row> tags, is not.)"""
+    """Where the cells of a sheet lie: between its <sheetData> and its last </sheetData>,
+    with no other <sheetData> before or after them. (Each cell is checked as it is read;
+    the markup between cells, such as <row> tags, is not. That no sheetData tag lies
+    between is checked when a sheet is read whole, by :func:`_one_sheet_data`; a planned
+    sheet's markup is that of a sheet read whole, and its values hold no "<".) The two
+    ends are sought from either end of the part: the cells between are not scanned here."""
     start = xml.find(b"<sheetData>")
-    end = xml.find(b"</sheetData>", start)
-    if start < 0 or end < 0 or xml.find(b"<sheetData", end) >= 0 or xml.rfind(b"<sheetData", 0, start) >= 0:
+    end = xml.rfind(b"</sheetData>")
+    if start < 0 or end < start or xml.find(b"<sheetData", end) >= 0 or xml.rfind(b"<sheetData", 0, start) >= 0:
         if xml.count(b"<sheetData") == 1 and b"<sheetData/>" in xml and b"<c " not in xml:
             return 0, 0  # a sheet with nothing in it
         raise Unsupported("sheet data")
     return start, end
+
+
+def _one_sheet_data(data: bytes) -> None:
+    """The cells of a sheet read whole hold no other sheetData tag (see :func:`_sheet_data`)."""
+    if data.find(b"<sheetData", 1) >= 0 or b"</sheetData" in data:  # (it opens with its own <sheetData>)
+        raise Unsupported("sheet data")
 
 
 def _formula_text(element: bytes) -> bytes:
@@ -540,6 +550,7 @@ class Workbook:
 
     def _read_whole(self, data: bytes) -> tuple[Sheet, list[tuple[bytes, ...]]]:
         """The sheet read cell by cell, and the cells as _CELL found them."""
+        _one_sheet_data(data)
         found = _CELL.findall(data)
         if len(found) != data.count(b"<c"):  # within <sheetData>, "<c" opens a cell
             raise Unsupported("cell markup")
