@@ -541,7 +541,9 @@ def main() -> None:
             previous = measure_previous(folders["ours"], last, tmp, args, pandas_rate)
         print("汇总（同一次运行）：")
         for mode, r in results.items():
-            vs = f"，基线 {args.against} {r['against']:,.0f} 个/秒（{r['rate'] / r['against']:.2f} 倍）" if r["against"] else ""
+            vs = ""
+            if r["against"]:
+                vs = f"，基线 {args.against} {r['against']:,.0f} 个/秒（{r['rate'] / r['against']:.2f} 倍）"
             print(f"  {mode:8s} N={r['n']:.0f}：{r['rate']:,.0f} 个工作簿/秒，{r['ratio']:,.1f}× pandas 循环"
                   f"（{'达到' if r['rate'] >= GOAL_RATE and r['ratio'] >= GOAL_RATIO else '未达到'}目标）{vs}")
         if args.previous:
