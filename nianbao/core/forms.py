@@ -168,6 +168,13 @@ CLAUSE_6 = "第二十条第（六）项"
 CLAUSE_8 = "第二十条第（八）项"
 CLAUSE_9 = "第二十条第（九）项"
 CONTENT = "信息内容"
+TOTAL = Column("total", "总计")
+
+# Rows of table 2 that both forms print alike
+RULES = Row("rules", "规章")
+LICENSING = Row("licensing", "行政许可")
+PENALTY_ROWS = (Row("penalty", "行政处罚"), Row("enforcement", "行政强制"))
+FEES = Row("fees", "行政事业性收费")
 
 LEGAL_PERSON = "法人或其他组织"
 
@@ -178,7 +185,7 @@ APPLICANT_COLUMNS = (
     Column("social", "社会公益组织", parent=LEGAL_PERSON),
     Column("legal", "法律服务机构", parent=LEGAL_PERSON),
     Column("other", "其他", parent=LEGAL_PERSON),
-    Column("total", "总计"),
+    TOTAL,
 )
 
 
@@ -272,7 +279,7 @@ APPEAL_COLUMNS = (
     Column("corrected", "结果纠正"),
     Column("other", "其他结果"),
     Column("pending", "尚未审结"),
-    Column("total", "总计"),
+    TOTAL,
 )
 
 LITIGATION = "行政诉讼"
@@ -348,6 +355,8 @@ X1 = identity(
 # ---------------------------------------------------------------------------------------
 # Form 2021 (国办公开办函〔2021〕30号)
 
+DECISIONS_2021 = (Column("decisions", "本年处理决定数量"),)
+
 FORM_2021 = Form(
     key="2021",
     document="国办公开办函〔2021〕30号",
@@ -367,28 +376,28 @@ FORM_2021 = Form(
                         Column("repealed", "本年废止件数"),
                         Column("in_force", "现行有效件数"),
                     ),
-                    (Row("rules", "规章"), Row("normative_documents", "行政规范性文件")),
+                    (RULES, Row("normative_documents", "行政规范性文件")),
                     row_header=CONTENT,
                 ),
                 Group(
                     "",
                     CLAUSE_5,
-                    (Column("decisions", "本年处理决定数量"),),
-                    (Row("licensing", "行政许可"),),
+                    DECISIONS_2021,
+                    (LICENSING,),
                     row_header=CONTENT,
                 ),
                 Group(
                     "",
                     CLAUSE_6,
-                    (Column("decisions", "本年处理决定数量"),),
-                    (Row("penalty", "行政处罚"), Row("enforcement", "行政强制")),
+                    DECISIONS_2021,
+                    PENALTY_ROWS,
                     row_header=CONTENT,
                 ),
                 Group(
                     "",
                     CLAUSE_8,
                     (Column("amount", "本年收费金额（单位：万元）", AMOUNT),),
-                    (Row("fees", "行政事业性收费"),),
+                    (FEES,),
                     row_header=CONTENT,
                 ),
             ),
@@ -454,28 +463,28 @@ FORM_2019 = Form(
                         Column("new_published", "本年新公开数量"),
                         Column("total_published", "对外公开总数量"),
                     ),
-                    (Row("rules", "规章"), Row("normative_documents", "规范性文件")),
+                    (RULES, Row("normative_documents", "规范性文件")),
                     row_header=CONTENT,
                 ),
                 Group(
                     "",
                     CLAUSE_5,
                     ITEMS_COLUMNS,
-                    (Row("licensing", "行政许可"), Row("other_services", "其他对外管理服务事项")),
+                    (LICENSING, Row("other_services", "其他对外管理服务事项")),
                     row_header=CONTENT,
                 ),
                 Group(
                     "",
                     CLAUSE_6,
                     ITEMS_COLUMNS,
-                    (Row("penalty", "行政处罚"), Row("enforcement", "行政强制")),
+                    PENALTY_ROWS,
                     row_header=CONTENT,
                 ),
                 Group(
                     "",
                     CLAUSE_8,
                     ITEMS_COLUMNS[:2],
-                    (Row("fees", "行政事业性收费"),),
+                    (FEES,),
                     row_header=CONTENT,
                 ),
                 Group(

@@ -65,7 +65,7 @@ SCHEMA_BASE = "https://nianbao.github.io/schemas/"
 
 
 def schema_id(form: str) -> str:
-    return f"{SCHEMA_BASE}report-{form}.schema.json"
+    return SCHEMA_BASE + schema_filename(form)
 
 
 def schema_filename(form: str) -> str:
