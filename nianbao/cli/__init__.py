@@ -13,7 +13,10 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 # Each subcommand's module, imported when the command is used (or listed in the help): a
 # run of one command does not pay for importing what only the others need (openpyxl, ...).
-COMMANDS = ("validate", "template", "export", "fill", "import", "clear", "addin", "consolidate", "publish")
+COMMANDS = (
+    "validate", "template", "export", "fill", "import", "clear", "addin", "consolidate", "publish",
+    "serve", "users", "backup",
+)
 # each in its module of that name, but for names Python keeps for itself
 MODULES = {"import": "import_"}
 

@@ -1,0 +1,56 @@
+"""Backup and restore of a data folder: the database by SQLite's online backup (consistent
+while the server runs), the stored files copied (content-addressed: an existing one is the
+same file and is skipped), the secret key (the agencies' links depend on it)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from . import db, security, store
+
+
+class BackupError(Exception):
+    pass
+
+
+def backup(data: Path, target: Path) -> int:
+    """Copy ``data`` into the folder ``target``; how many stored files were copied."""
+    if not (data / db.DB_NAME).is_file():
+        raise BackupError(f"{data} 不是报送数据文件夹（没有 {db.DB_NAME}）")
+    target.mkdir(parents=True, exist_ok=True)
+    copied = _files(data / store.FILES, target / store.FILES)
+    shutil.copyfile(data / security.SECRET_NAME, target / security.SECRET_NAME)
+    db.backup(data, target / db.DB_NAME)
+    return copied
+
+
+def restore(source: Path, data: Path) -> int:
+    """Put a backup back into ``data`` (with the server stopped)."""
+    if not (source / db.DB_NAME).is_file():
+        raise BackupError(f"{source} 不是备份文件夹（没有 {db.DB_NAME}）")
+    data.mkdir(parents=True, exist_ok=True)
+    copied = _files(source / store.FILES, data / store.FILES)
+    shutil.copyfile(source / security.SECRET_NAME, data / security.SECRET_NAME)
+    for extra in ("-wal", "-shm"):
+        (data / (db.DB_NAME + extra)).unlink(missing_ok=True)
+    db.backup(source, data / db.DB_NAME)
+    return copied
+
+
+def _files(source: Path, target: Path) -> int:
+    copied = 0
+    if not source.is_dir():
+        return 0
+    for f in source.glob("*/*"):
+        if f.name.startswith("."):
+            continue
+        dest = target / f.parent.name / f.name
+        if dest.exists():
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{f.name}.part")
+        shutil.copyfile(f, tmp)
+        tmp.replace(dest)
+        copied += 1
+    return copied
