@@ -16,6 +16,9 @@ if [ "${1:-}" = "--test" ]; then
   grep -qi "noto sans cjk\|wqy\|droid sans fallback" <<<"$fonts" || need+=(fonts-noto-cjk)
   # LibreOffice's UNO bridge for the system Python: the add-in's VBA read back by LibreOffice (tests/uno_vba.py)
   /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
+  # the web intake's browser tests (tests/test_web_browser.py): headless Chromium driven by Selenium
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
       echo "安装系统软件包：${need[*]}" >&2

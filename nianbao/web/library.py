@@ -231,7 +231,7 @@ def typed_report(form: str, year: int, agency: Mapping[str, str], typed: Mapping
 
     m = model(form)
     values = recompute(m, [clean_text(typed.get(c.pointer, "")).value for c in m.cells])
-    doc = new_report(form, year, dict(agency))
+    doc = new_report(form, year, {k: v.strip() for k, v in agency.items() if v and v.strip()})
     doc.update(m.document(values))
     return doc
 
@@ -362,6 +362,13 @@ def failed_check(shown: str, message: str) -> dict[str, Any]:
 
     result = Result(shown, (finding(Code.READ, message),), None, unreadable=True)
     return {"file": result.to_dict(), "status": result.status.value, "document": None, "headlines": []}
+
+
+def agency_fields() -> tuple[tuple[str, str], ...]:
+    """The cover's agency fields: (key, label)."""
+    from ..core.forms import AGENCY_FIELDS
+
+    return AGENCY_FIELDS
 
 
 def cell_pointers(form: str) -> list[str]:

@@ -161,6 +161,22 @@ def typed_of(form: FormData, pointers: list[str]) -> dict[str, str]:
     return {p: str(form.get(p) or "")[:40] for p in pointers if form.get(p)}
 
 
+def cover_of(form: FormData, a: sqlite3.Row) -> dict[str, str]:
+    """The agency's fields typed on the page; its name is the roster's."""
+    typed = {key: str(form.get(f"agency.{key}") or "")[:200] for key, _label in library.agency_fields()}
+    typed["name"] = a["name"]
+    return typed
+
+
+def cover_fields(a: sqlite3.Row, document: dict[str, Any] | None) -> list[tuple[str, str, str]]:
+    """(key, label, value) of each agency field for the 填报 page."""
+    given = dict(agency_info(a))
+    if document and isinstance(document.get("agency"), dict):
+        given.update({k: str(v) for k, v in document["agency"].items() if isinstance(v, (str, int)) and v != ""})
+    given["name"] = a["name"]
+    return [(key, label, given.get(key, "")) for key, label in library.agency_fields()]
+
+
 async def fill(request: Request) -> Response:
     a = agency(request)
     token = request.path_params["token"]
@@ -169,14 +185,16 @@ async def fill(request: Request) -> Response:
         conn = state(request).conn
         subs = queries.submissions(conn, a["id"])
         typed: dict[str, str] = {}
+        latest: dict[str, Any] | None = None
         for s in subs:  # start from the latest report read
             row = queries.submission(conn, a["id"], s["id"])
             if row is not None and row["document"]:
                 _f, doc = queries.parsed(row)
                 if doc and doc.get("form") == a["form"]:
                     typed = library.typed_of_document(doc)
+                    latest = doc
                     break
-        return render(request, "fill.html", agency=a, token=token,
+        return render(request, "fill.html", agency=a, token=token, cover=cover_fields(a, latest),
                       tables=library.tables(a["form"], None, (), typed=typed), findings=[], others=[])
     form = await request.form(max_files=0, max_fields=MAX_FIELDS)
     try:
@@ -184,7 +202,7 @@ async def fill(request: Request) -> Response:
     except Refused as e:
         return refused(request, e, a, token)
     typed = typed_of(form, pointers)
-    document = library.typed_report(a["form"], a["year"], agency_info(a), typed)
+    document = library.typed_report(a["form"], a["year"], cover_of(form, a), typed)
     got = await submit_document(request, a["id"], document, f"agency:{a['id']}")
     return RedirectResponse(f"/r/{token}/s/{got.id}", status_code=303)
 
@@ -199,7 +217,7 @@ async def fill_check(request: Request) -> Response:
     except Refused as e:
         return JSONResponse({"error": str(e)}, status_code=e.status)
     typed = typed_of(form, library.cell_pointers(a["form"]))
-    document = library.typed_report(a["form"], a["year"], agency_info(a), typed)
+    document = library.typed_report(a["form"], a["year"], cover_of(form, a), typed)
     checked = await in_thread(library.check_document, document, "在线填报")
     findings = library.findings_of(checked["file"])
     cells: dict[str, list[dict[str, str]]] = {}
