@@ -48,7 +48,8 @@ class Server:
                 return
             except httpx.TransportError:
                 if self.proc.poll() is not None:
-                    raise RuntimeError("server exited: " + (self.proc.stdout.read() if self.proc.stdout else ""))
+                    out = self.proc.stdout.read() if self.proc.stdout else ""
+                    raise RuntimeError("server exited: " + out) from None
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError("server did not start")
@@ -91,7 +92,8 @@ def office(base: str) -> httpx.Client:
     return c
 
 
-def create_collection(c: httpx.Client, name: str = "尚志市2021年度", year: str = "2021", level: str = "尚志市人民政府") -> int:
+def create_collection(c: httpx.Client, name: str = "尚志市2021年度", year: str = "2021",
+                      level: str = "尚志市人民政府") -> int:
     r = c.post("/", data={"csrf": csrf_of(c.get("/").text), "name": name, "year": year, "form": "",
                           "level": level})
     assert r.status_code == 200, r.text[:500]
@@ -146,7 +148,8 @@ def reports(folder: Path) -> dict[str, Path]:
     roster.write_text("单位名称,统一社会信用代码\n尚志市卫生健康局,91350100M000100Y43\n尚志市教育局,\n尚志市民政局,\n",
                       encoding="utf-8")
     out = {"roster": roster}
-    for key, doc, name in (("good", good, "卫健局.xlsx"), ("bad", bad, "卫健局-有错.xlsx"), ("other", other, "教育局.xlsx")):
+    for key, doc, name in (("good", good, "卫健局.xlsx"), ("bad", bad, "卫健局-有错.xlsx"),
+                           ("other", other, "教育局.xlsx")):
         out[key] = folder / name
         write_workbook(out[key], doc["form"], doc)
     return out
