@@ -47,8 +47,18 @@ def check_csrf(request: Request, form: Any) -> None:
     raise Refused("页面已过期或请求来源不明（缺少有效的表单校验码），请刷新页面后重试。", 403)
 
 
+async def read_form(request: Request, max_files: int = 1, max_fields: int = 20) -> Any:
+    """The posted form; a malformed one is refused in Chinese."""
+    from starlette.formparsers import MultiPartException
+
+    try:
+        return await request.form(max_files=max_files, max_fields=max_fields)
+    except MultiPartException:
+        raise Refused("上传的内容不完整或格式不对（可能是网络中断），请重新上传。") from None
+
+
 async def receive_file(request: Request, field: str = "file") -> tuple[Any, UploadFile]:
-    form = await request.form(max_files=1, max_fields=20)
+    form = await read_form(request)
     check_csrf(request, form)
     upload = form.get(field)
     if not isinstance(upload, UploadFile) or not upload.filename:

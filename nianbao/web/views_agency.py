@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from . import library, queries, store
 from .app import DOCX, XLSX, download, in_thread, render, state, when
-from .uploads import MAX_FIELDS, Refused, check_csrf, receive_file, submit, submit_document
+from .uploads import MAX_FIELDS, Refused, check_csrf, read_form, receive_file, submit, submit_document
 
 JSON_TYPE = "application/json"
 
@@ -196,7 +196,7 @@ async def fill(request: Request) -> Response:
                     break
         return render(request, "fill.html", agency=a, token=token, cover=cover_fields(a, latest),
                       tables=library.tables(a["form"], None, (), typed=typed), findings=[], others=[])
-    form = await request.form(max_files=0, max_fields=MAX_FIELDS)
+    form = await read_form(request, 0, MAX_FIELDS)
     try:
         check_csrf(request, form)
     except Refused as e:
@@ -211,7 +211,7 @@ async def fill_check(request: Request) -> Response:
     """The typed tables checked by the server's validation (the page's script calls this as
     the clerk types; the rules stay in the library)."""
     a = agency(request)
-    form = await request.form(max_files=0, max_fields=MAX_FIELDS)
+    form = await read_form(request, 0, MAX_FIELDS)
     try:
         check_csrf(request, form)
     except Refused as e:

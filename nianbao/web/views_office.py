@@ -19,7 +19,7 @@ from starlette.routing import Route
 from . import db, library, queries, security, store
 from .app import DOCX, XLSX, download, in_thread, render, state
 from .office import collection_agencies, diff_rows, export_zip, import_roster, make_summary, new_collection
-from .uploads import Refused, check_csrf, receive_file
+from .uploads import Refused, check_csrf, read_form, receive_file
 from .views_agency import annotated_copy, filled_template, result_context
 
 SORTS = {"name": lambda x: x.name, "state": lambda x: list(queries.STATES).index(x.state),
@@ -34,7 +34,7 @@ def user(request: Request) -> str:
 
 
 async def posted(request: Request) -> Any:
-    form = await request.form(max_files=0, max_fields=20)
+    form = await read_form(request, 0)
     check_csrf(request, form)
     return form
 
