@@ -407,3 +407,20 @@ def diff(first: Mapping[str, Any] | None, second: Mapping[str, Any] | None) -> l
         if a != b or type(a) is not type(b):
             out.append((cell.label, number_text(a), number_text(b)))
     return out
+
+
+def warm() -> None:
+    """Fill the library's caches (form models, the compiled schema, the readers' plans) by
+    checking a filled template of each form once: the worker processes are forked from a
+    process that did this, so each starts warm."""
+    import tempfile
+
+    from ..core.report import new_report
+    from ..io.check import check_file
+
+    with tempfile.TemporaryDirectory(prefix="nianbao-warm-") as folder:
+        for form in FORMS:
+            path = Path(folder) / f"{form}.xlsx"
+            path.write_bytes(template_bytes(form, None, document=new_report(form, fill=0)))
+            check_file(path)
+            check_document(new_report(form, fill=0), "warm")

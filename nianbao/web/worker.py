@@ -3,8 +3,9 @@ limit (RLIMIT_AS): a hostile file that would hang a parser or take gigabytes is 
 a clear message, and the server goes on answering everyone else.
 
 The processes are forked from a small server process started before the web server takes
-requests (``forkserver``, with the readers imported once), so a worker starts in a few
-milliseconds and never inherits the web server's threads or sockets. At most ``parallel``
+requests (``forkserver``, with the library imported and its caches warm: :mod:`~nianbao.web.warm`),
+so a worker starts in a few milliseconds, checks as fast as a warm process, and never inherits
+the web server's threads or sockets. At most ``parallel``
 run at a time; the others wait their turn.
 """
 
@@ -26,12 +27,15 @@ CRASHED = "读取该文件时读取程序意外退出，未能完成校验；请
 _context: Any = None
 
 
-def start(preload: tuple[str, ...] = ("nianbao.web.library", "nianbao.io.check")) -> None:
+def start(preload: tuple[str, ...] = ("nianbao.web.warm",)) -> None:
     """Start the fork server (once), with the readers imported."""
     global _context
     if _context is None:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(list(preload))
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()  # now, not at the first upload
         _context = ctx
 
 
