@@ -31,6 +31,9 @@ def start(preload: tuple[str, ...] = ("nianbao.web.warm",)) -> None:
     """Start the fork server (once), with the readers imported."""
     global _context
     if _context is None:
+        if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
+            _context = multiprocessing.get_context("spawn")
+            return
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(list(preload))
         from multiprocessing import forkserver
@@ -40,10 +43,13 @@ def start(preload: tuple[str, ...] = ("nianbao.web.warm",)) -> None:
 
 
 def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], memory: int) -> None:
-    import resource
-
     if memory:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        try:
+            import resource
+        except ImportError:  # pragma: no cover - Windows: the time limit only
+            pass
+        else:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     try:
         out = ("ok", fn(*args))
     except MemoryError:
