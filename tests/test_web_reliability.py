@@ -155,4 +155,4 @@ def test_server_answers_while_uploads_are_checked(server: Server, files: dict[st
         time.sleep(0.05)
     for t in threads:
         t.join(300)
-    assert slowest < 2.0
+    assert slowest < 5.0  # a bound far above a normal answer (milliseconds): the server is not blocked

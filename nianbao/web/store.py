@@ -8,7 +8,9 @@ import hashlib
 import os
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 FILES = "files"
 WORK = "work"
@@ -30,36 +32,37 @@ def workdir(data: Path) -> Path:
 
 def keep(data: Path, source: Path, sha256: str) -> Path:
     """Store ``source`` (whose hash is ``sha256``) unless stored already; its stored path."""
+
+    def copy(dst: BinaryIO) -> None:
+        with open(source, "rb") as src:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+
+    return _put(data, sha256, copy)
+
+
+def keep_bytes(data: Path, content: bytes) -> str:
+    """Store ``content`` unless stored already; its SHA-256."""
+    sha = hashlib.sha256(content).hexdigest()
+    _put(data, sha, lambda dst: dst.write(content))
+    return sha
+
+
+def _put(data: Path, sha256: str, write: Callable[[BinaryIO], object]) -> Path:
+    """Written to a temporary name beside the target, flushed, made read-only, renamed."""
     target = path_of(data, sha256)
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{sha256}.{secrets.token_hex(4)}.part")
-    with open(source, "rb") as src, open(tmp, "xb") as dst:
-        while chunk := src.read(1 << 20):
-            dst.write(chunk)
+    with open(tmp, "xb") as dst:
+        write(dst)
         dst.flush()
         os.fsync(dst.fileno())
     os.chmod(tmp, 0o444)
     os.replace(tmp, target)
     _sync_dir(target.parent)
     return target
-
-
-def keep_bytes(data: Path, content: bytes) -> str:
-    sha = hashlib.sha256(content).hexdigest()
-    target = path_of(data, sha)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{sha}.{secrets.token_hex(4)}.part")
-        with open(tmp, "xb") as dst:
-            dst.write(content)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.chmod(tmp, 0o444)
-        os.replace(tmp, target)
-        _sync_dir(target.parent)
-    return sha
 
 
 def _sync_dir(folder: Path) -> None:
