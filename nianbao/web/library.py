@@ -411,16 +411,22 @@ def diff(first: Mapping[str, Any] | None, second: Mapping[str, Any] | None) -> l
 
 def warm() -> None:
     """Fill the library's caches (form models, the compiled schema, the readers' plans) by
-    checking a filled template of each form once: the worker processes are forked from a
+    checking a filled template and a published page of each form once: the worker processes are forked from a
     process that did this, so each starts warm."""
     import tempfile
 
     from ..core.report import new_report
     from ..io.check import check_file
 
+    from ..publish import compose, render
+
     with tempfile.TemporaryDirectory(prefix="nianbao-warm-") as folder:
         for form in FORMS:
+            document = new_report(form, FORMS[form].years[0], {"name": "单位"}, fill=0)
             path = Path(folder) / f"{form}.xlsx"
-            path.write_bytes(template_bytes(form, None, document=new_report(form, fill=0)))
+            path.write_bytes(template_bytes(form, None, document=document))
             check_file(path)
-            check_document(new_report(form, fill=0), "warm")
+            page = Path(folder) / f"{form}.html"  # the published reports' readers and recogniser
+            page.write_bytes(render(compose(document), document, ".html"))
+            check_file(page)
+            check_document(document, "warm")
