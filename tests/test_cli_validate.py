@@ -145,7 +145,8 @@ def test_every_command_is_listed_and_loads_when_used():
     imports); each listed name still gives its command, and the help lists them all."""
     names = main.list_commands(None)
     assert set(names) == {
-        "validate", "template", "export", "fill", "import", "clear", "addin", "consolidate", "publish"
+        "validate", "template", "export", "fill", "import", "clear", "addin", "consolidate", "publish",
+        "serve", "users", "backup",
     }
     for name in names:
         assert main.get_command(None, name).name == name

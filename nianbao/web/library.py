@@ -417,7 +417,6 @@ def warm() -> None:
 
     from ..core.report import new_report
     from ..io.check import check_file
-
     from ..publish import compose, render
 
     with tempfile.TemporaryDirectory(prefix="nianbao-warm-") as folder:
