@@ -240,3 +240,23 @@ def test_users_add_reads_the_password_from_stdin(tmp_path: Path) -> None:
     got = nianbao("users", "add", "张三", "--data", str(tmp_path), stdin="a long password\n")
     assert got.returncode == 0 and "已建立账号" in got.stdout
     assert nianbao("users", "token", "李四", "--data", str(tmp_path)).returncode == 2
+
+
+def test_agency_page_diff_and_audit(server: Server, files: dict[str, Path], links: Any) -> None:
+    c, cid, link = links
+    a = clerk()
+    upload(a, link["尚志市卫生健康局"], files["bad"])
+    upload(a, link["尚志市卫生健康局"], files["good"])
+    aid = re.findall(rf'<a href="/c/{cid}/a/(\d+)">尚志市卫生健康局</a>', c.get(f"/c/{cid}").text)[0]
+    page = c.get(f"/c/{cid}/a/{aid}").text
+    first, second = sorted(int(x) for x in re.findall(r'name="a" value="(\d+)"', page))
+    diff = c.get(f"/c/{cid}/a/{aid}/diff", params={"a": first, "b": second}).text
+    row = r'<tr><th scope="row">([^<]+)</th><td class="num">([^<]*)</td><td class="num">([^<]*)</td>'
+    changed = re.findall(row, diff)
+    good = read(files["good"]).document["applications"]["new"]
+    assert sorted(changed) == sorted([
+        ("表三 一、本年新收政府信息公开申请数量 / 自然人", str(good["natural"] + 1), str(good["natural"])),
+        ("表三 一、本年新收政府信息公开申请数量 / 总计", str(good["total"] + 1), str(good["total"])),
+    ])
+    audit = c.get("/audit").text
+    assert "login" in audit and "submit" in audit and "roster-import" in audit
