@@ -260,3 +260,17 @@ def test_agency_page_diff_and_audit(server: Server, files: dict[str, Path], link
     ])
     audit = c.get("/audit").text
     assert "login" in audit and "submit" in audit and "roster-import" in audit
+
+
+def test_a_report_of_an_agency_not_on_the_roster(server: Server, files: dict[str, Path], links: Any,
+                                                 tmp_path: Path) -> None:
+    from nianbao.excel.template import write_workbook
+
+    c, cid, link = links
+    doc = read(files["good"]).document
+    doc["agency"] = {"name": "尚志市某某办公室", "region_code": "230183"}
+    stranger = tmp_path / "某某办公室.xlsx"
+    write_workbook(stranger, doc["form"], doc)
+    upload(clerk(), link["尚志市民政局"], stranger)
+    page = c.get(f"/c/{cid}", params={"state": "unlisted"}).text
+    assert "尚志市民政局" in page and "报告所载：尚志市某某办公室" in page
