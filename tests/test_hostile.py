@@ -567,6 +567,11 @@ def invocations(inputs: Path, out: Path) -> dict[str, list[tuple]]:
         "clear": [("clear", p, "-o", out / f"{p.stem}-清除.xlsx") for p in every if p.suffix in (".xlsx", ".xlsm")],
         "publish": [("publish", p, "-o", out / f"{p.stem}{p.suffix[1:]}-年报.docx", "--force") for p in every]
         + [("publish", good, "-o", out / "年报.html"), ("publish", report, "-o", out / "年报.md")],
+        # the web intake: serve reads no input file (it keeps running: tests/test_web_*.py start it);
+        # users and backup are refused on a folder of reports, which they leave as it is
+        "serve": [],
+        "users": [("users", "add", "经办人", "--data", inputs), ("users", "token", "经办人", "--data", out / "数据")],
+        "backup": [("backup", out / "备份", "--data", inputs), ("backup", "--restore", inputs, "--data", out / "恢复")],
     }
 
 
