@@ -274,3 +274,19 @@ def test_a_report_of_an_agency_not_on_the_roster(server: Server, files: dict[str
     upload(clerk(), link["尚志市民政局"], stranger)
     page = c.get(f"/c/{cid}", params={"state": "unlisted"}).text
     assert "尚志市民政局" in page and "报告所载：尚志市某某办公室" in page
+
+
+def test_a_report_of_another_year(server: Server, links: Any, tmp_path: Path) -> None:
+    from conftest import REPORTS
+
+    from nianbao.excel.template import write_workbook
+
+    c, cid, link = links
+    doc = dict(REPORTS["arongqi-2020"])
+    doc["agency"] = {"name": "尚志市民政局", "region_code": "230183"}
+    old = tmp_path / "民政局2020.xlsx"
+    write_workbook(old, doc["form"], doc)
+    got = upload(clerk(), link["尚志市民政局"], old, json_reply=True).json()
+    assert got["files"][0]["errors"] == 0  # a valid report, but of 2020
+    page = c.get(f"/c/{cid}", params={"state": "errors"}).text
+    assert "尚志市民政局" in page and "报告为 2020 年度，2019 年表式" in page

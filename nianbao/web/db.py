@@ -79,6 +79,11 @@ MIGRATIONS: tuple[str, ...] = (
         at REAL NOT NULL
     );
     """,
+    # 2: the year and form a submission's report says it is, beside the collection's
+    """
+    ALTER TABLE submissions ADD COLUMN reported_year INTEGER;
+    ALTER TABLE submissions ADD COLUMN reported_form TEXT NOT NULL DEFAULT ''
+    """,
 )
 
 

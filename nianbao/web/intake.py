@@ -55,16 +55,18 @@ def record(st: Any, agency_id: int, path: Path, filename: str, via: str,
     sha, size = sha256_of(path)
     store.keep(data, path, sha)
     name, uscc = library.agency_of(checked["document"])
+    year, form = library.year_and_form(checked["document"])
     file = checked["file"]
     now = time.time()
     with db.transaction(conn):
         cur = conn.execute(
             "INSERT INTO submissions(agency_id, created, filename, suffix, sha256, size, via, status, errors, warnings,"
-            " reported_name, reported_uscc, result, document, headlines) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " reported_name, reported_uscc, result, document, headlines, reported_year, reported_form)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (agency_id, now, filename, path.suffix.lower(), sha, size, via, checked["status"], file["errors"],
              file["warnings"], name, uscc, json.dumps(file, ensure_ascii=False),
              json.dumps(checked["document"], ensure_ascii=False) if checked["document"] is not None else None,
-             json.dumps(checked["headlines"], ensure_ascii=False)),
+             json.dumps(checked["headlines"], ensure_ascii=False), year, form),
         )
         sid = cur.lastrowid
         assert sid is not None

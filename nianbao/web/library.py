@@ -120,6 +120,12 @@ def agency_of(document: Mapping[str, Any] | None) -> tuple[str, str]:
     return (name if isinstance(name, str) else ""), (uscc if isinstance(uscc, str) else "")
 
 
+def year_and_form(document: Mapping[str, Any] | None) -> tuple[int | None, str]:
+    """The year and form a report says it is."""
+    year, form = (document or {}).get("year"), (document or {}).get("form")
+    return (year if type(year) is int else None), (form if isinstance(form, str) else "")
+
+
 def name_key(name: str) -> str:
     """An agency's name as consolidation compares names."""
     from ..consolidation.names import fold

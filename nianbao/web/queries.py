@@ -71,6 +71,7 @@ class Line:
     warnings: int
     headlines: list[Any]
     reported: str
+    other_year: str = ""  # the report is of another year or form than the collection's (not summed)
 
     @property
     def state_word(self) -> str:
@@ -82,8 +83,10 @@ def dashboard(conn: sqlite3.Connection, collection_id: int) -> list[Line]:
     rows = conn.execute(
         """
         SELECT a.id, a.name, a.uscc, n.count, s.id AS sid, s.created, s.status, s.errors, s.warnings,
-               s.reported_name, s.reported_uscc, s.sha256, s.headlines
+               s.reported_name, s.reported_uscc, s.sha256, s.headlines, s.reported_year, s.reported_form,
+               c.year AS collection_year, c.form AS collection_form
         FROM agencies a
+        JOIN collections c ON c.id = a.collection_id
         LEFT JOIN (SELECT agency_id, COUNT(*) AS count, MAX(id) AS last FROM submissions GROUP BY agency_id) n
                ON n.agency_id = a.id
         LEFT JOIN submissions s ON s.id = n.last
@@ -114,7 +117,7 @@ def states(rows: Iterable[sqlite3.Row]) -> list[Line]:
                 state = DUPLICATE  # the same file sent by two links, or another roster agency's report
             elif r["status"] != "unreadable" and name and not own and not listed:
                 state = NOT_ON_ROSTER
-            elif r["status"] in ("errors", "unreadable"):
+            elif r["status"] in ("errors", "unreadable") or other_year(r):
                 state = ERRORS
             elif r["status"] == "warnings":
                 state = WARNINGS
@@ -122,5 +125,13 @@ def states(rows: Iterable[sqlite3.Row]) -> list[Line]:
                 state = PASSED
         out.append(Line(r["id"], r["name"], r["uscc"], state, r["count"] or 0, r["created"], r["sid"],
                         r["errors"] or 0, r["warnings"] or 0, json.loads(r["headlines"]) if r["headlines"] else [],
-                        r["reported_name"] or ""))
+                        r["reported_name"] or "", other_year(r) if r["sid"] is not None else ""))
     return out
+
+
+def other_year(r: sqlite3.Row) -> str:
+    """"2019 年度，2019 年表式" when the report is not of the collection's year and form."""
+    year, form = r["reported_year"], r["reported_form"]
+    if r["status"] == "unreadable" or year is None or (year == r["collection_year"] and form == r["collection_form"]):
+        return ""
+    return f"{year} 年度，{form} 年表式"
