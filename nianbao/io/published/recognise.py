@@ -38,6 +38,7 @@ from ...core.forms import FORMS, Form, Table, form_for_year
 from ...core.model import FormModel, model
 from .grid import Cell, Grid, Row
 from .labels import Catalogue, Slot, catalogue, column_keys, distinctive, every_key, key, prefixes
+from .layouts import gather, is_value
 
 _CONTEXTS: dict[str, Context] = {}
 
@@ -47,16 +48,6 @@ def _context(kind: str) -> Context:
     if ctx is None:
         ctx = _CONTEXTS[kind] = Context(kind)
     return ctx
-
-
-def is_value(text: str) -> bool:
-    """Whether a cell's text is a number (or reads as one: ``0件``, ``—``)."""
-    t = text.strip()
-    if t.isdigit() and t.isascii():
-        return True
-    if not t or len(t) > 24:
-        return False
-    return clean_text(t).outcome in (NUMBER, ACCEPTED)
 
 
 def _blank(c: Cell) -> bool:
@@ -461,7 +452,7 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
 
 
 def prepare(grid: Grid) -> Grid:
-    return logical_rows(merge_split_labels(grid))
+    return logical_rows(merge_split_labels(gather(grid)))
 
 
 __all__ = ["Recognised", "choose_form", "is_value", "prepare", "recognise", "Row"]

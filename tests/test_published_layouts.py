@@ -1,0 +1,77 @@
+"""Text copies that are not one row a line — aligned with spaces, a label and its numbers on
+lines of their own, labels broken over lines around their numbers, each row or each group of
+table 4 a small table of its own — import exactly, and a line that is not a row stays prose."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from publications import LAYOUTS, PROSE, appeals_as_three_tables, title, to_text
+from test_published_formats import assert_imported, publishable
+
+from nianbao.core.codes import Code
+from nianbao.io.published import read_published
+
+QUICK = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@QUICK
+@given(publishable(), st.sampled_from(sorted(LAYOUTS)), st.sampled_from(["row", "merged", "heading"]))
+def test_a_copy_not_one_row_a_line_imports_exactly(tmp_path_factory, doc, layout, appeals):
+    path = tmp_path_factory.mktemp("txt") / "report.txt"
+    path.write_text(to_text(doc, layout, appeals), encoding="utf-8")
+    assert_imported(read_published(path), doc)
+
+
+@QUICK
+@given(publishable())
+def test_table_4_as_three_small_tables_imports_exactly(tmp_path_factory, doc):
+    text = to_text(doc, "markdown")
+    text = text[: text.index(doc_appeals_title(doc))] + appeals_as_three_tables(doc)
+    path = tmp_path_factory.mktemp("md") / "report.md"
+    path.write_text(text, encoding="utf-8")
+    assert_imported(read_published(path), doc)
+
+
+def doc_appeals_title(doc: dict) -> str:
+    from nianbao.core.forms import FORMS
+
+    return FORMS[doc["form"]].table("appeals").title
+
+
+def _read(tmp_path, lines: list[str], report):
+    doc = report("shangzhi-2021")
+    path = tmp_path / "r.txt"
+    path.write_text("\n".join([title(doc), PROSE, *lines]) + "\n", encoding="utf-8")
+    return read_published(path)
+
+
+def test_a_sentence_ending_in_a_number_is_not_a_row(tmp_path, report):
+    loaded = _read(
+        tmp_path,
+        ["二、主动公开政府信息情况", "截至目前，全市在运维政务新媒体共计 95", "行政许可 97"],
+        report,
+    )
+    assert loaded.document["active"]["licensing"]["decisions"] == 97
+    assert not any("95" in f.message for f in loaded.findings)
+
+
+def test_numbers_after_a_label_alone_must_be_as_many_as_its_columns(tmp_path, report):
+    """A label alone on its line and then a line of two numbers for a row of three columns: which
+    number is which column is not known, so the row is refused and named (never read as blank)."""
+    loaded = _read(tmp_path, ["二、主动公开政府信息情况", "规章", "22  235", "行政规范性文件", "1  2  3"], report)
+    active = loaded.document["active"]
+    assert active["normative_documents"] == {"issued": 1, "repealed": 2, "in_force": 3}
+    assert set(active["rules"].values()) == {None}
+    assert any(f.rule == Code.AMBIGUOUS and "「规章」" in f.message and "22、235" in f.message for f in loaded.findings)
+
+
+def test_a_detached_row_is_never_given_to_the_label_after_it(tmp_path, report):
+    """Numbers, then a label with numbers of its own: the first numbers are not that row's."""
+    loaded = _read(
+        tmp_path,
+        ["三、收到和处理政府信息公开申请情况", "1  0  0  0  0  0  1", "一、本年新收政府信息公开申请数量  5  0  0  0  0  0  5"],
+        report,
+    )
+    assert loaded.document["applications"]["new"]["natural"] == 5
+    assert loaded.document["applications"]["new"]["total"] == 5
