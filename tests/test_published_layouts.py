@@ -70,7 +70,11 @@ def test_a_detached_row_is_never_given_to_the_label_after_it(tmp_path, report):
     """Numbers, then a label with numbers of its own: the first numbers are not that row's."""
     loaded = _read(
         tmp_path,
-        ["三、收到和处理政府信息公开申请情况", "1  0  0  0  0  0  1", "一、本年新收政府信息公开申请数量  5  0  0  0  0  0  5"],
+        [
+            "三、收到和处理政府信息公开申请情况",
+            "1  0  0  0  0  0  1",
+            "一、本年新收政府信息公开申请数量  5  0  0  0  0  0  5",
+        ],
         report,
     )
     assert loaded.document["applications"]["new"]["natural"] == 5
