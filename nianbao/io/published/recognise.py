@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from ...core.cleaning import ACCEPTED, BLANK, NUMBER, Context, clean_text
+from ...core.cleaning import ACCEPTED, BLANK, Context, clean_text
 from ...core.codes import Code
 from ...core.findings import Finding, finding
 from ...core.forms import FORMS, Form, Table, form_for_year
