@@ -4,6 +4,7 @@ table 4 a small table of its own — import exactly, and a line that is not a ro
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from publications import LAYOUTS, PROSE, appeals_as_three_tables, title, to_text
@@ -11,6 +12,7 @@ from test_published_formats import assert_imported, publishable
 
 from nianbao.core.codes import Code
 from nianbao.io.published import read_published
+from nianbao.io.readers import ReadError
 
 QUICK = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -79,3 +81,32 @@ def test_a_detached_row_is_never_given_to_the_label_after_it(tmp_path, report):
     )
     assert loaded.document["applications"]["new"]["natural"] == 5
     assert loaded.document["applications"]["new"]["total"] == 5
+
+
+def test_a_row_run_together_is_refused_by_name(tmp_path, report):
+    loaded = _read(
+        tmp_path,
+        [
+            "二、主动公开政府信息情况",
+            "行政许可97",
+            "三、收到和处理政府信息公开申请情况",
+            "一、本年新收政府信息公开申请数量801000081",
+        ],
+        report,
+    )
+    assert loaded.document["active"]["licensing"]["decisions"] == 97  # one column: the digits are its number
+    assert set(loaded.document["applications"]["new"].values()) == {None}
+    (f,) = [f for f in loaded.findings if f.rule == Code.AMBIGUOUS]
+    assert "表格的各格连在了一起，无法分开" in f.message and "801000081" in f.message
+    assert f.pointer == "/applications/new/natural"
+
+
+def test_a_page_whose_cells_all_run_together_says_so(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "某某区2019年政府信息公开工作年度报告 二、主动公开政府信息情况 规章000规范性文件898989"
+        "三、收到和处理政府信息公开申请情况一、本年新收政府信息公开申请数量230000023二、上年结转政府信息公开申请数量0000000\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ReadError, match="表格的各格连在了一起，无法分开"):
+        read_published(path)

@@ -231,3 +231,37 @@ def gather(grid: Grid) -> Grid:
         out.append(row)
         i += 1
     return out
+
+
+FUSED = "表格的各格连在了一起，无法分开"
+_DIGITS = re.compile(r"\d")
+
+
+def fused_label(k: str) -> tuple[str, str] | None:
+    """A row label and its numbers printed with nothing between them ("行政许可97",
+    "一、本年新收政府信息公开申请数量801000081"): (the label's key, the digits), or None."""
+    if not k[-1:].isdigit() or len(k) < 4:
+        return None
+    head = k.rstrip("0123456789.,")
+    if head in _row_labels() and head != k:
+        return head, k[len(head) :]
+    return None
+
+
+def fused_cell(rows: Grid) -> Cell | None:
+    """The first cell in which a table's labels and numbers run together with nothing between
+    them (two labels or more each followed by a digit), as a crawler keeps a page's text."""
+    labels = sorted((k for k in _row_labels() if len(k) >= 4), key=len, reverse=True)
+    for row in rows:
+        for c in row:
+            k = key(c.text)
+            if len(k) < 12 or not _DIGITS.search(k):
+                continue
+            hits = 0
+            for label in labels:
+                at = k.find(label)
+                if at >= 0 and k[at + len(label) : at + len(label) + 1].isdigit():
+                    hits += 1
+                    if hits >= 2:
+                        return c
+    return None

@@ -38,7 +38,7 @@ from ...core.forms import FORMS, Form, Table, form_for_year
 from ...core.model import FormModel, model
 from .grid import Cell, Grid, Row
 from .labels import Catalogue, Slot, catalogue, column_keys, distinctive, every_key, key, prefixes
-from .layouts import gather, is_value
+from .layouts import FUSED, fused_label, gather, is_value
 
 _CONTEXTS: dict[str, Context] = {}
 
@@ -156,6 +156,7 @@ class _Event:
     cells: list[Cell]
     index: int  # position in the source's rows
     anchor: int = 0  # table 4: how many times its heading had been seen
+    fused: bool = False  # the label and its numbers run together ("规章000")
 
 
 @dataclass
@@ -190,6 +191,12 @@ def recognise(rows: Grid, form: Form) -> Recognised:
             current = slot.table.key
             cells = [c for c in row[label_at + 1 :] if not c.covered]
             events[current].append(_Event(slot, row[label_at], cells, index))
+            continue
+        if label_at < 0 and len(row) == 1 and (fused := fused_label(keys[0])) and fused[0] in cat.by_key:
+            slot, c = cat.by_key[fused[0]], row[0]
+            current = slot.table.key
+            one = len(slot.columns) == 1  # one column: the digits are its number
+            events[current].append(_Event(slot, c, [Cell(fused[1], c.place, c.where)], index, fused=not one))
             continue
         if group_at >= 0 and _is_group_row(cat, row, keys, group_at, known):
             current = "appeals"
@@ -420,6 +427,12 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
         for p in pointers:
             out.locations[p] = where.location
     ok, kept, extra = _columns(cells, n)
+    if ev.fused:
+        at = f"（{where.place} {where.where}）" if where is not None and where.place else ""
+        out.findings.append(
+            finding(Code.AMBIGUOUS, f"{slot.name}{at}：{FUSED}（{cells[0].text}），该行按未填写处理", pointers[0])
+        )
+        return
     if not ok:
         values = [c.text.strip() for c in cells if not _blank(c)]
         shown = "、".join(values[:8]) + ("…" if len(values) > 8 else "")
