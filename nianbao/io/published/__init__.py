@@ -144,6 +144,7 @@ def recognise_grid(p: Path, grid: Grid, *, agency: str | None = None, year: int 
     document["agency"] = {"name": the_agency} if the_agency else {}
     document.update(m.document(found.values))
     document["meta"] = {
+        **found.units,  # a unit written in the cell, where the form prints none (procurement_amount_unit)
         SOURCE_KEY: p.name,
         LOCATIONS_KEY: {ptr: " ".join(loc) for ptr, loc in locations.items()},
     }

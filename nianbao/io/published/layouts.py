@@ -24,6 +24,8 @@ Nothing here places a number in a column: the recogniser does, from the label an
 from __future__ import annotations
 
 import re
+import unicodedata
+from decimal import Decimal
 from functools import cache
 
 from ...core.cleaning import ACCEPTED, NUMBER, clean_text
@@ -42,7 +44,7 @@ def is_value(text: str) -> bool:
         return True
     if not t or len(t) > 24:
         return False
-    return clean_text(t).outcome in (NUMBER, ACCEPTED)
+    return clean_text(t).outcome in (NUMBER, ACCEPTED) or in_yuan(t) is not None
 
 
 def _blank(c: Cell) -> bool:
@@ -265,3 +267,14 @@ def fused_cell(rows: Grid) -> Cell | None:
                     if hits >= 2:
                         return c
     return None
+
+
+_IN_YUAN = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*元\s*$")
+
+
+def in_yuan(text: str) -> Decimal | None:
+    """The amount of a cell that says it is in 元 ("75394432.52元", "251000 元"), or None."""
+    if "元" not in text:
+        return None
+    m = _IN_YUAN.match(unicodedata.normalize("NFKC", text).replace(",", ""))
+    return Decimal(m.group(1)) if m else None

@@ -28,17 +28,19 @@ label. The rules, each with a defined outcome:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from ...core.cleaning import ACCEPTED, BLANK, Context, clean_text
 from ...core.codes import Code
 from ...core.findings import Finding, finding
-from ...core.forms import FORMS, Form, Table, form_for_year
+from ...core.forms import AMOUNT, FORMS, YUAN, YUAN_DECIMALS, YUAN_PER_WAN, Column, Form, Table, form_for_year
+from ...core.model import Cell as ModelCell
 from ...core.model import FormModel, model
 from .grid import Cell, Grid, Row
 from .labels import Catalogue, Slot, catalogue, column_keys, distinctive, every_key, key, prefixes
-from .layouts import FUSED, fused_label, gather, is_value
+from .layouts import FUSED, fused_label, gather, in_yuan, is_value
 
 _CONTEXTS: dict[str, Context] = {}
 
@@ -165,6 +167,7 @@ class Recognised:
     values: list[Any]
     locations: dict[str, tuple[str, str]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    units: dict[str, str] = field(default_factory=dict)  # meta key -> a unit written in the cell
 
 
 def recognise(rows: Grid, form: Form) -> Recognised:
@@ -456,12 +459,53 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
         if text.isascii() and text.isdigit() and len(text) < 15:  # the common case: plain digits
             out.values[m.by_path[path].index] = int(text)
             continue
+        if col.kind == AMOUNT and (yuan := in_yuan(text)) is not None:
+            _take_yuan(m.by_path[path], col, text, yuan, pointer, out)
+            continue
         cleaned = clean_text(text, _context(col.kind))
         if cleaned.outcome == BLANK:
             continue
         out.values[m.by_path[path].index] = cleaned.value
         if cleaned.outcome == ACCEPTED and cell.text.strip() != str(cleaned.value):  # plain digits: no note
             out.findings.append(finding(Code.CELL, f"{m.by_path[path].label}：{cleaned.note}", pointer))
+
+
+def _take_yuan(cell: ModelCell, col: Column, text: str, yuan: Decimal, pointer: str, out: Recognised) -> None:
+    """An amount written in 元 in its cell ("75394432.52元"): where the form prints no unit the
+    report's unit becomes 元, as the template's unit field says it; where the form prints 万元
+    the amount is converted (1 万元 = 10000 元). More than two decimals in 元 is no amount to
+    the 分: the cell is refused."""
+    exponent = yuan.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > YUAN_DECIMALS:
+        out.findings.append(
+            finding(
+                Code.AMBIGUOUS,
+                f"{cell.label}：「{text.strip()}」以元为单位超过 {YUAN_DECIMALS} 位小数，未采用",
+                pointer,
+            )
+        )
+        return
+    if col.unit_key:
+        if out.units.get(col.unit_key, YUAN) != YUAN:
+            out.findings.append(
+                finding(Code.AMBIGUOUS, f"{cell.label}：「{text.strip()}」的单位与前文不一致，未采用", pointer)
+            )
+            return
+        out.units[col.unit_key] = YUAN
+        out.values[cell.index] = int(yuan) if yuan == yuan.to_integral_value() else float(yuan)
+        out.findings.append(
+            finding(Code.CELL, f"{cell.label}：「{text.strip()}」单元格中写明以{YUAN}为单位，按{YUAN}读取", pointer)
+        )
+        return
+    wan = (yuan / Decimal(YUAN_PER_WAN)).normalize()
+    out.values[cell.index] = int(wan) if wan == wan.to_integral_value() else float(wan)
+    out.findings.append(
+        finding(
+            Code.CELL,
+            f"{cell.label}：「{text.strip()}」以{YUAN}为单位，按 1 万元 = 10000 元换算为 {format(wan, 'f')} 万元",
+            pointer,
+        )
+    )
 
 
 def prepare(grid: Grid) -> Grid:
