@@ -27,6 +27,7 @@ label. The rules, each with a defined outcome:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -459,6 +460,9 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
         if text.isascii() and text.isdigit() and len(text) < 15:  # the common case: plain digits
             out.values[m.by_path[path].index] = int(text)
             continue
+        if " " in text and _SPACED.match(text):
+            _refuse_spaced(m, m.by_path[path], text, pointer, out)
+            continue
         if col.kind == AMOUNT and (yuan := in_yuan(text)) is not None:
             _take_yuan(m.by_path[path], col, text, yuan, pointer, out)
             continue
@@ -468,6 +472,24 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
         out.values[m.by_path[path].index] = cleaned.value
         if cleaned.outcome == ACCEPTED and cell.text.strip() != str(cleaned.value):  # plain digits: no note
             out.findings.append(finding(Code.CELL, f"{m.by_path[path].label}：{cleaned.note}", pointer))
+
+
+_SPACED = re.compile(r"^\s*\d+(?:\s+\d+)+(?:\.\d+)?\s*$")  # "2 0": digits a space apart
+
+
+def _refuse_spaced(m: FormModel, cell: ModelCell, text: str, pointer: str, out: Recognised) -> None:
+    """A number with a space inside that a browser shows ("2 0"): one number or two is not
+    known, so the cell is refused — and the identities that need it are named, since they
+    cannot be checked."""
+    rules = sorted({c.rule for c in m.checks if any(t.index == cell.index for t in c.terms())})
+    skipped = f"；涉及该格的勾稽关系（{'、'.join(rules)}）因此无法核对" if rules else ""
+    out.findings.append(
+        finding(
+            Code.AMBIGUOUS,
+            f"{cell.label}：「{text.strip()}」数字中间有空格，无法确定是一个数还是几个数，未采用{skipped}",
+            pointer,
+        )
+    )
 
 
 def _take_yuan(cell: ModelCell, col: Column, text: str, yuan: Decimal, pointer: str, out: Recognised) -> None:
