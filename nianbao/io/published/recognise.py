@@ -40,7 +40,7 @@ from ...core.forms import AMOUNT, FORMS, YUAN, YUAN_DECIMALS, YUAN_PER_WAN, Colu
 from ...core.model import Cell as ModelCell
 from ...core.model import FormModel, model
 from .grid import Cell, Grid, Row
-from .labels import Catalogue, Slot, catalogue, column_keys, distinctive, every_key, key, prefixes
+from .labels import Catalogue, Slot, catalogue, closest, column_keys, distinctive, every_key, key, prefixes, variants
 from .layouts import FUSED, fused_label, gather, in_yuan, is_value
 
 _CONTEXTS: dict[str, Context] = {}
@@ -196,6 +196,19 @@ def recognise(rows: Grid, form: Form) -> Recognised:
             cells = [c for c in row[label_at + 1 :] if not c.covered]
             events[current].append(_Event(slot, row[label_at], cells, index))
             continue
+        if label_at < 0 and group_at < 0 and (near := _near_label(form.key, row, keys, known, current)) is not None:
+            at, slot = near
+            current = slot.table.key
+            events[current].append(_Event(slot, row[at], [c for c in row[at + 1 :] if not c.covered], index))
+            out.findings.append(
+                finding(
+                    Code.SOURCE,
+                    f"{slot.name}：原文的行标签「{row[at].text.strip()}」与表式不同"
+                    f"（{row[at].place} {row[at].where}），按「{slot.label}」读取",
+                    "/" + "/".join(slot.paths[0]),
+                )
+            )
+            continue
         if label_at < 0 and len(row) == 1 and (fused := fused_label(keys[0])) and fused[0] in cat.by_key:
             slot, c = cat.by_key[fused[0]], row[0]
             current = slot.table.key
@@ -241,6 +254,26 @@ def recognise(rows: Grid, form: Form) -> Recognised:
         if check:
             _check_columns(table, events[table.key], headers_seen, out)
     return out
+
+
+def _near_label(
+    form_key: str, row: Row, keys: list[str], known: frozenset[str], table_key: str | None
+) -> tuple[int, Slot] | None:
+    """A row whose label is another form's name for one of this form's rows (规范性文件 for
+    行政规范性文件), or an official label printed with a typo that one label is unambiguously
+    closest to (:func:`labels.closest`): (where the label is, its slot). Only the last text
+    cell before the row's numbers is looked at, and only when numbers follow it."""
+    for j in range(len(row) - 1, -1, -1):
+        c, k = row[j], keys[j]
+        if not k or c.covered or is_value(c.text):
+            continue
+        if not any(is_value(x.text) for x in row[j + 1 :]):
+            return None
+        slot = variants(form_key).get(k)
+        if slot is None and k not in known and 4 <= len(k) <= 48:
+            slot = closest(form_key, table_key, k)
+        return (j, slot) if slot is not None else None
+    return None
 
 
 def _is_group_row(cat: Catalogue, row: Row, keys: list[str], at: int, known: frozenset[str]) -> bool:
