@@ -39,8 +39,21 @@ from ...core.findings import Finding, finding
 from ...core.forms import AMOUNT, FORMS, YUAN, YUAN_DECIMALS, YUAN_PER_WAN, Column, Form, Table, form_for_year
 from ...core.model import Cell as ModelCell
 from ...core.model import FormModel, model
+from .choice import choose
 from .grid import Cell, Grid, Row
-from .labels import Catalogue, Slot, catalogue, closest, column_keys, distinctive, every_key, key, prefixes, variants
+from .labels import (
+    Catalogue,
+    Slot,
+    aliases,
+    catalogue,
+    closest,
+    column_keys,
+    distinctive,
+    every_key,
+    key,
+    prefixes,
+    variants,
+)
 from .layouts import FUSED, fused_label, gather, in_yuan, is_value
 
 _CONTEXTS: dict[str, Context] = {}
@@ -231,7 +244,8 @@ def recognise(rows: Grid, form: Form) -> Recognised:
                 headers_seen.add(k)
                 headers_seen.add(f"{current}:{k}")
                 t = cat.headers[k].key
-                if t == "appeals" and current != "appeals":
+                if t == "appeals" and current != "appeals" and k not in _shared_keys("appeals"):
+                    # 总计 or 其他 in table 3's header row is no sign of table 4
                     current = "appeals"
                     anchors["appeals"] = anchors.get("appeals", 0) + 1
                     appeal_headers.clear()
@@ -276,6 +290,17 @@ def _near_label(
     return None
 
 
+@cache
+def _shared_keys(table_key: str) -> frozenset[str]:
+    return frozenset(k for label in shared_labels(table_key) for k in aliases(label))
+
+
+@cache
+def _other_widths(table_key: str) -> frozenset[int]:
+    """How many numbers a row of the other tables has, in either form."""
+    return frozenset(len(s.columns) for f in FORMS for s in catalogue(f).slots if s.table.key != table_key and s.label)
+
+
 def _is_group_row(cat: Catalogue, row: Row, keys: list[str], at: int, known: frozenset[str]) -> bool:
     """Whether a table 4 group's label at ``at`` heads a row of that group's numbers (table 4
     printed a row per group) rather than a header row of the one-row layout: only its merged
@@ -304,25 +329,21 @@ def _resolve(cat: Catalogue, m: FormModel, table_key: str, events: list[_Event],
         while bottom + 1 in rows:
             bottom += 1
         events = [ev for ev in events if top <= ev.index <= bottom]
-    filled: dict[int, _Event] = {}
+    # labelled rows first: from the printing of the table its structure shows (see .choice)
+    filled, events = choose(events, table, out.findings)
     repeated = False
-    differs = False
-    # labelled rows first
-    for ev in events:
-        if ev.slot is None:
-            continue
-        if ev.slot.order in filled:
-            repeated = True
-            if [c.text.strip() for c in filled[ev.slot.order].cells] != [c.text.strip() for c in ev.cells]:
-                differs = True
-            continue
-        filled[ev.slot.order] = ev
     # rows of numbers without a label, placed by position
     if table_key == "appeals" and not by_group:
         slot = slots[0]
         used: set[int] = set()  # one row of numbers per heading: what follows the first is prose
         for ev in events:
             if ev.slot is None and ev.anchor not in used and sum(1 for c in ev.cells if not _blank(c)) > 0:
+                numbers = sum(1 for c in ev.cells if not _blank(c))
+                if len(ev.cells) != len(slot.columns) and numbers in _other_widths(table_key):
+                    # a row shaped as another table's (表三's seven numbers after a heading met in
+                    # the narrative) is not table 4's by position: named, not used
+                    _place_unlabeled([], [ev], filled, out, table)
+                    continue
                 used.add(ev.anchor)
                 if 0 in filled:
                     repeated = True
@@ -342,9 +363,8 @@ def _resolve(cat: Catalogue, m: FormModel, table_key: str, events: list[_Event],
     else:
         _place_unlabeled(slots, events, filled, out, table)
     if repeated:
-        extra = "，两次的数字不同" if differs else ""
         out.findings.append(
-            finding(Code.SOURCE, f"{table.sheet}「{table.title}」在原文中重复出现{extra}，采用第一次出现的数字")
+            finding(Code.SOURCE, f"{table.sheet}「{table.title}」在原文中重复出现，采用第一次出现的数字")
         )
     if not filled:
         out.findings.append(
@@ -356,6 +376,8 @@ def _resolve(cat: Catalogue, m: FormModel, table_key: str, events: list[_Event],
         )
         return
     for slot in slots:
+        if slot.order in filled and filled[slot.order] is None:  # refused, and named, by .choice
+            continue
         found = filled.get(slot.order)
         if found is None:
             what = f"{table.sheet} 缺少行「{slot.label}」" if slot.label else f"{table.sheet} 缺少数字行"
