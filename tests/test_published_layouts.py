@@ -110,3 +110,28 @@ def test_a_page_whose_cells_all_run_together_says_so(tmp_path):
     )
     with pytest.raises(ReadError, match="表格的各格连在了一起，无法分开"):
         read_published(path)
+
+
+@QUICK
+@given(publishable(), st.data())
+def test_a_tab_row_with_blanks_is_read_by_the_positions_of_its_headers(tmp_path_factory, doc, data):
+    """Cells left blank in a tab copy that keeps every cell's place: the numbers are read under
+    the column headers above them."""
+    from nianbao.core.model import model
+
+    m = model(doc["form"])
+    row = data.draw(
+        st.sampled_from([c for c in m.cells if c.table.key == "applications" and c.column.key == "natural"])
+    )
+    path_of = row.pointer.split("/")[1:-1]
+    node = doc
+    for k in path_of:
+        node = node[k]
+    blanks = data.draw(st.sets(st.sampled_from(sorted(node)), min_size=1, max_size=len(node) - 1))
+    for k in blanks:
+        node[k] = None
+    path = tmp_path_factory.mktemp("txt") / "report.txt"
+    path.write_text(to_text(doc, "tabs"), encoding="utf-8")
+    loaded = read_published(path)
+    assert loaded.document["applications"] == doc["applications"]
+    assert {f.rule for f in loaded.findings} <= {Code.POSITION}

@@ -173,6 +173,8 @@ class _Event:
     index: int  # position in the source's rows
     anchor: int = 0  # table 4: how many times its heading had been seen
     fused: bool = False  # the label and its numbers run together ("规章000")
+    start: int = -1  # position in its row of the first cell (-1: unknown, merged cells before)
+    width: int = 0  # how many cells its row has
 
 
 @dataclass
@@ -182,6 +184,8 @@ class Recognised:
     locations: dict[str, tuple[str, str]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     units: dict[str, str] = field(default_factory=dict)  # meta key -> a unit written in the cell
+    # column headers seen: table key -> (row index, position, row width, header key)
+    headers: dict[str, list[tuple[int, int, int, str]]] = field(default_factory=dict)
 
 
 def recognise(rows: Grid, form: Form) -> Recognised:
@@ -207,7 +211,10 @@ def recognise(rows: Grid, form: Form) -> Recognised:
             slot = cat.by_key[keys[label_at]]
             current = slot.table.key
             cells = [c for c in row[label_at + 1 :] if not c.covered]
-            events[current].append(_Event(slot, row[label_at], cells, index))
+            plain = not any(c.covered for c in row[label_at + 1 :])
+            events[current].append(
+                _Event(slot, row[label_at], cells, index, start=label_at + 1 if plain else -1, width=len(row))
+            )
             continue
         if label_at < 0 and group_at < 0 and (near := _near_label(form.key, row, keys, known, current)) is not None:
             at, slot = near
@@ -243,6 +250,8 @@ def recognise(rows: Grid, form: Form) -> Recognised:
             elif k in cat.headers:
                 headers_seen.add(k)
                 headers_seen.add(f"{current}:{k}")
+                if current and not c.covered:
+                    out.headers.setdefault(current, []).append((index, j, len(row), k))
                 t = cat.headers[k].key
                 if t == "appeals" and current != "appeals" and k not in _shared_keys("appeals"):
                     # 总计 or 其他 in table 3's header row is no sign of table 4
@@ -486,6 +495,15 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
         for p in pointers:
             out.locations[p] = where.location
     ok, kept, extra = _columns(cells, n)
+    if not ok and (aligned := _under_headers(slot, ev, out)) is not None:
+        ok, kept, extra = True, aligned, []
+        out.findings.append(
+            finding(
+                Code.POSITION,
+                f"{slot.name}{_at(where)}有 {len(cells)} 格，与表格的 {n} 列不同；各数字按其所在列标题的位置读取",
+                pointers[0],
+            )
+        )
     if ev.fused:
         at = f"（{where.place} {where.where}）" if where is not None and where.place else ""
         out.findings.append(
@@ -545,6 +563,39 @@ def _refuse_spaced(m: FormModel, cell: ModelCell, text: str, pointer: str, out: 
             pointer,
         )
     )
+
+
+def _at(where: Cell | None) -> str:
+    return f"（{where.place} {where.where}）" if where is not None and where.place else ""
+
+
+def _under_headers(slot: Slot, ev: _Event, out: Recognised) -> list[Cell] | None:
+    """A row's cells by the positions of the column headers above it (a tab copy that kept the
+    merged cells' places: label, six empty cells, ``0``, an empty cell): each column's header
+    found in a row as wide as this one, in a place of its own, and every number under exactly
+    one of them; else None."""
+    if ev.start < 0 or not ev.cells:
+        return None
+    seen = [h for h in out.headers.get(slot.table.key, ()) if h[0] < ev.index]
+    at: dict[int, int] = {}  # position -> column
+    for i, col in enumerate(slot.columns):
+        keys = column_keys(col)
+        found = [h for h in seen if h[3] in keys]
+        if not found:
+            return None
+        _, position, width, _ = max(found)  # the nearest header row above
+        if width != ev.width or position in at:
+            return None
+        at[position] = i
+    kept: list[Cell | None] = [None] * len(slot.columns)
+    for offset, c in enumerate(ev.cells):
+        column = at.get(ev.start + offset)
+        if column is not None:
+            kept[column] = c
+        elif not _blank(c):
+            return None  # a number under no header
+    first = ev.cells[0]
+    return [c if c is not None else Cell("", first.place, first.where) for c in kept]
 
 
 def _take_yuan(cell: ModelCell, col: Column, text: str, yuan: Decimal, pointer: str, out: Recognised) -> None:
