@@ -135,3 +135,15 @@ def test_a_tab_row_with_blanks_is_read_by_the_positions_of_its_headers(tmp_path_
     loaded = read_published(path)
     assert loaded.document["applications"] == doc["applications"]
     assert {f.rule for f in loaded.findings} <= {Code.POSITION}
+
+
+def test_validate_reads_a_copy_aligned_with_spaces_through_the_same_registry(tmp_path, report):
+    from nianbao.io.check import check_file
+
+    doc = report("shangzhi-2021")
+    doc["agency"] = {"name": doc["agency"]["name"]}
+    path = tmp_path / "r.txt"
+    path.write_text(to_text(doc, "aligned"), encoding="utf-8")
+    result = check_file(path)
+    assert not result.unreadable and result.tally.errors == 0
+    assert result.document["applications"] == doc["applications"]

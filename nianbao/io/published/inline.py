@@ -8,15 +8,18 @@ and a space a browser would show inside a number is still there, for the recogni
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+_SPACE = re.compile(r"\s")
 
 
 def rendered_text(cell: Any, blocks: frozenset[str], skip: frozenset[str]) -> str:
     """The text of ``cell`` (a selectolax node) as rendered: ``blocks`` are the tags that break
     a line, ``skip`` those whose content is never shown."""
-    child = cell.child
-    if child is not None and child.next is None and child.tag == "-text":  # the common case: plain text
-        return " ".join((child.text_content or "").split())
+    text: str = cell.text(deep=True, separator=" ")
+    if not _SPACE.search(text):  # one run of text: nothing joined, nothing to collapse (the common case)
+        return text
     out: list[str] = []
     stack: list[Any] = []
     _push_children(cell, stack)

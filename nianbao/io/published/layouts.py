@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from ...core.cleaning import ACCEPTED, NUMBER, clean_text
 from ...core.forms import FORMS
@@ -39,6 +39,13 @@ _SPACE = re.compile(r"\s")
 
 def is_value(text: str) -> bool:
     """Whether a cell's text is a number (or reads as one: ``0件``, ``—``)."""
+    if text.isdigit() and text.isascii():
+        return True
+    return _is_value(text)
+
+
+@lru_cache(maxsize=65536)
+def _is_value(text: str) -> bool:
     t = text.strip()
     if t.isdigit() and t.isascii():
         return True
