@@ -10,7 +10,8 @@ not found (``ABSENT``), each with the importer's own message; ``--rows`` lists e
 with its numbers. The last line sums the folder. Nothing is written anywhere.
 
 A row counts as read when every one of its cells has a place in the source (the label's row and
-the column), so a row printed blank counts as read too; a refused row never counts.
+the column), so a row printed blank counts as read too (and is counted apart: a label printed with
+no numbers at all); a refused row never counts.
 """
 
 from __future__ import annotations
@@ -55,10 +56,11 @@ def report(path: Path, show_rows: bool) -> tuple[int, int, int]:
     print(f"   标题：单位「{agency or '（未读出）'}」 年度 {doc.get('year') or '（未读出）'} 表式 {doc['form']}")
     rows = _rows(loaded)
     read = sum(1 for _, _, ok in rows if ok)
-    print(f"   行：读出 {read} / 表式 {len(rows)}")
     m = model(doc["form"])
+    values = dict(zip((c.pointer for c in m.cells), loaded.values, strict=True))
+    empty = sum(1 for _, pointers, ok in rows if ok and all(values.get(p) is None for p in pointers))
+    print(f"   行：读出 {read} / 表式 {len(rows)}（其中 {empty} 行原文没有数字，按未填写）")
     if show_rows:
-        values = dict(zip((c.pointer for c in m.cells), loaded.values, strict=True))
         for name, pointers, ok in rows:
             if ok:
                 print(f"     {name}: {' '.join('' if values.get(p) is None else str(values[p]) for p in pointers)}")
