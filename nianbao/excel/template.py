@@ -8,7 +8,7 @@ rules beyond what the layout's checks carry.
 The written workbook:
 
 * input cells are unlocked and shaded light yellow, with data validation (whole numbers
-  ≥ 0; 本年增/减 any whole number; amounts ≥ 0 with at most 4 decimals) and Chinese
+  ≥ 0; 本年增/减 any whole number; amounts ≥ 0 to the 分: at most 6 decimals in 万元, 2 in 元) and Chinese
   input and error messages;
 * totals that are the plain sum of other cells are ``=IF(COUNT(...)=0,"",SUM(...))``
   formulas (locked); a report whose total disagrees with its parts keeps its own number
