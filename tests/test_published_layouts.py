@@ -147,3 +147,52 @@ def test_validate_reads_a_copy_aligned_with_spaces_through_the_same_registry(tmp
     result = check_file(path)
     assert not result.unreadable and result.tally.errors == 0
     assert result.document["applications"] == doc["applications"]
+
+
+def test_a_label_broken_around_its_parents_merged_cell_is_joined(tmp_path, report):
+    """（六）其他处理 printed down its merged cell between the pieces of its child's label."""
+    loaded = _read(
+        tmp_path,
+        [
+            "三、收到和处理政府信息公开申请情况",
+            "1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请  1  0  0  0  0  0  1",
+            "     （六）其",
+            "               2、申请人逾期未按收费通知要",
+            "     他处理",
+            "               求缴纳费用、行政机关不再处理           6         0        0   0  0  0    6",
+            "               其政府信息公开申请",
+            "               3、其他                  108          2        0         0        0         0    110",
+        ],
+        report,
+    )
+    other = loaded.document["applications"]["outcomes"]["other"]
+    assert other["fee_unpaid_overdue"] == {
+        "natural": 6,
+        "commercial": 0,
+        "research": 0,
+        "social": 0,
+        "legal": 0,
+        "other": 0,
+        "total": 6,
+    }
+    assert other["other"]["total"] == 110
+    assert not [f for f in loaded.findings if f.rule == Code.POSITION and "fee_unpaid" in (f.pointer or "")]
+
+
+def test_a_row_of_numbers_among_scattered_pieces_of_a_label_is_not_placed_by_position(tmp_path, report):
+    """The one row missing between two labelled rows, but pieces of some label printed around
+    the numbers: which label they belong to is not known, so they are named, not used."""
+    loaded = _read(
+        tmp_path,
+        [
+            "三、收到和处理政府信息公开申请情况",
+            "2.没有现成信息需要另行制作  1  0  0  0  0  0  1",
+            "补正后申请",
+            "4  0  0  0  0  0  4",
+            "1.信访举报投诉类申请  2  0  0  0  0  0  2",
+        ],
+        report,
+    )
+    row = loaded.document["applications"]["outcomes"]["unable"]["unclear_after_correction"]
+    assert set(row.values()) == {None}
+    assert any(f.rule == Code.AMBIGUOUS and "4、0、0" in f.message for f in loaded.findings)

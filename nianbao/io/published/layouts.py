@@ -59,13 +59,24 @@ def _blank(c: Cell) -> bool:
 
 
 @cache
-def _pieces() -> frozenset[str]:
+def label_pieces() -> frozenset[str]:
     """Keys of every label and of every run of two characters or more inside one (where a
     label broken over lines may begin, continue or end)."""
     out: set[str] = set()
     for k in every_key():
         for i in range(len(k)):
             out.update(k[i:j] for j in range(i + 2, len(k) + 1))
+    return frozenset(out)
+
+
+@cache
+def _parent_pieces() -> frozenset[str]:
+    """Pieces (two characters or more) of the labels of table 3's parent rows (（六）其他处理),
+    printed in a merged cell beside their children's labels."""
+    out: set[str] = set()
+    for f in FORMS:
+        for k in catalogue(f).parents:
+            out.update(k[a:b] for a in range(len(k)) for b in range(a + 2, len(k) + 1))
     return frozenset(out)
 
 
@@ -116,7 +127,7 @@ def split_line(c: Cell) -> Row | None:
     parts = [p for p in _GAP.split(lead.strip()) if p]
     if not parts:
         return None
-    if key(parts[-1]) not in _pieces():
+    if key(parts[-1]) not in label_pieces():
         # cells one space apart ("三、本年度办理结果 （一）予以公开 5 0"), or a label printed with
         # spaces inside ("结 果 维 持"): the longest run of words at the end that is a label
         words = lead.split()
@@ -163,8 +174,9 @@ def _join_label(rows: Grid, i: int) -> tuple[Row, int] | None:
         return None
     text = first[0].text.strip()
     numbers: list[Cell] | None = None
+    skipped = 0
     j = i + 1
-    while j < len(rows) and j <= i + 4:
+    while j < len(rows) and j <= i + 4 + skipped:
         row = rows[j]
         if numbers is None and len(row) > 1 and not _blank(row[0]) and _only_values(row):
             numbers = [c for c in row if not _blank(c)]
@@ -174,6 +186,10 @@ def _join_label(rows: Grid, i: int) -> tuple[Row, int] | None:
                 break
             joined = k + key(head.text)
             if joined not in starts and joined not in labels:
+                if len(row) == 1 and skipped < 2 and key(head.text) in _parent_pieces():
+                    skipped += 1  # a piece of the merged parent cell beside it ("（六）其" / "他处理")
+                    j += 1
+                    continue
                 break
             rest = [c for c in row[1:] if not _blank(c)]
             if rest:

@@ -27,6 +27,7 @@ label. The rules, each with a defined outcome:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -54,7 +55,7 @@ from .labels import (
     prefixes,
     variants,
 )
-from .layouts import FUSED, fused_label, gather, in_yuan, is_value
+from .layouts import FUSED, fused_label, gather, in_yuan, is_value, label_pieces
 
 _CONTEXTS: dict[str, Context] = {}
 
@@ -186,6 +187,7 @@ class Recognised:
     units: dict[str, str] = field(default_factory=dict)  # meta key -> a unit written in the cell
     # column headers seen: table key -> (row index, position, row width, header key)
     headers: dict[str, list[tuple[int, int, int, str]]] = field(default_factory=dict)
+    pieces: list[int] = field(default_factory=list)  # rows holding a piece of a label, not a label
 
 
 def recognise(rows: Grid, form: Form) -> Recognised:
@@ -241,6 +243,7 @@ def recognise(rows: Grid, form: Form) -> Recognised:
             events[current].append(_Event(cat.group_rows[keys[group_at]], row[group_at], cells, index))
             continue
         last_text = -1
+        piece = False  # a piece of some label printed here: a label broken and scattered
         for j, (c, k) in enumerate(zip(row, keys, strict=True)):
             if k in cat.titles:
                 current = cat.titles[k].key
@@ -264,6 +267,10 @@ def recognise(rows: Grid, form: Form) -> Recognised:
             # numbers is one of them, for the validator to report
             if k and not c.covered and (k in known or (len(k) > 6 and not is_value(c.text))):
                 last_text = j
+            if len(k) > 2 and not c.covered and k not in known and k in label_pieces():
+                piece = True
+        if piece:
+            out.pieces.append(index)
         cells = [c for c in row[last_text + 1 :] if not c.covered]
         if current and any(is_value(c.text) for c in cells):
             ev = _Event(None, None, cells, index, anchors.get(current, 0))
@@ -370,7 +377,7 @@ def _resolve(cat: Catalogue, m: FormModel, table_key: str, events: list[_Event],
                         )
                     )
     else:
-        _place_unlabeled(slots, events, filled, out, table)
+        _place_unlabeled(slots, _among_pieces(events, out, table), filled, out, table)
     if repeated:
         out.findings.append(
             finding(Code.SOURCE, f"{table.sheet}「{table.title}」在原文中重复出现，采用第一次出现的数字")
@@ -563,6 +570,27 @@ def _refuse_spaced(m: FormModel, cell: ModelCell, text: str, pointer: str, out: 
             pointer,
         )
     )
+
+
+def _among_pieces(events: list[_Event], out: Recognised, table: Table) -> list[_Event]:
+    """The events without the rows of numbers that pieces of a label lie around (between the
+    labelled rows before and after them): such a row belongs to a label printed broken and
+    out of order, which position alone cannot tell; it is named and not used."""
+    if not out.pieces:
+        return events
+    labelled = [ev.index for ev in events if ev.slot is not None and ev.label is not None]
+    kept = []
+    for ev in events:
+        if ev.slot is None:
+            at = bisect.bisect_left(labelled, ev.index)
+            before = labelled[at - 1] if at else -1
+            after = labelled[at] if at < len(labelled) else 10**12
+            p = bisect.bisect_right(out.pieces, before)
+            if p < len(out.pieces) and out.pieces[p] < after:
+                _place_unlabeled([], [ev], {}, out, table)  # named: no row is missing by position alone
+                continue
+        kept.append(ev)
+    return kept
 
 
 def _at(where: Cell | None) -> str:
