@@ -28,19 +28,16 @@ label. The rules, each with a defined outcome:
 from __future__ import annotations
 
 import bisect
-import re
-from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cache
-from typing import Any
 
 from ...core.cleaning import ACCEPTED, BLANK, Context, clean_text
 from ...core.codes import Code
-from ...core.findings import Finding, finding
-from ...core.forms import AMOUNT, FORMS, YUAN, YUAN_DECIMALS, YUAN_PER_WAN, Column, Form, Table, form_for_year
-from ...core.model import Cell as ModelCell
+from ...core.findings import finding
+from ...core.forms import AMOUNT, FORMS, Form, Table, form_for_year
 from ...core.model import FormModel, model
 from .choice import choose
+from .events import Event as _Event
+from .events import Recognised
 from .grid import Cell, Grid, Row
 from .labels import (
     Catalogue,
@@ -56,6 +53,7 @@ from .labels import (
     variants,
 )
 from .layouts import FUSED, fused_label, gather, in_yuan, is_value, label_pieces
+from .readings import SPACED, place_of, refuse_spaced, take_yuan, under_headers
 
 _CONTEXTS: dict[str, Context] = {}
 
@@ -164,30 +162,6 @@ def choose_form(rows: Grid, year: int | None) -> tuple[Form | None, dict[str, in
 
 # ---------------------------------------------------------------------------------------
 # Scanning
-
-
-@dataclass
-class _Event:
-    slot: Slot | None  # None: a row of numbers without a label
-    label: Cell | None
-    cells: list[Cell]
-    index: int  # position in the source's rows
-    anchor: int = 0  # table 4: how many times its heading had been seen
-    fused: bool = False  # the label and its numbers run together ("规章000")
-    start: int = -1  # position in its row of the first cell (-1: unknown, merged cells before)
-    width: int = 0  # how many cells its row has
-
-
-@dataclass
-class Recognised:
-    form: Form
-    values: list[Any]
-    locations: dict[str, tuple[str, str]] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-    units: dict[str, str] = field(default_factory=dict)  # meta key -> a unit written in the cell
-    # column headers seen: table key -> (row index, position, row width, header key)
-    headers: dict[str, list[tuple[int, int, int, str]]] = field(default_factory=dict)
-    pieces: list[int] = field(default_factory=list)  # rows holding a piece of a label, not a label
 
 
 def recognise(rows: Grid, form: Form) -> Recognised:
@@ -502,19 +476,22 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
         for p in pointers:
             out.locations[p] = where.location
     ok, kept, extra = _columns(cells, n)
-    if not ok and (aligned := _under_headers(slot, ev, out)) is not None:
+    if not ok and (aligned := under_headers(slot, ev, out)) is not None:
         ok, kept, extra = True, aligned, []
         out.findings.append(
             finding(
                 Code.POSITION,
-                f"{slot.name}{_at(where)}有 {len(cells)} 格，与表格的 {n} 列不同；各数字按其所在列标题的位置读取",
+                f"{slot.name}{place_of(where)}有 {len(cells)} 格，与表格的 {n} 列不同；各数字按其所在列标题的位置读取",
                 pointers[0],
             )
         )
     if ev.fused:
-        at = f"（{where.place} {where.where}）" if where is not None and where.place else ""
         out.findings.append(
-            finding(Code.AMBIGUOUS, f"{slot.name}{at}：{FUSED}（{cells[0].text}），该行按未填写处理", pointers[0])
+            finding(
+                Code.AMBIGUOUS,
+                f"{slot.name}{place_of(where)}：{FUSED}（{cells[0].text}），该行按未填写处理",
+                pointers[0],
+            )
         )
         return
     if not ok:
@@ -540,11 +517,11 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
         if text.isascii() and text.isdigit() and len(text) < 15:  # the common case: plain digits
             out.values[m.by_path[path].index] = int(text)
             continue
-        if " " in text and _SPACED.match(text):
-            _refuse_spaced(m, m.by_path[path], text, pointer, out)
+        if " " in text and SPACED.match(text):
+            refuse_spaced(m, m.by_path[path], text, pointer, out)
             continue
         if col.kind == AMOUNT and (yuan := in_yuan(text)) is not None:
-            _take_yuan(m.by_path[path], col, text, yuan, pointer, out)
+            take_yuan(m.by_path[path], col, text, yuan, pointer, out)
             continue
         cleaned = clean_text(text, _context(col.kind))
         if cleaned.outcome == BLANK:
@@ -552,24 +529,6 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
         out.values[m.by_path[path].index] = cleaned.value
         if cleaned.outcome == ACCEPTED and cell.text.strip() != str(cleaned.value):  # plain digits: no note
             out.findings.append(finding(Code.CELL, f"{m.by_path[path].label}：{cleaned.note}", pointer))
-
-
-_SPACED = re.compile(r"^\s*\d+(?:\s+\d+)+(?:\.\d+)?\s*$")  # "2 0": digits a space apart
-
-
-def _refuse_spaced(m: FormModel, cell: ModelCell, text: str, pointer: str, out: Recognised) -> None:
-    """A number with a space inside that a browser shows ("2 0"): one number or two is not
-    known, so the cell is refused — and the identities that need it are named, since they
-    cannot be checked."""
-    rules = sorted({c.rule for c in m.checks if any(t.index == cell.index for t in c.terms())})
-    skipped = f"；涉及该格的勾稽关系（{'、'.join(rules)}）因此无法核对" if rules else ""
-    out.findings.append(
-        finding(
-            Code.AMBIGUOUS,
-            f"{cell.label}：「{text.strip()}」数字中间有空格，无法确定是一个数还是几个数，未采用{skipped}",
-            pointer,
-        )
-    )
 
 
 def _among_pieces(events: list[_Event], out: Recognised, table: Table) -> list[_Event]:
@@ -591,77 +550,6 @@ def _among_pieces(events: list[_Event], out: Recognised, table: Table) -> list[_
                 continue
         kept.append(ev)
     return kept
-
-
-def _at(where: Cell | None) -> str:
-    return f"（{where.place} {where.where}）" if where is not None and where.place else ""
-
-
-def _under_headers(slot: Slot, ev: _Event, out: Recognised) -> list[Cell] | None:
-    """A row's cells by the positions of the column headers above it (a tab copy that kept the
-    merged cells' places: label, six empty cells, ``0``, an empty cell): each column's header
-    found in a row as wide as this one, in a place of its own, and every number under exactly
-    one of them; else None."""
-    if ev.start < 0 or not ev.cells:
-        return None
-    seen = [h for h in out.headers.get(slot.table.key, ()) if h[0] < ev.index]
-    at: dict[int, int] = {}  # position -> column
-    for i, col in enumerate(slot.columns):
-        keys = column_keys(col)
-        found = [h for h in seen if h[3] in keys]
-        if not found:
-            return None
-        _, position, width, _ = max(found)  # the nearest header row above
-        if width != ev.width or position in at:
-            return None
-        at[position] = i
-    kept: list[Cell | None] = [None] * len(slot.columns)
-    for offset, c in enumerate(ev.cells):
-        column = at.get(ev.start + offset)
-        if column is not None:
-            kept[column] = c
-        elif not _blank(c):
-            return None  # a number under no header
-    first = ev.cells[0]
-    return [c if c is not None else Cell("", first.place, first.where) for c in kept]
-
-
-def _take_yuan(cell: ModelCell, col: Column, text: str, yuan: Decimal, pointer: str, out: Recognised) -> None:
-    """An amount written in 元 in its cell ("75394432.52元"): where the form prints no unit the
-    report's unit becomes 元, as the template's unit field says it; where the form prints 万元
-    the amount is converted (1 万元 = 10000 元). More than two decimals in 元 is no amount to
-    the 分: the cell is refused."""
-    exponent = yuan.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > YUAN_DECIMALS:
-        out.findings.append(
-            finding(
-                Code.AMBIGUOUS,
-                f"{cell.label}：「{text.strip()}」以元为单位超过 {YUAN_DECIMALS} 位小数，未采用",
-                pointer,
-            )
-        )
-        return
-    if col.unit_key:
-        if out.units.get(col.unit_key, YUAN) != YUAN:
-            out.findings.append(
-                finding(Code.AMBIGUOUS, f"{cell.label}：「{text.strip()}」的单位与前文不一致，未采用", pointer)
-            )
-            return
-        out.units[col.unit_key] = YUAN
-        out.values[cell.index] = int(yuan) if yuan == yuan.to_integral_value() else float(yuan)
-        out.findings.append(
-            finding(Code.CELL, f"{cell.label}：「{text.strip()}」单元格中写明以{YUAN}为单位，按{YUAN}读取", pointer)
-        )
-        return
-    wan = (yuan / Decimal(YUAN_PER_WAN)).normalize()
-    out.values[cell.index] = int(wan) if wan == wan.to_integral_value() else float(wan)
-    out.findings.append(
-        finding(
-            Code.CELL,
-            f"{cell.label}：「{text.strip()}」以{YUAN}为单位，按 1 万元 = 10000 元换算为 {format(wan, 'f')} 万元",
-            pointer,
-        )
-    )
 
 
 def prepare(grid: Grid) -> Grid:
