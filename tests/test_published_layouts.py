@@ -196,3 +196,18 @@ def test_a_row_of_numbers_among_scattered_pieces_of_a_label_is_not_placed_by_pos
     row = loaded.document["applications"]["outcomes"]["unable"]["unclear_after_correction"]
     assert set(row.values()) == {None}
     assert any(f.rule == Code.AMBIGUOUS and "4、0、0" in f.message for f in loaded.findings)
+
+
+def test_consolidate_sums_copies_in_these_layouts_through_the_same_registry(tmp_path, report):
+    from nianbao.consolidation.consolidate import consolidate
+
+    doc = report("shangzhi-2021")
+    docs = []
+    for i, layout in enumerate(("aligned", "indented", "broken3")):
+        one = {**doc, "agency": {"name": f"某某局{i}"}}
+        (tmp_path / f"{layout}.txt").write_text(to_text(one, layout), encoding="utf-8")
+        docs.append(one)
+    c = consolidate([tmp_path], jobs=1)
+    assert len(c.summed) == 3
+    total = c.document()["applications"]["outcomes"]["total"]["total"]
+    assert total == 3 * doc["applications"]["outcomes"]["total"]["total"]
