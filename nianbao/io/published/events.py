@@ -31,6 +31,6 @@ class Recognised:
     locations: dict[str, tuple[str, str]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     units: dict[str, str] = field(default_factory=dict)  # meta key -> a unit written in the cell
-    # column headers seen: table key -> (row index, position, row width, header key)
-    headers: dict[str, list[tuple[int, int, int, str]]] = field(default_factory=dict)
+    # column headers seen: (table key, header key) -> [(row index, position, row width)] in order
+    headers: dict[tuple[str, str], list[tuple[int, int, int]]] = field(default_factory=dict)
     pieces: list[int] = field(default_factory=list)  # rows holding a piece of a label, not a label

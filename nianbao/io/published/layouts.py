@@ -34,6 +34,7 @@ from .grid import Cell, Grid, Row
 from .labels import catalogue, every_key, key, prefixes
 
 _GAP = re.compile(r"\s{2,}|\t")
+_TOKEN = re.compile(r"\S+")
 _SPACE = re.compile(r"\s")
 
 
@@ -67,6 +68,12 @@ def label_pieces() -> frozenset[str]:
         for i in range(len(k)):
             out.update(k[i:j] for j in range(i + 2, len(k) + 1))
     return frozenset(out)
+
+
+@cache
+def _longest() -> int:
+    """The length of the longest label's key."""
+    return max(len(k) for k in every_key())
 
 
 @cache
@@ -107,7 +114,8 @@ def split_line(c: Cell) -> Row | None:
     text = c.text
     if not _SPACE.search(text.strip()):
         return None
-    tokens = text.split()
+    spans = [m.span() for m in _TOKEN.finditer(text)]
+    tokens = [text[a:b] for a, b in spans]
     j = len(tokens)
     while j > 0 and is_value(tokens[j - 1]):
         j -= 1
@@ -121,22 +129,24 @@ def split_line(c: Cell) -> Row | None:
         return None
     # the text before the numbers, split at wide gaps (its last token ends where the numbers begin)
     numbers = tokens[j:]
-    lead = text.strip()
-    for t in reversed(numbers):
-        lead = lead[: lead.rfind(t)]
+    lead = text[: spans[j][0]]
     parts = [p for p in _GAP.split(lead.strip()) if p]
     if not parts:
         return None
     if key(parts[-1]) not in label_pieces():
         # cells one space apart ("三、本年度办理结果 （一）予以公开 5 0"), or a label printed with
         # spaces inside ("结 果 维 持"): the longest run of words at the end that is a label
-        words = lead.split()
-        for s in range(len(words)):
-            if key("".join(words[s:])) in _row_labels():
-                parts = [*words[:s], " ".join(words[s:])]
+        words = tokens[:j]
+        at, tail = -1, ""
+        for s in range(len(words) - 1, -1, -1):
+            tail = words[s] + tail
+            if len(tail) > _longest():
                 break
-        else:
+            if key(tail) in _row_labels():
+                at = s
+        if at < 0:
             return None
+        parts = [*words[:at], " ".join(words[at:])]
     return _cells(c, parts + numbers)
 
 
@@ -145,10 +155,11 @@ def _only_values(row: Row) -> bool:
 
 
 def _indented_value(row: Row) -> Cell | None:
-    """The number of a line that is blank cells (its indent) and then one number."""
-    if len(row) < 2 or not all(_blank(c) for c in row[:-1]) or not is_value(row[-1].text):
+    """The number of a line that is one number among blank cells (its indent: ``\t5``, ``\t5\t``)."""
+    filled = [c for c in row if not _blank(c)]
+    if len(row) < 2 or len(filled) != 1 or not is_value(filled[0].text):
         return None
-    return row[-1]
+    return filled[0]
 
 
 @cache

@@ -4,6 +4,7 @@ inside (refused, naming the identities it leaves unchecked)."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from decimal import Decimal
 
@@ -45,14 +46,17 @@ def under_headers(slot: Slot, ev: Event, out: Recognised) -> list[Cell] | None:
     one of them; else None."""
     if ev.start < 0 or not ev.cells:
         return None
-    seen = [h for h in out.headers.get(slot.table.key, ()) if h[0] < ev.index]
     at: dict[int, int] = {}  # position -> column
     for i, col in enumerate(slot.columns):
-        keys = column_keys(col)
-        found = [h for h in seen if h[3] in keys]
+        found = []
+        for k in column_keys(col):
+            seen = out.headers.get((slot.table.key, k), [])
+            n = bisect.bisect_left(seen, (ev.index,))  # the header rows above the row
+            if n:
+                found.append(seen[n - 1])
         if not found:
             return None
-        _, position, width, _ = max(found)  # the nearest header row above
+        _, position, width = max(found)  # the nearest header row above
         if width != ev.width or position in at:
             return None
         at[position] = i
@@ -61,7 +65,7 @@ def under_headers(slot: Slot, ev: Event, out: Recognised) -> list[Cell] | None:
         column = at.get(ev.start + offset)
         if column is not None:
             kept[column] = c
-        elif not not c.text.strip():
+        elif c.text.strip():
             return None  # a number under no header
     first = ev.cells[0]
     return [c if c is not None else Cell("", first.place, first.where) for c in kept]

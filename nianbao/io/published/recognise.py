@@ -228,7 +228,7 @@ def recognise(rows: Grid, form: Form) -> Recognised:
                 headers_seen.add(k)
                 headers_seen.add(f"{current}:{k}")
                 if current and not c.covered:
-                    out.headers.setdefault(current, []).append((index, j, len(row), k))
+                    out.headers.setdefault((current, k), []).append((index, j, len(row)))
                 t = cat.headers[k].key
                 if t == "appeals" and current != "appeals" and k not in _shared_keys("appeals"):
                     # 总计 or 其他 in table 3's header row is no sign of table 4
