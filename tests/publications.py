@@ -170,7 +170,8 @@ def to_html(doc: dict, *, nav: bool = True, encoding: str = "utf-8", appeals: st
 
 
 def to_text(doc: dict, layout: str, appeals: str = "row") -> str:
-    """``tabs`` (张店), ``pipes`` (阿荣旗), ``cells`` (安阳: one cell a line), ``markdown``."""
+    """``tabs`` (张店), ``pipes`` (阿荣旗), ``cells`` (安阳: one cell a line), ``markdown``, and
+    the layouts of copies that are not one row a line (:data:`LAYOUTS`)."""
     lines = [title(doc), "", PROSE, "一、总体情况", PROSE, ""]
     for t, spec in tables(doc, appeals):
         lines.append(t)
@@ -188,11 +189,93 @@ def to_text(doc: dict, layout: str, appeals: str = "row") -> str:
             lines.append("| " + " | ".join(x or "" for x in grid[0]) + " |")
             lines.append("|" + "---|" * len(grid[0]))
             lines += ["| " + " | ".join(x or "" for x in row) + " |" for row in grid[1:]]
+        elif layout in LAYOUTS:
+            lines += LAYOUTS[layout](grid)
         else:
             raise ValueError(layout)
         lines.append("")
     lines += ["五、存在的主要问题及改进情况", PROSE]
     return "\n".join(lines) + "\n"
+
+
+def _filled(row: list[str | None]) -> list[str]:
+    return [x for x in row if x]
+
+
+def _is_number(x: str) -> bool:
+    return x.replace(".", "", 1).isdigit()
+
+
+def _aligned(grid: list[list[str | None]]) -> list[str]:
+    """Columns aligned with spaces, as ``pdftotext -layout`` prints a table: merged and blank
+    cells are spaces, at least two between cells."""
+    widths = [max(len(row[c] or "") for row in grid) + 2 for c in range(len(grid[0]))]
+    return ["".join((x or "").ljust(w) for x, w in zip(row, widths, strict=True)).rstrip() for row in grid]
+
+
+def _plain(grid: list[list[str | None]]) -> list[str]:
+    """Each row a plain line, its cells one space apart (``行政许可 97``)."""
+    return [" ".join(_filled(row)) for row in grid]
+
+
+def _indented(grid: list[list[str | None]]) -> list[str]:
+    """A web table copied into a text box: each text cell on a line, each number on a line of
+    its own after a tab, a blank line between rows."""
+    out: list[str] = []
+    for row in grid:
+        out += [f"\t{x}" if _is_number(x) else x for x in _filled(row)]
+        out.append("")
+    return out
+
+
+def _broken(grid: list[list[str | None]], pieces: int) -> list[str]:
+    """Long row labels broken over lines (two or three pieces) with the row's numbers on a line
+    between them, as a PDF converted to text breaks a narrow cell; other rows one a line."""
+    out: list[str] = []
+    for row in grid:
+        cells = _filled(row)
+        numbers = [x for x in cells if _is_number(x)]
+        label = cells[len(cells) - len(numbers) - 1] if numbers and len(cells) > len(numbers) else ""
+        if len(label) < 12:
+            out.append("\t".join(cells))
+            continue
+        cut = [len(label) * k // pieces for k in range(pieces + 1)]
+        parts = [label[a:b] for a, b in zip(cut, cut[1:], strict=False)]
+        if pieces == 2:
+            out += [parts[0], "\t".join(numbers), parts[1]]
+        else:
+            out += [parts[0], "\t".join([parts[1], *numbers]), parts[2]]
+    return out
+
+
+def _small_tables(grid: list[list[str | None]]) -> list[str]:
+    """Each row a Markdown table of its own, a blank line between them."""
+    out: list[str] = []
+    for row in grid:
+        cells = _filled(row)
+        out += ["| " + " | ".join(cells) + " |", "|" + "---|" * len(cells), ""]
+    return out
+
+
+LAYOUTS = {
+    "aligned": _aligned,
+    "plain": _plain,
+    "indented": _indented,
+    "broken": lambda grid: _broken(grid, 2),
+    "broken3": lambda grid: _broken(grid, 3),
+    "small-tables": _small_tables,
+}
+
+
+def appeals_as_three_tables(doc: dict) -> str:
+    """Table 4 as three five-column Markdown tables, one per group, under the group's name."""
+    form = FORMS[doc["form"]]
+    t4 = form.table("appeals")
+    lines = [t4.title, ""]
+    for g in t4.groups:
+        lines += [g.label, "", "| " + " | ".join(c.label for c in g.columns) + " |", "|" + "---|" * len(g.columns)]
+        lines += ["| " + " | ".join(shown(_get(doc, ("appeals", g.key, c.key))) for c in g.columns) + " |", ""]
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------

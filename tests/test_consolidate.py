@@ -149,10 +149,23 @@ def test_amounts_in_yuan_are_converted_exactly_to_wanyuan(tmp_path):
     assert c.document()["meta"]["procurement_amount_unit"] == "万元"
 
 
-def test_amount_in_yuan_with_fen_is_left_out_with_the_reason(tmp_path):
+def test_amount_in_yuan_to_the_fen_is_summed_exactly(tmp_path):
+    a = valid_2020("万元单位", 301)
+    a["active"]["procurement"]["amount"] = 24252.311082  # 万元 to the 分
     b = valid_2020("元单位", 302)
     b["meta"] = {"procurement_amount_unit": "元"}
-    b["active"]["procurement"]["amount"] = 1234.56  # 0.123456 万元: more than 4 decimals
+    b["active"]["procurement"]["amount"] = 75394432.52  # 7539.443252 万元
+    write(tmp_path, "a.json", a)
+    write(tmp_path, "b.json", b)
+    c = consolidate([tmp_path], jobs=1)
+    assert len(c.summed) == 2
+    assert c.document()["active"]["procurement"]["amount"] == 31791.754334
+
+
+def test_amount_in_yuan_beyond_the_fen_is_left_out_with_the_reason(tmp_path):
+    b = valid_2020("元单位", 302)
+    b["meta"] = {"procurement_amount_unit": "元"}
+    b["active"]["procurement"]["amount"] = 1234.567  # a tenth of a 分
     write(tmp_path, "a.json", valid_2020("万元单位", 301))
     write(tmp_path, "b.json", b)
     c = consolidate([tmp_path], jobs=1)

@@ -39,9 +39,9 @@ def test_import_of_a_report_with_errors_still_writes_it_and_says_so(tmp_path):
     result = invoke("import", ZHANGDIAN, "-o", out)
     assert result.exit_code == 1
     doc = json.loads(out.read_text(encoding="utf-8"))
-    assert doc["applications"]["new"]["total"] is None
-    assert "AMBIGUOUS" not in result.output  # Chinese words only
-    assert "无法确定各数字所属的列" in result.output and "正文!第 95 行第 1 格" in result.output
+    assert doc["applications"]["new"]["total"] is None and doc["applications"]["new"]["other"] == 0
+    assert "POSITION" not in result.output  # Chinese words only
+    assert "各数字按其所在列标题的位置读取" in result.output and "正文!第 95 行" in result.output
 
 
 def test_import_into_a_filled_template_reads_back_the_same(tmp_path):

@@ -215,7 +215,9 @@ def test_table_4_by_group_without_its_column_headers_is_read_with_a_warning(tmp_
     assert all(f"「{c.label}」" in warn.message for c in columns)
 
 
-def test_a_table_printed_twice_keeps_the_first_with_a_warning(tmp_path, doc):
+def test_a_table_printed_twice_with_other_numbers_is_an_error_naming_both_places(tmp_path, doc):
+    """Two printings of table 3 whole: rows that agree are read; the row whose numbers differ is
+    an error naming both places, never a silent choice of the first."""
     other = copy.deepcopy(doc)
     other["applications"]["new"]["natural"] += 1
     page = to_html(doc).decode()
@@ -225,10 +227,14 @@ def test_a_table_printed_twice_keeps_the_first_with_a_warning(tmp_path, doc):
     at = page.index("五、存在的主要问题")
     page = page[:at] + second + page[at:]
     loaded = read_published(write(tmp_path, page, "r.html"))
+    expected = copy.deepcopy(doc)
+    expected["applications"]["new"] = dict.fromkeys(doc["applications"]["new"])
     for k in TABLES:
-        assert loaded.document[k] == doc[k]
-    (warn,) = loaded.findings
-    assert warn.rule == "SOURCE" and "重复出现" in warn.message and "不同" in warn.message
+        assert loaded.document[k] == expected[k]
+    error, warn = loaded.findings
+    assert error.rule == "AMBIGUOUS" and error.pointer == "/applications/new/natural"
+    assert error.message.count("表格 ") == 2 and "出现两次且数字不同" in error.message
+    assert warn.rule == "SOURCE" and "出现两次" in warn.message
 
 
 def test_extra_columns(tmp_path, doc):

@@ -36,21 +36,23 @@ def test_a_seed_imports_exactly(name):
     assert loaded.findings == ()
 
 
-def test_zhangdian_table_3_imports_as_blanks_and_its_stray_zero_is_named_not_used():
+def test_zhangdian_table_3_imports_as_blanks_and_its_zero_is_read_under_its_header():
     loaded = read_published(published("zhangdian-2020"))
     want = expected("zhangdian-2020")
     for k in ("form", "year", "active", "appeals"):
         assert loaded.document[k] == want[k], k
     m = model("2019")
     table3 = [v for c, v in zip(m.cells, m.values(loaded.document), strict=True) if c.table.key == "applications"]
-    assert table3 and all(v is None for v in table3)  # blanks, never zeros
-    # the transcription reads the 0 as 总计; the tab layout aligns it under 其他
+    assert [v for v in table3 if v is not None] == [0]  # blanks, never zeros, but the one 0 printed
+    # the transcription reads the 0 as 总计; the tab layout aligns it under 其他: every row of the
+    # copy has nine cells, and the 0 is in the eighth, where the header row has 其他
     want["applications"]["new"]["total"] = None
+    want["applications"]["new"]["other"] = 0
     assert loaded.document["applications"] == want["applications"]
-    (ambiguous,) = loaded.findings
-    assert ambiguous.rule == "AMBIGUOUS"
-    assert "一、本年新收政府信息公开申请数量" in ambiguous.message and "（0）" in ambiguous.message
-    assert ambiguous.pointer == "/applications/new/natural"
+    (position,) = loaded.findings
+    assert position.rule == "POSITION" and "列标题的位置" in position.message
+    assert "一、本年新收政府信息公开申请数量" in position.message
+    assert position.pointer == "/applications/new/natural"
 
 
 @pytest.mark.parametrize("name", SEEDS)
@@ -72,9 +74,9 @@ def test_the_reader_registry_takes_published_reports_and_validation_locates_find
     loaded = read(published("anyang-2020"))
     assert loaded.document["active"]["licensing"] == {"prev_items": 3980, "change": -373, "decisions": 3607}
     result = check_file(published("zhangdian-2020"))
-    # table 3 left blank (its one stray 0 cannot be placed) is said once, and points at every cell
+    # a row of table 3 left blank is said once, and points at every cell of it
     blank = next(f for f in result.findings if f.rule == "BLANK" and "/applications/carried_over/natural" in f.pointers)
-    assert blank.message == "表三 整表未填写" and blank.sheet == "正文"
+    assert blank.message == "表三 二、上年结转政府信息公开申请数量：整行未填写" and blank.sheet == "正文"
     assert any(c.startswith("正文!第 96 行") for c in blank.cells)
     assert not result.unreadable and result.tally.errors > 0
 

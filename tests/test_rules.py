@@ -261,12 +261,12 @@ def test_wrong_types_and_ranges(r2021):
     r2021["active"]["rules"]["issued"] = "3"
     r2021["active"]["rules"]["repealed"] = -1
     r2021["active"]["penalty"]["decisions"] = 2.5
-    r2021["active"]["fees"]["amount"] = 1.23456
+    r2021["active"]["fees"]["amount"] = 1.2345678
     findings = {f.rule: f for f in validate(r2021)}
     assert findings["TYPE"].pointer == "/active/rules/issued"
     assert findings["RANGE"].pointer == "/active/rules/repealed"
     assert findings["INTEGER"].pointer == "/active/penalty/decisions"
-    assert findings["DECIMALS"].message == "表二 行政事业性收费 / 本年收费金额（单位：万元）：1.23456 超过 4 位小数"
+    assert findings["DECIMALS"].message == "表二 行政事业性收费 / 本年收费金额（单位：万元）：1.2345678 超过 6 位小数"
 
 
 def test_change_may_be_negative_but_counts_may_not(r2019):
@@ -331,3 +331,15 @@ def test_codes_are_optional(r2021):
     del r2021["agency"]["uscc"]
     del r2021["agency"]["region_code"]
     assert validate(r2021) == ()
+
+
+def test_amounts_to_the_fen_six_decimals_in_wan_two_in_yuan(r2019):
+    r2019["active"]["procurement"]["amount"] = 24252.311082  # 万元 to the 分
+    assert not [f for f in validate(r2019) if f.rule == "DECIMALS"]
+    r2019["meta"] = {"procurement_amount_unit": "元"}
+    r2019["active"]["procurement"]["amount"] = 75394432.52
+    assert not [f for f in validate(r2019) if f.rule == "DECIMALS"]
+    r2019["active"]["procurement"]["amount"] = 75394432.521
+    (f,) = [f for f in validate(r2019) if f.rule == "DECIMALS"]
+    assert "以元为单位" in f.message and "超过 2 位小数" in f.message
+    assert f.pointer == "/active/procurement/amount"

@@ -103,7 +103,10 @@ def test_inputs_carry_validation_by_kind_with_chinese_messages(blank, form):
             assert re.search(r"[\u4e00-\u9fff]", dv.prompt) and re.search(r"[\u4e00-\u9fff]", dv.error)
             if kind == AMOUNT:
                 assert dv.type == "custom"
-                assert f"ROUND({a},4)={a}" in dv.formula1 and f"{a}>=0" in dv.formula1
+                # to the 分: six decimals in 万元; two in 元 where the cover says the amount is in 元
+                places = '"元",2,6)' if m.by_pointer[ptr].index in m.unit_cells else "6"
+                assert re.search(rf"ROUND\({a},(IF\(.*!\$B\$\d+=)?{re.escape(places)}\)={a}", dv.formula1), dv.formula1
+                assert f"{a}>=0" in dv.formula1
             elif kind == CHANGE:
                 assert (dv.type, dv.operator) == ("whole", "between") and int(dv.formula1) < 0
             else:

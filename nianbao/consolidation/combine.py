@@ -15,7 +15,7 @@ Which records are summed (everything else is listed with the reason, a
 * a summary that does not record its members is not summed beside agency reports;
 * 采购总金额 (form 2019, whose form prints no unit) is summed in 万元: an amount declared in
   元 is converted exactly (÷10000); one that cannot be written exactly in 万元 with at most
-  4 decimals (fractions of a 元) leaves its report out, with the reason.
+  6 decimals (fractions of a 分) leaves its report out, with the reason.
 
 Summaries whose members are disjoint are summed like reports, whatever their names (district
 → city → province). Names that differ but look alike are listed for review, never merged.

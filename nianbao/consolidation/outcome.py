@@ -269,7 +269,7 @@ def describe(year: int | None, form: str | None, sep: str = "、") -> str:
 
 
 def plain(value: Any) -> Any:
-    """A sum as a JSON number: int, or float for an amount with decimals (exact to 4 places)."""
+    """A sum as a JSON number: int, or float for an amount with decimals (exact to the 分: 6 places)."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value

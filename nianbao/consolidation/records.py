@@ -28,6 +28,8 @@ from ..core.forms import (
     MAX_TEXT_LENGTH,
     PROCUREMENT_UNIT_KEY,
     TEXT_LENGTHS,
+    YUAN,
+    YUAN_PER_WAN,
 )
 from ..core.model import FormModel, model
 from ..core.rules import bounded
@@ -35,8 +37,7 @@ from ..io.check import check_loaded
 from ..io.readers import Loaded, ReadError, read
 from .marker import DETAIL_SHEET, LEVEL_KEY, MEMBER_FIELDS, MEMBERS_KEY, MEMBERS_SHEET, SUMMARY_KEY, Part, SummaryInfo
 
-YUAN = "元"
-YUAN_PER_WAN = Decimal(10000)
+_YUAN_PER_WAN = Decimal(YUAN_PER_WAN)
 _QUANTUM = Decimal(1).scaleb(-AMOUNT_DECIMALS)
 
 
@@ -117,7 +118,7 @@ def numbers(m: FormModel, document: dict[str, Any], raw: Sequence[Any] | None = 
                 problem = f"{cell.label}的单位「{unit}」无法识别，不能与其他单位的金额相加"
                 d = None
             else:
-                d = d / YUAN_PER_WAN
+                d = d / _YUAN_PER_WAN
                 if d != d.quantize(_QUANTUM, rounding="ROUND_DOWN"):
                     problem = (
                         f"{cell.label}以元为单位（{v}），换算为万元超过 {AMOUNT_DECIMALS} 位小数，"

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from .codes import Code, Severity, Status
-from .forms import FORMS
+from .forms import AMOUNT_DECIMALS, FORMS, YUAN_DECIMALS
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -39,7 +39,8 @@ def _catalogue() -> dict[Code, Rule]:
         Rule(Code.TYPE, ERROR, "不是有效数值", "请填写数字"),
         Rule(Code.INTEGER, ERROR, "应为整数", "件数、数量只能填写整数"),
         Rule(Code.RANGE, ERROR, "数值超出范围", "件数、数量、金额不能为负数"),
-        Rule(Code.DECIMALS, ERROR, "小数位数过多", "金额以万元为单位，最多保留 4 位小数"),
+        Rule(Code.DECIMALS, ERROR, "小数位数过多",
+             f"金额精确到分：以万元为单位最多保留 {AMOUNT_DECIMALS} 位小数，以元为单位最多 {YUAN_DECIMALS} 位"),
         Rule(Code.TEXT, ERROR, "格式错误", "请按说明填写"),
         Rule(Code.USCC, ERROR, "统一社会信用代码有误", "统一社会信用代码为 18 位，末位为校验码（GB 32100-2015）"),
         Rule(Code.REGION, ERROR, "行政区划代码有误", "行政区划代码为 6 位数字，前两位为省级代码"),

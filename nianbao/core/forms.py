@@ -27,7 +27,9 @@ COUNT = "count"  # whole number >= 0
 CHANGE = "change"  # whole number, may be negative (本年增/减)
 AMOUNT = "amount"  # number >= 0 with at most AMOUNT_DECIMALS decimals (万元)
 
-AMOUNT_DECIMALS = 4
+# Amounts to the 分: six decimals in 万元 (24252.311082 万元), two in 元 (75394432.52 元).
+AMOUNT_DECIMALS = 6
+YUAN_DECIMALS = 2
 
 # The largest value a cell may hold: a count above a trillion, or an amount above a trillion
 # 万元, is a typing or a reading error, never a report. (lowest, highest) of each kind; the
@@ -553,7 +555,9 @@ FORMS: dict[str, Form] = {form.key: form for form in (FORM_2019, FORM_2021)}
 
 # Unit of 采购总金额 (form 2019 prints none): 万元 unless the agency says otherwise.
 PROCUREMENT_UNITS = ("万元", "元")
-DEFAULT_PROCUREMENT_UNIT = "万元"
+DEFAULT_PROCUREMENT_UNIT, YUAN = PROCUREMENT_UNITS
+YUAN_PER_WAN = 10000
+UNIT_DECIMALS = {DEFAULT_PROCUREMENT_UNIT: AMOUNT_DECIMALS, YUAN: YUAN_DECIMALS}  # to the 分 in each unit
 
 # The agency's name, its 18-character 统一社会信用代码 (GB 32100-2015) and 6-digit 行政区划代码.
 NAME_LABEL = "单位名称"

@@ -12,7 +12,7 @@ from typing import Any
 from .agency_codes import Flaw, region_problem, uscc_problem
 from .codes import Code
 from .findings import Finding, finding
-from .forms import AMOUNT_DECIMALS, KIND_BOUNDS, REGION_LABEL, USCC_LABEL, agency_pointer
+from .forms import AMOUNT_DECIMALS, KIND_BOUNDS, REGION_LABEL, UNIT_DECIMALS, USCC_LABEL, agency_pointer
 from .model import PREVIOUS, Check, FormModel, Term
 from .sanitize import brief
 
@@ -143,15 +143,18 @@ def _evaluate(
     )
 
 
-def check_decimals(model: FormModel, values: Sequence[Any]) -> Iterator[Finding]:
+def check_decimals(model: FormModel, values: Sequence[Any], unit: Any = None) -> Iterator[Finding]:
+    """Amounts to the 分 at most: six decimals in 万元, two in 元 (``unit``: the report's unit of
+    the amounts whose unit it declares, 采购总金额 in form 2019)."""
+    own = UNIT_DECIMALS.get(unit, AMOUNT_DECIMALS) if isinstance(unit, str) else AMOUNT_DECIMALS
     for cell in model.amount_cells:
         v = values[cell.index]
         if type(v) is float and not v.is_integer():
+            places = own if cell.index in model.unit_cells else AMOUNT_DECIMALS
             exp = Decimal(repr(v)).normalize().as_tuple().exponent
-            if isinstance(exp, int) and -exp > AMOUNT_DECIMALS:
-                yield finding(
-                    Code.DECIMALS, f"{cell.label}：{fmt(v)} 超过 {AMOUNT_DECIMALS} 位小数", cell.pointer
-                )
+            if isinstance(exp, int) and -exp > places:
+                shown = f"以{unit}为单位，" if places != AMOUNT_DECIMALS else ""
+                yield finding(Code.DECIMALS, f"{cell.label}：{fmt(v)} {shown}超过 {places} 位小数", cell.pointer)
 
 
 # The agency's codes, by key under /agency: rule, label, and what is wrong with a value.

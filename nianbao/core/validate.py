@@ -7,7 +7,7 @@ from typing import Any
 
 from .codes import Code
 from .findings import Finding, finding
-from .forms import FORMS, NAME_LABEL, USCC_LABEL, YEAR_POINTER, agency_pointer, form_for_year
+from .forms import FORMS, NAME_LABEL, PROCUREMENT_UNIT_KEY, USCC_LABEL, YEAR_POINTER, agency_pointer, form_for_year
 from .model import Cell, FormModel, model
 from .rules import bounded, check_codes, check_decimals, check_identities, number
 from .schema import schema_findings
@@ -42,7 +42,8 @@ def validate(document: Any, previous: Any = None, *, values: Sequence[Any] | Non
     raw = m.values(document) if values is None else values
     numbers = bounded(m, [v if type(v) is int else number(v) for v in raw])  # (ints, the common case, as they are)
     out.extend(check_codes(document))
-    out.extend(check_decimals(m, numbers))
+    meta = document.get("meta")
+    out.extend(check_decimals(m, numbers, meta.get(PROCUREMENT_UNIT_KEY) if isinstance(meta, dict) else None))
     out.extend(check_identities(m, m.checks, numbers))
     if previous is not None:
         out.extend(_cross_year(document, previous, numbers))

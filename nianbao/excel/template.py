@@ -8,7 +8,7 @@ rules beyond what the layout's checks carry.
 The written workbook:
 
 * input cells are unlocked and shaded light yellow, with data validation (whole numbers
-  ≥ 0; 本年增/减 any whole number; amounts ≥ 0 with at most 4 decimals) and Chinese
+  ≥ 0; 本年增/减 any whole number; amounts ≥ 0 to the 分: at most 6 decimals in 万元, 2 in 元) and Chinese
   input and error messages;
 * totals that are the plain sum of other cells are ``=IF(COUNT(...)=0,"",SUM(...))``
   formulas (locked); a report whose total disagrees with its parts keeps its own number
@@ -59,7 +59,10 @@ from ..core.forms import (
     PROCUREMENT_UNITS,
     PROVENANCE_KEYS,
     REPORT_TITLE,
+    UNIT_DECIMALS,
     YEAR_POINTER,
+    YUAN,
+    YUAN_DECIMALS,
     Form,
     agency_pointer,
 )
@@ -235,15 +238,17 @@ def check_formula(check: CheckCell, where: dict[int, str]) -> str:
 # Data validation
 
 
-def _validation(kind: str) -> DataValidation:
+def _validation(kind: str, unit: str | None = None) -> DataValidation:
     if kind == CHANGE:
         dv = DataValidation(type="whole", operator="between", formula1="-999999999", formula2="999999999")
         dv.promptTitle, dv.prompt = "本年增/减", "请填写整数，减少时填负数（如 -3）；没有变化的填 0。"
         dv.errorTitle, dv.error = "应为整数", "本年增/减应为整数，可以为负数。"
     elif kind == AMOUNT:
         dv = DataValidation(type="custom")
-        dv.promptTitle, dv.prompt = "金额", f"请填写不小于 0 的金额，最多 {AMOUNT_DECIMALS} 位小数；没有的填 0。"
-        dv.errorTitle, dv.error = "金额有误", f"金额应为不小于 0 的数字，最多保留 {AMOUNT_DECIMALS} 位小数。"
+        places = ("、".join(f"以{u}为单位最多 {n} 位小数" for u, n in UNIT_DECIMALS.items()) if unit
+                  else f"最多 {AMOUNT_DECIMALS} 位小数")
+        dv.promptTitle, dv.prompt = "金额", f"请填写不小于 0 的金额（精确到分），{places}；没有的填 0。"
+        dv.errorTitle, dv.error = "金额有误", f"金额应为不小于 0 的数字，{places}。"
     else:
         dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
         dv.promptTitle, dv.prompt = "件数", "请填写不小于 0 的整数；没有的填 0，不要留空。"
@@ -255,8 +260,11 @@ def _validation(kind: str) -> DataValidation:
     return dv
 
 
-def _amount_formula(address: str) -> str:
-    return f"AND(ISNUMBER({address}),{address}>=0,ROUND({address},{AMOUNT_DECIMALS})={address})"
+def _amount_formula(address: str, unit: str | None = None) -> str:
+    """Data validation of an amount: a number, not below 0, to the 分 (``unit``: the cell where
+    the report says the amount's unit, when the form prints none)."""
+    places = f'IF({unit}="{YUAN}",{YUAN_DECIMALS},{AMOUNT_DECIMALS})' if unit else str(AMOUNT_DECIMALS)
+    return f"AND(ISNUMBER({address}),{address}>=0,ROUND({address},{places})={address})"
 
 
 # ---------------------------------------------------------------------------------------
@@ -439,6 +447,8 @@ def _write_sheet(ws: Any, s: SheetLayout, lay: Layout, m: FormModel, where: dict
 
     # Inputs: unlocked, shaded, validated.
     validations: dict[str, DataValidation] = {}
+    unit_where = lay.where.get(PROCUREMENT_UNIT_FIELD[0])  # the unit of an amount the form prints none for
+    unit_at = f"{quoted_sheet(unit_where[0])}!{_absolute(unit_where[1])}" if unit_where else None
     for ptr, a in s.inputs.items():
         cell = ws[a]
         _put(cell, values.get(ptr))
@@ -449,10 +459,11 @@ def _write_sheet(ws: Any, s: SheetLayout, lay: Layout, m: FormModel, where: dict
         if ptr in m.by_pointer:
             kind = m.by_pointer[ptr].kind
             cell.alignment = CENTER
-            cell.number_format = "0" if kind != AMOUNT else "0.####"
+            cell.number_format = "0" if kind != AMOUNT else "0." + "#" * AMOUNT_DECIMALS
             if kind == AMOUNT:
-                dv = _validation(AMOUNT)
-                dv.formula1 = _amount_formula(a)
+                unit = unit_at if m.by_pointer[ptr].index in m.unit_cells else None
+                dv = _validation(AMOUNT, unit)
+                dv.formula1 = _amount_formula(a, unit)
                 ws.add_data_validation(dv)
                 dv.add(a)
             else:

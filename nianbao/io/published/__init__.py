@@ -110,6 +110,13 @@ def recognise_grid(p: Path, grid: Grid, *, agency: str | None = None, year: int 
     the_year = year if year is not None else title_year
     form, _hits = choose_form(rows, the_year)
     if form is None:
+        from .layouts import FUSED, fused_cell
+
+        fused = fused_cell(rows)
+        if fused is not None:
+            raise ReadError(
+                p, f"{fused.place} {fused.where}：{FUSED}（标签与数字之间没有任何分隔），请向发布单位索取原表格"
+            )
         raise ReadError(p, "未找到年度报告表二、表三、表四的任何标签，不像是一份政府信息公开工作年度报告")
     found = recognise(rows, form)
     m = model(form)
@@ -137,6 +144,7 @@ def recognise_grid(p: Path, grid: Grid, *, agency: str | None = None, year: int 
     document["agency"] = {"name": the_agency} if the_agency else {}
     document.update(m.document(found.values))
     document["meta"] = {
+        **found.units,  # a unit written in the cell, where the form prints none (procurement_amount_unit)
         SOURCE_KEY: p.name,
         LOCATIONS_KEY: {ptr: " ".join(loc) for ptr, loc in locations.items()},
     }

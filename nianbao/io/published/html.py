@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .grid import Grid, table_rows
+from .inline import rendered_text
 from .text import decode
 
 PLACE = "正文"
@@ -62,7 +63,7 @@ def _span(value: str | None) -> int:
 
 
 def _cell_text(node: Any) -> str:
-    return " ".join(node.text(deep=True, separator=" ").split())
+    return rendered_text(node, _BLOCK, _SKIP)  # inline runs joined as a browser shows them
 
 
 def html_grid(raw: bytes) -> Grid:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import cache, lru_cache
 
 from ...core.forms import FORMS, LEGAL_PERSON, LITIGATION, Column, Form, Group, Table
@@ -185,6 +186,59 @@ def catalogue(form_key: str) -> Catalogue:
         group_rows,
         frozenset(group_parents),
     )
+
+
+@cache
+def variants(form_key: str) -> dict[str, Slot]:
+    """Labels another form prints for a row this form prints under its own label (规范性文件 in
+    form 2019 is 行政规范性文件 in form 2021): printed key -> this form's slot."""
+    own = catalogue(form_key)
+    by_path = {s.paths: s for s in own.slots}
+    by_row = {tuple(p[:-1] for p in s.paths): s for s in own.slots if s.label}
+    out: dict[str, Slot] = {}
+    for other in FORMS:
+        if other == form_key:
+            continue
+        for k, slot in catalogue(other).by_key.items():
+            mine = by_path.get(slot.paths) or by_row.get(tuple(p[:-1] for p in slot.paths))
+            if mine is not None and k not in own.by_key and len(mine.columns) == len(slot.columns):
+                out.setdefault(k, mine)
+    return out
+
+
+_ORDINAL_HEAD = re.compile(r"^(\d+\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)")
+SIMILAR = 0.8  # how alike a printed label must be to an official one (difflib's ratio)
+MARGIN = 0.1  # and by how much more alike than to any other
+
+
+@lru_cache(maxsize=4096)
+def closest(form_key: str, table_key: str | None, printed: str) -> Slot | None:
+    """The one row label of ``table_key`` (any table when None) that a label printed with a
+    typo (``2.其他法律行政止公开``) stands for: at least :data:`SIMILAR` alike, clearly closer
+    than any other, and with the same ordinal (``2.``, ``(三)``); else None."""
+    scores: list[tuple[float, Slot]] = []
+    for k, slot in catalogue(form_key).by_key.items():
+        if table_key is not None and slot.table.key != table_key:
+            continue
+        matcher = SequenceMatcher(None, printed, k, autojunk=False)
+        if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
+            continue
+        scores.append((matcher.ratio(), slot))
+    best: dict[tuple[str, int], tuple[float, Slot]] = {}
+    for score, slot in scores:  # a row's aliases: its best
+        at = (slot.table.key, slot.order)
+        if at not in best or score > best[at][0]:
+            best[at] = (score, slot)
+    ranked = sorted(best.values(), key=lambda x: -x[0])
+    if not ranked or ranked[0][0] < SIMILAR:
+        return None
+    if len(ranked) > 1 and ranked[1][0] > ranked[0][0] - MARGIN:
+        return None
+    slot = ranked[0][1]
+    head, other = _ORDINAL_HEAD.match(printed), _ORDINAL_HEAD.match(key(slot.label))
+    if (head.group(1) if head else None) != (other.group(1) if other else None):
+        return None  # the words say one row, the number another
+    return slot
 
 
 @cache

@@ -27,17 +27,33 @@ label. The rules, each with a defined outcome:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import bisect
 from functools import cache
-from typing import Any
 
-from ...core.cleaning import ACCEPTED, BLANK, NUMBER, Context, clean_text
+from ...core.cleaning import ACCEPTED, BLANK, Context, clean_text
 from ...core.codes import Code
-from ...core.findings import Finding, finding
-from ...core.forms import FORMS, Form, Table, form_for_year
+from ...core.findings import finding
+from ...core.forms import AMOUNT, FORMS, Form, Table, form_for_year
 from ...core.model import FormModel, model
+from .choice import choose
+from .events import Event as _Event
+from .events import Recognised
 from .grid import Cell, Grid, Row
-from .labels import Catalogue, Slot, catalogue, column_keys, distinctive, every_key, key, prefixes
+from .labels import (
+    Catalogue,
+    Slot,
+    aliases,
+    catalogue,
+    closest,
+    column_keys,
+    distinctive,
+    every_key,
+    key,
+    prefixes,
+    variants,
+)
+from .layouts import FUSED, fused_label, gather, in_yuan, is_value, label_pieces
+from .readings import SPACED, place_of, refuse_spaced, take_yuan, under_headers
 
 _CONTEXTS: dict[str, Context] = {}
 
@@ -47,16 +63,6 @@ def _context(kind: str) -> Context:
     if ctx is None:
         ctx = _CONTEXTS[kind] = Context(kind)
     return ctx
-
-
-def is_value(text: str) -> bool:
-    """Whether a cell's text is a number (or reads as one: ``0件``, ``—``)."""
-    t = text.strip()
-    if t.isdigit() and t.isascii():
-        return True
-    if not t or len(t) > 24:
-        return False
-    return clean_text(t).outcome in (NUMBER, ACCEPTED)
 
 
 def _blank(c: Cell) -> bool:
@@ -158,23 +164,6 @@ def choose_form(rows: Grid, year: int | None) -> tuple[Form | None, dict[str, in
 # Scanning
 
 
-@dataclass
-class _Event:
-    slot: Slot | None  # None: a row of numbers without a label
-    label: Cell | None
-    cells: list[Cell]
-    index: int  # position in the source's rows
-    anchor: int = 0  # table 4: how many times its heading had been seen
-
-
-@dataclass
-class Recognised:
-    form: Form
-    values: list[Any]
-    locations: dict[str, tuple[str, str]] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-
-
 def recognise(rows: Grid, form: Form) -> Recognised:
     cat = catalogue(form.key)
     known = every_key()
@@ -198,7 +187,29 @@ def recognise(rows: Grid, form: Form) -> Recognised:
             slot = cat.by_key[keys[label_at]]
             current = slot.table.key
             cells = [c for c in row[label_at + 1 :] if not c.covered]
-            events[current].append(_Event(slot, row[label_at], cells, index))
+            plain = not any(c.covered for c in row[label_at + 1 :])
+            events[current].append(
+                _Event(slot, row[label_at], cells, index, start=label_at + 1 if plain else -1, width=len(row))
+            )
+            continue
+        if label_at < 0 and group_at < 0 and (near := _near_label(form.key, row, keys, known, current)) is not None:
+            at, slot = near
+            current = slot.table.key
+            events[current].append(_Event(slot, row[at], [c for c in row[at + 1 :] if not c.covered], index))
+            out.findings.append(
+                finding(
+                    Code.SOURCE,
+                    f"{slot.name}：原文的行标签「{row[at].text.strip()}」与表式不同"
+                    f"（{row[at].place} {row[at].where}），按「{slot.label}」读取",
+                    "/" + "/".join(slot.paths[0]),
+                )
+            )
+            continue
+        if label_at < 0 and len(row) == 1 and (fused := fused_label(keys[0])) and fused[0] in cat.by_key:
+            slot, c = cat.by_key[fused[0]], row[0]
+            current = slot.table.key
+            one = len(slot.columns) == 1  # one column: the digits are its number
+            events[current].append(_Event(slot, c, [Cell(fused[1], c.place, c.where)], index, fused=not one))
             continue
         if group_at >= 0 and _is_group_row(cat, row, keys, group_at, known):
             current = "appeals"
@@ -206,6 +217,7 @@ def recognise(rows: Grid, form: Form) -> Recognised:
             events[current].append(_Event(cat.group_rows[keys[group_at]], row[group_at], cells, index))
             continue
         last_text = -1
+        piece = False  # a piece of some label printed here: a label broken and scattered
         for j, (c, k) in enumerate(zip(row, keys, strict=True)):
             if k in cat.titles:
                 current = cat.titles[k].key
@@ -215,8 +227,11 @@ def recognise(rows: Grid, form: Form) -> Recognised:
             elif k in cat.headers:
                 headers_seen.add(k)
                 headers_seen.add(f"{current}:{k}")
+                if current and not c.covered:
+                    out.headers.setdefault((current, k), []).append((index, j, len(row)))
                 t = cat.headers[k].key
-                if t == "appeals" and current != "appeals":
+                if t == "appeals" and current != "appeals" and k not in _shared_keys("appeals"):
+                    # 总计 or 其他 in table 3's header row is no sign of table 4
                     current = "appeals"
                     anchors["appeals"] = anchors.get("appeals", 0) + 1
                     appeal_headers.clear()
@@ -226,6 +241,10 @@ def recognise(rows: Grid, form: Form) -> Recognised:
             # numbers is one of them, for the validator to report
             if k and not c.covered and (k in known or (len(k) > 6 and not is_value(c.text))):
                 last_text = j
+            if len(k) > 2 and not c.covered and k not in known and k in label_pieces():
+                piece = True
+        if piece:
+            out.pieces.append(index)
         cells = [c for c in row[last_text + 1 :] if not c.covered]
         if current and any(is_value(c.text) for c in cells):
             ev = _Event(None, None, cells, index, anchors.get(current, 0))
@@ -239,6 +258,37 @@ def recognise(rows: Grid, form: Form) -> Recognised:
         if check:
             _check_columns(table, events[table.key], headers_seen, out)
     return out
+
+
+def _near_label(
+    form_key: str, row: Row, keys: list[str], known: frozenset[str], table_key: str | None
+) -> tuple[int, Slot] | None:
+    """A row whose label is another form's name for one of this form's rows (规范性文件 for
+    行政规范性文件), or an official label printed with a typo that one label is unambiguously
+    closest to (:func:`labels.closest`): (where the label is, its slot). Only the last text
+    cell before the row's numbers is looked at, and only when numbers follow it."""
+    for j in range(len(row) - 1, -1, -1):
+        c, k = row[j], keys[j]
+        if not k or c.covered or is_value(c.text):
+            continue
+        if not any(is_value(x.text) for x in row[j + 1 :]):
+            return None
+        slot = variants(form_key).get(k)
+        if slot is None and k not in known and 4 <= len(k) <= 48:
+            slot = closest(form_key, table_key, k)
+        return (j, slot) if slot is not None else None
+    return None
+
+
+@cache
+def _shared_keys(table_key: str) -> frozenset[str]:
+    return frozenset(k for label in shared_labels(table_key) for k in aliases(label))
+
+
+@cache
+def _other_widths(table_key: str) -> frozenset[int]:
+    """How many numbers a row of the other tables has, in either form."""
+    return frozenset(len(s.columns) for f in FORMS for s in catalogue(f).slots if s.table.key != table_key and s.label)
 
 
 def _is_group_row(cat: Catalogue, row: Row, keys: list[str], at: int, known: frozenset[str]) -> bool:
@@ -269,25 +319,21 @@ def _resolve(cat: Catalogue, m: FormModel, table_key: str, events: list[_Event],
         while bottom + 1 in rows:
             bottom += 1
         events = [ev for ev in events if top <= ev.index <= bottom]
-    filled: dict[int, _Event] = {}
+    # labelled rows first: from the printing of the table its structure shows (see .choice)
+    filled, events = choose(events, table, out.findings)
     repeated = False
-    differs = False
-    # labelled rows first
-    for ev in events:
-        if ev.slot is None:
-            continue
-        if ev.slot.order in filled:
-            repeated = True
-            if [c.text.strip() for c in filled[ev.slot.order].cells] != [c.text.strip() for c in ev.cells]:
-                differs = True
-            continue
-        filled[ev.slot.order] = ev
     # rows of numbers without a label, placed by position
     if table_key == "appeals" and not by_group:
         slot = slots[0]
         used: set[int] = set()  # one row of numbers per heading: what follows the first is prose
         for ev in events:
             if ev.slot is None and ev.anchor not in used and sum(1 for c in ev.cells if not _blank(c)) > 0:
+                numbers = sum(1 for c in ev.cells if not _blank(c))
+                if len(ev.cells) != len(slot.columns) and numbers in _other_widths(table_key):
+                    # a row shaped as another table's (表三's seven numbers after a heading met in
+                    # the narrative) is not table 4's by position: named, not used
+                    _place_unlabeled([], [ev], filled, out, table)
+                    continue
                 used.add(ev.anchor)
                 if 0 in filled:
                     repeated = True
@@ -305,11 +351,10 @@ def _resolve(cat: Catalogue, m: FormModel, table_key: str, events: list[_Event],
                         )
                     )
     else:
-        _place_unlabeled(slots, events, filled, out, table)
+        _place_unlabeled(slots, _among_pieces(events, out, table), filled, out, table)
     if repeated:
-        extra = "，两次的数字不同" if differs else ""
         out.findings.append(
-            finding(Code.SOURCE, f"{table.sheet}「{table.title}」在原文中重复出现{extra}，采用第一次出现的数字")
+            finding(Code.SOURCE, f"{table.sheet}「{table.title}」在原文中重复出现，采用第一次出现的数字")
         )
     if not filled:
         out.findings.append(
@@ -321,6 +366,8 @@ def _resolve(cat: Catalogue, m: FormModel, table_key: str, events: list[_Event],
         )
         return
     for slot in slots:
+        if slot.order in filled and filled[slot.order] is None:  # refused, and named, by .choice
+            continue
         found = filled.get(slot.order)
         if found is None:
             what = f"{table.sheet} 缺少行「{slot.label}」" if slot.label else f"{table.sheet} 缺少数字行"
@@ -429,6 +476,24 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
         for p in pointers:
             out.locations[p] = where.location
     ok, kept, extra = _columns(cells, n)
+    if not ok and (aligned := under_headers(slot, ev, out)) is not None:
+        ok, kept, extra = True, aligned, []
+        out.findings.append(
+            finding(
+                Code.POSITION,
+                f"{slot.name}{place_of(where)}有 {len(cells)} 格，与表格的 {n} 列不同；各数字按其所在列标题的位置读取",
+                pointers[0],
+            )
+        )
+    if ev.fused:
+        out.findings.append(
+            finding(
+                Code.AMBIGUOUS,
+                f"{slot.name}{place_of(where)}：{FUSED}（{cells[0].text}），该行按未填写处理",
+                pointers[0],
+            )
+        )
+        return
     if not ok:
         values = [c.text.strip() for c in cells if not _blank(c)]
         shown = "、".join(values[:8]) + ("…" if len(values) > 8 else "")
@@ -452,6 +517,12 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
         if text.isascii() and text.isdigit() and len(text) < 15:  # the common case: plain digits
             out.values[m.by_path[path].index] = int(text)
             continue
+        if " " in text and SPACED.match(text):
+            refuse_spaced(m, m.by_path[path], text, pointer, out)
+            continue
+        if col.kind == AMOUNT and (yuan := in_yuan(text)) is not None:
+            take_yuan(m.by_path[path], col, text, yuan, pointer, out)
+            continue
         cleaned = clean_text(text, _context(col.kind))
         if cleaned.outcome == BLANK:
             continue
@@ -460,8 +531,29 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
             out.findings.append(finding(Code.CELL, f"{m.by_path[path].label}：{cleaned.note}", pointer))
 
 
+def _among_pieces(events: list[_Event], out: Recognised, table: Table) -> list[_Event]:
+    """The events without the rows of numbers that pieces of a label lie around (between the
+    labelled rows before and after them): such a row belongs to a label printed broken and
+    out of order, which position alone cannot tell; it is named and not used."""
+    if not out.pieces:
+        return events
+    labelled = [ev.index for ev in events if ev.slot is not None and ev.label is not None]
+    kept = []
+    for ev in events:
+        if ev.slot is None:
+            at = bisect.bisect_left(labelled, ev.index)
+            before = labelled[at - 1] if at else -1
+            after = labelled[at] if at < len(labelled) else 10**12
+            p = bisect.bisect_right(out.pieces, before)
+            if p < len(out.pieces) and out.pieces[p] < after:
+                _place_unlabeled([], [ev], {}, out, table)  # named: no row is missing by position alone
+                continue
+        kept.append(ev)
+    return kept
+
+
 def prepare(grid: Grid) -> Grid:
-    return logical_rows(merge_split_labels(grid))
+    return logical_rows(merge_split_labels(gather(grid)))
 
 
 __all__ = ["Recognised", "choose_form", "is_value", "prepare", "recognise", "Row"]
