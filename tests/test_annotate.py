@@ -222,6 +222,22 @@ def test_cli_annotate_refusals(tmp_path, args):
     assert digest(tmp_path / "a.xlsx") == before
 
 
+def test_cli_annotate_of_a_json_report_prints_its_findings_then_explains(tmp_path):
+    import json
+
+    from nianbao.core.report import new_report
+
+    doc = new_report("2021")
+    doc["applications"]["new"]["natural"] = 3  # 总计 left 0: I3
+    src = tmp_path / "r.json"
+    src.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    r = CliRunner().invoke(main, ["validate", str(src), "-a", str(tmp_path / "o.xlsx")])
+    assert r.exit_code == 2
+    assert "错误" in r.stdout
+    assert "只能在 .xlsx 工作簿上生成" in r.stderr and "nianbao fill" in r.stderr
+    assert not (tmp_path / "o.xlsx").exists()
+
+
 def test_hostile_file_is_refused_before_parsing(tmp_path):
     bomb = tmp_path / "bomb.xlsx"
     import zipfile

@@ -92,6 +92,23 @@ def test_templates_saved_as_ods_or_xls_read_back(fmt, report, workbook_of, soffi
         assert loaded.locations["/applications/new/natural"] == ("表三", "D5")
 
 
+def test_annotating_an_xls_still_prints_its_findings_then_says_how_to_save_an_xlsx(
+        report, workbook_of, soffice, tmp_path):
+    from click.testing import CliRunner
+
+    from nianbao.cli import main
+
+    doc = report("anyang-2020")
+    _break_i1(doc)
+    xls = soffice(workbook_of(doc), "xls")
+    out = tmp_path / "标注.xlsx"
+    r = CliRunner().invoke(main, ["validate", str(xls), "--annotate", str(out)])
+    assert r.exit_code == 2
+    assert "I1" in r.stdout and "表三" in r.stdout  # the findings, as without --annotate
+    assert "只能在 .xlsx 工作簿上生成" in r.stderr and "另存为" in r.stderr
+    assert not out.exists()
+
+
 def test_a_formula_error_typed_into_an_input_is_reported_at_its_cell(report, workbook_of, soffice, tmp_path):
     doc = report("anyang-2020")
     path = workbook_of(doc)
