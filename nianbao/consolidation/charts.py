@@ -17,7 +17,7 @@ from typing import Any
 
 from ..core.model import model
 from ..core.sanitize import safe_text
-from .lists import headlines
+from .lists import compared_totals, headlines
 from .marker import CHARTS_SHEET
 from .outcome import Consolidation, plain
 from .sheetxml import print_setup
@@ -77,15 +77,14 @@ def top_rows(c: Consolidation, n: int = TOP_AGENCIES) -> list[tuple[str, Any]]:
 
 
 def year_rows(c: Consolidation) -> list[tuple[str, Any, Any]]:
-    """(headline, this year, last year) of the totals, with ``--previous``."""
+    """(headline, this year, last year) of the comparable agencies' totals (as 上年对比's
+    first row: like with like), with ``--previous``."""
     cmp = c.previous
-    if cmp is None or c.form is None or c.values is None or cmp.last.values is None or cmp.last.form is None:
+    if cmp is None or c.form is None or not cmp.compared_count:
         return []
-    out = []
-    for (head, idx), (_, pidx) in zip(headlines(c.form), headlines(cmp.last.form), strict=True):
-        now, before = sum(c.values[i] for i in idx), sum(cmp.last.values[i] for i in pidx)
-        out.append((head.split("·")[0], plain(now), plain(before)))
-    return out
+    now, before, _ = compared_totals(c)
+    return [(head.split("·")[0], plain(a), plain(b)) for (head, _), a, b in zip(headlines(c.form), now, before,
+                                                                                strict=True) if None not in (a, b)]
 
 
 def add_charts(wb: Any, c: Consolidation) -> None:
@@ -109,7 +108,7 @@ def add_charts(wb: Any, c: Consolidation) -> None:
     ]
     if c.previous is not None:
         years = ["项目", f"{c.year} 年", f"{(c.year or 1) - 1} 年"]
-        sheets.append(("本年与上年（合计）", years, list(year_rows(c)), "bar"))
+        sheets.append((f"本年与上年（可比单位 {c.previous.compared_count} 个）", years, list(year_rows(c)), "bar"))
     for title, headers, rows, kind in sheets:
         if not rows:
             continue
