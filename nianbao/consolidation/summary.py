@@ -81,6 +81,7 @@ class ListSheet:
     # a table too wide for one page prints across pages at full size, never shrunk to fit
     page_columns: tuple[int, ...] = ()
     title_columns: str = ""
+    centered: frozenset[int] = frozenset()  # short codes and words, clear of their neighbours
 
 
 def list_sheets(c: Consolidation) -> list[ListSheet]:
@@ -94,15 +95,15 @@ def list_sheets(c: Consolidation) -> list[ListSheet]:
     out = [
         ListSheet(DETAIL_SHEET, DETAIL_HEADERS + heads, list(detail_rows(c)),
                   {1: 5, 2: 20, 3: 19, 4: 8, 5: 6, 6: 6, 7: 24, 8: 7, 9: 6, 10: 6, 11: 7, 12: 30, **numbers},
-                  frozenset({2, 7, 12}), "没有输入文件"),
+                  frozenset({2, 7, 12}), "没有输入文件", centered=frozenset({4, 5, 6, 8, 11})),
         ListSheet(PROBLEMS_SHEET, PROBLEM_HEADERS, list(problem_rows(c)),
                   {1: 24, 2: 18, 3: 7, 4: 9, 5: 10, 6: 6, 7: 48, 8: 36}, frozenset({1, 2, 4, 7, 8}),
-                  "所有报告均未发现问题"),
+                  "所有报告均未发现问题", centered=frozenset({3, 6})),
         ListSheet(MISSING_SHEET, MISSING_HEADERS, list(missing_rows(c)), {1: 10, 2: 30, 3: 22, 4: 10, 5: 40},
-                  frozenset({2, 5}), missing_empty),
+                  frozenset({2, 5}), missing_empty, centered=frozenset({4})),
         ListSheet(DUPLICATES_SHEET, DUPLICATE_HEADERS + heads, list(duplicate_rows(c)),
                   {1: 5, 2: 12, 3: 20, 4: 19, 5: 24, 6: 7, 7: 40, **{7 + i: 9.0 for i in range(1, len(heads) + 1)}},
-                  frozenset({2, 3, 5, 7}), "没有重复报送的单位"),
+                  frozenset({2, 3, 5, 7}), "没有重复报送的单位", centered=frozenset({6})),
     ]
     if c.previous is not None:
         headers, groups = comparison_headers(c)
@@ -254,7 +255,10 @@ def workbook_data(c: Consolidation, doc: dict[str, Any]) -> bytes:
         ws.row_dimensions[head].height = max(1, lines_needed(list(spec.headers), widths)) * LINE_HEIGHT
         if spec.rows:
             ws.auto_filter.ref = f"A{head}:{col_letter(len(spec.headers))}{len(spec.rows) + head}"
-            styles = {col: column_style(ws, col, col in spec.wrap, spec.formats.get(col)) for col in widths}
+            numeric = numeric_columns(spec.rows)
+            styles = {col: column_style(ws, col, col in spec.wrap, spec.formats.get(col), *(
+                ("right", 1) if col in numeric else ("center", 0) if col in spec.centered else (None, 0)))
+                for col in widths}
             wrap = {col: widths[col] for col in spec.wrap}
             streamed[spec.title] = (spec.rows, styles, wrap, head + 1)
         elif spec.empty:
@@ -344,6 +348,18 @@ def full_size(ws: Any, widths: dict[int, float], page_columns: tuple[int, ...], 
     ws.col_breaks = breaks
     if title_columns:
         ws.print_title_cols = title_columns
+
+
+def numeric_columns(rows: list[list[Any]]) -> set[int]:
+    """The columns (from 1) holding numbers only: right-aligned a character in from the next
+    column, whose text would otherwise touch them ("0已汇总")."""
+    width = max((len(r) for r in rows), default=0)
+    kinds: list[set[type]] = [set() for _ in range(width)]
+    for r in rows:
+        for col, v in enumerate(r):
+            if v is not None and v != "":
+                kinds[col].add(type(v))
+    return {col for col, k in enumerate(kinds, 1) if k and k <= {int, float, Decimal}}
 
 
 def ws_row(ws: Any, row: int) -> list[Any]:
