@@ -126,6 +126,44 @@ def test_fixed_findings_lose_their_marks(faulty, tmp_path):
     assert ws[w1.cell].comment is None
 
 
+def test_marks_read_in_grey_print_and_say_where_the_explanations_are(faulty, tmp_path):
+    """Not by hue alone: the cell a finding points at has a thick border and ✗ (error) or ⚠
+    (warning) before its value; the cells it involves a dashed border; the printed header of
+    the first sheet and each marked sheet says where the explanations are. Clearing restores
+    the number format, border and header."""
+    from nianbao.excel.annotate import PRINTED_NOTE
+
+    template = load_workbook(faulty)
+    result = check_file(faulty)
+    out = tmp_path / "标注.xlsx"
+    annotate(faulty, result.findings, out)
+    wb = load_workbook(out)
+    signs = {"error": "✗", "warning": "⚠"}
+    for f in result.findings:
+        cell = wb[f.sheet][f.cell]
+        assert cell.border.left.style == cell.border.bottom.style == "thick"
+        assert cell.number_format.startswith(f'"{signs[f.severity]} "')
+    i1 = next(f for f in result.findings if f.rule == "I1")
+    involved = [ref.split("!") for ref in i1.cells if ref != i1.where and ref not in {f.where for f in result.findings}]
+    assert involved and all(wb[s][c].border.top.style == "mediumDashed" for s, c in involved)
+    marked = {f.sheet for f in result.findings}
+    for ws in wb.worksheets:
+        printed = ws.oddHeader.center.text
+        assert (printed == PRINTED_NOTE) == (ws is wb.worksheets[0] or ws.title in marked), ws.title
+    assert check_file(out).findings == result.findings  # the values read as before
+
+    restored = tmp_path / "restored.xlsx"
+    unmark(out, restored)
+    again = load_workbook(restored)
+    for f in result.findings:
+        before, after = template[f.sheet][f.cell], again[f.sheet][f.cell]
+        assert after.number_format == before.number_format
+        for side in ("left", "right", "top", "bottom"):
+            was, now = getattr(before.border, side), getattr(after.border, side)
+            assert (now.style, now.color and now.color.rgb) == (was.style, was.color and was.color.rgb)
+    assert not any(ws.oddHeader.center.text for ws in again.worksheets)
+
+
 def test_clerks_formatting_is_never_touched(tmp_path):
     src = tmp_path / "in.xlsx"
     write_workbook(src, "2021", faulty_report())
