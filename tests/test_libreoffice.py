@@ -167,3 +167,24 @@ def test_failing_identity_paints_its_cells_red_in_libreoffice(report, workbook_o
     _break_i1(broken)
     assert red in colours(broken, "broken")
     assert red not in colours(report("anyang-2020"), "clean")
+
+
+def test_the_annotated_copy_prints_its_signs_and_says_where_the_explanations_are(report, workbook_of, soffice,
+                                                                                  tmp_path):
+    """In grey print the marks are more than a hue: ✗ before the value of each cell an error
+    points at, and the header of the first page says where the explanations are."""
+    from nianbao.excel.annotate import PRINTED_NOTE, annotate
+
+    doc = report("anyang-2020")
+    _break_i1(doc)
+    src = workbook_of(doc)
+    result = check_file(src)
+    out = tmp_path / "标注.xlsx"
+    annotate(src, result.findings, out)
+    pdf = soffice(out, "pdf")
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    assert re.sub(r"\s+", "", PRINTED_NOTE) in re.sub(r"\s+", "", pages[0])
+    table3 = next(p for p in pages if "三、收到和处理政府信息公开申请情况" in p)
+    errors = [f for f in result.findings if f.is_error and f.sheet == "表三"]
+    assert errors and len(re.findall(r"✗ \d", table3)) >= len(errors)  # the sign before the number
