@@ -269,3 +269,27 @@ def test_names_with_control_characters_still_make_a_valid_document(report, tmp_p
     doc["agency"]["name"] = "尚志市\x00卫生\n健康局\x1b"
     paragraphs = _docx_paragraphs(publish(doc, tmp_path / "c.docx"))
     assert paragraphs[0][1].startswith("尚志市 卫生 健康局")
+
+
+def test_numbers_stay_with_their_signs_and_titles_break_between_their_parts():
+    from nianbao.publish.word import title_lines, unbroken
+
+    assert unbroken("本年增/减为-373，") == "本年增/减为-\u2060373，"
+    assert unbroken("申请 2 件") == "申请\u00a02\u00a0件"
+    parts = ("安阳市卫生健康委员会", "2020年", REPORT_TITLE)
+    assert title_lines("".join(parts), parts) == ("安阳市卫生健康委员会2020年", REPORT_TITLE)
+    short = ("某局", "2021年", REPORT_TITLE)
+    assert title_lines("".join(short), short) == ("".join(short),)  # fits one line
+    long = ("黑龙江省哈尔滨市尚志市人民政府办公室所属某某事务服务中心", "2021年", REPORT_TITLE)
+    assert title_lines("".join(long), long) == (long[0], "2021年" + REPORT_TITLE)
+
+
+@pytest.mark.parametrize(("filled", "date"), [
+    ("2022-01-20", "2022年1月20日"), ("2022/1/5", "2022年1月5日"), ("2022年01月05日", "2022年1月5日"),
+    ("", "【成文日期】"), ("下周", "【成文日期】"),
+])
+def test_the_document_ends_with_its_closing(report, filled, date):
+    doc = report("shangzhi-2021")
+    doc.setdefault("meta", {})["filled_date"] = filled
+    name, when = compose(doc).closing
+    assert name.text == doc["agency"]["name"] and when.text == date
