@@ -24,13 +24,17 @@ def rendered(tmp_path_factory) -> tuple[Path, Path, list[str]]:
     """The examples' summary, its PDF, and the text of each page."""
     tmp = tmp_path_factory.mktemp("print")
     c = consolidate([EXAMPLES / "各单位报告"], roster=EXAMPLES / "应报送单位名单.csv", jobs=1, name="张店区人民政府")
-    out = write_summary(c, tmp / "汇总.xlsx")
+    return _printed(write_summary(c, tmp / "汇总.xlsx"))
+
+
+def _printed(out: Path) -> tuple[Path, Path, list[str]]:
+    """A workbook, its PDF as LibreOffice prints it beside it, and the text of each page."""
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     assert exe, "LibreOffice (soffice) is required: run scripts/setup.sh --test"
-    subprocess.run([exe, f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless", "--norestore",
-                    "--convert-to", "pdf", "--outdir", str(tmp), str(out)],
+    subprocess.run([exe, f"-env:UserInstallation={(out.parent / 'profile').as_uri()}", "--headless", "--norestore",
+                    "--convert-to", "pdf", "--outdir", str(out.parent), str(out)],
                    capture_output=True, timeout=240, check=True)
-    pdf = tmp / "汇总.pdf"
+    pdf = out.with_suffix(".pdf")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return out, pdf, text.split("\f")[:-1]
 
@@ -135,15 +139,7 @@ def rendered_previous(tmp_path_factory) -> tuple[Path, Path, list[str]]:
             (tmp / "上年" / f"{n}.json").write_text(json.dumps(prev, ensure_ascii=False), encoding="utf-8")
     c = consolidate([tmp / "本年"], jobs=1, name="张店区人民政府", previous=[tmp / "上年"])
     assert c.previous.compared_count == 3
-    out = write_summary(c, tmp / "汇总.xlsx")
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    assert exe, "LibreOffice (soffice) is required: run scripts/setup.sh --test"
-    subprocess.run([exe, f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless", "--norestore",
-                    "--convert-to", "pdf", "--outdir", str(tmp), str(out)],
-                   capture_output=True, timeout=240, check=True)
-    pdf = tmp / "汇总.pdf"
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return out, pdf, text.split("\f")[:-1]
+    return _printed(write_summary(c, tmp / "汇总.xlsx"))
 
 
 def _words(pdf: Path, page: int) -> list[tuple[float, float, float, float, str]]:
