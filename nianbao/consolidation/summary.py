@@ -20,6 +20,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -352,14 +353,16 @@ def full_size(ws: Any, widths: dict[int, float], page_columns: tuple[int, ...], 
 
 def numeric_columns(rows: list[list[Any]]) -> set[int]:
     """The columns (from 1) holding numbers only: right-aligned a character in from the next
-    column, whose text would otherwise touch them ("0已汇总")."""
-    width = max((len(r) for r in rows), default=0)
-    kinds: list[set[type]] = [set() for _ in range(width)]
-    for r in rows:
-        for col, v in enumerate(r):
-            if v is not None and v != "":
-                kinds[col].add(type(v))
-    return {col for col, k in enumerate(kinds, 1) if k and k <= {int, float, Decimal}}
+    column, whose text would otherwise touch them ("0已汇总"). (Column by column, in C.)"""
+    out = set()
+    for col, values in enumerate(zip_longest(*rows), 1):
+        kinds = set(map(type, values)) - {type(None)}
+        numbers = kinds - {str}
+        if not numbers or not numbers <= {int, float, Decimal}:
+            continue
+        if str not in kinds or set(filter(str.__instancecheck__, values)) == {""}:  # a blank written as ""
+            out.add(col)
+    return out
 
 
 def ws_row(ws: Any, row: int) -> list[Any]:
