@@ -148,7 +148,9 @@ def test_title_sections_sentences_and_placeholders_in_every_format(name, report,
     dated = bool(doc.get("meta", {}).get("filled_date"))
     assert len(highlighted) == 3 + (not dated) and all(t.startswith("【") for t in highlighted)
     assert dated or highlighted[-1] == "【成文日期】"  # the 落款's date, for the agency to write
-    assert (tmp_path / "r.html").read_text(encoding="utf-8").count("background-color:#ffff00") == 3
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").count("background-color:#ffff00") == 3 + (not dated)
+    closing = "【成文日期】" if not dated else "日"  # the 落款 ends every format
+    assert text.rstrip().endswith(closing) and md.rstrip().endswith(closing + ("**" if not dated else ""))
     assert md.count("**【请在此填写") == 3
 
 
