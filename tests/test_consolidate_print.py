@@ -196,3 +196,32 @@ def test_numbers_never_touch_the_next_column(rendered):
         for a, b in zip(words, words[1:], strict=False):
             if round(a[1]) == round(b[1]) and a[4].isdigit():
                 assert b[0] - a[2] >= 1.5, f"page {n}: {a[4]!r} touches {b[4]!r}"
+
+
+def test_no_chart_crosses_a_page_or_draws_a_frame(rendered_previous):
+    """A chart cut by a page break left its frame's edge on the page before: each chart lies
+    between two breaks, and none draws a frame."""
+    import math
+    import zipfile
+
+    from nianbao.consolidation.charts import ROW_HEIGHT
+    from nianbao.io.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
+
+    out, _, _ = rendered_previous
+    with zipfile.ZipFile(out) as z:
+        parts = {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith((".xml", ".rels"))}
+    where = dict(sheet_parts(parts[WORKBOOK].encode(), parts[WORKBOOK_RELS].encode()))
+    breaks = [int(b) for b in re.findall(r'<brk id="(\d+)"', parts[where[CHARTS_SHEET]])]
+    (drawing,) = [n for n in parts if n.startswith("xl/drawings/drawing") and n.endswith(".xml")]
+    anchors = re.findall(r"<from><col>\d+</col><colOff>\d+</colOff><row>(\d+)</row>.*?<ext cx=\"\d+\" cy=\"(\d+)\"",
+                         parts[drawing])
+    assert len(anchors) == 4
+    for row, cy in anchors:
+        first = int(row) + 1  # rows from 1, as the breaks count them
+        last = first + math.ceil(int(cy) / 360000 / ROW_HEIGHT)
+        assert not [b for b in breaks if first <= b < last], f"a chart at row {first} crosses a page"
+    charts = [text for n, text in parts.items() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 4
+    for chart in charts:  # the chart space's own outline (its last spPr): no line drawn
+        outline = chart[chart.rindex("</chart>"):]
+        assert re.search(r"<spPr><a:ln\b[^>]*><a:noFill/>", outline), outline
