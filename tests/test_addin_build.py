@@ -120,6 +120,26 @@ def test_parts_rels_and_content_types_agree(built):
             assert part(built, copied) == t.read(copied)
 
 
+# [MS-CUSTOMUI] 2.1 / [MS-CUSTOMUI2] 2.1: each customUI namespace with the package relationship
+# type by which Office finds a part of that version (Office ignores a part reached by the other).
+UI_RELATIONSHIP_OF_NAMESPACE = {
+    "http://schemas.microsoft.com/office/2006/01/customui":
+        "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility",
+    "http://schemas.microsoft.com/office/2009/07/customui":
+        "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility",
+}
+
+
+def test_the_ribbon_part_is_reached_by_the_relationship_type_of_its_namespace(built):
+    rels = ElementTree.fromstring(part(built, "_rels/.rels"))
+    ui_types = set(UI_RELATIONSHIP_OF_NAMESPACE.values())
+    reached = [(r.get("Type"), r.get("Target")) for r in rels.iter(f"{RELS}Relationship") if r.get("Type") in ui_types]
+    assert len(reached) == 1
+    (rel_type, target), = reached
+    namespace = ElementTree.fromstring(part(built, target)).tag[1:].split("}")[0]
+    assert UI_RELATIONSHIP_OF_NAMESPACE[namespace] == rel_type
+
+
 def test_ribbon_one_tab_with_chinese_buttons(built):
     root = ElementTree.fromstring(part(built, CUSTOM_UI))
     (tab,) = list(root.iter(f"{UI}tab"))

@@ -126,6 +126,44 @@ def test_fixed_findings_lose_their_marks(faulty, tmp_path):
     assert ws[w1.cell].comment is None
 
 
+def test_marks_read_in_grey_print_and_say_where_the_explanations_are(faulty, tmp_path):
+    """Not by hue alone: the cell a finding points at has a thick border and ✗ (error) or ⚠
+    (warning) before its value; the cells it involves a dashed border; the printed header of
+    the first sheet and each marked sheet says where the explanations are. Clearing restores
+    the number format, border and header."""
+    from nianbao.excel.annotate import PRINTED_NOTE
+
+    template = load_workbook(faulty)
+    result = check_file(faulty)
+    out = tmp_path / "标注.xlsx"
+    annotate(faulty, result.findings, out)
+    wb = load_workbook(out)
+    signs = {"error": "✗", "warning": "⚠"}
+    for f in result.findings:
+        cell = wb[f.sheet][f.cell]
+        assert cell.border.left.style == cell.border.bottom.style == "thick"
+        assert cell.number_format.startswith(f'"{signs[f.severity]} "')
+    i1 = next(f for f in result.findings if f.rule == "I1")
+    involved = [ref.split("!") for ref in i1.cells if ref != i1.where and ref not in {f.where for f in result.findings}]
+    assert involved and all(wb[s][c].border.top.style == "mediumDashed" for s, c in involved)
+    marked = {f.sheet for f in result.findings}
+    for ws in wb.worksheets:
+        printed = ws.oddHeader.center.text
+        assert (printed == PRINTED_NOTE) == (ws is wb.worksheets[0] or ws.title in marked), ws.title
+    assert check_file(out).findings == result.findings  # the values read as before
+
+    restored = tmp_path / "restored.xlsx"
+    unmark(out, restored)
+    again = load_workbook(restored)
+    for f in result.findings:
+        before, after = template[f.sheet][f.cell], again[f.sheet][f.cell]
+        assert after.number_format == before.number_format
+        for side in ("left", "right", "top", "bottom"):
+            was, now = getattr(before.border, side), getattr(after.border, side)
+            assert (now.style, now.color and now.color.rgb) == (was.style, was.color and was.color.rgb)
+    assert not any(ws.oddHeader.center.text for ws in again.worksheets)
+
+
 def test_clerks_formatting_is_never_touched(tmp_path):
     src = tmp_path / "in.xlsx"
     write_workbook(src, "2021", faulty_report())
@@ -220,6 +258,22 @@ def test_cli_annotate_refusals(tmp_path, args):
     assert "无法标注" in r.stderr
     assert not (tmp_path / "o.xlsx").exists() and not (tmp_path / "o.json").exists()
     assert digest(tmp_path / "a.xlsx") == before
+
+
+def test_cli_annotate_of_a_json_report_prints_its_findings_then_explains(tmp_path):
+    import json
+
+    from nianbao.core.report import new_report
+
+    doc = new_report("2021")
+    doc["applications"]["new"]["natural"] = 3  # 总计 left 0: I3
+    src = tmp_path / "r.json"
+    src.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    r = CliRunner().invoke(main, ["validate", str(src), "-a", str(tmp_path / "o.xlsx")])
+    assert r.exit_code == 2
+    assert "错误" in r.stdout
+    assert "只能在 .xlsx 工作簿上生成" in r.stderr and "nianbao fill" in r.stderr
+    assert not (tmp_path / "o.xlsx").exists()
 
 
 def test_hostile_file_is_refused_before_parsing(tmp_path):

@@ -46,7 +46,7 @@ def test_the_consolidation_benchmark_times_the_cross_year_run(tmp_path):
     out = run("bench_consolidate.py", *args, "--modes", "ours")
     assert "【previous】本年 6 个工作簿" in out and "nianbao consolidate --previous：" in out
     # last year's reports are the same agencies' and agree with this year's across the years
-    assert "两年均有 6 个单位" in out and "跨年度核对不一致 0 处" in out
+    assert "可比单位 6 个" in out and "跨年度核对不一致 0 处" in out
     assert "previous N=6：" in out and "平均负载" in out
     assert len(list((tmp_path / "ours-previous").rglob("*.xlsx"))) == 6
 

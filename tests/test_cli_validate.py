@@ -113,6 +113,18 @@ def test_unreadable_input_exits_2_and_the_rest_are_still_checked(tmp_path):
     assert f"{ANYANG}：校验通过" in result.output
 
 
+def test_an_office_lock_file_is_named_as_the_lock_file_of_its_workbook(tmp_path):
+    # what Excel leaves beside 报告.xlsx while it has it open: 165 bytes, the user's name twice
+    lock = tmp_path / "~$报告.xlsx"
+    name = b"clerk"
+    lock.write_bytes(bytes([len(name)]) + name.ljust(53, b" ") + bytes([len(name), 0]) + "clerk".encode("utf-16-le")
+                     + b"\x20\x00" * 50)
+    result = run(lock)
+    assert result.exit_code == 2
+    assert "锁定文件" in result.output and "「报告.xlsx」" in result.output
+    assert "损坏" not in result.output.replace("没有损坏", "")
+
+
 def test_misuse_exits_2_with_a_chinese_message():
     result = run()
     assert result.exit_code == 2

@@ -202,7 +202,8 @@ def test_previous_checks_each_agency_across_years_and_compares(tmp_path):
     out = tmp_path / "汇总.xlsx"
     result = run(tmp_path / "本年", "-o", out, "--previous", tmp_path / "上年")
     assert result.exit_code == 0, result.output
-    assert "本年新增 1 个" in result.output and "本年未报送 1 个" in result.output
+    assert "本年新增 1 个" in result.output and "上年有本年无 1 个" in result.output
+    assert "可比单位 2 个" in result.output
 
     problems = [r for r in rows(out, PROBLEMS_SHEET) if r["规则"] == "X1"]
     x1 = [r for r in problems if "财政局.xlsx" in r["来源文件"]]
@@ -210,15 +211,56 @@ def test_previous_checks_each_agency_across_years_and_compares(tmp_path):
     assert x1[0]["工作表"] == "表三" and "上年 表三!" in x1[0]["单元格"]
     assert not any("民政局.xlsx" in r["来源文件"] for r in problems)  # the pair that holds
 
-    table = list(openpyxl.load_workbook(out, read_only=True)[PREVIOUS_SHEET].iter_rows(values_only=True))
-    titles, headers, body = table[0], table[1], table[2:]
+    titles, headers, body = comparison_table(out)
     i = headers.index("本年")  # the first headline number's four columns: 本年, 上年, 变化, 变化率
     assert titles[i].startswith("一、本年新收政府信息公开申请数量")
     assert headers[i:i + 4] == ("本年", "上年", "变化", "变化率")
-    assert body[0][0] == "合计" and body[0][i] == body[0][i + 1] == 3 * SINGLE
-    by_name = {r[1]: r for r in body[1:]}
-    assert by_name["张店区新设局"][0] == "本年新增" and by_name["张店区撤并局"][0] == "本年未报送"
+    # like with like: the two agencies of both years, not this year's three against last year's three
+    assert body[0][0] == "可比单位合计" and body[0][i] == body[0][i + 1] == 2 * SINGLE
+    assert "可比单位 2 个" in body[0][1]
+    by_name = {r[1]: r for r in body[2:]}
+    assert by_name["张店区新设局"][0] == "本年新增" and by_name["张店区撤并局"][0] == "上年有本年无"
     assert by_name["张店区民政局"][0] == "两年均有" and by_name["张店区民政局"][i + 2] == 0
+
+
+def comparison_table(out: Path) -> tuple[tuple, tuple, list[tuple]]:
+    """上年对比 as its group titles, its header and its body (the notes above it left out)."""
+    table = list(openpyxl.load_workbook(out, read_only=True)[PREVIOUS_SHEET].iter_rows(values_only=True))
+    head = next(n for n, r in enumerate(table) if r[0] == "类别")
+    return table[head - 1], table[head], table[head + 1:]
+
+
+def test_previous_compares_like_with_like_and_counts_each_agency_once(tmp_path):
+    """Eleven agencies this year, last year's input of three (one of them sent twice): the
+    total compares the three, the others are listed apart, and the sheet says the input is
+    incomplete at its top."""
+    from nianbao.consolidation.charts import year_rows
+
+    names = [f"张店区第{n}局" for n in range(1, 12)]
+    for n, name in enumerate(names, 1):
+        put(tmp_path / "本年", f"{n}.json", report(name, n))
+    for n, name in enumerate(names[:3], 1):
+        put(tmp_path / "上年", f"{n}.json", last_year(report(name, n)))
+    put(tmp_path / "上年", "3-副本.json", last_year(report(names[2], 3)))  # the same agency twice
+    c = consolidate([tmp_path / "本年"], jobs=1, previous=[tmp_path / "上年"])
+    cmp = c.previous
+    assert cmp.compared_count == 3 and len(cmp.new) == 8 and not cmp.gone
+    assert [p.name for p in cmp.pairs].count(names[2]) == 1  # once, not as a new agency besides
+    assert "可比单位 3 个" in cmp.line() and "本年新增 8 个" in cmp.line()
+    assert any("重复报送" in why for why in cmp.incomplete)
+    assert any("11 个单位中，8 个没有可对比的上年报告" in why for why in cmp.incomplete)
+    out = write_summary(c, tmp_path / "汇总.xlsx")
+    table = list(openpyxl.load_workbook(out, read_only=True)[PREVIOUS_SHEET].iter_rows(values_only=True))
+    top = [v for r in table[:2] for v in r if v]
+    assert top[0].startswith("对比说明") and "可比单位 3 个" in top[0]
+    assert any(v.startswith("注意：上年的输入不完整") for v in top)
+    _, headers, body = comparison_table(out)
+    i = headers.index("本年")
+    assert body[0][0] == "可比单位合计" and body[0][i] == body[0][i + 1] == 3 * SINGLE
+    assert body[0][i + 2] == 0 and body[0][i + 3] == 0  # no +267% from comparing 11 agencies with 3
+    assert body[1][0] == "全部报告" and body[1][i] == 11 * SINGLE and body[1][i + 2] is None
+    assert [r[0] for r in body[2:]] == ["两年均有"] * 3 + ["本年新增"] * 8
+    assert year_rows(c)[0][1:] == (3 * SINGLE, 3 * SINGLE)  # the chart compares the same agencies
 
 
 def test_previous_may_be_last_years_summary(tmp_path):
@@ -246,10 +288,11 @@ def test_a_large_swing_is_flagged(tmp_path):
     put(tmp_path / "本年", "a.json", a)
     put(tmp_path / "上年", "a.json", prev)
     c = consolidate([tmp_path / "本年"], jobs=1, previous=[tmp_path / "上年"])
-    from nianbao.consolidation.lists import comparison_rows
+    from nianbao.consolidation.lists import comparison_headers, comparison_rows
 
-    rows_ = list(comparison_rows(c))
-    assert rows_[1][-1].startswith("变化较大") and "一、本年新收政府信息公开申请数量" in rows_[1][-1]
+    hint = comparison_headers(c)[0].index("提示")
+    (agency,) = [r for r in comparison_rows(c) if r[1] == "张店区民政局"]
+    assert agency[hint].startswith("变化较大") and "一、本年新收政府信息公开申请数量" in agency[hint]
 
 
 # ---------------------------------------------------------------------------------------

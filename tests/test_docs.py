@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,3 +26,27 @@ def test_every_command_is_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in main.list_commands(Context(main)):
         assert f"`nianbao {name} " in readme
+
+
+# The reference is run again as if on other machines: once pinned to a single core (as
+# ``taskset -c 0 ./scripts/test.sh`` runs), once told it has 37 cores. Help text that ends up in
+# the README must not carry a fact of the machine that generated it.
+_OTHER_MACHINE = """
+import os, sys
+import cogapp
+{pin}
+sys.exit(cogapp.Cog().main(["cog", "-I", "scripts", "--check", "README.md"]))
+"""
+
+
+def _check_as_if(pin: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", _OTHER_MACHINE.format(pin=pin)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_the_readme_reference_does_not_depend_on_the_cores():
+    first = min(os.sched_getaffinity(0))
+    for pin in (f"os.sched_setaffinity(0, {{{first}}})",
+                "os.sched_getaffinity = lambda pid: set(range(37)); os.cpu_count = lambda: 37"):
+        run = _check_as_if(pin)
+        assert run.returncode == 0, f"{pin}: " + run.stdout + run.stderr

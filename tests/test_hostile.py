@@ -473,7 +473,8 @@ def test_consolidate_refuses_an_output_that_is_one_of_its_inputs(template, tmp_p
 
 @pytest.mark.parametrize(
     "target, words",
-    [("没有这个文件夹/导出", ("不存在",)), ("报告.xlsx/导出", ("不存在",)), ("文件夹", ("是一个文件夹",))],
+    [("没有这个文件夹/导出", ("不存在", "请先建立这个文件夹", "已有的文件夹")), ("报告.xlsx/导出", ("不存在",)),
+     ("文件夹", ("是一个文件夹",))],
 )
 def test_an_output_that_cannot_be_written_is_refused_before_any_work(template, tmp_path, target, words):
     path = tmp_path / "报告.xlsx"

@@ -92,6 +92,23 @@ def test_templates_saved_as_ods_or_xls_read_back(fmt, report, workbook_of, soffi
         assert loaded.locations["/applications/new/natural"] == ("表三", "D5")
 
 
+def test_annotating_an_xls_still_prints_its_findings_then_says_how_to_save_an_xlsx(
+        report, workbook_of, soffice, tmp_path):
+    from click.testing import CliRunner
+
+    from nianbao.cli import main
+
+    doc = report("anyang-2020")
+    _break_i1(doc)
+    xls = soffice(workbook_of(doc), "xls")
+    out = tmp_path / "标注.xlsx"
+    r = CliRunner().invoke(main, ["validate", str(xls), "--annotate", str(out)])
+    assert r.exit_code == 2
+    assert "I1" in r.stdout and "表三" in r.stdout  # the findings, as without --annotate
+    assert "只能在 .xlsx 工作簿上生成" in r.stderr and "另存为" in r.stderr
+    assert not out.exists()
+
+
 def test_a_formula_error_typed_into_an_input_is_reported_at_its_cell(report, workbook_of, soffice, tmp_path):
     doc = report("anyang-2020")
     path = workbook_of(doc)
@@ -150,3 +167,24 @@ def test_failing_identity_paints_its_cells_red_in_libreoffice(report, workbook_o
     _break_i1(broken)
     assert red in colours(broken, "broken")
     assert red not in colours(report("anyang-2020"), "clean")
+
+
+def test_the_annotated_copy_prints_its_signs_and_says_where_the_explanations_are(report, workbook_of, soffice,
+                                                                                  tmp_path):
+    """In grey print the marks are more than a hue: ✗ before the value of each cell an error
+    points at, and the header of the first page says where the explanations are."""
+    from nianbao.excel.annotate import PRINTED_NOTE, annotate
+
+    doc = report("anyang-2020")
+    _break_i1(doc)
+    src = workbook_of(doc)
+    result = check_file(src)
+    out = tmp_path / "标注.xlsx"
+    annotate(src, result.findings, out)
+    pdf = soffice(out, "pdf")
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    assert re.sub(r"\s+", "", PRINTED_NOTE) in re.sub(r"\s+", "", pages[0])
+    table3 = next(p for p in pages if "三、收到和处理政府信息公开申请情况" in p)
+    errors = [f for f in result.findings if f.is_error and f.sheet == "表三"]
+    assert errors and len(re.findall(r"✗ ?\d", table3)) >= len(errors)  # the sign before the number

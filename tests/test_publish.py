@@ -128,7 +128,7 @@ def test_title_sections_sentences_and_placeholders_in_every_format(name, report,
     sentence = None if new_total is None else f"本年新收政府信息公开申请{new_total}件"
 
     paragraphs = _docx_paragraphs(publish(doc, tmp_path / "r.docx", found))
-    assert paragraphs[0][1] == title
+    assert paragraphs[0][1].replace("\n", "") == title  # on two lines where it is too long for one
     assert [t for style, t in paragraphs if style == "Heading 1"] == headings
     body = "\n".join(t for _, t in paragraphs)
     h1, h2, text = _html_text(publish(doc, tmp_path / "r.html", found))
@@ -145,8 +145,12 @@ def test_title_sections_sentences_and_placeholders_in_every_format(name, report,
 
     paragraphs_read = docx.Document(str(tmp_path / "r.docx")).paragraphs
     highlighted = [r.text for p in paragraphs_read for r in p.runs if r.font.highlight_color]
-    assert len(highlighted) == 3 and all(t.startswith("【") for t in highlighted)
-    assert (tmp_path / "r.html").read_text(encoding="utf-8").count("background-color:#ffff00") == 3
+    dated = bool(doc.get("meta", {}).get("filled_date"))
+    assert len(highlighted) == 3 + (not dated) and all(t.startswith("【") for t in highlighted)
+    assert dated or highlighted[-1] == "【成文日期】"  # the 落款's date, for the agency to write
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").count("background-color:#ffff00") == 3 + (not dated)
+    closing = "【成文日期】" if not dated else "日"  # the 落款 ends every format
+    assert text.rstrip().endswith(closing) and md.rstrip().endswith(closing + ("**" if not dated else ""))
     assert md.count("**【请在此填写") == 3
 
 
@@ -267,3 +271,27 @@ def test_names_with_control_characters_still_make_a_valid_document(report, tmp_p
     doc["agency"]["name"] = "尚志市\x00卫生\n健康局\x1b"
     paragraphs = _docx_paragraphs(publish(doc, tmp_path / "c.docx"))
     assert paragraphs[0][1].startswith("尚志市 卫生 健康局")
+
+
+def test_numbers_stay_with_their_signs_and_titles_break_between_their_parts():
+    from nianbao.publish.word import title_lines, unbroken
+
+    assert unbroken("本年增/减为-373，") == "本年增/减为-\u2060373，"
+    assert unbroken("申请 2 件") == "申请\u00a02\u00a0件"
+    parts = ("安阳市卫生健康委员会", "2020年", REPORT_TITLE)
+    assert title_lines("".join(parts), parts) == ("安阳市卫生健康委员会2020年", REPORT_TITLE)
+    short = ("某局", "2021年", REPORT_TITLE)
+    assert title_lines("".join(short), short) == ("".join(short),)  # fits one line
+    long = ("黑龙江省哈尔滨市尚志市人民政府办公室所属某某事务服务中心", "2021年", REPORT_TITLE)
+    assert title_lines("".join(long), long) == (long[0], "2021年" + REPORT_TITLE)
+
+
+@pytest.mark.parametrize(("filled", "date"), [
+    ("2022-01-20", "2022年1月20日"), ("2022/1/5", "2022年1月5日"), ("2022年01月05日", "2022年1月5日"),
+    ("", "【成文日期】"), ("下周", "【成文日期】"),
+])
+def test_the_document_ends_with_its_closing(report, filled, date):
+    doc = report("shangzhi-2021")
+    doc.setdefault("meta", {})["filled_date"] = filled
+    name, when = compose(doc).closing
+    assert name.text == doc["agency"]["name"] and when.text == date

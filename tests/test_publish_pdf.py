@@ -115,3 +115,36 @@ def test_a_forced_document_says_on_its_first_printed_page_that_it_failed(report,
     pdf = soffice(publish(doc, tmp_path / "forced.docx", validate(doc)), "pdf")
     first = "".join(w[4] for w in _words(pdf)[0])
     assert UNVALIDATED in first
+
+
+def _pages(pdf: Path) -> list[list[str]]:
+    """Each page's non-blank lines as pdftotext lays them out."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [[line.strip() for line in page.splitlines() if line.strip()] for page in text.split("\f")[:-1]]
+
+
+@pytest.mark.parametrize("name", ["shangzhi-2021", "anyang-2020"])
+def test_pages_and_lines_break_where_a_typesetter_would_break_them(name, report, soffice, tmp_path):
+    """No 第二十条 heading alone at the foot of a page, no table starting with its header
+    alone, no number parted from its sign, a title on two even lines (never broken inside
+    a word), and the 落款 (name, date) at the end."""
+    from nianbao.publish.word import title_lines
+
+    doc = report(name)
+    doc.setdefault("meta", {})["filled_date"] = "2022-01-20"
+    pdf = soffice(publish(doc, tmp_path / f"{name}.docx"), "pdf")
+    pages = _pages(pdf)
+    name_, year = doc["agency"]["name"], doc["year"]
+    expected = title_lines(report_title(name_, year), (name_, f"{year}年", "政府信息公开工作年度报告"))
+    assert len(expected) == 2 and expected[1] == "政府信息公开工作年度报告"
+    assert [re.sub(r"\s+", "", line) for line in pages[0][:2]] == list(expected)
+    for n, lines in enumerate(pages, 1):
+        body = lines[:-1]  # the page number last
+        assert "第二十条第" not in body[-1], f"page {n} ends with a heading of table 2"
+        for a, b in zip(body, body[1:], strict=False):
+            assert not (a.endswith("-") and b[:1].isdigit()), f"page {n}: a number parted from its sign"
+        if any("申请人情况" in line for line in body):  # table 3 starts or goes on: rows of numbers follow
+            after = body[next(i for i, line in enumerate(body) if "申请人情况" in line):]
+            assert sum(1 for line in after if re.search(r"\d\s+\d\s+\d", line)) >= 2, f"page {n}: header alone"
+    last = pages[-1][:-1]
+    assert re.sub(r"\s+", "", last[-2]) == name_ and re.sub(r"\s+", "", last[-1]) == "2022年1月20日"

@@ -352,6 +352,18 @@ def test_cli_template_refuses_bad_usage(tmp_path, args, message):
     assert not (tmp_path / "x.xlsx").exists()
 
 
+def test_fill_refuses_a_field_the_form_does_not_have(tmp_path, report):
+    doc = report("anyang-2020")  # a 2019-form report ...
+    doc["active"]["rules"] = {"issued": 1, "repealed": 0, "in_force": 5}  # ... with a 2021-form field
+    src = tmp_path / "卫健局.json"
+    src.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "卫健局.xlsx"
+    result = CliRunner().invoke(main, ["fill", str(src), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "多余的项目「issued」" in result.stderr and "/active/rules/issued" in result.stderr
+    assert not out.exists()
+
+
 def test_template_and_fill_never_overwrite_a_file_by_accident(tmp_path, report):
     filled = tmp_path / "卫健局.xlsx"
     write_workbook(filled, "2019", report("anyang-2020"))

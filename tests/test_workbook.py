@@ -291,6 +291,38 @@ def test_cached_results_are_recomputed_and_disagreements_reported(workbook_of, r
     assert read(path).findings == ()
 
 
+@pytest.mark.parametrize(("body", "held"), [
+    ("<v>9</v>", "填写的数字 9"),
+    ("<f>D5+7</f><v>9</v>", "另一公式「=D5+7」，其结果为 9"),
+])
+def test_a_total_typed_over_its_formula_is_an_error_at_that_cell(workbook_of, report, body, held):
+    doc = report("anyang-2020")
+    path = workbook_of(doc)
+    pointer = "/applications/outcomes/total/total"  # 表三 (七)总计, 总计列
+    sheet, a = layout("2019").where[pointer]
+    index = [s.name for s in layout("2019").sheets].index(sheet) + 1
+    replace_cell(path, index, a, f'<c r="{a}">{body}</c>')
+    for fast in (True, False):  # the fast path and python-calamine alike
+        loaded = read_workbook(path, fast=fast)
+        assert loaded.document["applications"]["outcomes"]["total"]["total"] == 2  # the sum of its parts
+        (typed,) = [f for f in loaded.findings if f.pointer == pointer]
+        assert typed.rule == "TOTAL" and typed.severity == "error"
+        assert held in typed.message and "各项之和为 2" in typed.message
+        assert "nianbao fill" in typed.message and layout("2019").total_formula(pointer) in typed.message
+    result = check_file(path)
+    assert [(f.rule, f.where) for f in result.findings if f.is_error] == [("TOTAL", f"{sheet}!{a}")]
+
+
+def test_a_stale_result_of_the_templates_own_formula_stays_a_warning(workbook_of, report):
+    path = workbook_of(report("anyang-2020"))
+    pointer = "/applications/outcomes/total/total"
+    sheet, a = layout("2019").where[pointer]
+    index = [s.name for s in layout("2019").sheets].index(sheet) + 1
+    formula = layout("2019").total_formula(pointer)[1:].replace('"', "&quot;")
+    replace_cell(path, index, a, f'<c r="{a}"><f>{formula}</f><v>9</v></c>')
+    assert [(f.rule, f.severity) for f in check_file(path).findings] == [("CACHE", "warning")]
+
+
 # ---------------------------------------------------------------------------------------
 # Altered layouts are refused, naming sheet and cell
 

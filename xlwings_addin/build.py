@@ -43,8 +43,11 @@ TEMPLATE_VBA = "xl/vbaProject.bin"
 COPIED = ("xl/theme/theme1.xml", "xl/styles.xml")
 CUSTOM_UI = "customUI/customUI.xml"
 SHEET = "xl/worksheets/sheet1.xml"
+# The Office 2007 ribbon (customUI 2006/01) is found through the relationship type of its own
+# version; ".../2007/relationships/ui/extensibility" belongs to Office 2010's customUI14 (2009/07),
+# although xlwings' quickstart template pairs it with 2006/01.
 CUSTOM_UI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
-EXTENSIBILITY = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+EXTENSIBILITY = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -17,19 +17,29 @@ def _fail(message: str) -> NoReturn:
     raise Failure(message, prefix="无法标注：")
 
 
-def check_annotate(reports: Sequence[Path], out: Path) -> None:
-    """Refuse, before any work, what --annotate cannot do."""
+def check_annotate(reports: Sequence[Path], out: Path) -> str | None:
+    """Refuse, before any work, what --annotate cannot do. A report that is no .xlsx is still
+    validated: the returned refusal (why no copy, and how to get one) is said after its findings."""
     if len(reports) != 1:
         _fail(f"--annotate 只用于单个工作簿，这里给出了 {len(reports)} 个文件")
     source = reports[0]
-    if source.suffix.lower() not in SUFFIXES:
-        _fail(f"--annotate 只用于 .xlsx 工作簿，「{source.name}」不是")
     if out.suffix.lower() not in SUFFIXES:
         _fail(f"标注副本应保存为 .xlsx 文件，「{out.name}」不是")
     try:
         check_output(out, [source])
     except OutputError as e:
         _fail(str(e))
+    if source.suffix.lower() in SUFFIXES:
+        return None
+    if source.suffix.lower() == ".json":
+        how = "交换格式 JSON 没有单元格可标注；可先用 nianbao fill 填入模板（.xlsx），再对该工作簿加 --annotate"
+    else:
+        how = f"请用 Excel 或 WPS 打开「{source.name}」，“另存为” Excel 工作簿（.xlsx），再对 .xlsx 加 --annotate"
+    return f"标注副本只能在 .xlsx 工作簿上生成，「{source.name}」不是（以上校验结果不受影响）；{how}"
+
+
+def refuse_after_findings(refusal: str) -> NoReturn:
+    _fail(refusal)
 
 
 def annotate_or_exit(result: Result, out: Path) -> None:

@@ -14,7 +14,6 @@ from ..consolidation.consolidate import (
     Record,
     RosterError,
     consolidate,
-    default_jobs,
     find_inputs,
     read_roster,
     reports_overwritten,
@@ -69,7 +68,7 @@ class Progress:
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), metavar="长表.csv",
               help="另存长表 CSV（单位、表、行、列、数值；UTF-8 带 BOM），便于 pandas 等分析。")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None, metavar="N",
-              help=f"并行读取的进程数，默认为处理器核数（本机 {default_jobs()}）。")
+              help="并行读取的进程数，默认为本机可用的处理器核数。")
 @click.option("--year", type=click.IntRange(2019, 2100), default=None, metavar="年度",
               help="只汇总该年度的报告（默认：报告最多的年度）。")
 @click.option("--form", "form", type=click.Choice(sorted(FORMS)), default=None, metavar="表式",

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
+from ..core.codes import Code
 from ..core.forms import FORMS
+from ..core.validate import validate
 from ..io.atomic import OutputError, check_output
 from ..io.check import locate
 from ..io.readers import ReadError, read
@@ -30,8 +32,10 @@ def command(report: Path, output: Path, force: bool) -> None:
     示例：
       nianbao fill 卫健局2023.json -o 卫健局2023.xlsx
 
+    报告含有表式中没有的项目（如 2019 年表式的报告中有 2021 年表式的项目）时不填写，以免丢失数据。
+
     \b
-    退出状态：0 已生成；2 报告无法读取、表式无法识别、输出文件已存在（未加 --force）或无法写入。
+    退出状态：0 已生成；2 报告无法读取、表式无法识别、含表式中没有的项目、输出文件已存在（未加 --force）或无法写入。
     """
     problem = output_suffix_problem(output)
     if problem:
@@ -52,6 +56,10 @@ def command(report: Path, output: Path, force: bool) -> None:
     if form not in FORMS:
         known = " 或 ".join(f'"{k}"' for k in sorted(FORMS))
         raise Failure(f"{report.name}：表式「{form}」无法识别，应为 {known}") from None
+    unknown = [f.message for f in validate(document) if f.rule == Code.UNKNOWN]
+    if unknown:  # a field the template has no cell for would be lost without a word
+        raise Failure(f"{report.name}：" + "；".join(unknown) + "。模板中没有这些项目，填入会丢失其数据，"
+                      "未生成模板；请删去或改正这些项目（或核对表式年份）后再填")
     from ..excel.template import TemplateError, write_workbook  # openpyxl: only when a workbook is written
 
     try:

@@ -52,12 +52,15 @@ def command(reports: tuple[Path, ...], previous: Path | None, fmt: str, annotate
             prev_doc = read(previous).document
         except ReadError as e:
             raise Failure(str(e), prefix="上年报告无法读取：") from None
+    refusal = None
     if annotate is not None:
-        from .annotate import annotate_or_exit, check_annotate
+        from .annotate import annotate_or_exit, check_annotate, refuse_after_findings
 
-        check_annotate(reports, annotate)
+        refusal = check_annotate(reports, annotate)
     results = [check_file(p, prev_doc) for p in reports]
     (print_json if fmt == "json" else print_text)(results)
+    if refusal is not None:
+        refuse_after_findings(refusal)
     if annotate is not None:
         annotate_or_exit(results[0], annotate)
     sys.exit(exit_status(results))

@@ -11,21 +11,30 @@ the numbers, and Excel, WPS and LibreOffice all draw it from the cells):
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
 
 from ..core.model import model
 from ..core.sanitize import safe_text
-from .lists import headlines
+from .lists import compared_totals, headlines
 from .marker import CHARTS_SHEET
 from .outcome import Consolidation, plain
 from .sheetxml import print_setup
 
 TOP_AGENCIES = 20
 _TRAILING_NOTE = re.compile(r"（[^（）]*）$")  # a row label's note in brackets, too long for a chart
-ROWS_PER_CHART = 21  # rows of the sheet each chart takes, one under the other: two to a printed page
+ROWS_PER_CHART = 21  # rows of the sheet each chart takes at least, one under the other
+PAGE_ROWS = 2 * ROWS_PER_CHART  # rows a printed page holds: two charts; a chart never crosses a page
 CHART_HEIGHT = 9.5  # cm, within those rows
+BAR_HEIGHT = 0.6  # cm of chart per bar of a long list: room for every label, none skipped
+ROW_HEIGHT = 0.53  # cm: a row of the sheet (15 points)
+
+
+def chart_height(bars: int) -> float:
+    """A chart's height (cm): the usual one, or taller where its bars need it."""
+    return max(CHART_HEIGHT, BAR_HEIGHT * bars + 3)
 
 
 def outcome_rows(c: Consolidation) -> list[tuple[str, Any]]:
@@ -77,21 +86,22 @@ def top_rows(c: Consolidation, n: int = TOP_AGENCIES) -> list[tuple[str, Any]]:
 
 
 def year_rows(c: Consolidation) -> list[tuple[str, Any, Any]]:
-    """(headline, this year, last year) of the totals, with ``--previous``."""
+    """(headline, this year, last year) of the comparable agencies' totals (as 上年对比's
+    first row: like with like), with ``--previous``."""
     cmp = c.previous
-    if cmp is None or c.form is None or c.values is None or cmp.last.values is None or cmp.last.form is None:
+    if cmp is None or c.form is None or not cmp.compared_count:
         return []
-    out = []
-    for (head, idx), (_, pidx) in zip(headlines(c.form), headlines(cmp.last.form), strict=True):
-        now, before = sum(c.values[i] for i in idx), sum(cmp.last.values[i] for i in pidx)
-        out.append((head.split("·")[0], plain(now), plain(before)))
-    return out
+    now, before, _ = compared_totals(c)
+    return [(head.split("·")[0], plain(a), plain(b)) for (head, _), a, b in zip(headlines(c.form), now, before,
+                                                                                strict=True) if None not in (a, b)]
 
 
 def add_charts(wb: Any, c: Consolidation) -> None:
     """The sheet 图表: for each chart, its table (columns A–C) and the chart beside it."""
     from openpyxl.chart import BarChart, PieChart, Reference
     from openpyxl.chart.label import DataLabelList
+    from openpyxl.chart.shapes import GraphicalProperties
+    from openpyxl.drawing.line import LineProperties
     from openpyxl.styles import Font
     from openpyxl.worksheet.pagebreak import Break
 
@@ -100,8 +110,7 @@ def add_charts(wb: Any, c: Consolidation) -> None:
     ws.column_dimensions["B"].width = 12
     ws.column_dimensions["C"].width = 12
     bold = Font(bold=True)
-    top = 1
-    drawn = 0
+    top = page_top = 1
     sheets: list[tuple[str, list[str], list[tuple[Any, ...]], str]] = [
         ("申请办理结果（件）", ["办理结果", "件数"], list(outcome_rows(c)), "bar"),
         ("新收申请的申请人类型（件）", ["申请人类型", "件数"], list(applicant_rows(c)), "pie"),
@@ -109,10 +118,15 @@ def add_charts(wb: Any, c: Consolidation) -> None:
     ]
     if c.previous is not None:
         years = ["项目", f"{c.year} 年", f"{(c.year or 1) - 1} 年"]
-        sheets.append(("本年与上年（合计）", years, list(year_rows(c)), "bar"))
+        sheets.append((f"本年与上年（可比单位 {c.previous.compared_count} 个）", years, list(year_rows(c)), "bar"))
     for title, headers, rows, kind in sheets:
         if not rows:
             continue
+        height = chart_height(len(rows) * (len(headers) - 1)) if kind == "bar" else CHART_HEIGHT
+        span = max(ROWS_PER_CHART, len(rows) + 3, math.ceil(height / ROW_HEIGHT) + 1)
+        if top > page_top and top - page_top + span > PAGE_ROWS:  # on a page of its own
+            ws.row_breaks.append(Break(id=top - 1))
+            page_top = top
         ws.cell(top, 1, title).font = bold
         for col, h in enumerate(headers, 1):
             ws.cell(top + 1, col, h).font = bold
@@ -139,19 +153,20 @@ def add_charts(wb: Any, c: Consolidation) -> None:
             chart.x_axis.delete = False
             chart.y_axis.delete = False
             chart.gapWidth = 60
+            chart.x_axis.tickLblSkip = 1  # every bar's name, however many
+            chart.x_axis.tickMarkSkip = 1
+            chart.dataLabels = labels_only  # every bar's number
             if len(headers) == 2:
                 chart.legend = None
-                chart.dataLabels = labels_only
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(labels)
         chart.title = title
         chart.width = 22
-        chart.height = CHART_HEIGHT
+        chart.height = height
+        chart.graphical_properties = GraphicalProperties(ln=LineProperties(noFill=True))  # no frame to stray
+        chart.roundedCorners = False
         ws.add_chart(chart, f"E{top}")
-        drawn += 1
-        top += max(ROWS_PER_CHART, len(rows) + 3)
-        if drawn % 2 == 0:
-            ws.row_breaks.append(Break(id=top - 1))
+        top += span
     print_setup(ws, title_rows="")
     ws.page_setup.fitToHeight = 0
 

@@ -187,9 +187,13 @@ def cover_notes(c: Consolidation) -> list[str]:
 
 
 
-COMPARE_FIXED = ("类别", NAME_LABEL, USCC_LABEL, "本年来源文件", "上年来源文件")
+COMPARE_FIXED = ("类别", NAME_LABEL)
 COMPARE_PARTS = ("本年", "上年", "变化", "变化率")
+COMPARE_TAIL = ("提示", USCC_LABEL, "本年来源文件", "上年来源文件")
 SWING_NOTE = "变化较大"
+COMPARED = "可比单位合计"
+ALL_REPORTS = "全部报告"
+GROUPS_PER_PAGE = 2  # headline numbers printed side by side on one A4 page (each four columns)
 
 
 def comparison_headers(c: Consolidation) -> tuple[tuple[str, ...], tuple[tuple[str, int, int], ...]]:
@@ -198,7 +202,15 @@ def comparison_headers(c: Consolidation) -> tuple[tuple[str, ...], tuple[tuple[s
     heads = headline_headers(c)
     first = len(COMPARE_FIXED) + 1
     groups = tuple((h, first + 4 * n, first + 4 * n + 3) for n, h in enumerate(heads))
-    return (*COMPARE_FIXED, *(part for _ in heads for part in COMPARE_PARTS), "提示"), groups
+    return (*COMPARE_FIXED, *(part for _ in heads for part in COMPARE_PARTS), *COMPARE_TAIL), groups
+
+
+def comparison_pages(c: Consolidation) -> tuple[int, ...]:
+    """The columns after which 上年对比 breaks to a new page: a few headline numbers to a page,
+    then the notes, codes and files (类别 and 单位名称 repeat on each)."""
+    _, groups = comparison_headers(c)
+    ends = [last for n, (_, _, last) in enumerate(groups, 1) if n % GROUPS_PER_PAGE == 0 or n == len(groups)]
+    return (*ends, ends[-1] + len(COMPARE_TAIL))
 
 
 def _numbers(form: str | None, values: Any) -> list[Any]:
@@ -209,6 +221,47 @@ def _numbers(form: str | None, values: Any) -> list[Any]:
         vals = [values[i] for i in indexes]
         out.append(None if None in vals else sum(vals))
     return out
+
+
+def _added(rows: list[list[Any]], width: int) -> list[Any]:
+    """Column by column sums of headline numbers (None where one of them is unknown)."""
+    out: list[Any] = []
+    for col in range(width):
+        vals = [r[col] for r in rows]
+        out.append(None if None in vals else sum(vals))
+    return out
+
+
+def compared_totals(c: Consolidation) -> tuple[list[Any], list[Any], int]:
+    """This year's and last year's headline numbers of the same agencies (the comparable
+    ones; the totals themselves when last year's summary held exactly this year's agencies),
+    and how many agencies that is."""
+    cmp = c.previous
+    if cmp.whole:
+        return _numbers(c.form, c.values), _numbers(cmp.last.form, cmp.last.values), cmp.compared_count
+    pairs = cmp.comparable
+    width = len(headline_headers(c))
+    now = _added([_numbers(p.this.record.form, p.this.record.values) for p in pairs], width)
+    before = _added([_numbers(p.last.form, p.last.values) for p in pairs], width)
+    return now, before, len(pairs)
+
+
+def comparison_notes(c: Consolidation) -> list[str]:
+    """What 上年对比 says above its table: what its total compares, and what is missing."""
+    cmp = c.previous
+    if cmp is None:
+        return []
+    n = cmp.compared_count
+    if cmp.whole:
+        scope = f"两年的合计为同样的 {n} 个单位（上年为汇总表），直接比较"
+    else:
+        scope = f"「{COMPARED}」一行只比较两年都有报告、且本年已计入汇总的单位（可比单位 {n} 个）"
+    notes: list[str] = [
+        f"对比说明：{scope}；本年新增 {len(cmp.new)} 个、上年有本年无 {len(cmp.gone)} 个单位分别列出，不计入变化。"
+    ]
+    if cmp.incomplete:
+        notes.append(Note.warning("注意：上年的输入不完整：" + "；".join(cmp.incomplete) + "。变化只就可比单位计算。"))
+    return notes
 
 
 def _compared(now: list[Any], before: list[Any], heads: tuple[str, ...]) -> tuple[list[Any], str]:
@@ -224,20 +277,37 @@ def _compared(now: list[Any], before: list[Any], heads: tuple[str, ...]) -> tupl
     return cells, (f"{SWING_NOTE}：" + "、".join(flagged)) if flagged else ""
 
 
+def _side_by_side(now: list[Any], before: list[Any]) -> list[Any]:
+    """Both years' numbers without a change: they hold different agencies."""
+    return [v for a, b in zip(now, before, strict=True) for v in (plain(a), plain(b), None, None)]
+
+
 def comparison_rows(c: Consolidation) -> Iterator[list[Any]]:
-    """上年对比: the totals first, then each agency (this year's and last year's headline
-    numbers, the change and its share), agencies new this year and those missing since."""
+    """上年对比: the comparable agencies' total first (and, when the two years' inputs hold
+    different agencies, both years' whole totals side by side without a change), then each
+    agency once: the comparable ones, those in both years but not summed this year, those new
+    this year and those present only last year."""
     cmp = c.previous
     if cmp is None:
         return
     heads = headline_headers(c)
-    cells, note = _compared(_numbers(c.form, c.values), _numbers(cmp.last.form, cmp.last.values), heads)
-    yield ["合计", safe_text(c.name), "", "", "", *cells, note]
-    for p in sorted(cmp.pairs, key=lambda p: (p.this is None, p.last is None, p.name)):
+    now, before, n = compared_totals(c)
+    cells, note = _compared(now, before, heads)
+    yield [COMPARED, f"{safe_text(c.name)}：可比单位 {n} 个", *cells, note, "", "", ""]
+    if not cmp.whole:
+        whole = _side_by_side(_numbers(c.form, c.values), _numbers(cmp.last.form, cmp.last.values))
+        yield [ALL_REPORTS, f"本年 {c.member_count} 个单位，上年 {cmp.last.member_count} 个单位", *whole,
+               "两年的单位不同，不计算变化", "", "", ""]
+    order = {True: 0, False: 1}
+    for p in sorted(cmp.pairs, key=lambda p: (p.this is None, p.last is None, order[p.comparable], p.name)):
         now = _numbers(p.this.record.form, p.this.record.values) if p.this else [None] * len(heads)
         before = _numbers(p.last.form, p.last.values) if p.last else [None] * len(heads)
         cells, note = _compared(now, before, heads)
+        if p.this is not None and p.last is not None and not p.comparable:
+            note = "；".join(filter(None, ["本年报告未计入汇总，不在可比单位合计中", note]))
+        elif p.held_last:
+            note = "上年只在上年汇总表的合计中，无分单位数字"
         yield [
-            word(p.status), safe_text(p.name), safe_text(p.uscc), safe_text(p.this.record.source) if p.this else "",
-            safe_text(p.last.source) if p.last else "", *cells, note,
+            word(p.status), safe_text(p.name), *cells, note, safe_text(p.uscc),
+            safe_text(p.this.record.source) if p.this else "", safe_text(p.last.source) if p.last else "",
         ]

@@ -74,7 +74,7 @@ WORDS: dict[StrEnum, str] = {
     Alike.NAMES: "名称相近（请核对，已分别汇总）",
     Presence.BOTH: "两年均有",
     Presence.NEW: "本年新增",
-    Presence.GONE: "本年未报送",
+    Presence.GONE: "上年有本年无",
 }
 
 

@@ -5,8 +5,11 @@ consolidation is (:func:`~nianbao.consolidation.combine.combine`, for the year b
 matched to this year's agencies by 统一社会信用代码, else by name as people read it. For each
 pair the cross-year identities of the form (X1–X3, declared in :mod:`nianbao.core.forms`) are
 checked, and every break is kept with both files and both cells; the same checks run on the
-totals. The headline numbers are compared per agency and in total; agencies new this year or
-missing since last year are listed; large swings are flagged.
+totals. The headline numbers are compared per agency and in total, like with like: the total
+compares only the agencies present in both years whose report this year is summed (the
+*comparable* ones); agencies new this year or present only last year are listed apart, each
+agency once (a second file of one agency is a duplicate, not another agency); what makes last
+year's input incomplete is said; large swings are flagged.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from ..core.model import PREVIOUS, model
 from ..core.rules import check_identities
 from .combine import combine
 from .names import fold
-from .outcome import Consolidation, Entry, Presence, plain
+from .outcome import Consolidation, Entry, Presence, Reason, plain
 from .records import Record
 
 PREV_PREFIX = "prev:"
@@ -53,6 +56,7 @@ class Pair:
     this: Entry | None
     last: Record | None
     held_last: bool = False  # last year's summary held it (its numbers are not known apart)
+    comparable: bool = False  # both years' numbers known, this year's report summed: in the compared total
 
     @property
     def is_new(self) -> bool:
@@ -71,6 +75,10 @@ class Comparison:
     pairs: tuple[Pair, ...]
     breaks: tuple[Break, ...]
     known_last: frozenset[str]  # keys of the agencies last year's inputs hold (a summary's members too)
+    # the totals themselves are like with like: last year's summary held exactly this year's
+    # summed agencies (no numbers apart), so the totals are compared as they are
+    whole: bool = False
+    incomplete: tuple[str, ...] = ()  # why last year's input does not cover this year's, in Chinese
 
     @property
     def new(self) -> tuple[Pair, ...]:
@@ -80,11 +88,21 @@ class Comparison:
     def gone(self) -> tuple[Pair, ...]:
         return tuple(p for p in self.pairs if p.this is None)
 
+    @property
+    def comparable(self) -> tuple[Pair, ...]:
+        return tuple(p for p in self.pairs if p.comparable)
+
+    @property
+    def compared_count(self) -> int:
+        """How many agencies the compared total holds."""
+        if self.whole:
+            return sum(1 for p in self.pairs if p.this is not None and p.this.summed)
+        return len(self.comparable)
+
     def line(self) -> str:
-        both = sum(1 for p in self.pairs if p.this is not None and not p.is_new)
         return (
-            f"上年报告 {len(self.last.entries)} 个文件，两年均有 {both} 个单位，本年新增 {len(self.new)} 个，"
-            f"本年未报送 {len(self.gone)} 个，跨年度核对不一致 {len(self.breaks)} 处"
+            f"上年报告 {len(self.last.entries)} 个文件，可比单位 {self.compared_count} 个（两年均有且本年已汇总），"
+            f"本年新增 {len(self.new)} 个，上年有本年无 {len(self.gone)} 个，跨年度核对不一致 {len(self.breaks)} 处"
         )
 
 
@@ -145,13 +163,21 @@ def _agency_reports(c: Consolidation) -> list[Entry]:
     ]
 
 
+def _same(r: Record, uscc: set[str], names: set[str], named_without_code: set[str]) -> bool:
+    """Whether ``r`` is an agency already seen: the same code, or the same name where one of
+    the two has no code."""
+    code, name = r.uscc.upper(), fold(r.name)
+    return bool(code and code in uscc) or (name in named_without_code) or (not code and name in names)
+
+
 def compare(c: Consolidation, last_records: Sequence[Record]) -> Comparison:
     """This year's consolidation against last year's inputs."""
     year = c.year - 1 if c.year is not None else None
     # last year's reports count as published, errors and all (their own errors are not this
     # year's business); duplicates and overlaps stay out
     last = combine(last_records, year=year, name=f"{year} 年度" if year else "上年", include_errors=True)
-    this = _agency_reports(c)
+    # each agency once: its summed report if it has one (a second file of it is a duplicate)
+    this = sorted(_agency_reports(c), key=lambda e: not e.summed)
     got = [e.record for e in _agency_reports(last)]
 
     by_uscc: dict[str, Record] = {}
@@ -165,8 +191,17 @@ def compare(c: Consolidation, last_records: Sequence[Record]) -> Comparison:
     matched: set[str] = set()
     pairs: list[Pair] = []
     breaks: list[Break] = []
+    seen_uscc: set[str] = set()
+    seen_names: set[str] = set()
+    seen_bare: set[str] = set()  # names of agencies seen without a code
     for e in this:
         r = e.record
+        if _same(r, seen_uscc, seen_names, seen_bare):
+            continue  # another file of an agency already compared: a duplicate, listed as such elsewhere
+        seen_uscc.add(r.uscc.upper())
+        seen_names.add(fold(r.name))
+        if not r.uscc:
+            seen_bare.add(fold(r.name))
         hit = by_uscc.get(r.uscc) if r.uscc else None
         if hit is None:
             candidate = by_name.get(fold(r.name))
@@ -174,8 +209,10 @@ def compare(c: Consolidation, last_records: Sequence[Record]) -> Comparison:
                 hit = candidate
         if hit is not None:
             matched.add(hit.uscc or fold(hit.name))
-        pairs.append(Pair(r.name, r.uscc, e, hit, hit is None and bool({r.uscc, fold(r.name)} & known)))
-        if hit is not None and r.form and hit.form and r.values and hit.values:
+        numbers = bool(r.form and hit is not None and hit.form and r.values and hit.values)
+        pairs.append(Pair(r.name, r.uscc, e, hit, hit is None and bool({r.uscc, fold(r.name)} & known),
+                          comparable=numbers and e.summed))
+        if r.form and hit is not None and hit.form and r.values and hit.values:
             breaks.extend(_breaks(r.form, r.values, hit.form, hit.values, r.name, r.source, hit.source))
     for r in got:  # last year's agencies not matched (a copy sent twice counts once)
         if (r.uscc or fold(r.name)) not in matched:
@@ -190,7 +227,41 @@ def compare(c: Consolidation, last_records: Sequence[Record]) -> Comparison:
                     pairs.append(Pair(p.name, p.uscc, None, None))
     if c.form and c.values and last.form and last.values:
         breaks.extend(_breaks(c.form, c.values, last.form, last.values, c.name, "", ""))
-    return Comparison(last, tuple(pairs), tuple(breaks), frozenset(known))
+    whole = _whole(c, last, pairs)
+    return Comparison(last, tuple(pairs), tuple(breaks), frozenset(known), whole, _incomplete(c, last, pairs, whole))
+
+
+def _whole(c: Consolidation, last: Consolidation, pairs: Sequence[Pair]) -> bool:
+    """Whether last year's totals hold exactly this year's summed agencies, a summary among
+    them (whose members have no numbers apart): the totals then compare as they are."""
+    if not any(e.record.summary is not None for e in last.summed) or last.duplicates or last.values is None:
+        return False
+    return all(p.this is not None and p.this.summed and (p.last is not None or p.held_last) for p in pairs) and all(
+        e.summed for e in last.entries)
+
+
+def _incomplete(c: Consolidation, last: Consolidation, pairs: Sequence[Pair], whole: bool) -> tuple[str, ...]:
+    """Why last year's input does not cover this year's summary, each reason a sentence."""
+    out = []
+    counts: dict[Reason, int] = {}
+    for e in last.left_out:
+        if e.kind is not None:
+            counts[e.kind] = counts.get(e.kind, 0) + 1
+    year = f"{last.year} 年度" if last.year else "上年"
+    if counts.get(Reason.UNREADABLE):
+        out.append(f"上年输入中 {counts[Reason.UNREADABLE]} 个文件无法读取")
+    if counts.get(Reason.OTHER_GROUP) or counts.get(Reason.UNRECOGNISED):
+        k = counts.get(Reason.OTHER_GROUP, 0) + counts.get(Reason.UNRECOGNISED, 0)
+        out.append(f"上年输入中 {k} 个文件不是{year}的报告（或表式不同），未用于对比")
+    if last.duplicates:
+        out.append(f"上年输入中 {len(last.duplicates)} 个单位重复报送（每个单位只计一次）")
+    summed = [p for p in pairs if p.this is not None and p.this.summed]
+    if not whole:
+        without = [p for p in summed if p.last is None]
+        if without:
+            out.append(f"本年已汇总的 {len(summed)} 个单位中，{len(without)} 个没有可对比的上年报告"
+                       + ("（上年汇总表中只有其合计）" if any(p.held_last for p in without) else ""))
+    return tuple(out)
 
 
 def swing(now: Any, before: Any) -> tuple[Any, Any, bool]:

@@ -86,14 +86,16 @@ def stream_rows(parts: dict[str, bytes], streamed: Mapping[str, Streamed]) -> No
         parts[part] = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:' + last + b'"', xml, count=1)
 
 
-def column_style(ws: Any, col: int, wrap: bool, number_format: str | None = None) -> int:
+def column_style(ws: Any, col: int, wrap: bool, number_format: str | None = None, horizontal: str | None = None,
+                 indent: int = 0) -> int:
     """The style index of a list's data cells in column ``col``: top-aligned, wrapped or not,
-    in a number format. (A probe cell takes the style and is dropped; the workbook keeps it.)"""
+    in a number format, aligned (and indented) as asked. (A probe cell takes the style and is
+    dropped; the workbook keeps it.)"""
     from openpyxl.styles import Alignment
 
     row = ws.max_row + 1
     probe = ws.cell(row=row, column=col)
-    probe.alignment = Alignment(wrap_text=wrap, vertical="top")
+    probe.alignment = Alignment(wrap_text=wrap, vertical="top", horizontal=horizontal, indent=indent)
     if number_format:
         probe.number_format = number_format
     index = probe.style_id

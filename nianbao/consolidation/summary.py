@@ -20,6 +20,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ from .lists import (
     MISSING_HEADERS,
     PROBLEM_HEADERS,
     comparison_headers,
+    comparison_notes,
+    comparison_pages,
     comparison_rows,
     cover_notes,
     detail_rows,
@@ -74,6 +77,12 @@ class ListSheet:
     hidden: bool = False
     groups: tuple[tuple[str, int, int], ...] = ()  # a row above the header: (title, first, last column)
     formats: dict[int, str] = field(default_factory=dict)  # number formats by column
+    notes: tuple[str, ...] = ()  # lines above the table, printed on its first page (a Note may alert)
+    # columns after which a printed page ends, the columns repeated at the left of each page:
+    # a table too wide for one page prints across pages at full size, never shrunk to fit
+    page_columns: tuple[int, ...] = ()
+    title_columns: str = ""
+    centered: frozenset[int] = frozenset()  # short codes and words, clear of their neighbours
 
 
 def list_sheets(c: Consolidation) -> list[ListSheet]:
@@ -87,23 +96,26 @@ def list_sheets(c: Consolidation) -> list[ListSheet]:
     out = [
         ListSheet(DETAIL_SHEET, DETAIL_HEADERS + heads, list(detail_rows(c)),
                   {1: 5, 2: 20, 3: 19, 4: 8, 5: 6, 6: 6, 7: 24, 8: 7, 9: 6, 10: 6, 11: 7, 12: 30, **numbers},
-                  frozenset({2, 7, 12}), "没有输入文件"),
+                  frozenset({2, 7, 12}), "没有输入文件", centered=frozenset({4, 5, 6, 8, 11})),
         ListSheet(PROBLEMS_SHEET, PROBLEM_HEADERS, list(problem_rows(c)),
                   {1: 24, 2: 18, 3: 7, 4: 9, 5: 10, 6: 6, 7: 48, 8: 36}, frozenset({1, 2, 4, 7, 8}),
-                  "所有报告均未发现问题"),
+                  "所有报告均未发现问题", centered=frozenset({3, 6})),
         ListSheet(MISSING_SHEET, MISSING_HEADERS, list(missing_rows(c)), {1: 10, 2: 30, 3: 22, 4: 10, 5: 40},
-                  frozenset({2, 5}), missing_empty),
+                  frozenset({2, 5}), missing_empty, centered=frozenset({4})),
         ListSheet(DUPLICATES_SHEET, DUPLICATE_HEADERS + heads, list(duplicate_rows(c)),
                   {1: 5, 2: 12, 3: 20, 4: 19, 5: 24, 6: 7, 7: 40, **{7 + i: 9.0 for i in range(1, len(heads) + 1)}},
-                  frozenset({2, 3, 5, 7}), "没有重复报送的单位"),
+                  frozenset({2, 3, 5, 7}), "没有重复报送的单位", centered=frozenset({6})),
     ]
     if c.previous is not None:
         headers, groups = comparison_headers(c)
         shares = {first + 3: "0.0%" for _, first, _ in groups}
+        tail = groups[-1][2] + 1  # 提示, then the code and both files
         out.append(ListSheet(PREVIOUS_SHEET, headers, list(comparison_rows(c)),
-                             {1: 8, 2: 20, 3: 19, 4: 20, 5: 20, **{i: 8.0 for i in range(6, len(headers))},
-                              len(headers): 24}, frozenset({2, 4, 5, len(headers)}), "没有上年报告",
-                             groups=groups, formats=shares))
+                             {1: 10, 2: 24, **{i: 9.0 for i in range(3, tail)},
+                              tail: 24, tail + 1: 20, tail + 2: 24, tail + 3: 24},
+                             frozenset({2, tail, tail + 2, tail + 3}), "没有上年报告",
+                             groups=groups, formats=shares, notes=tuple(comparison_notes(c)),
+                             page_columns=comparison_pages(c), title_columns="A:B"))
     out.append(ListSheet(MEMBERS_SHEET, MEMBER_HEADERS, list(member_rows(c)), {1: 20, 2: 30, 3: 66, 4: 66},
                          frozenset(), "", hidden=True))
     return out
@@ -224,36 +236,133 @@ def workbook_data(c: Consolidation, doc: dict[str, Any]) -> bytes:
     for spec in list_sheets(c):
         ws = wb.create_sheet(spec.title)
         widths = {col: spec.widths.get(col, 12) for col in range(1, len(spec.headers) + 1)}
+        for row, text in enumerate(spec.notes, 1):  # above the table, on each printed page
+            note_row(ws, row, text, widths, note_spans(spec))
+        top = ws.max_row + 1 if spec.notes else 1
         if spec.groups:  # a row of group titles above the header
-            ws.append([])
             for title, first, last in spec.groups:
-                ws.cell(1, first, title)
-                ws.merge_cells(start_row=1, start_column=first, end_row=1, end_column=last)
+                ws.cell(top, first, title)
+                ws.merge_cells(start_row=top, start_column=first, end_row=top, end_column=last)
             group_widths = {first: sum(widths[i] for i in range(first, last + 1)) for _, first, last in spec.groups}
-            ws.row_dimensions[1].height = lines_needed(ws_row(ws, 1), group_widths) * LINE_HEIGHT
-        ws.append(list(spec.headers))
+            ws.row_dimensions[top].height = lines_needed(ws_row(ws, top), group_widths) * LINE_HEIGHT
+        for col, h in enumerate(spec.headers, 1):
+            ws.cell(top + bool(spec.groups), col, h)
         head = ws.max_row
-        for row in ws.iter_rows(min_row=1, max_row=head):
+        for row in ws.iter_rows(min_row=top, max_row=head):
             for cell in row:
                 cell.font = bold
-                cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center" if head > 1 else None)
+                cell.alignment = Alignment(wrap_text=True, vertical="center",
+                                           horizontal="center" if head > top else None)
         ws.row_dimensions[head].height = max(1, lines_needed(list(spec.headers), widths)) * LINE_HEIGHT
         if spec.rows:
             ws.auto_filter.ref = f"A{head}:{col_letter(len(spec.headers))}{len(spec.rows) + head}"
-            styles = {col: column_style(ws, col, col in spec.wrap, spec.formats.get(col)) for col in widths}
+            numeric = numeric_columns(spec.rows)
+            styles = {col: column_style(ws, col, col in spec.wrap, spec.formats.get(col), *(
+                ("right", 1) if col in numeric else ("center", 0) if col in spec.centered else (None, 0)))
+                for col in widths}
             wrap = {col: widths[col] for col in spec.wrap}
             streamed[spec.title] = (spec.rows, styles, wrap, head + 1)
         elif spec.empty:
             ws.append([spec.empty])
-        ws.freeze_panes = f"A{head + 1}"
+        ws.freeze_panes = f"{'C' if spec.title_columns else 'A'}{head + 1}"
         for col, width in widths.items():
             ws.column_dimensions[col_letter(col)].width = width
         if spec.hidden:
             ws.sheet_state = "hidden"
         else:
-            print_setup(ws, f"1:{head}")
+            print_setup(ws, f"{top}:{head}")
+            if spec.page_columns:
+                full_size(ws, widths, spec.page_columns, spec.title_columns)
     add_charts(wb, c)
     return workbook_bytes(wb, edit=lambda parts: stream_rows(parts, streamed))
+
+
+A4_LANDSCAPE_WIDTH = 11.69  # inches
+SMALLEST_SCALE = 75  # % of 11-point text: 8.25 points, the least that prints legibly
+WIDTH_SLACK = 0.95
+# pixels of a digit of the default font (11-point Calibri: 7 in Excel); where Calibri is
+# missing its stand-in draws wider (LibreOffice with DejaVu Sans: 9), and a page must fit both
+DIGIT_PIXELS = 9
+
+
+def column_pixels(width: float) -> int:
+    """A column's width on paper at 100% (96 dpi), as Excel turns characters into pixels."""
+    return int(width * DIGIT_PIXELS + 5)
+
+
+def page_scale(widths: dict[int, float], page_columns: tuple[int, ...], title: tuple[int, ...], margins: float) -> int:
+    """The print scale (%) at which the widest page (the title columns and the columns up to
+    its break) fits A4 landscape, at most 100."""
+    fixed = sum(column_pixels(widths[c]) for c in title)
+    pages, start = [], max(title, default=0) + 1
+    for end in page_columns:
+        pages.append(fixed + sum(column_pixels(widths[c]) for c in range(start, end + 1)))
+        start = end + 1
+    room = (A4_LANDSCAPE_WIDTH - margins) * 96 * WIDTH_SLACK
+    return min(100, int(100 * room / max(pages)))
+
+
+def note_spans(spec: ListSheet) -> list[tuple[int, int]]:
+    """The columns a note above the table spans on each printed page: after the repeated
+    columns (which show the first page's cells on every page, so they stay blank), to the
+    page's last column."""
+    first = len(spec.title_columns.split(":")) + 1 if spec.title_columns else 1
+    out = []
+    for end in spec.page_columns or (len(spec.headers),):
+        out.append((first, end))
+        first = end + 1
+    return out
+
+
+def note_row(ws: Any, row: int, text: str, widths: dict[int, float], spans: list[tuple[int, int]]) -> None:
+    """A line of text above a list, once on each printed page's width (bold red when it alerts)."""
+    from openpyxl.styles import Alignment, Font
+
+    font = Font(bold=True, color="C00000") if getattr(text, "alert", False) else Font()
+    for first, last in spans:
+        cell = ws.cell(row, first, str(text))
+        if last > first:
+            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.font = font
+    narrowest = min(sum(widths[i] for i in range(first, last + 1)) for first, last in spans)
+    ws.row_dimensions[row].height = lines_needed([str(text)], {1: narrowest}) * LINE_HEIGHT
+
+
+def full_size(ws: Any, widths: dict[int, float], page_columns: tuple[int, ...], title_columns: str) -> None:
+    """Print at (nearly) full size, a page ending after each of ``page_columns``,
+    ``title_columns`` repeated at the left of each page, rather than the whole width shrunk
+    onto one page."""
+    from openpyxl.utils.cell import column_index_from_string
+    from openpyxl.worksheet.pagebreak import Break, ColBreak
+
+    first, _, last = title_columns.partition(":")
+    title = tuple(range(column_index_from_string(first), column_index_from_string(last or first) + 1)
+                  ) if title_columns else ()
+    scale = page_scale(widths, page_columns, title, ws.page_margins.left + ws.page_margins.right)
+    assert scale >= SMALLEST_SCALE, f"{ws.title}: a page too wide to print legibly ({scale}%)"
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = scale
+    breaks = ColBreak()
+    for col in page_columns[:-1]:
+        breaks.append(Break(id=col))
+    ws.col_breaks = breaks
+    if title_columns:
+        ws.print_title_cols = title_columns
+
+
+def numeric_columns(rows: list[list[Any]]) -> set[int]:
+    """The columns (from 1) holding numbers only: right-aligned a character in from the next
+    column, whose text would otherwise touch them ("0已汇总"). (Column by column, in C.)"""
+    out = set()
+    for col, values in enumerate(zip_longest(*rows), 1):
+        kinds = set(map(type, values)) - {type(None)}
+        numbers = kinds - {str}
+        if not numbers or not numbers <= {int, float, Decimal}:
+            continue
+        if str not in kinds or set(filter(str.__instancecheck__, values)) == {""}:  # a blank written as ""
+            out.add(col)
+    return out
 
 
 def ws_row(ws: Any, row: int) -> list[Any]:

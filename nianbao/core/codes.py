@@ -67,6 +67,7 @@ class Code(StrEnum):
     LAYOUT = "LAYOUT"
     CELL = "CELL"
     CACHE = "CACHE"
+    TOTAL = "TOTAL"
     FORMULA = "FORMULA"
     LINK = "LINK"
     DUPLICATE = "DUPLICATE"

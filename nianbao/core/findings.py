@@ -49,6 +49,9 @@ def _catalogue() -> dict[Code, Rule]:
         Rule(Code.LAYOUT, ERROR, "模板结构被改动", "请勿增删工作表、插入行列或修改标签；请将数据重新填入新模板"),
         Rule(Code.CELL, WARNING, "单元格内容已按约定转换", "请改为直接填写数字"),
         Rule(Code.CACHE, WARNING, "公式缓存值与计算结果不一致", "请在 Excel 或 WPS 中重新计算后保存"),
+        Rule(Code.TOTAL, ERROR, "合计格的公式被改为其他内容",
+             "重新计算无济于事：请恢复该格中模板的公式（用 nianbao fill 把报告填入新模板，或在该格输入模板的公式），"
+             "再核对各项数字"),
         Rule(Code.FORMULA, WARNING, "填写的单元格中有公式",
              "请直接填写数字或文字：公式（及其中的链接）不是报告内容，打开文件时还可能访问外部地址"),
         Rule(Code.LINK, WARNING, "工作簿含有外部链接",

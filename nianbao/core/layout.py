@@ -15,6 +15,7 @@ identity that needs a human decision, I1 above all).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
@@ -100,6 +101,36 @@ def span(r1: int, c1: int, r2: int, c2: int) -> str:
     return a if a == b else f"{a}:{b}"
 
 
+def position(address: str) -> tuple[int, int]:
+    """"D12" -> (12, 4): the one-based row and column of an address."""
+    row, col = cell_index(address)
+    return row + 1, col + 1
+
+
+def ranges(addresses: Iterable[str]) -> list[str]:
+    """Addresses compressed into contiguous runs down a column or along a row, order kept:
+    D7, D8, D9, F3 -> D7:D9, F3."""
+    runs: list[list[int]] = []  # [r1, c1, r2, c2]
+    for a in addresses:
+        r, c = position(a)
+        if runs:
+            r1, c1, r2, c2 = runs[-1]
+            if c1 == c2 == c and r == r2 + 1:
+                runs[-1][2] = r
+                continue
+            if r1 == r2 == r and c == c2 + 1:
+                runs[-1][3] = c
+                continue
+        runs.append([r, c, r, c])
+    return [span(*run) for run in runs]
+
+
+def sum_formula(addresses: list[str]) -> str:
+    """A total that stays blank until one of its cells holds a number."""
+    refs = ",".join(ranges(addresses))
+    return f'=IF(COUNT({refs})=0,"",SUM({refs}))'
+
+
 @dataclass(frozen=True)
 class Label:
     ref: str  # "A1" or a merged range "A1:D1"
@@ -159,6 +190,13 @@ class Layout:
     @property
     def model(self) -> FormModel:
         return model(self.form)
+
+    def total_formula(self, pointer: str) -> str:
+        """The formula the template writes in the computed total at ``pointer``: the sum of
+        its parts (``=IF(COUNT(D5:D9)=0,"",SUM(D5:D9))``)."""
+        m = self.model
+        where = self.where
+        return sum_formula([where[m.cells[t.index].pointer][1] for t in m.derived[m.by_pointer[pointer].index].rhs])
 
 
 # ---------------------------------------------------------------------------------------
@@ -399,4 +437,7 @@ __all__ = [
     "layout",
     "meta_cell",
     "meta_key_cell",
+    "position",
+    "ranges",
+    "sum_formula",
 ]

@@ -17,17 +17,18 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.colors import Color
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..core.findings import Finding
+from ..core.forms import ERROR, WARNING
 from ..core.layout import col_letter
 from ..io.atomic import atomic_output, check_output
 from ..io.readers import ReadError
 from ..io.safety import check_container
-from .marks import RESULT_SHEET, Link, MarkError, NewSheet, Plan, apply, clear, plan
+from .marks import FILLS, LIGHT_FILLS, MARKER, RESULT_SHEET, Link, MarkError, NewSheet, Plan, apply, clear, plan
 from .printing import LINE_HEIGHT, lines_needed, print_setup
 
 SUFFIXES = (".xlsx",)
@@ -54,11 +55,36 @@ def _uncolor(d: dict[str, Any] | None) -> Color | None:
     return Color(**{kind: d.get("value"), "tint": d.get("tint") or 0.0})
 
 
+# Told apart in grey print by more than hue: the cell a finding points at gets a thick
+# border and its sign (✗ error, ⚠ warning) before its value, by number format (the value is
+# untouched); the cells it involves a dashed border. Each sheet marked, and the first, says in
+# its printed header where the explanations are.
+SIGNS = {FILLS[ERROR]: "✗", FILLS[WARNING]: "⚠"}
+MARK_BORDERS = {**{fill: "thick" for fill in FILLS.values()}, **{fill: "mediumDashed" for fill in LIGHT_FILLS.values()}}
+MARK_EDGE = "FF000000"
+PRINTED_NOTE = (MARKER + "标 ✗ 的单元格有错误、标 ⚠ 的有警告（粗框；虚框为相关单元格），"
+                "说明见工作表「" + RESULT_SHEET + "」")
+GENERAL = "General"
+
+
+def signed_format(sign: str, number_format: str) -> str:
+    """A number format showing ``sign`` before a number or a text, the number as before."""
+    number = number_format if number_format not in (GENERAL, "@") and ";" not in number_format else "0.####"
+    return f'"{sign} "{number};"{sign} "-{number};"{sign} "0;"{sign} "@'
+
+
+def _side_style(b: Border) -> dict[str, Any]:
+    return {k: getattr(getattr(b, k), "style", None) for k in ("left", "right", "top", "bottom")}
+
+
 class OpenpyxlCanvas:
-    """:class:`nianbao.excel.marks.Canvas` on an openpyxl workbook."""
+    """:class:`nianbao.excel.marks.Canvas` on an openpyxl workbook. A fill here stands for a
+    cell's look as marking changes it: its fill, and where it is not plain also its number
+    format and border (kept in the registry, so that clearing restores them)."""
 
     def __init__(self, wb: Workbook):
         self.wb = wb
+        self.marked: set[str] = set()
 
     def sheet_names(self) -> list[str]:
         return list(self.wb.sheetnames)
@@ -67,26 +93,43 @@ class OpenpyxlCanvas:
         return [list(r) for r in self.wb[name].iter_rows(values_only=True)]
 
     def fill(self, sheet: str, cell: str) -> str:
-        f = self.wb[sheet][cell].fill
-        if f.patternType is None:
-            return ""
+        c = self.wb[sheet][cell]
+        f = c.fill
         fg = f.fgColor
-        if f.patternType == "solid" and fg is not None and fg.type == "rgb" and not fg.tint:
-            return str(fg.rgb)[-6:].upper()
+        solid = f.patternType == "solid" and fg is not None and fg.type == "rgb" and not fg.tint
+        color = str(fg.rgb)[-6:].upper() if solid else ""
+        if color in MARK_BORDERS:
+            return color  # a mark (this tool's or the very same colour): compared with the registry
+        sides = _side_style(c.border)
+        if c.number_format == GENERAL and not any(sides.values()) and (solid or f.patternType is None):
+            return color
         return OWN + json.dumps(
-            {"pattern": f.patternType, "fg": _color(f.fgColor), "bg": _color(f.bgColor)}, sort_keys=True
+            {"pattern": f.patternType, "fg": _color(f.fgColor), "bg": _color(f.bgColor),
+             "format": c.number_format, "border": sides, "edge": _color(c.border.left.color)}, sort_keys=True
         )
 
     def set_fill(self, sheet: str, cell: str, fill: str) -> None:
         c = self.wb[sheet][cell]
+        if fill in MARK_BORDERS:
+            c.fill = PatternFill(fill_type="solid", fgColor="FF" + fill, bgColor="FF" + fill)
+            side = Side(style=MARK_BORDERS[fill], color=MARK_EDGE)
+            c.border = Border(left=side, right=side, top=side, bottom=side)
+            if fill in SIGNS:
+                c.number_format = signed_format(SIGNS[fill], c.number_format)
+            self.marked.add(sheet)
+            return
+        fmt, sides, edge = GENERAL, dict.fromkeys(("left", "right", "top", "bottom")), None
         if not fill:
             c.fill = PatternFill(fill_type=None)
         elif fill.startswith(OWN):
             d = json.loads(fill[len(OWN) :])
             kw = {k: v for k, v in (("fgColor", _uncolor(d.get("fg"))), ("bgColor", _uncolor(d.get("bg")))) if v}
             c.fill = PatternFill(fill_type=d.get("pattern"), **kw)
+            fmt, sides, edge = d.get("format") or GENERAL, d.get("border") or sides, _uncolor(d.get("edge"))
         else:
             c.fill = PatternFill(fill_type="solid", fgColor="FF" + fill, bgColor="FF" + fill)
+        c.number_format = fmt
+        c.border = Border(**{k: Side(style=v, color=edge) if v else Side() for k, v in sides.items()})
 
     def note(self, sheet: str, cell: str) -> str:
         comment = self.wb[sheet][cell].comment
@@ -101,6 +144,11 @@ class OpenpyxlCanvas:
         c.comment = Comment(text, NOTE_AUTHOR, height=min(600, 20 + 15 * lines), width=360)
 
     def add_sheet(self, sheet: NewSheet) -> None:
+        if sheet.name == RESULT_SHEET:  # printed on the first sheet and each marked one
+            for other in self.wb.worksheets:
+                if (other is self.wb.worksheets[0] or other.title in self.marked) and not other.oddHeader.center.text:
+                    other.oddHeader.center.text = PRINTED_NOTE
+                    other.oddHeader.center.size = 10
         ws = self.wb.create_sheet(sheet.name)
         for r, row in enumerate(sheet.grid, 1):
             for c, value in enumerate(row, 1):
@@ -141,6 +189,10 @@ class OpenpyxlCanvas:
 
     def delete_sheet(self, name: str) -> None:
         del self.wb[name]
+        if name == RESULT_SHEET:
+            for ws in self.wb.worksheets:
+                if (ws.oddHeader.center.text or "").startswith(MARKER):
+                    ws.oddHeader.center.text = None
 
     @contextlib.contextmanager
     def unlocked(self) -> Iterator[None]:

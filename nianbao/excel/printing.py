@@ -8,6 +8,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 LINE_HEIGHT = 16.5  # points per line of 11-point text, with its leading
+# The footer is drawn inside the bottom margin, from the footer distance up: the room between
+# them (in inches) holds a line of footer text whole (LibreOffice cuts what does not fit).
+BOTTOM_MARGIN = 0.85
+FOOTER_DISTANCE = 0.3
 
 
 def text_width(text: str) -> int:
@@ -37,8 +41,11 @@ def print_setup(ws: Any, title_rows: str = "1:1") -> None:
         ws.print_title_rows = title_rows
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top = 0.6
+    ws.page_margins.bottom = BOTTOM_MARGIN
+    ws.page_margins.footer = FOOTER_DISTANCE
+    ws.page_margins.header = FOOTER_DISTANCE
     ws.oddFooter.center.text = f"{ws.title}　第 &P 页，共 &N 页"
 
 
-__all__ = ["LINE_HEIGHT", "lines_needed", "print_setup", "text_width"]
+__all__ = ["BOTTOM_MARGIN", "FOOTER_DISTANCE", "LINE_HEIGHT", "lines_needed", "print_setup", "text_width"]

@@ -89,8 +89,10 @@ from ..core.layout import (
     layout,
     meta_cell,
     meta_key_cell,
+    position,
     quoted_sheet,
-    span,
+    ranges,
+    sum_formula,
 )
 from ..core.model import FormModel
 from ..core.sanitize import json_text, looks_like_formula, unsurrogated
@@ -177,39 +179,9 @@ def _absolute(address: str) -> str:
 # Formulas, built from layout addresses
 
 
-def _position(address: str) -> tuple[int, int]:
-    """"D12" -> (12, 4): the one-based row and column of an address."""
-    row, col = cell_index(address)
-    return row + 1, col + 1
-
-
-def ranges(addresses: Iterable[str]) -> list[str]:
-    """Addresses compressed into contiguous runs down a column or along a row, order kept:
-    D7, D8, D9, F3 -> D7:D9, F3."""
-    runs: list[list[int]] = []  # [r1, c1, r2, c2]
-    for a in addresses:
-        r, c = _position(a)
-        if runs:
-            r1, c1, r2, c2 = runs[-1]
-            if c1 == c2 == c and r == r2 + 1:
-                runs[-1][2] = r
-                continue
-            if r1 == r2 == r and c == c2 + 1:
-                runs[-1][3] = c
-                continue
-        runs.append([r, c, r, c])
-    return [span(*run) for run in runs]
-
-
 def _in_order(addresses: Iterable[str]) -> list[str]:
     """Distinct addresses row by row, left to right."""
     return sorted(set(addresses), key=cell_index)
-
-
-def sum_formula(addresses: list[str]) -> str:
-    """A total that stays blank until one of its cells holds a number."""
-    refs = ",".join(ranges(addresses))
-    return f'=IF(COUNT({refs})=0,"",SUM({refs}))'
 
 
 def _side(terms: list[tuple[int, str]]) -> str:
@@ -293,7 +265,7 @@ def _style_range(ws: Any, ref: str, *, font: Font | None = None, fill: PatternFi
 def _bounds(ref: str) -> tuple[int, int, int, int]:
     """"B3:D5" -> (3, 2, 5, 4): the one-based (row, col) of its top-left and bottom-right."""
     a, _, b = ref.partition(":")
-    return *_position(a), *_position(b or a)
+    return *position(a), *position(b or a)
 
 
 def _write_labels(ws: Any, s: SheetLayout, form: Form) -> None:
@@ -479,14 +451,12 @@ def _write_sheet(ws: Any, s: SheetLayout, lay: Layout, m: FormModel, where: dict
         _cover_validations(ws, s, lay.form)
 
     # Computed totals: locked formulas (or the report's own number, see overrides).
-    d = m.derived
     for ptr, a in s.computed.items():
         cell = ws[a]
-        index = m.by_pointer[ptr].index
         if ptr in overrides:
             _put(cell, values.get(ptr))
         else:
-            cell.value = sum_formula([where[t.index] for t in d[index].rhs])
+            cell.value = lay.total_formula(ptr)
         cell.fill = COMPUTED_FILL
         cell.border = BORDER
         cell.font = VALUE_FONT

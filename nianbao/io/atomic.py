@@ -46,7 +46,7 @@ def check_output(target: str | os.PathLike[str], inputs: Iterable[str | os.PathL
             continue
     folder = resolved.parent
     if not folder.is_dir():
-        raise OutputError(f"输出文件夹 {folder} 不存在")
+        raise OutputError(f"输出文件夹 {folder} 不存在；请先建立这个文件夹，或把输出保存到已有的文件夹中")
     if not os.access(folder, os.W_OK):
         raise OutputError(f"输出文件夹 {folder} 不可写")
     if out.is_dir():

@@ -56,6 +56,21 @@ def regular_problem(path: str | os.PathLike[str]) -> str | None:
     return None if stat.S_ISREG(mode) else not_regular(mode)
 
 
+# Office writes a small lock file "~$name.xlsx" beside a document it has open (Word shortens
+# long names); it is no report, however its name ends.
+LOCK_PREFIX = "~$"
+LOCK_MAX_BYTES = 4096
+
+
+def lock_file_problem(name: str, size: int) -> str | None:
+    """Why a file of this name and size is an Office lock file, in Chinese, or None."""
+    if not name.startswith(LOCK_PREFIX) or size > LOCK_MAX_BYTES or len(name) <= len(LOCK_PREFIX):
+        return None
+    original = name[len(LOCK_PREFIX):]
+    return (f"这是 Excel（或 WPS、Word）打开「{original}」时在同一文件夹生成的锁定文件，不是报告，也没有损坏；"
+            f"请给出「{original}」本身（如仍在 Excel 中打开，请先保存并关闭）")
+
+
 def read_regular(path: str | os.PathLike[str], limit: int, too_large: str = "") -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes. Raises :class:`NotRegular`
     for anything else (its message in Chinese: ``too_large`` for a file over the limit,
@@ -95,5 +110,8 @@ def is_regular(path: str | os.PathLike[str]) -> bool:
         return False
 
 
-__all__ = ["NotRegular", "is_regular", "kind_of", "not_regular", "read_regular", "regular_problem"]
+__all__ = [
+    "LOCK_PREFIX", "NotRegular", "is_regular", "kind_of", "lock_file_problem", "not_regular", "read_regular",
+    "regular_problem",
+]
 

@@ -27,7 +27,7 @@ from typing import Any
 from ..core.sanitize import brief, without_surrogates
 from . import safety
 from . import workbook as _workbook  # noqa: F401 - the workbook readers (.xlsx, .xlsm, .xls, .ods, .et) register themselves
-from .files import NotRegular, not_regular, read_regular
+from .files import NotRegular, lock_file_problem, not_regular, read_regular
 from .panics import is_panic
 from .registry import READERS, RESAVE_OR_ASK, SAVE_AS, UNCONTAINED, Loaded, Reader, ReadError, reader
 
@@ -175,13 +175,16 @@ def read(path: str | os.PathLike[str]) -> Loaded:
         todo = "；" + SAVE_AS if p.suffix.lower() in SPREADSHEET_SUFFIXES else ""
         raise ReadError(p, f"不支持的文件类型「{p.suffix or '无扩展名'}」，可读取：{known}{todo}")
     try:
-        mode = os.stat(p).st_mode
+        st = os.stat(p)
     except (OSError, ValueError):
         raise ReadError(p, "文件不存在") from None
+    mode = st.st_mode
     if stat.S_ISDIR(mode):
         raise ReadError(p, "这是一个文件夹，不是文件")
     if not stat.S_ISREG(mode):  # a FIFO, a device, a socket: never opened, never read
         raise ReadError(p, not_regular(mode))
+    if lock := lock_file_problem(p.name, st.st_size):
+        raise ReadError(p, lock)
     # every container (xlsx, xls, ods, ...) is sniffed and bounded before any parser sees it
     container = safety.open_container(p) if p.suffix.lower() not in UNCONTAINED else None
     try:

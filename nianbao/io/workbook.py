@@ -7,7 +7,9 @@ refused with a :class:`~nianbao.io.readers.ReadError` naming sheet and cell), th
 input cell where the layout puts it. Cell contents are cleaned by :mod:`nianbao.core.cleaning`
 (blank stays ``None``, never 0; text that clearly means a number is taken with a ``CELL``
 warning). Computed totals are recomputed from their inputs, never taken from cached formula
-results; a cached result that disagrees is a ``CACHE`` warning at its cell.
+results; a cached result that disagrees is a ``CACHE`` warning at its cell, or, in an
+.xlsx/.xlsm whose total no longer holds the template's formula (a number typed over it,
+another formula), a ``TOTAL`` error there (:func:`typed_totals`).
 
 An .xlsx/.xlsm that the container check's quick path vouched for is read from the parts that
 check already inflated, by :mod:`nianbao.io.ooxml` (about half the cost of opening the file
@@ -502,8 +504,72 @@ def _xml_parts(p: Path, container: Any) -> Mapping[str, bytes]:
         return {}  # the container check refuses such a zip; should one get here, nothing is found
 
 
+_FORMULA_SPACE = re.compile(r"[\s$]")
+
+
+def _same_formula(a: str, b: str) -> bool:
+    return _FORMULA_SPACE.sub("", a).upper() == _FORMULA_SPACE.sub("", b).upper()
+
+
+def typed_totals(form: str, loaded: Loaded, parts: Mapping[str, bytes]) -> tuple[Finding, ...]:
+    """The findings with each CACHE warning of a total told apart by what its cell holds. A
+    total whose saved result disagrees with its parts is, in the sheet's XML: the template's
+    own formula (a stale result: recalculating helps, the warning stays), or a number typed
+    over it or another formula (recalculating cannot help, and the sheet shows a number the
+    report does not hold): an error at that cell, naming both numbers and the fix."""
+    findings = loaded.findings
+    if loaded.values is None:
+        return findings
+    lay = layout(form)
+    computed = {ptr for s in lay.sheets for ptr in s.computed}
+    if not any(f.rule == Code.CACHE and f.pointer in computed for f in findings):
+        return findings
+    if WORKBOOK not in parts or WORKBOOK_RELS not in parts:
+        return findings
+    where = MEMORY.derived("sheet_parts", _sheet_parts, (parts[WORKBOOK], parts[WORKBOOK_RELS]))
+    m = lay.model
+    out = []
+    for f in findings:
+        if f.rule != Code.CACHE or f.pointer not in computed:
+            out.append(f)
+            continue
+        sheet, address = lay.where[f.pointer]
+        xml = parts.get(where.get(sheet) or "", b"")
+        cell = re.search(rb'<(?:\w+:)?c\b[^>]*?\br="' + address.encode() + rb'"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)',
+                         xml, re.DOTALL)
+        body = (cell.group(1) or b"") if cell else None
+        formula = ANY_FORMULA.search(body) if body is not None else None
+        value = ANY_VALUE.search(body) if body is not None else None
+        text = ooxml.text(formula.group(1)) if formula and formula.group(1) else ""
+        template = lay.total_formula(f.pointer)
+        if body is None or value is None or (formula is not None and (not text or _same_formula(text, template[1:]))):
+            out.append(f)  # the template's formula (or one Excel shares from it): a stale result
+            continue
+        typed = clean_label(normal_number(float(value.group(1)))) if _NUMBER.fullmatch(value.group(1)) else None
+        if typed is None:
+            out.append(f)
+            continue
+        index = m.by_pointer[f.pointer].index
+        want, label = clean_label(loaded.values[index]), m.cells[index].label
+        held = (f"填写的数字 {typed}" if formula is None
+                else f"另一公式「={brief(printable(text))}」，其结果为 {typed}")
+        out.append(finding(
+            Code.TOTAL,
+            f"{label}：合计格中是{held}，不是模板的求和公式；各项之和为 {want}，已按各项之和读取。"
+            f"请恢复公式：用 nianbao fill 把报告填入新模板，或在该格输入「{template}」",
+            f.pointer,
+        ))
+    return tuple(out)
+
+
+_NUMBER = re.compile(rb"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
 def _flagged(p: Path, loaded: Loaded, parts: Mapping[str, bytes]) -> Loaded:
     found = formula_findings(p, loaded.document["form"], parts) if parts else []
+    totals = typed_totals(loaded.document["form"], loaded, parts) if parts else loaded.findings
+    if totals is not loaded.findings:
+        loaded = replace(loaded, findings=totals)
     return replace(loaded, findings=loaded.findings + tuple(found)) if found else loaded
 
 
@@ -514,4 +580,4 @@ def _registered(path: Path, container: Any) -> Loaded:
     return read_workbook(path, container=container)
 
 
-__all__ = ["SUFFIXES", "read_parsed", "read_workbook"]
+__all__ = ["SUFFIXES", "read_parsed", "read_workbook", "typed_totals"]

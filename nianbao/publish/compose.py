@@ -9,7 +9,9 @@ from typing import Any
 from ..core.findings import Finding
 from ..core.forms import (
     DEFAULT_PROCUREMENT_UNIT,
+    FILLED_DATE_KEY,
     FORMS,
+    REPORT_TITLE,
     SUMMARY_KEY,
     SUMMARY_LEVEL_KEY,
     SUMMARY_MEMBERS_KEY,
@@ -17,7 +19,18 @@ from ..core.forms import (
     section_titles,
 )
 from ..core.model import model
-from .document import SUMMARY_NOTICE, TABLE_NOTE, WARNING_NOTICE, Block, Document, Paragraph, Section, Span, paragraph
+from .document import (
+    CLOSING,
+    SUMMARY_NOTICE,
+    TABLE_NOTE,
+    WARNING_NOTICE,
+    Block,
+    Document,
+    Paragraph,
+    Section,
+    Span,
+    paragraph,
+)
 from .grids import grids
 from .sentences import active_sentence, appeals_sentence, applications_sentence, states_fees
 
@@ -60,6 +73,18 @@ def summary_of(document: dict[str, Any]) -> tuple[str, int | None] | None:
     members = info.get(SUMMARY_MEMBERS_KEY)
     count = len(members) if isinstance(members, list) else members
     return level, count if type(count) is int else None
+
+
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def closing(name: str, meta: Any) -> tuple[Paragraph, ...]:
+    """The 落款: the agency's name, then the date (the report's 填报日期 as 2021年1月20日, or a
+    place for the agency to write it)."""
+    filled = meta.get(FILLED_DATE_KEY) if isinstance(meta, dict) else None
+    m = _DATE.fullmatch(filled.strip()) if isinstance(filled, str) else None
+    date = Span(f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日") if m else placeholder("成文日期")
+    return (paragraph(name or placeholder("单位名称"), kind=CLOSING), paragraph(date, kind=CLOSING))
 
 
 def compose(document: dict[str, Any], findings: Sequence[Finding] = ()) -> Document:
@@ -128,4 +153,6 @@ def compose(document: dict[str, Any], findings: Sequence[Finding] = ()) -> Docum
         notices=tuple(notices),
         preamble=preamble,
         sections=tuple(Section(t, b) for t, b in zip(titles, blocks, strict=True)),
+        title_parts=(name, f"{year_text}年", REPORT_TITLE),
+        closing=closing(name, meta),
     )

@@ -24,6 +24,7 @@ BODY = "body"
 WARNING_NOTICE = "warning"  # the report has not passed validation: red, on the first page
 SUMMARY_NOTICE = "summary"  # a summary's level and how many agencies it covers
 TABLE_NOTE = "table-note"  # a note under a table (the unit of an amount the form prints none for)
+CLOSING = "closing"  # the 落款 at the end: the agency's name, then the date
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,9 @@ class Document:
     notices: tuple[Paragraph, ...]  # before the first section, under the title
     preamble: tuple[Paragraph, ...]
     sections: tuple[Section, ...]
+    # where the title may break onto a second line: its parts (name, year, 政府信息公开工作年度报告)
+    title_parts: tuple[str, ...] = ()
+    closing: tuple[Paragraph, ...] = ()  # the 落款: the agency's name and the date, as reports end
 
     def grids(self) -> list[Grid]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Grid)]

@@ -109,4 +109,5 @@ def render(doc: Document, document: dict[str, Any]) -> bytes:
         parts.append(f"## {_inline(section.heading)}")
         for block in section.blocks:
             parts.append(TABLES[block.key](document) if isinstance(block, Grid) else _paragraph(block))
+    parts += [_paragraph(p) for p in doc.closing]  # the 落款: the agency's name, the date
     return ("\n\n".join(parts) + "\n").encode("utf-8")

@@ -11,7 +11,19 @@ from __future__ import annotations
 
 from html import escape
 
-from .document import HEAD, LABEL, NOTE, SUMMARY_NOTICE, TABLE_NOTE, WARNING_NOTICE, Document, Grid, GridCell, Paragraph
+from .document import (
+    CLOSING,
+    HEAD,
+    LABEL,
+    NOTE,
+    SUMMARY_NOTICE,
+    TABLE_NOTE,
+    WARNING_NOTICE,
+    Document,
+    Grid,
+    GridCell,
+    Paragraph,
+)
 
 SERIF = "FangSong, 仿宋, STFangsong, 'Noto Serif CJK SC', 'Noto Sans CJK SC', serif"
 SANS = "SimHei, 黑体, 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif"
@@ -27,7 +39,9 @@ PARAGRAPH_STYLES = {
     WARNING_NOTICE: "margin:0 0 1em;padding:8px 12px;border:2px solid #c00000;color:#c00000;font-weight:bold",
     SUMMARY_NOTICE: "margin:0 0 1em;text-align:center;font-family:" + SANS,
     TABLE_NOTE: f"margin:-0.5em 0 1em;font-family:{SONG};font-size:10.5pt",
+    CLOSING: "margin:0;text-align:right;padding-right:4em",
 }
+CLOSING_FIRST = "margin-top:2em"  # the 落款 stands apart from the text above
 PLACEHOLDER_STYLE = "background-color:#ffff00;color:#7f6000"
 TABLE_STYLE = (
     f"border-collapse:collapse;width:100%;margin:0.5em 0 1em;font-family:{SONG};font-size:10.5pt;"
@@ -90,5 +104,7 @@ def render(doc: Document) -> bytes:
                 parts.append(_table(block))
             else:
                 parts.append(_paragraph(block, PARAGRAPH_STYLES.get(block.kind, PARAGRAPH_STYLE)))
+    for n, p in enumerate(doc.closing):
+        parts.append(_paragraph(p, PARAGRAPH_STYLES[CLOSING] + (f";{CLOSING_FIRST}" if n == 0 else "")))
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts).encode("utf-8")

@@ -15,9 +15,21 @@ without those fonts shows its own CJK fallback (LibreOffice here: Noto Sans CJK)
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
-from .document import HEAD, LABEL, NOTE, NUMBER, SUMMARY_NOTICE, TABLE_NOTE, WARNING_NOTICE, Document, Grid, Paragraph
+from .document import (
+    HEAD,
+    LABEL,
+    NOTE,
+    NUMBER,
+    SUMMARY_NOTICE,
+    TABLE_NOTE,
+    WARNING_NOTICE,
+    Document,
+    Grid,
+    Paragraph,
+)
 
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
@@ -35,6 +47,9 @@ LINE_PT = 28
 TABLE_PT = {"active": 10.5, "applications": 9, "appeals": 9}  # 五号, 小五
 RED = (0xC0, 0x00, 0x00)
 KEPT_WITH_HEADER = 5  # body rows kept on the page of a table's header
+
+TITLE_LINE_CHARS = 20  # full-width characters of 二号 type on the text width
+CLOSING_INDENT_CHARS = 4  # the 落款 stands this many characters in from the right margin
 
 BODY_STYLE = "Normal"
 HEADING_STYLE = "Heading 1"
@@ -144,6 +159,65 @@ def _page(d: Any) -> None:
         r.font.size = Pt(14)
 
 
+# Where a line must not break: between a number and its sign (U+2060 WORD JOINER, which has
+# no width), and at a space between a number and the word or unit beside it (U+00A0, a space
+# that does not break). Only in running text: table cells are read back as numbers.
+_SIGNED = re.compile(r"(?<=[-+−])(?=\d)")
+_SPACED = re.compile(r"(?<=\S) (?=\d)|(?<=\d) (?=\S)")
+
+
+def unbroken(text: str) -> str:
+    """Running text with its numbers joined to their signs and neighbours."""
+    return _SPACED.sub("\u00a0", _SIGNED.sub("\u2060", text))
+
+
+def _width(text: str) -> float:
+    """A text's width in full-width characters: a Latin letter or digit is half of one."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
+
+
+def title_lines(title: str, parts: tuple[str, ...]) -> tuple[str, ...]:
+    """The title on one line if it fits, else on two lines as even as its parts allow
+    ("安阳市卫生健康委员会2020年" / "政府信息公开工作年度报告"): broken between parts, never
+    inside a word such as 年度."""
+    if _width(title) <= TITLE_LINE_CHARS or "".join(parts) != title or len(parts) < 2:
+        return (title,)
+    splits = [("".join(parts[:i]), "".join(parts[i:])) for i in range(1, len(parts))]
+    splits = [(a, b) for a, b in splits if a and b]
+    fitting = [s for s in splits if max(map(_width, s)) <= TITLE_LINE_CHARS]
+    if not fitting:  # a name longer than a line: it wraps; the rest keeps its own line
+        return (parts[0], "".join(parts[1:])) if parts[0] else (title,)
+    return min(fitting, key=lambda s: (abs(_width(s[0]) - _width(s[1])), -_width(s[0])))
+
+
+def _title(d: Any, doc: Document) -> None:
+    lines = title_lines(doc.title, doc.title_parts)
+    p = d.add_paragraph(style=TITLE_STYLE)
+    for n, line in enumerate(lines):
+        run = p.add_run(line)
+        if n < len(lines) - 1:
+            run.add_break()
+
+
+def _closing(d: Any, lines: tuple[Paragraph, ...]) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+    from docx.shared import Pt
+
+    for n, line in enumerate(lines):
+        out = d.add_paragraph(style=BODY_STYLE)
+        f = out.paragraph_format
+        f.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        f.first_line_indent = Pt(0)
+        f.right_indent = Pt(CLOSING_INDENT_CHARS * BODY_PT)
+        f.keep_with_next = n < len(lines) - 1
+        if n == 0:
+            f.space_before = Pt(2 * LINE_PT)
+        for span in line.spans:
+            run = out.add_run(span.text)
+            if span.placeholder:
+                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
 def _paragraph(d: Any, p: Paragraph, after_table: bool = False) -> Any:
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
     from docx.shared import Pt, RGBColor
@@ -155,7 +229,7 @@ def _paragraph(d: Any, p: Paragraph, after_table: bool = False) -> Any:
         out.paragraph_format.first_line_indent = Pt(0)
         out.paragraph_format.line_spacing = Pt(TABLE_PT["active"] * 1.6)
     for span in p.spans:
-        run = out.add_run(span.text)
+        run = out.add_run(unbroken(span.text))
         if p.kind == TABLE_NOTE:
             _fonts(run, TABLE_FONT)
             run.font.size = Pt(TABLE_PT["active"])
@@ -244,6 +318,9 @@ def _table(d: Any, g: Grid) -> None:
         return tc
 
     twips = [int(round(w.twips)) for w in widths]
+    # a row of headings only (a 第二十条 item of table 2, a header row) stays on the page of the
+    # row below it: never alone at the foot of a page
+    headings = {r for r, row in enumerate(g.rows) if row and all(c.role == HEAD for c in row)}
     for r in range(len(g.rows)):
         tr = table._tbl.add_tr()
         tr_pr = tr.get_or_add_trPr()
@@ -266,7 +343,7 @@ def _table(d: Any, g: Grid) -> None:
                 continue
             p = _Cell(tc, table).paragraphs[0]
             p._p.style = style_id
-            if c.row + c.rowspan <= together:
+            if c.row + c.rowspan <= together or r in headings:
                 p.paragraph_format.keep_with_next = True
             if c.role not in (HEAD, NUMBER):
                 p.alignment = WD_ALIGN_PARAGRAPH.LEFT
@@ -286,7 +363,7 @@ def render(doc: Document) -> bytes:
     d.core_properties.title = doc.title
     d.core_properties.language = "zh-CN"
     d.core_properties.author = ""
-    d.add_paragraph(doc.title, style=TITLE_STYLE)
+    _title(d, doc)
     for p in doc.notices:
         _paragraph(d, p)
     for p in doc.preamble:
@@ -304,6 +381,7 @@ def render(doc: Document) -> bytes:
             else:
                 _paragraph(d, block, after_table)
                 after_table = False
+    _closing(d, doc.closing)
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()
