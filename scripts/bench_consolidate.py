@@ -308,9 +308,9 @@ def stages(files: list[Path]) -> list[tuple[str, float]]:
     """CPU milliseconds per workbook of each stage of reading one file, in this process."""
     from nianbao.consolidation.consolidate import examine, numbers
     from nianbao.io.check import check_loaded
+    from nianbao.io.container.safety import open_container
     from nianbao.io.readers import read
-    from nianbao.io.safety import open_container
-    from nianbao.io.workbook import read_workbook
+    from nianbao.io.xlsx.workbook import read_workbook
 
     def cost(fn, items=files) -> float:
         c0 = time.process_time()
@@ -322,7 +322,7 @@ def stages(files: list[Path]) -> list[tuple[str, float]]:
     containers = [(f, open_container(f)) for f in files]
     m = model(FORM)
     out = [
-        ("容器安全检查 nianbao.io.safety.open_container", cost(open_container)),
+        ("容器安全检查 nianbao.io.container.safety.open_container", cost(open_container)),
         ("读取工作簿 read_workbook（用检查时已解压的部件）",
          cost(lambda fc: read_workbook(fc[0], container=fc[1]), containers)),
         ("  对照：python-calamine 读取（含其所需检查）",

@@ -63,7 +63,7 @@ def test_long_reasons_wrap_onto_taller_rows(rendered):
     out, _, _ = rendered
     import zipfile
 
-    from nianbao.io.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
+    from nianbao.io.xlsx.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
 
     with zipfile.ZipFile(out) as z:
         parts = {n: z.read(n) for n in z.namelist()}

@@ -109,7 +109,7 @@ def read_roster(path: str | os.PathLike[str]) -> list[Member]:
         if p.suffix.lower() in (".xlsx", ".xlsm"):
             import openpyxl
 
-            from ..io.safety import check_container
+            from ..io.container.safety import check_container
 
             try:
                 check_container(p)

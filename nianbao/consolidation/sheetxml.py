@@ -16,7 +16,7 @@ from typing import Any
 
 from ..core.layout import col_letter
 from ..excel.printing import LINE_HEIGHT, lines_needed, print_setup
-from ..io.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
+from ..io.xlsx.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
 
 _ILLEGAL = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"  # characters XML 1.0 cannot hold
 _ILLEGAL_XML = re.compile(f"[{_ILLEGAL}]")

@@ -122,7 +122,7 @@ def is_summary(path: str | os.PathLike[str]) -> bool:
     Anything that cannot be read as one is not."""
     import python_calamine
 
-    from ..io.safety import check_container
+    from ..io.container.safety import check_container
 
     try:
         check_container(path)

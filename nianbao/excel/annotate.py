@@ -25,8 +25,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from ..core.findings import Finding
 from ..core.layout import col_letter
 from ..io.atomic import atomic_output, check_output
+from ..io.container.safety import check_container
 from ..io.readers import ReadError
-from ..io.safety import check_container
 from .marks import RESULT_SHEET, Link, MarkError, NewSheet, Plan, apply, clear, plan
 from .printing import LINE_HEIGHT, lines_needed, print_setup
 

@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from ..core.sanitize import brief, without_surrogates
-from . import safety
-from . import workbook as _workbook  # noqa: F401 - the workbook readers (.xlsx, .xlsm, .xls, .ods, .et) register themselves
+from .container import safety
+from .container.panics import is_panic
 from .files import NotRegular, not_regular, read_regular
-from .panics import is_panic
 from .registry import READERS, RESAVE_OR_ASK, SAVE_AS, UNCONTAINED, Loaded, Reader, ReadError, reader
+from .xlsx import workbook as _workbook  # noqa: F401 - the workbook readers (.xlsx, .xlsm, .xls, .ods, .et) register themselves
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
 

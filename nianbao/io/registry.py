@@ -52,12 +52,12 @@ class Loaded:
     # a workbook's sheet names, as they stand (a summary carries sheets of its own)
     sheets: tuple[str, ...] = field(default=(), compare=False, repr=False)
     # the SHA-256 of the file's bytes, where the container check read them whole (see
-    # nianbao.io.container.Container.sha256); "" otherwise
+    # nianbao.io.container.limits.Container.sha256); "" otherwise
     sha256: str = field(default="", compare=False, repr=False)
 
 
 # A reader takes the file and, for a workbook, what the container check of
-# nianbao.io.safety found (a Container: its kind, and the parts it inflated); None for JSON.
+# nianbao.io.container.safety found (a Container: its kind, and the parts it inflated); None for JSON.
 Reader = Callable[[Path, Any], Loaded]
 READERS: dict[str, Reader] = {}
 # suffixes whose readers bound their input themselves, so no container check runs first:

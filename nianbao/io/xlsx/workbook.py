@@ -10,7 +10,7 @@ warning). Computed totals are recomputed from their inputs, never taken from cac
 results; a cached result that disagrees is a ``CACHE`` warning at its cell.
 
 An .xlsx/.xlsm that the container check's quick path vouched for is read from the parts that
-check already inflated, by :mod:`nianbao.io.ooxml` (about half the cost of opening the file
+check already inflated, by :mod:`nianbao.io.xlsx.ooxml` (about half the cost of opening the file
 again; see ``scripts/bench_read.py``); whatever that reader is not sure of, and every other
 format, is parsed by python-calamine. Both show a formula error (``#REF!``) and a formula
 saved without its result alike as an empty cell; for .xlsx/.xlsm, input cells that read as
@@ -19,7 +19,7 @@ formula without a result is explained (``CACHE``) instead of passing for a blank
 and .ods files both still read as blank.)
 
 Registered for .xlsx, .xlsm, .xls, .ods and .et. :func:`read_workbook` runs the container
-check of :mod:`nianbao.io.safety` before parsing; through the registry,
+check of :mod:`nianbao.io.container.safety` before parsing; through the registry,
 :func:`nianbao.io.readers.read` has already run it and passes on what it found.
 """
 
@@ -37,10 +37,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ..core.cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_number, recompute
-from ..core.codes import Code
-from ..core.findings import Finding, finding
-from ..core.forms import (
+from ...core.cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_number, recompute
+from ...core.codes import Code
+from ...core.findings import Finding, finding
+from ...core.forms import (
     AMOUNT,
     CHANGE,
     COUNT,
@@ -51,7 +51,7 @@ from ..core.forms import (
     VERSION_KEY,
     YEAR_POINTER,
 )
-from ..core.layout import (
+from ...core.layout import (
     COVER_FIELDS,
     COVER_SHEET,
     META_EXTRA,
@@ -67,13 +67,14 @@ from ..core.layout import (
     meta_cell,
     meta_key_cell,
 )
-from ..core.sanitize import brief, printable, unsurrogated
-from . import ooxml, safety
+from ...core.sanitize import brief, printable, unsurrogated
+from ..container import safety
+from ..container.panics import is_panic, panic_messages_hidden
+from ..memory import MEMORY
+from ..registry import Loaded, ReadError, reader
+from . import ooxml
 from .calamine_sheets import CalamineSource, explain
-from .memory import MEMORY
 from .ooxml import ANY_FORMULA, ANY_VALUE, WORKBOOK, WORKBOOK_RELS
-from .panics import is_panic, panic_messages_hidden
-from .registry import Loaded, ReadError, reader
 from .sheets import ERROR, Cells, GridSource, SheetSource
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
@@ -234,11 +235,11 @@ def _cover_value(slot: _Slot, raw: Any) -> tuple[Any, Finding | None]:
 def read_workbook(path: str | os.PathLike[str], *, container: Any = None, fast: bool = True) -> Loaded:
     """Read a filled template (any form) into a report document, where each value sits, and
     what the reader noticed. Raises :class:`ReadError` for a file that is not an intact
-    template. The file's container is checked first (:func:`nianbao.io.safety.open_container`)
+    template. The file's container is checked first (:func:`nianbao.io.container.safety.open_container`)
     unless the caller passes what that check returned.
 
     An .xlsx/.xlsm the quick container check vouched for is read from the parts it already
-    inflated (:mod:`nianbao.io.ooxml`); anything that reader does not vouch for, and every
+    inflated (:mod:`nianbao.io.xlsx.ooxml`); anything that reader does not vouch for, and every
     other format, is read with python-calamine (always, with ``fast=False``: the tests and
     benchmarks hold the two to the same result)."""
     p = path if isinstance(path, Path) else Path(path)
@@ -266,11 +267,11 @@ def read_workbook(path: str | os.PathLike[str], *, container: Any = None, fast: 
 
 
 def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
-    """The report in a parsed workbook: a :class:`~nianbao.io.sheets.SheetSource` (the fast
-    path's :class:`nianbao.io.ooxml.Workbook`, python-calamine's
-    :class:`~nianbao.io.calamine_sheets.CalamineSource`), or anything with ``sheet_names``
+    """The report in a parsed workbook: a :class:`~nianbao.io.xlsx.sheets.SheetSource` (the fast
+    path's :class:`nianbao.io.xlsx.ooxml.Workbook`, python-calamine's
+    :class:`~nianbao.io.xlsx.calamine_sheets.CalamineSource`), or anything with ``sheet_names``
     and ``get_sheet_by_name(name).to_python()`` (the add-in's grids read from the open
-    workbook — :mod:`nianbao.excel.grids`). ``p`` names it in messages."""
+    workbook — :mod:`nianbao.io.xlsx.values`). ``p`` names it in messages."""
     if not hasattr(wb, "cells"):
         wb = GridSource(p, wb)
     names = list(wb.sheet_names)
@@ -340,7 +341,7 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
             if slot.computed and index not in keep:
                 cached[index] = raw
                 continue
-            if type(raw) is int:  # the common case: a whole number (nianbao.io.ooxml gives it so)
+            if type(raw) is int:  # the common case: a whole number (nianbao.io.xlsx.ooxml gives it so)
                 values[index] = raw
                 continue
             if type(raw) is float and raw.is_integer() and -EXACT_LIMIT < raw < EXACT_LIMIT:

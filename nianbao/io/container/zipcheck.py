@@ -4,12 +4,12 @@
 a plain archive, with a Chinese message) and checks it: the limits on entries and sizes from
 the central directory before anything is inflated (:func:`check_directory`), every sheet
 part named .xml, then every entry inflated once, bounded and CRC-checked, its XML through
-expat with no DTD (:mod:`nianbao.io.xmlparts`) and its grid measured
-(:mod:`nianbao.io.calamine_guards`).
+expat with no DTD (:mod:`nianbao.io.container.xmlparts`) and its grid measured
+(:mod:`nianbao.io.container.calamine_guards`).
 
 An .xlsx/.xlsm first gets the quick check (:func:`plainly_safe`), which refuses nothing
 itself: each entry is inflated once into memory and its bytes serve every test, and the
-XML parts are kept for :mod:`nianbao.io.ooxml`; whatever it cannot vouch for goes to the
+XML parts are kept for :mod:`nianbao.io.xlsx.ooxml`; whatever it cannot vouch for goes to the
 full check, which refuses with the exact reason or passes the file.
 """
 
@@ -22,8 +22,10 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from ..memory import Memory
+from ..registry import SAVE_AS, ReadError
 from .calamine_guards import check_extent, check_ods_extent, grids_safe
-from .container import (
+from .limits import (
     ASK_AGAIN,
     MAX_ENTRIES,
     MAX_ENTRY_BYTES,
@@ -45,8 +47,6 @@ from .container import (
     not_workbook,
     short,
 )
-from .memory import Memory
-from .registry import SAVE_AS, ReadError
 from .xmlparts import XmlCheck, check_prolog, parsed_xml, plain_xml
 from .zipentries import (
     STREAM_BYTES,
@@ -241,7 +241,7 @@ class _Known:
         self.data, self.bodies, self.memory = data, bodies, memory
 
     def read(self, zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
-        """:func:`~nianbao.io.zipentries.read_small`, through the quick inflater when the
+        """:func:`~nianbao.io.container.zipentries.read_small`, through the quick inflater when the
         entry is intact."""
         try:
             info = zf.getinfo(name)

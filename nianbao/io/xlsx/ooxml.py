@@ -1,7 +1,7 @@
 """The cell values of an .xlsx/.xlsm, straight from its XML parts — for the common case only.
 
 Consolidating ten thousand workbooks spends most of its time parsing them. The container
-check (:mod:`nianbao.io.safety`) has already inflated every part of an .xlsx it vouched for;
+check (:mod:`nianbao.io.container.safety`) has already inflated every part of an .xlsx it vouched for;
 :class:`Workbook` reads the cells from those bytes instead of handing the file to
 python-calamine, which would open and inflate it again (about three times the cost, see
 ``scripts/bench_read.py``).
@@ -27,8 +27,8 @@ It also keeps what python-calamine does not show: a formula error (``#REF!``) an
 saved without its result both read as empty, as in python-calamine, and :meth:`Workbook.hidden`
 tells them apart from a blank.
 
-:class:`Workbook` is the fast path's :class:`~nianbao.io.sheets.SheetSource`, the seam it
-shares with the python-calamine path (:mod:`nianbao.io.calamine_sheets`). This module knows
+:class:`Workbook` is the fast path's :class:`~nianbao.io.xlsx.sheets.SheetSource`, the seam it
+shares with the python-calamine path (:mod:`nianbao.io.xlsx.calamine_sheets`). This module knows
 SpreadsheetML (sheets, cells, shared strings, number formats), not the template or the rules.
 """
 
@@ -42,7 +42,7 @@ from collections.abc import Mapping
 from typing import Any
 from xml.parsers import expat
 
-from .memory import MEMORY, Memory
+from ..memory import MEMORY, Memory
 from .sheets import ERROR, UNCACHED, Hidden, hidden_value
 from .sweeps import Split
 
@@ -488,7 +488,7 @@ def _plan(
 
 class Workbook:
     """The sheets of an .xlsx from its inflated XML parts (name -> bytes): the fast path's
-    :class:`~nianbao.io.sheets.SheetSource`. Raises :class:`Unsupported` (now or when a
+    :class:`~nianbao.io.xlsx.sheets.SheetSource`. Raises :class:`Unsupported` (now or when a
     sheet is read) for markup it does not vouch for. What workbooks of one template share is
     kept in ``memory`` (see :mod:`nianbao.io.memory` for what, and for threads)."""
 

@@ -3,8 +3,8 @@
 An empty file, a PDF or a web page saved as ``.xls``, a JSON or CSV text, an image: each is
 named here from the first bytes, with a Chinese message saying what to send instead. A zip
 or an OLE2 compound file is read whole, once (at most
-:data:`~nianbao.io.container.MAX_FILE_BYTES`), and handed to :mod:`nianbao.io.zipcheck` or
-:mod:`nianbao.io.ole`, which look inside.
+:data:`~nianbao.io.container.limits.MAX_FILE_BYTES`), and handed to :mod:`nianbao.io.container.zipcheck` or
+:mod:`nianbao.io.container.ole`, which look inside.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import io
 import os
 from pathlib import Path
 
-from .container import (
+from ..memory import Memory
+from ..registry import SAVE_AS, ReadError
+from .limits import (
     ASK_AGAIN,
     MAX_FILE_BYTES,
     OLE2_MAGIC,
@@ -25,15 +27,13 @@ from .container import (
     mb,
     not_workbook,
 )
-from .memory import Memory
 from .ole import ole_kind
-from .registry import SAVE_AS, ReadError
 from .zipcheck import zip_kind
 
 
 def sniff_container(p: Path, quick: bool, memory: Memory) -> Container:
     """What the file is, and for a zip or a compound file everything the checks of its
-    format find (:func:`nianbao.io.zipcheck.zip_kind`, :func:`nianbao.io.ole.ole_kind`)."""
+    format find (:func:`nianbao.io.container.zipcheck.zip_kind`, :func:`nianbao.io.container.ole.ole_kind`)."""
     try:
         size = os.stat(p).st_size  # before opening: a pipe or device is never opened (0 bytes)
         if size == 0:

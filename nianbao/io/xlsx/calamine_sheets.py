@@ -1,8 +1,8 @@
 """The python-calamine path: any workbook python-calamine opens, as a :class:`SheetSource`.
 
-Every format but the plain .xlsx/.xlsm the fast path (:mod:`nianbao.io.ooxml`) vouches for
+Every format but the plain .xlsx/.xlsm the fast path (:mod:`nianbao.io.xlsx.ooxml`) vouches for
 is read here: .xls, .et, .ods, and whatever the fast path declines. The container check's
-second half (:func:`nianbao.io.safety.ready_for_calamine`) has run before a file gets here.
+second half (:func:`nianbao.io.container.safety.ready_for_calamine`) has run before a file gets here.
 python-calamine shows a formula error and a formula without its result as an empty cell;
 for .xlsx/.xlsm, :meth:`CalamineSource.hidden` looks such cells up in the sheet XML.
 """
@@ -20,9 +20,9 @@ from typing import Any
 
 import python_calamine as calamine
 
+from ..container.safety import check_container_fully
+from ..registry import RESAVE_OR_ASK, ReadError
 from .ooxml import ANY_FORMULA, ANY_VALUE, WORKBOOK, WORKBOOK_RELS, attributes, sheet_parts
-from .registry import RESAVE_OR_ASK, ReadError
-from .safety import check_container_fully
 from .sheets import GridSource, Hidden, hidden_value
 
 
