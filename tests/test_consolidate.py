@@ -18,7 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import consistent_reports
 
-from nianbao.consolidation import summary
 from nianbao.consolidation.consolidate import (
     Member,
     RosterError,
@@ -28,7 +27,8 @@ from nianbao.consolidation.consolidate import (
     examine,
     read_roster,
 )
-from nianbao.consolidation.summary import write_summary
+from nianbao.consolidation.summary import workbook as summary
+from nianbao.consolidation.summary.workbook import write_summary
 from nianbao.core.agency_codes import uscc_check_char
 from nianbao.core.codes import Status
 from nianbao.core.validate import validate

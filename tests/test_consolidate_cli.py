@@ -16,7 +16,7 @@ from report_files import put
 
 from nianbao.cli import main
 from nianbao.consolidation.consolidate import consolidate
-from nianbao.consolidation.summary import DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PROBLEMS_SHEET
+from nianbao.consolidation.summary.workbook import DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PROBLEMS_SHEET
 from nianbao.core.agency_codes import uscc_check_char
 from nianbao.core.codes import Status
 from nianbao.core.sanitize import safe_text
@@ -370,7 +370,7 @@ def test_long_csv_is_what_csv_writer_makes_of_the_long_rows(tmp_path):
     breaks and formula starts included, amounts with decimals."""
     import io
 
-    from nianbao.consolidation.summary import LONG_HEADERS, long_rows, write_long_csv
+    from nianbao.consolidation.summary.workbook import LONG_HEADERS, long_rows, write_long_csv
 
     a = report('张店区"民政",局', 5)
     a["active"]["procurement"]["amount"] = 123.45

@@ -22,7 +22,7 @@ from nianbao.consolidation.consolidate import Reason, consolidate
 from nianbao.consolidation.marker import DETAIL_SHEET, DUPLICATES_SHEET, MEMBERS_SHEET, PREVIOUS_SHEET, PROBLEMS_SHEET
 from nianbao.consolidation.names import alike, fold
 from nianbao.consolidation.outcome import Presence
-from nianbao.consolidation.summary import write_summary
+from nianbao.consolidation.summary.workbook import write_summary
 from nianbao.core.agency_codes import uscc_check_char
 from nianbao.io.check import check_file
 
@@ -246,7 +246,7 @@ def test_a_large_swing_is_flagged(tmp_path):
     put(tmp_path / "本年", "a.json", a)
     put(tmp_path / "上年", "a.json", prev)
     c = consolidate([tmp_path / "本年"], jobs=1, previous=[tmp_path / "上年"])
-    from nianbao.consolidation.lists import comparison_rows
+    from nianbao.consolidation.summary.lists import comparison_rows
 
     rows_ = list(comparison_rows(c))
     assert rows_[1][-1].startswith("变化较大") and "一、本年新收政府信息公开申请数量" in rows_[1][-1]
@@ -271,7 +271,7 @@ def test_a_roster_without_a_name_column_says_which_columns_it_found(tmp_path):
 
 
 def test_an_os_error_writing_the_summary_is_said_in_chinese(tmp_path, monkeypatch):
-    import nianbao.consolidation.summary as summary
+    import nianbao.consolidation.summary.workbook as summary
 
     def refuse(*targets):
         raise PermissionError(13, "Permission denied", str(targets[0]))

@@ -12,7 +12,7 @@ import pytest
 
 from nianbao.consolidation.consolidate import consolidate
 from nianbao.consolidation.marker import CHARTS_SHEET, DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PROBLEMS_SHEET
-from nianbao.consolidation.summary import list_sheets, write_summary
+from nianbao.consolidation.summary.workbook import list_sheets, write_summary
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 LISTS = (DETAIL_SHEET, PROBLEMS_SHEET, MISSING_SHEET, DUPLICATES_SHEET)

@@ -131,7 +131,7 @@ def test_sums_are_exact_or_refused(tmp_path):
     from decimal import Decimal
 
     from nianbao.consolidation.consolidate import Consolidation, Entry, Record, combine, numbers
-    from nianbao.consolidation.summary import SummaryError, write_summary
+    from nianbao.consolidation.summary.workbook import SummaryError, write_summary
     from nianbao.core.model import model
 
     m = model("2019")

@@ -19,10 +19,10 @@ from ..consolidation.consolidate import (
     read_roster,
     reports_overwritten,
 )
-from ..consolidation.oserror import os_error_text
-from ..consolidation.summary import OUTPUT_SUFFIXES, SummaryError, is_summary, prepare, write_outputs
+from ..consolidation.summary.workbook import OUTPUT_SUFFIXES, SummaryError, is_summary, prepare, write_outputs
 from ..core.forms import FORMS, TEXT_LENGTHS
 from ..io.atomic import OutputError, check_output, output_lock
+from ..io.oserror import os_error_text
 from .errors import Exit, Failure
 from .output import say
 

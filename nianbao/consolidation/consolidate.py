@@ -13,7 +13,7 @@ sum. :func:`consolidate` does that job, in steps each its own module:
    listed; given last year's reports (:mod:`~nianbao.consolidation.previous`), every agency is
    checked against its own last year and the headline numbers compared.
 
-Nothing here writes a file: :mod:`nianbao.consolidation.summary` writes the summary workbook
+Nothing here writes a file: :mod:`nianbao.consolidation.summary.workbook` writes the summary workbook
 and the long CSV from the :class:`~nianbao.consolidation.outcome.Consolidation`; the CLI only
 prints it. ``nianbao.consolidate`` is this function.
 """

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..io.oserror import os_error_text
 from ..io.readers import READERS
-from .oserror import os_error_text
 from .records import Record, unreadable
 
 

@@ -5,9 +5,9 @@ The summary workbook is a report itself: the locked template of the same form
 agency — so ``nianbao validate`` passes on it and it can be consolidated again one level up.
 It records in its hidden data that it is a summary, its level, and its members
 (:mod:`nianbao.consolidation.marker`), so that a later consolidation never counts it twice.
-Beside the template's sheets it holds the lists of :mod:`nianbao.consolidation.lists`
+Beside the template's sheets it holds the lists of :mod:`nianbao.consolidation.summary.lists`
 (各单位明细, 问题清单, 未报送, 重复报送, with ``--previous`` 上年对比), each printing on A4
-landscape, and native charts (:mod:`nianbao.consolidation.charts`).
+landscape, and native charts (:mod:`nianbao.consolidation.summary.charts`).
 
 This module knows Excel and CSV; what is summed and why is :mod:`nianbao.consolidation.combine`'s.
 """
@@ -23,11 +23,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..core.layout import COVER_SHEET, col_letter, layout
-from ..core.model import model
-from ..core.sanitize import json_text, safe_text
-from ..excel.printing import LINE_HEIGHT, lines_needed
-from ..io.atomic import atomic_output, atomic_outputs, write_bytes
+from ...core.layout import COVER_SHEET, col_letter, layout
+from ...core.model import model
+from ...core.sanitize import json_text, safe_text
+from ...excel.printing import LINE_HEIGHT, lines_needed
+from ...io.atomic import atomic_output, atomic_outputs, write_bytes
+from ..marker import (
+    DETAIL_SHEET,
+    DUPLICATES_SHEET,
+    MEMBER_HEADERS,
+    MEMBERS_SHEET,
+    MISSING_SHEET,
+    PREVIOUS_SHEET,
+    PROBLEMS_SHEET,
+)
+from ..outcome import Consolidation
 from .lists import (
     DETAIL_HEADERS,
     DUPLICATE_HEADERS,
@@ -45,16 +55,6 @@ from .lists import (
     missing_rows,
     problem_rows,
 )
-from .marker import (
-    DETAIL_SHEET,
-    DUPLICATES_SHEET,
-    MEMBER_HEADERS,
-    MEMBERS_SHEET,
-    MISSING_SHEET,
-    PREVIOUS_SHEET,
-    PROBLEMS_SHEET,
-)
-from .outcome import Consolidation
 from .sheetxml import Streamed, _escaped_cell, _text_cell, column_style, print_setup, rows_xml, stream_rows  # noqa: F401
 
 EXTRA_SHEETS = (DETAIL_SHEET, PROBLEMS_SHEET, MISSING_SHEET, DUPLICATES_SHEET)
@@ -122,7 +122,7 @@ def is_summary(path: str | os.PathLike[str]) -> bool:
     Anything that cannot be read as one is not."""
     import python_calamine
 
-    from ..io.container.safety import check_container
+    from ...io.container.safety import check_container
 
     try:
         check_container(path)
@@ -139,7 +139,7 @@ def prepare() -> None:
     """Import what writing a summary workbook takes (openpyxl and the template writer, about
     a quarter of a second): :func:`nianbao.consolidation.consolidate.consolidate` can spend that while its
     workers read (its ``meanwhile``)."""
-    from ..excel import template  # noqa: F401 - openpyxl and its styles come with it
+    from ...excel import template  # noqa: F401 - openpyxl and its styles come with it
 
 
 OUTPUT_SUFFIXES = (".xlsx", ".json")
@@ -200,10 +200,10 @@ def inexact(c: Consolidation) -> str:
 def workbook_data(c: Consolidation, doc: dict[str, Any]) -> bytes:
     """The summary workbook's bytes: the filled template, notes on its cover, the lists and
     the charts. openpyxl lays out each list (header, widths, frozen header, autofilter, page
-    setup); their rows are then streamed into the sheet's XML (:mod:`~nianbao.consolidation.sheetxml`)."""
+    setup); their rows are then streamed into the sheet's XML (:mod:`~nianbao.consolidation.summary.sheetxml`)."""
     from openpyxl.styles import Alignment, Font
 
-    from ..excel.template import build_workbook, workbook_bytes
+    from ...excel.template import build_workbook, workbook_bytes
     from .charts import add_charts
 
     assert c.form is not None  # a summary document exists only for a form

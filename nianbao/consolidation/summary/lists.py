@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from ..core.forms import FORM_LABEL, NAME_LABEL, REGION_LABEL, SOURCE_LABEL, USCC_LABEL, YEAR_LABEL
-from ..core.model import model
-from ..core.sanitize import safe_text
-from .marker import DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PREVIOUS_SHEET, PROBLEMS_SHEET
-from .outcome import Consolidation, Entry, describe, plain, word
+from ...core.forms import FORM_LABEL, NAME_LABEL, REGION_LABEL, SOURCE_LABEL, USCC_LABEL, YEAR_LABEL
+from ...core.model import model
+from ...core.sanitize import safe_text
+from ..marker import DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PREVIOUS_SHEET, PROBLEMS_SHEET
+from ..outcome import Consolidation, Entry, describe, plain, word
 
 # Column headers (the numbers' headers derive from the form, see :func:`headlines`).
 DETAIL_HEADERS = (
@@ -212,7 +212,7 @@ def _numbers(form: str | None, values: Any) -> list[Any]:
 
 
 def _compared(now: list[Any], before: list[Any], heads: tuple[str, ...]) -> tuple[list[Any], str]:
-    from .previous import swing
+    from ..previous import swing
 
     cells: list[Any] = []
     flagged = []

@@ -15,11 +15,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..core.model import model
-from ..core.sanitize import safe_text
+from ...core.model import model
+from ...core.sanitize import safe_text
+from ..marker import CHARTS_SHEET
+from ..outcome import Consolidation, plain
 from .lists import headlines
-from .marker import CHARTS_SHEET
-from .outcome import Consolidation, plain
 from .sheetxml import print_setup
 
 TOP_AGENCIES = 20
