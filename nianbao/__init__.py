@@ -38,7 +38,7 @@ _API = {
     "form_for_year": "nianbao.core.forms",
     "new_report": "nianbao.core.report",
     "validate": "nianbao.core.validate",
-    "read": "nianbao.io.check",  # readers.read, once the published formats are registered
+    "read": "nianbao.io.readers",
     "ReadError": "nianbao.io.readers",
     "check_file": "nianbao.io.check",
     "consolidate": "nianbao.consolidation.consolidate",

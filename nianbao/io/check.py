@@ -9,7 +9,6 @@ from typing import Any
 from ..core.codes import Code
 from ..core.findings import Finding, Result, finding
 from ..core.validate import validate
-from . import published as _published  # noqa: F401  (registers web pages, Word, PDF, text)
 from .readers import Loaded, ReadError, read
 
 

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..readers import ReadError
+from ..registry import ReadError
 from .grid import Cell, Grid
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..readers import ReadError
+from ..registry import ReadError
 from .grid import Grid
 
 TIMEOUT = 180  # seconds for one conversion

@@ -6,3 +6,6 @@
 (:mod:`~nianbao.io.xlsx.calamine_sheets`), or sheet values held in memory
 (:mod:`~nianbao.io.xlsx.values`, the add-in).
 """
+
+# the workbook formats read (the table of readers, nianbao.io.readers.READERS, names them)
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")

@@ -18,9 +18,9 @@ empty are looked up in the sheet XML so that an error is reported as such (``TYP
 formula without a result is explained (``CACHE``) instead of passing for a blank. (In .xls
 and .ods files both still read as blank.)
 
-Registered for .xlsx, .xlsm, .xls, .ods and .et. :func:`read_workbook` runs the container
-check of :mod:`nianbao.io.container.safety` before parsing; through the registry,
-:func:`nianbao.io.readers.read` has already run it and passes on what it found.
+The reader of .xlsx, .xlsm, .xls, .ods and .et (:data:`nianbao.io.readers.READERS`).
+:func:`read_workbook` runs the container check of :mod:`nianbao.io.container.safety` before
+parsing; :func:`nianbao.io.readers.read` has already run it and passes on what it found.
 """
 
 from __future__ import annotations
@@ -71,14 +71,11 @@ from ...core.sanitize import brief, printable, unsurrogated
 from ..container import safety
 from ..container.panics import is_panic, panic_messages_hidden
 from ..memory import MEMORY
-from ..registry import Loaded, ReadError, reader
-from . import ooxml
+from ..registry import Loaded, ReadError
+from . import SUFFIXES, ooxml
 from .calamine_sheets import CalamineSource, explain
 from .ooxml import ANY_FORMULA, ANY_VALUE, WORKBOOK, WORKBOOK_RELS
 from .sheets import ERROR, Cells, GridSource, SheetSource
-
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
-
 
 NOT_OURS = "不是本工具生成的年报模板（缺少隐藏工作表「{sheet}」）；请用 nianbao template 生成模板，填好后再读取"
 ALTERED = (
@@ -508,11 +505,12 @@ def _flagged(p: Path, loaded: Loaded, parts: Mapping[str, bytes]) -> Loaded:
     return replace(loaded, findings=loaded.findings + tuple(found)) if found else loaded
 
 
-@reader(*SUFFIXES)
-def _registered(path: Path, container: Any) -> Loaded:
+def read_checked(path: Path, container: Any) -> Loaded:
+    """The reader of :data:`nianbao.io.readers.READERS`: ``container`` is what the container
+    check found."""
     # nianbao.io.readers.read runs the container check on every non-JSON file before it calls
     # a reader (tests/test_workbook.py checks that it happens exactly once).
     return read_workbook(path, container=container)
 
 
-__all__ = ["SUFFIXES", "read_parsed", "read_workbook"]
+__all__ = ["SUFFIXES", "read_checked", "read_parsed", "read_workbook"]
