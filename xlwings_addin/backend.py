@@ -22,6 +22,7 @@ from nianbao.core.sanitize import json_text
 from nianbao.excel.marks import RESULT_SHEET, Cleared, MarkError, Plan, apply, clear, plan
 from nianbao.io.atomic import OutputError, check_output, write_text
 from nianbao.io.check import check_loaded
+from nianbao.io.oserror import error_text
 from nianbao.io.readers import ReadError
 from nianbao.io.xlsx.values import extents, read_grids
 
@@ -140,7 +141,7 @@ def export_book(book: Any) -> Path | None:
         check_output(target, [source])
         write_text(target, json_text(result.document) + "\n")
     except (OutputError, OSError) as e:
-        tell(book, f"无法导出：{e}", warn=True)
+        tell(book, f"无法导出：{error_text(e)}", warn=True)
         return None
     tell(book, f"已导出到 {target}（{result.tally}）")
     return target

@@ -9,6 +9,7 @@ from typing import NoReturn
 from ..core.findings import Result
 from ..excel.annotate import SUFFIXES, AnnotateError, annotate
 from ..io.atomic import OutputError, check_output
+from ..io.oserror import error_text
 from .errors import Failure
 from .output import say
 
@@ -29,7 +30,7 @@ def check_annotate(reports: Sequence[Path], out: Path) -> None:
     try:
         check_output(out, [source])
     except OutputError as e:
-        _fail(str(e))
+        _fail(error_text(e))
 
 
 def annotate_or_exit(result: Result, out: Path) -> None:
@@ -39,5 +40,5 @@ def annotate_or_exit(result: Result, out: Path) -> None:
     try:
         p = annotate(result.source, result.findings, out)
     except (AnnotateError, OutputError, OSError) as e:
-        _fail(str(e))
+        _fail(error_text(e))
     say(f"标注副本：{out}（{p.summary}）", err=True)

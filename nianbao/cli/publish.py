@@ -8,6 +8,7 @@ import click
 
 from ..io.atomic import OutputError, check_output
 from ..io.check import check_loaded
+from ..io.oserror import os_error_text
 from ..io.readers import ReadError, read
 from .errors import Exit, Failure
 from .output import finding_line, print_text
@@ -64,6 +65,6 @@ def command(report: Path, output: Path, force: bool, overwrite: bool) -> None:
     except PublishError as e:
         raise Failure(str(e)) from None
     except OSError as e:
-        raise Failure(f"无法写入 {output}：{e.strerror or e}") from None
+        raise Failure(f"无法写入 {output}：{os_error_text(e)}") from None
     note = "（未通过校验，文档首页已注明）" if result.tally.errors else ""
     click.echo(f"已生成：{output}{note}")

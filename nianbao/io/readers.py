@@ -29,6 +29,7 @@ from ..core.sanitize import brief, without_surrogates
 from .container import safety
 from .container.panics import is_panic
 from .files import NotRegular, not_regular, read_regular
+from .oserror import os_error_text
 from .published.formats import SUFFIXES as PUBLISHED_SUFFIXES
 from .registry import RESAVE_OR_ASK, SAVE_AS, LazyTable, Loaded, Reader, ReadError
 from .xlsx import SUFFIXES as WORKBOOK_SUFFIXES
@@ -52,7 +53,7 @@ def read_json(path: Path, container: Any = None) -> Loaded:
     except NotRegular as e:
         raise ReadError(path, e.problem) from None
     except OSError as e:
-        raise ReadError(path, f"无法打开文件：{e.strerror or e}") from None
+        raise ReadError(path, f"无法打开文件：{os_error_text(e)}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 from ..memory import Memory
+from ..oserror import os_error_text
 from ..registry import SAVE_AS, ReadError
 from .limits import (
     ASK_AGAIN,
@@ -53,7 +54,7 @@ def sniff_container(p: Path, quick: bool, memory: Memory) -> Container:
             whole = head.startswith((*ZIP_MAGICS, OLE2_MAGIC))
             data = head + _read_up_to(f, min(size, MAX_FILE_BYTES) + 1 - len(head)) if whole else b""
     except OSError as e:
-        raise ReadError(p, f"无法打开文件：{e.strerror or e}；请确认文件存在、未被其他程序占用且有读取权限") from None
+        raise ReadError(p, f"无法打开文件：{os_error_text(e)}；请确认文件存在、未被其他程序占用且有读取权限") from None
     if head.startswith(ZIP_MAGICS):
         found = zip_kind(p, data, quick, memory)
         return Container(found.kind, found.parts, hashlib.sha256(data).hexdigest())

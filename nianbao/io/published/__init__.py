@@ -23,6 +23,7 @@ from ...core.findings import finding
 from ...core.forms import LOCATIONS_KEY, SOURCE_KEY, YEAR_POINTER, agency_pointer
 from ...core.model import model
 from ..files import NotRegular, read_regular, regular_problem
+from ..oserror import os_error_text
 from ..registry import Loaded, ReadError, load
 from .formats import FORMATS, PATH, PATH_BYTES, SUFFIXES, TEXT
 from .grid import Grid
@@ -41,7 +42,7 @@ def _raw(p: Path) -> bytes:
     except NotRegular as e:
         raise ReadError(p, e.problem) from None
     except OSError as e:
-        raise ReadError(p, f"无法打开文件：{e.strerror or e}") from None
+        raise ReadError(p, f"无法打开文件：{os_error_text(e)}") from None
 
 
 def grid_of(path: str | os.PathLike[str]) -> Grid:
@@ -71,7 +72,7 @@ def _raw_size(p: Path) -> None:
     try:
         size = p.stat().st_size
     except OSError as e:
-        raise ReadError(p, f"无法打开文件：{e.strerror or e}") from None
+        raise ReadError(p, f"无法打开文件：{os_error_text(e)}") from None
     problem = regular_problem(p)  # a FIFO or a device is never opened
     if problem:
         raise ReadError(p, problem)

@@ -21,6 +21,7 @@ from typing import Any
 import python_calamine as calamine
 
 from ..container.safety import check_container_fully
+from ..oserror import os_error_text
 from ..registry import RESAVE_OR_ASK, ReadError
 from .ooxml import ANY_FORMULA, ANY_VALUE, WORKBOOK, WORKBOOK_RELS, attributes, sheet_parts
 from .sheets import GridSource, Hidden, hidden_value
@@ -60,7 +61,7 @@ def _open(path: Path) -> Any:
     except calamine.PasswordError:
         raise ReadError(path, "工作簿设有打开密码，请取消密码后再读取") from None
     except OSError as e:
-        raise ReadError(path, f"无法打开文件：{e.strerror or e}") from None
+        raise ReadError(path, f"无法打开文件：{os_error_text(e)}") from None
     except Exception as e:  # noqa: BLE001 - calamine's own errors: not a workbook, damaged
         explain(path)
         raise ReadError(path, f"文件已损坏或不是 Excel 工作簿（{type(e).__name__}）；{RESAVE_OR_ASK}") from None
