@@ -41,6 +41,8 @@ _API = {
     "read": "nianbao.io.readers",
     "ReadError": "nianbao.io.readers",
     "check_file": "nianbao.io.check",
+    "validate_files": "nianbao.io.check",
+    "Report": "nianbao.io.check",
     "consolidate": "nianbao.consolidation.consolidate",
 }
 

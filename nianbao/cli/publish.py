@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..io.atomic import OutputError, check_output
-from ..io.check import check_loaded
+from ..io.check import Report, check_loaded
 from ..io.oserror import os_error_text
 from ..io.readers import ReadError, read
 from .errors import Exit, Failure
@@ -55,7 +55,7 @@ def command(report: Path, output: Path, force: bool, overwrite: bool) -> None:
         raise Failure(str(e)) from None
     result = check_loaded(loaded, str(report))
     if result.tally.errors and not force:
-        print_text([result])
+        print_text(Report((result,)))
         raise Failure("报告有错误，未生成文档；请更正后重试，或加 --force 生成注明“未通过校验”的文档。",
                       code=Exit.PROBLEMS, prefix="")
     for f in result.findings:

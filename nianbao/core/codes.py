@@ -1,4 +1,4 @@
-"""Typed codes: rule codes, severities and report statuses, each with its one display map.
+"""Typed codes: rule codes, severities, report statuses and exit statuses, each with its one display map.
 
 Logic compares these members, never the Chinese words shown for them; the words are looked
 up here, at the edge, by whatever prints. A rule code that is not declared here is an
@@ -8,7 +8,7 @@ not a ``KeyError`` at run time.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class Severity(StrEnum):
@@ -35,12 +35,35 @@ class Status(StrEnum):
     def display(self) -> str:
         return STATUS_WORDS[self]
 
+    @property
+    def exit_code(self) -> Exit:
+        """A batch that ends in this status exits so (``nianbao validate``)."""
+        return STATUS_EXITS[self]
+
 
 STATUS_WORDS = {
     Status.PASSED: "通过",
     Status.WARNINGS: "有警告",
     Status.ERRORS: "有错误",
     Status.UNREADABLE: "无法读取",
+}
+
+
+class Exit(IntEnum):
+    """How a run ends, the same for every command and for a batch :class:`~nianbao.io.check.Report`."""
+
+    OK = 0  # done, nothing wrong
+    PROBLEMS = 1  # done, but the report has errors (or the summary left something out)
+    FAILED = 2  # not done: usage error, a file that cannot be read or written
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
+    TERMINATED = 143  # SIGTERM (128 + 15)
+
+
+STATUS_EXITS = {
+    Status.PASSED: Exit.OK,
+    Status.WARNINGS: Exit.OK,
+    Status.ERRORS: Exit.PROBLEMS,
+    Status.UNREADABLE: Exit.FAILED,
 }
 
 
