@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from report_files import put
 
 from nianbao.cli import main
-from nianbao.consolidation.consolidate import consolidate
+from nianbao.consolidation import consolidate
 from nianbao.consolidation.summary.workbook import DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PROBLEMS_SHEET
 from nianbao.core.agency_codes import uscc_check_char
 from nianbao.core.codes import Status

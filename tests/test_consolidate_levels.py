@@ -18,12 +18,12 @@ from report_files import put
 from strategies import consistent_reports
 
 from nianbao.cli import main
-from nianbao.consolidation.consolidate import Reason, consolidate
+from nianbao.consolidation import consolidate
 from nianbao.consolidation.marker import DETAIL_SHEET, DUPLICATES_SHEET, MEMBERS_SHEET, PREVIOUS_SHEET, PROBLEMS_SHEET
 from nianbao.consolidation.names import alike, fold
-from nianbao.consolidation.outcome import Presence
 from nianbao.consolidation.summary.workbook import write_summary
 from nianbao.core.agency_codes import uscc_check_char
+from nianbao.core.codes import Presence, Reason
 from nianbao.io.check import check_file
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"

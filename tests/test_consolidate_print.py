@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from nianbao.consolidation.consolidate import consolidate
+from nianbao.consolidation import consolidate
 from nianbao.consolidation.marker import CHARTS_SHEET, DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PROBLEMS_SHEET
 from nianbao.consolidation.summary.workbook import list_sheets, write_summary
 

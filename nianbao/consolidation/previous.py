@@ -24,7 +24,7 @@ from ..core.model import PREVIOUS, model
 from ..core.rules import check_identities
 from .combine import combine
 from .names import fold
-from .outcome import Consolidation, Entry, Presence, plain
+from .outcome import Entry, Outcome, Presence, plain
 from .records import Record
 
 PREV_PREFIX = "prev:"
@@ -67,7 +67,7 @@ class Pair:
 class Comparison:
     """This year beside last year."""
 
-    last: Consolidation  # last year's inputs, combined
+    last: Outcome  # last year's inputs, combined
     pairs: tuple[Pair, ...]
     breaks: tuple[Break, ...]
     known_last: frozenset[str]  # keys of the agencies last year's inputs hold (a summary's members too)
@@ -135,7 +135,7 @@ def _breaks(this_form: str, this_values: Sequence[Any], last_form: str, last_val
     return out
 
 
-def _agency_reports(c: Consolidation) -> list[Entry]:
+def _agency_reports(c: Outcome) -> list[Entry]:
     """The agency reports of the summed year and form, summed or not: a report left out for
     its errors, or sent twice, is still that agency's report of that year."""
     return [
@@ -145,7 +145,7 @@ def _agency_reports(c: Consolidation) -> list[Entry]:
     ]
 
 
-def compare(c: Consolidation, last_records: Sequence[Record]) -> Comparison:
+def compare(c: Outcome, last_records: Sequence[Record]) -> Comparison:
     """This year's consolidation against last year's inputs."""
     year = c.year - 1 if c.year is not None else None
     # last year's reports count as published, errors and all (their own errors are not this

@@ -18,7 +18,7 @@ from typing import Any
 from ...core.model import model
 from ...core.sanitize import safe_text
 from ..marker import CHARTS_SHEET
-from ..outcome import Consolidation, plain
+from ..outcome import Outcome, plain
 from .lists import headlines
 from .sheetxml import print_setup
 
@@ -28,7 +28,7 @@ ROWS_PER_CHART = 21  # rows of the sheet each chart takes, one under the other: 
 CHART_HEIGHT = 9.5  # cm, within those rows
 
 
-def outcome_rows(c: Consolidation) -> list[tuple[str, Any]]:
+def outcome_rows(c: Outcome) -> list[tuple[str, Any]]:
     """(row label, total) of each result of table 3 but the total itself."""
     if c.form is None or c.values is None:
         return []
@@ -46,7 +46,7 @@ def outcome_rows(c: Consolidation) -> list[tuple[str, Any]]:
     return out
 
 
-def applicant_rows(c: Consolidation) -> list[tuple[str, Any]]:
+def applicant_rows(c: Outcome) -> list[tuple[str, Any]]:
     """(kind of applicant, count) of this year's new applications."""
     if c.form is None or c.values is None:
         return []
@@ -61,7 +61,7 @@ def applicant_rows(c: Consolidation) -> list[tuple[str, Any]]:
     ]
 
 
-def top_rows(c: Consolidation, n: int = TOP_AGENCIES) -> list[tuple[str, Any]]:
+def top_rows(c: Outcome, n: int = TOP_AGENCIES) -> list[tuple[str, Any]]:
     """The ``n`` summed agencies with the most new applications (the first headline)."""
     rows = []
     for e in c.summed:
@@ -76,7 +76,7 @@ def top_rows(c: Consolidation, n: int = TOP_AGENCIES) -> list[tuple[str, Any]]:
     return [(safe_text(name), plain(value)) for name, value in rows[:n]]
 
 
-def year_rows(c: Consolidation) -> list[tuple[str, Any, Any]]:
+def year_rows(c: Outcome) -> list[tuple[str, Any, Any]]:
     """(headline, this year, last year) of the totals, with ``--previous``."""
     cmp = c.previous
     if cmp is None or c.form is None or c.values is None or cmp.last.values is None or cmp.last.form is None:
@@ -88,7 +88,7 @@ def year_rows(c: Consolidation) -> list[tuple[str, Any, Any]]:
     return out
 
 
-def add_charts(wb: Any, c: Consolidation) -> None:
+def add_charts(wb: Any, c: Outcome) -> None:
     """The sheet 图表: for each chart, its table (columns A–C) and the chart beside it."""
     from openpyxl.chart import BarChart, PieChart, Reference
     from openpyxl.chart.label import DataLabelList

@@ -22,7 +22,7 @@ from ...core.forms import FORM_LABEL, NAME_LABEL, REGION_LABEL, SOURCE_LABEL, US
 from ...core.model import model
 from ...core.sanitize import safe_text
 from ..marker import DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PREVIOUS_SHEET, PROBLEMS_SHEET
-from ..outcome import Consolidation, Entry, describe, plain, word
+from ..outcome import Entry, Outcome, describe, plain
 
 # Column headers (the numbers' headers derive from the form, see :func:`headlines`).
 DETAIL_HEADERS = (
@@ -62,7 +62,7 @@ def headlines(form: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
     return tuple(out)
 
 
-def headline_headers(c: Consolidation) -> tuple[str, ...]:
+def headline_headers(c: Outcome) -> tuple[str, ...]:
     return tuple(h for h, _ in headlines(c.form or "2021"))
 
 
@@ -82,18 +82,18 @@ def headline_values(entry: Entry) -> list[Any]:
 # Rows of each sheet, as plain data
 
 
-def detail_rows(c: Consolidation) -> Iterator[list[Any]]:
+def detail_rows(c: Outcome) -> Iterator[list[Any]]:
     for n, e in enumerate(c.entries, 1):
         r = e.record
         t = r.tally
         errors, warnings = (t.errors, t.warnings) if r.readable else (None, None)
         yield [
             n, safe_text(r.name), safe_text(r.uscc), safe_text(r.region_code), r.year, r.form, safe_text(r.source),
-            r.status.display, errors, warnings, word(e.disposition), safe_text(e.reason), *headline_values(e),
+            r.status.display, errors, warnings, e.disposition.display, safe_text(e.reason), *headline_values(e),
         ]
 
 
-def problem_rows(c: Consolidation) -> Iterator[list[Any]]:
+def problem_rows(c: Outcome) -> Iterator[list[Any]]:
     for e in c.entries:
         for f in e.findings:
             yield [
@@ -112,7 +112,7 @@ def problem_rows(c: Consolidation) -> Iterator[list[Any]]:
             ]
 
 
-def missing_rows(c: Consolidation) -> Iterator[list[Any]]:
+def missing_rows(c: Outcome) -> Iterator[list[Any]]:
     for m in c.missing:
         yield [MISSING, safe_text(m.name), safe_text(m.uscc), safe_text(m.region_code), f"名单第 {m.line} 行"]
     for e in c.unexpected:
@@ -120,7 +120,7 @@ def missing_rows(c: Consolidation) -> Iterator[list[Any]]:
         yield [UNEXPECTED, safe_text(r.name), safe_text(r.uscc), safe_text(r.region_code), safe_text(r.source)]
 
 
-def duplicate_rows(c: Consolidation) -> Iterator[list[Any]]:
+def duplicate_rows(c: Outcome) -> Iterator[list[Any]]:
     """Each agency held by more than one input (a group per agency, each input on its row),
     then each pair of look-alike names, for review."""
     n = 0
@@ -137,11 +137,11 @@ def duplicate_rows(c: Consolidation) -> Iterator[list[Any]]:
         note = f"名称「{pair.names[0]}」与「{pair.names[1]}」相近，仅作提示，均已按各自情况处理；请核对是否为同一单位"
         for e in pair.entries:
             r = e.record
-            yield [m, word(pair.kind), safe_text(r.name), safe_text(r.uscc), safe_text(r.source), r.status.display,
+            yield [m, pair.kind.display, safe_text(r.name), safe_text(r.uscc), safe_text(r.source), r.status.display,
                    note, *headline_values(e)]
 
 
-def member_rows(c: Consolidation) -> Iterator[list[Any]]:
+def member_rows(c: Outcome) -> Iterator[list[Any]]:
     for p in c.members:
         yield [safe_text(p.uscc), safe_text(p.name), p.sha256, p.via if p.via != p.sha256 else ""]
 
@@ -158,7 +158,7 @@ class Note(str):
         return note
 
 
-def cover_notes(c: Consolidation) -> list[str]:
+def cover_notes(c: Outcome) -> list[str]:
     """What the summary's cover says about how it was made."""
     notes: list[str] = [
         (
@@ -192,7 +192,7 @@ COMPARE_PARTS = ("本年", "上年", "变化", "变化率")
 SWING_NOTE = "变化较大"
 
 
-def comparison_headers(c: Consolidation) -> tuple[tuple[str, ...], tuple[tuple[str, int, int], ...]]:
+def comparison_headers(c: Outcome) -> tuple[tuple[str, ...], tuple[tuple[str, int, int], ...]]:
     """The columns of 上年对比, and above them each headline number's title over its four
     columns (本年, 上年, 变化, 变化率)."""
     heads = headline_headers(c)
@@ -224,7 +224,7 @@ def _compared(now: list[Any], before: list[Any], heads: tuple[str, ...]) -> tupl
     return cells, (f"{SWING_NOTE}：" + "、".join(flagged)) if flagged else ""
 
 
-def comparison_rows(c: Consolidation) -> Iterator[list[Any]]:
+def comparison_rows(c: Outcome) -> Iterator[list[Any]]:
     """上年对比: the totals first, then each agency (this year's and last year's headline
     numbers, the change and its share), agencies new this year and those missing since."""
     cmp = c.previous
@@ -238,6 +238,6 @@ def comparison_rows(c: Consolidation) -> Iterator[list[Any]]:
         before = _numbers(p.last.form, p.last.values) if p.last else [None] * len(heads)
         cells, note = _compared(now, before, heads)
         yield [
-            word(p.status), safe_text(p.name), safe_text(p.uscc), safe_text(p.this.record.source) if p.this else "",
+            p.status.display, safe_text(p.name), safe_text(p.uscc), safe_text(p.this.record.source) if p.this else "",
             safe_text(p.last.source) if p.last else "", *cells, note,
         ]

@@ -37,7 +37,7 @@ from ..marker import (
     PREVIOUS_SHEET,
     PROBLEMS_SHEET,
 )
-from ..outcome import Consolidation
+from ..outcome import Outcome
 from .lists import (
     DETAIL_HEADERS,
     DUPLICATE_HEADERS,
@@ -76,7 +76,7 @@ class ListSheet:
     formats: dict[int, str] = field(default_factory=dict)  # number formats by column
 
 
-def list_sheets(c: Consolidation) -> list[ListSheet]:
+def list_sheets(c: Outcome) -> list[ListSheet]:
     """The lists, in order. Widths are chosen so each prints on the width of one A4 page."""
     heads = headline_headers(c)
     numbers = {12 + i: 9.0 for i in range(1, len(heads) + 1)}
@@ -145,7 +145,7 @@ def prepare() -> None:
 OUTPUT_SUFFIXES = (".xlsx", ".json")
 
 
-def write_summary(c: Consolidation, path: str | os.PathLike[str]) -> Path:
+def write_summary(c: Outcome, path: str | os.PathLike[str]) -> Path:
     """Write the summary, whole or not at all: a workbook (.xlsx), or for ``.json`` the
     summary report alone in the interchange format (its members inline)."""
     target = Path(path)
@@ -154,7 +154,7 @@ def write_summary(c: Consolidation, path: str | os.PathLike[str]) -> Path:
 
 
 def write_outputs(
-    c: Consolidation, path: str | os.PathLike[str], csv_path: str | os.PathLike[str] | None = None
+    c: Outcome, path: str | os.PathLike[str], csv_path: str | os.PathLike[str] | None = None
 ) -> None:
     """Write the summary and (if asked) the long CSV as a pair: both are written to temporary
     files first, then both renamed at once (:func:`nianbao.io.atomic.atomic_outputs`), so
@@ -168,7 +168,7 @@ def write_outputs(
                 _write_csv(c, f)
 
 
-def summary_data(c: Consolidation, target: Path) -> bytes:
+def summary_data(c: Outcome, target: Path) -> bytes:
     """The summary's bytes: a workbook, or the report alone for a ``.json`` target."""
     suffix = target.suffix.lower()
     if suffix not in OUTPUT_SUFFIXES:
@@ -184,7 +184,7 @@ def summary_data(c: Consolidation, target: Path) -> bytes:
     return workbook_data(c, doc)
 
 
-def inexact(c: Consolidation) -> str:
+def inexact(c: Outcome) -> str:
     """Why the sums cannot be written exactly ("" when they can): an amount whose sum a
     workbook's number (and JSON's) cannot hold to the last decimal. (Counts are whole
     numbers, written exactly however large.)"""
@@ -197,7 +197,7 @@ def inexact(c: Consolidation) -> str:
     return ""
 
 
-def workbook_data(c: Consolidation, doc: dict[str, Any]) -> bytes:
+def workbook_data(c: Outcome, doc: dict[str, Any]) -> bytes:
     """The summary workbook's bytes: the filled template, notes on its cover, the lists and
     the charts. openpyxl lays out each list (header, widths, frozen header, autofilter, page
     setup); their rows are then streamed into the sheet's XML (:mod:`~nianbao.consolidation.summary.sheetxml`)."""
@@ -271,7 +271,7 @@ def _number_text(value: Any) -> str:
     return str(value)
 
 
-def long_rows(c: Consolidation) -> Iterator[list[Any]]:
+def long_rows(c: Outcome) -> Iterator[list[Any]]:
     """One row per cell of every summed report, with the official labels. (Millions of rows:
     each record's agency and each cell's labels are made once, not once a row.)"""
     labels: dict[int, tuple[str, str, str, str]] = {}
@@ -287,7 +287,7 @@ def long_rows(c: Consolidation) -> Iterator[list[Any]]:
         yield [*agency, *where, _number_text(v)]
 
 
-def write_long_csv(c: Consolidation, path: str | os.PathLike[str]) -> Path:
+def write_long_csv(c: Outcome, path: str | os.PathLike[str]) -> Path:
     """The long table (agency, table, row, column, value) as UTF-8 CSV with a BOM (so Excel
     opens it right), whole or not at all."""
     target = Path(path)
@@ -296,7 +296,7 @@ def write_long_csv(c: Consolidation, path: str | os.PathLike[str]) -> Path:
     return target
 
 
-def _write_csv(c: Consolidation, f: Any) -> None:
+def _write_csv(c: Outcome, f: Any) -> None:
     """The rows of :func:`long_rows`, as ``csv.writer`` writes them, a report at a time: each
     record's agency and each cell's labels are quoted once (a field is quoted by what it holds
     alone, and a value is digits, sign and point), then each line is those joined to its value."""
