@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import agency_report, seed, uscc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import consistent_reports
@@ -25,7 +26,6 @@ from nianbao.consolidation.records import examine
 from nianbao.consolidation.roster import Member, RosterError, read_roster
 from nianbao.consolidation.summary import workbook as summary
 from nianbao.consolidation.summary.workbook import write_summary
-from nianbao.core.agency_codes import uscc_check_char
 from nianbao.core.codes import Status
 from nianbao.core.validate import validate
 
@@ -33,22 +33,7 @@ SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 TABLES = ("active", "applications", "appeals")
 
 
-def uscc(serial: int, region: str = "370303") -> str:
-    first17 = f"11{region}{serial:09d}"
-    return first17 + uscc_check_char(first17)
-
-
-def seed(name: str) -> dict:
-    return json.loads((SEEDS / f"{name}.json").read_text(encoding="utf-8"))
-
-
-def valid_2020(name: str, serial: int | None = None) -> dict:
-    """A valid 2020 report (form 2019): the Anyang seed under another agency's name."""
-    doc = seed("anyang-2020")
-    doc["agency"] = {"name": name, "region_code": "370303"}
-    if serial is not None:
-        doc["agency"]["uscc"] = uscc(serial)
-    return doc
+valid_2020 = agency_report  # a valid 2020 report (form 2019): the Anyang seed under another agency's name
 
 
 def write(folder: Path, filename: str, doc: dict) -> Path:

@@ -4,7 +4,7 @@ people read them, last year's reports, and the library's pandas door."""
 from __future__ import annotations
 
 import copy
-import json
+import functools
 import subprocess
 import sys
 import tempfile
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 from click.testing import CliRunner
+from conftest import agency_report, uscc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from report_files import put
@@ -22,23 +23,13 @@ from nianbao.consolidation import consolidate
 from nianbao.consolidation.marker import DETAIL_SHEET, DUPLICATES_SHEET, MEMBERS_SHEET, PREVIOUS_SHEET, PROBLEMS_SHEET
 from nianbao.consolidation.names import alike, fold
 from nianbao.consolidation.summary.workbook import write_summary
-from nianbao.core.agency_codes import uscc_check_char
 from nianbao.core.codes import Presence, Reason
 from nianbao.io.check import check_file
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
 
-def uscc(serial: int) -> str:
-    first17 = f"11370303{serial:09d}"
-    return first17 + uscc_check_char(first17)
-
-
-def report(name: str, serial: int | None = None, year: int = 2020) -> dict:
-    doc = json.loads((SEEDS / "anyang-2020.json").read_text(encoding="utf-8"))
-    doc["year"] = year
-    doc["agency"] = {"name": name, **({"uscc": uscc(serial)} if serial else {})}
-    return doc
+report = functools.partial(agency_report, region=None)
 
 
 def run(*args):

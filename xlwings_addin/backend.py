@@ -19,7 +19,7 @@ from typing import Any
 from nianbao.core.codes import Code
 from nianbao.core.findings import Result
 from nianbao.core.sanitize import json_text
-from nianbao.excel.marks import RESULT_SHEET, Cleared, MarkError, Plan, apply, clear, plan
+from nianbao.excel.marks import RESULT_SHEET, Cleared, MarkError, MarkingPlan, apply, clear, plan
 from nianbao.io.atomic import OutputError, check_output, write_text
 from nianbao.io.check import check_loaded
 from nianbao.io.oserror import error_text
@@ -89,7 +89,7 @@ def tell(book: Any, text: str, warn: bool = False) -> None:
     book.app.alert(text, title=TITLE, mode="critical" if warn else "info")
 
 
-def validate_book(book: Any) -> Plan | None:
+def validate_book(book: Any) -> MarkingPlan | None:
     """校验: mark every finding on the workbook and list them in 校验结果; the plan applied,
     or None when the workbook is not a template (then nothing is touched)."""
     book.app.status_bar = "正在校验…"

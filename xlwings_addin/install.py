@@ -165,7 +165,12 @@ class Status:
 
 
 def status(folder: Path) -> Status:
-    import xlwings
+    from nianbao.extras import MissingExtra, need
+
+    try:
+        xlwings = need("xlwings")
+    except MissingExtra as e:
+        raise InstallError(str(e)) from None
 
     path = folder / ADDIN_NAME
     info = read_addin(path) if path.is_file() else None

@@ -205,8 +205,11 @@ class Outcome:
 
     def to_frame(self) -> Any:
         """The long table as a pandas DataFrame, one row per cell of every summed report:
-        单位名称, 统一社会信用代码, 来源文件, 表, 行, 列, 数值 (pandas is imported here only)."""
-        import pandas as pd
+        单位名称, 统一社会信用代码, 来源文件, 表, 行, 列, 数值 (pandas is imported here only; without it,
+        :class:`~nianbao.extras.MissingExtra` says to install ``nianbao[pandas]``)."""
+        from ..extras import need
+
+        pd = need("pandas")
 
         from ..core.forms import NAME_LABEL, SOURCE_LABEL, USCC_LABEL
 

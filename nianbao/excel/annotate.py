@@ -27,7 +27,7 @@ from ..core.layout import col_letter
 from ..io.atomic import atomic_output, check_output
 from ..io.container.safety import check_container
 from ..io.readers import ReadError
-from .marks import RESULT_SHEET, Link, MarkError, NewSheet, Plan, apply, clear, plan
+from .marks import RESULT_SHEET, Link, MarkError, MarkingPlan, NewSheet, apply, clear, plan
 from .printing import LINE_HEIGHT, lines_needed, print_setup
 
 SUFFIXES = (".xlsx",)
@@ -198,7 +198,7 @@ def _save(wb: Workbook, out: Path) -> None:
 
 def annotate(
     source: str | os.PathLike[str], findings: Iterable[Finding], out: str | os.PathLike[str]
-) -> Plan:
+) -> MarkingPlan:
     """Write to ``out`` a copy of ``source`` marked with ``findings`` (located at sheet and
     cell). Marks of an earlier validation in ``source`` are cleared first. Returns the plan."""
     src = Path(source)

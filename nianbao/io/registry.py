@@ -102,7 +102,7 @@ class LazyTable(MutableMapping[str, F], Generic[F]):
 
 
 # A reader takes the file and, for a workbook, what the container check of
-# nianbao.io.container.safety found (a Container: its kind, and the parts it inflated); None
+# nianbao.io.container.safety found (an Opened: its kind, and the parts it inflated); None
 # for the formats that bound their input themselves (JSON, published reports).
 Reader = Callable[[Path, Any], Loaded]
 

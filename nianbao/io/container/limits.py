@@ -3,7 +3,7 @@
 The vocabulary shared by the container checks (:mod:`nianbao.io.container.sniff`,
 :mod:`nianbao.io.container.zipcheck`, :mod:`nianbao.io.container.ole`, :mod:`nianbao.io.container.calamine_guards`):
 the limits on sizes, counts and ratios, the kinds of workbook by content (:class:`Kind`),
-what a check returns (:class:`Container`), and the pieces of Chinese messages they share.
+what a check returns (:class:`Opened`), and the pieces of Chinese messages they share.
 Imports nothing of the project but :mod:`nianbao.io.registry`'s advice texts.
 """
 
@@ -70,7 +70,7 @@ SUFFIXES = {
 
 
 @dataclass(frozen=True)
-class Container:
+class Opened:
     """A workbook file that passed the check: what it is, and for an .xlsx/.xlsm that the
     quick check vouched for, its XML parts as inflated then (name -> bytes), so that a
     reader need not inflate them again (:mod:`nianbao.io.xlsx.ooxml`); otherwise ``parts`` is None."""
@@ -125,7 +125,7 @@ __all__ = [
     "XLSX",
     "XML_SUFFIXES",
     "ZIP_MAGICS",
-    "Container",
+    "Opened",
     "Kind",
     "mb",
     "not_workbook",

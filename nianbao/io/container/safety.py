@@ -46,7 +46,7 @@ from pathlib import Path
 from ..memory import MEMORY, Memory
 from ..registry import SAVE_AS, ReadError
 from .calamine_guards import grids_safe
-from .limits import SUFFIXES, Container, Kind
+from .limits import SUFFIXES, Kind, Opened
 from .sniff import sniff_container
 
 
@@ -58,7 +58,7 @@ def check_container(path: str | os.PathLike[str]) -> None:
     ready_for_calamine(Path(path), _check(Path(path), True, MEMORY))
 
 
-def open_container(path: str | os.PathLike[str], memory: Memory = MEMORY) -> Container:
+def open_container(path: str | os.PathLike[str], memory: Memory = MEMORY) -> Opened:
     """The first half of :func:`check_container`: the container itself (what the file is,
     bombs, encryption, DTDs). For an .xlsx/.xlsm that passes the quick check, the XML parts
     it inflated are kept for :mod:`nianbao.io.xlsx.ooxml`, which needs nothing more; before
@@ -67,7 +67,7 @@ def open_container(path: str | os.PathLike[str], memory: Memory = MEMORY) -> Con
     return _check(path if isinstance(path, Path) else Path(path), True, memory)
 
 
-def ready_for_calamine(path: str | os.PathLike[str], container: Container) -> None:
+def ready_for_calamine(path: str | os.PathLike[str], container: Opened) -> None:
     """The second half of :func:`check_container`, for a container :func:`open_container`
     passed: refuse what would make python-calamine abort or loop (a sheet reaching too far,
     an absurd shared strings count). Quick over the parts kept; in doubt, the full check
@@ -85,7 +85,7 @@ def check_container_fully(path: str | os.PathLike[str]) -> None:
     _check(Path(path), False, MEMORY)
 
 
-def _check(p: Path, quick: bool, memory: Memory) -> Container:
+def _check(p: Path, quick: bool, memory: Memory) -> Opened:
     container = sniff_container(p, quick, memory)
     kind = container.kind
     if not kind.workbook:
@@ -99,7 +99,7 @@ def _check(p: Path, quick: bool, memory: Memory) -> Container:
 
 
 __all__ = [
-    "Container",
+    "Opened",
     "Kind",
     "check_container",
     "check_container_fully",

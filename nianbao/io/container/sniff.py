@@ -23,8 +23,8 @@ from .limits import (
     OLE2_MAGIC,
     SEND_TEMPLATE,
     ZIP_MAGICS,
-    Container,
     Kind,
+    Opened,
     mb,
     not_workbook,
 )
@@ -32,15 +32,15 @@ from .ole import ole_kind
 from .zipcheck import zip_kind
 
 
-def sniff_container(p: Path, quick: bool, memory: Memory) -> Container:
+def sniff_container(p: Path, quick: bool, memory: Memory) -> Opened:
     """What the file is, and for a zip or a compound file everything the checks of its
     format find (:func:`nianbao.io.container.zipcheck.zip_kind`, :func:`nianbao.io.container.ole.ole_kind`)."""
     try:
         size = os.stat(p).st_size  # before opening: a pipe or device is never opened (0 bytes)
         if size == 0:
-            return Container(not_workbook("文件为空（0 字节），可能保存或拷贝时出错；" + ASK_AGAIN))
+            return Opened(not_workbook("文件为空（0 字节），可能保存或拷贝时出错；" + ASK_AGAIN))
         if size > MAX_FILE_BYTES:
-            return Container(
+            return Opened(
                 not_workbook(
                     f"文件过大（{mb(size)}），超过上限 {mb(MAX_FILE_BYTES)}；"
                     "一份年报工作簿通常只有几十 KB，请删除图片等无关内容后另存"
@@ -57,10 +57,10 @@ def sniff_container(p: Path, quick: bool, memory: Memory) -> Container:
         raise ReadError(p, f"无法打开文件：{os_error_text(e)}；请确认文件存在、未被其他程序占用且有读取权限") from None
     if head.startswith(ZIP_MAGICS):
         found = zip_kind(p, data, quick, memory)
-        return Container(found.kind, found.parts, hashlib.sha256(data).hexdigest())
+        return Opened(found.kind, found.parts, hashlib.sha256(data).hexdigest())
     if head.startswith(OLE2_MAGIC):
-        return Container(ole_kind(p, data), sha256=hashlib.sha256(data).hexdigest())
-    return Container(_other_kind(head))
+        return Opened(ole_kind(p, data), sha256=hashlib.sha256(data).hexdigest())
+    return Opened(_other_kind(head))
 
 
 def _read_up_to(f: io.FileIO, limit: int) -> bytes:

@@ -41,8 +41,8 @@ from .limits import (
     XLSM,
     XLSX,
     XML_SUFFIXES,
-    Container,
     Kind,
+    Opened,
     mb,
     not_workbook,
     short,
@@ -59,7 +59,7 @@ from .zipentries import (
 )
 
 
-def zip_kind(p: Path, data: bytes, quick: bool, memory: Memory) -> Container:
+def zip_kind(p: Path, data: bytes, quick: bool, memory: Memory) -> Opened:
     """What a zip holds, checked: the limits, the kind, and for a workbook every part
     (quickly for a plain .xlsx/.xlsm, whose XML parts are then kept; else in full)."""
     entries = declared_entries(data)
@@ -85,28 +85,28 @@ def zip_kind(p: Path, data: bytes, quick: bool, memory: Memory) -> Container:
         zlib.error,
         UnicodeDecodeError,
     ):
-        return Container(not_workbook("文件已损坏或不完整（压缩结构无法读取，常见于下载或拷贝中断）；" + ASK_AGAIN))
+        return Opened(not_workbook("文件已损坏或不完整（压缩结构无法读取，常见于下载或拷贝中断）；" + ASK_AGAIN))
 
 
-def _zip_checks(p: Path, data: bytes, zf: zipfile.ZipFile, quick: bool, memory: Memory) -> Container:
+def _zip_checks(p: Path, data: bytes, zf: zipfile.ZipFile, quick: bool, memory: Memory) -> Opened:
     infos = zf.infolist()
     check_directory(p, infos)
     names = {i.filename for i in infos}
     known = _Known(data, {}, memory)  # entries inflated on the way, kept for the quick check
     kind = zip_what(zf, names, known)
     if not kind.workbook:
-        return Container(kind)
+        return Opened(kind)
     if kind in (XLSX, XLSM):
         _check_sheet_parts(p, zf, names, known)
     if quick and kind in (XLSX, XLSM):
         parts = plainly_safe(data, infos, known.bodies, memory)
         if parts is not None:
             if len(names) == len(infos):
-                return Container(kind, parts)
+                return Opened(kind, parts)
             # two entries of one name: which one a parser takes is its own affair,
             # so no parts are kept, and python-calamine reads the file
             if grids_safe(parts):
-                return Container(kind)
+                return Opened(kind)
     # the full check: it refuses what the quick one doubted, with the exact reason
     raw = io.BytesIO(data)
     for info in infos:
@@ -120,7 +120,7 @@ def _zip_checks(p: Path, data: bytes, zf: zipfile.ZipFile, quick: bool, memory: 
                 check_extent(p, info, body)
             elif whole:
                 check_ods_extent(p, body)
-    return Container(kind)
+    return Opened(kind)
 
 
 _PARSED_RELS = re.compile(rb'Type="[^"]*/(?:worksheet|chartsheet|dialogsheet|macrosheet|sharedStrings|styles)"')

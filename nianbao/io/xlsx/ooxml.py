@@ -429,7 +429,7 @@ def _target(target: str) -> str:
 _VALUE = re.compile(rb"<v>([^<]++)</v>")  # the values, as _CELL's group 6 takes them
 
 
-class _Plan:
+class _MarkupPlan:
     __slots__ = ("cells", "formulas", "markup", "splits", "values")
 
     def __init__(
@@ -470,7 +470,7 @@ def _plan(
     found: list[tuple[bytes, ...]],
     values: dict[bytes, Any],
     formulas: list[tuple[bytes, bytes, bytes, bytes]],
-) -> _Plan | None:
+) -> _MarkupPlan | None:
     """The plan of a sheet read whole, if it can have one."""
     valued = [cell for cell in found if cell[5]]
     if [cell[5] for cell in valued] != given:
@@ -478,7 +478,7 @@ def _plan(
     if len({cell[0] for cell in found}) != len(found):
         return None  # a reference twice
     refs = {cell[0] for cell in valued}
-    return _Plan(
+    return _MarkupPlan(
         markup,
         {ref: v for ref, v in values.items() if ref not in refs},
         [f for f in formulas if f[0] not in refs],
@@ -534,7 +534,7 @@ class Workbook:
         markup, given = pieces[0::2], pieces[1::2]
         key = tuple(map(len, markup))
         plan = memory.plans.get(key)
-        if type(plan) is _Plan and plan.markup == markup:
+        if type(plan) is _MarkupPlan and plan.markup == markup:
             # the markup of a sheet read before, with other values: only its values are read
             memory.used_plan(key, plan)  # the last used are kept longest
             values = dict(plan.values)
@@ -561,7 +561,7 @@ class Workbook:
 
     def _take_planned(
         self,
-        plan: _Plan,
+        plan: _MarkupPlan,
         given: list[bytes],
         values: dict[bytes, Any],
         formulas: list[tuple[bytes, bytes, bytes, bytes]],

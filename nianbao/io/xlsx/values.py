@@ -18,7 +18,7 @@ from ...core.forms import FORMS
 from ...core.layout import META_KEYS, META_SHEET, cell_index, layout
 from ..registry import Loaded
 
-Grid = Sequence[Sequence[Any]]
+SheetValues = Sequence[Sequence[Any]]
 
 # The hidden sheet holds its keys in column A, one per row, and their values in column B.
 META_ROWS = len(META_KEYS)
@@ -40,17 +40,17 @@ def extents() -> dict[str, tuple[int, int]]:
 
 
 class _Sheet:
-    def __init__(self, grid: Grid):
+    def __init__(self, grid: SheetValues):
         self.grid = grid
 
     def to_python(self, skip_empty_area: bool = False) -> list[list[Any]]:
         return [list(row) if row is not None else [] for row in self.grid or ()]
 
 
-class _Grids:
+class _SheetValues:
     """The grids in the shape of the parsed workbook that :mod:`nianbao.io.xlsx.workbook` reads."""
 
-    def __init__(self, grids: Mapping[str, Grid]):
+    def __init__(self, grids: Mapping[str, SheetValues]):
         self.grids = grids
         self.sheet_names = list(grids)
 
@@ -58,7 +58,7 @@ class _Grids:
         return _Sheet(self.grids[name])
 
 
-def read_grids(grids: Mapping[str, Grid], source: str = "工作簿") -> Loaded:
+def read_grids(grids: Mapping[str, SheetValues], source: str = "工作簿") -> Loaded:
     """The report in the sheets' values (each a 2-D list from A1), read exactly as
     :func:`nianbao.io.xlsx.workbook.read_workbook` reads a file: same layout checks, same cleaning,
     same recomputed totals, same findings. ``source`` names the workbook in messages.
@@ -66,7 +66,7 @@ def read_grids(grids: Mapping[str, Grid], source: str = "工作簿") -> Loaded:
     Raises :class:`nianbao.io.readers.ReadError` for a workbook that is not an intact template."""
     from .workbook import read_parsed
 
-    return read_parsed(Path(source), _Grids(grids))
+    return read_parsed(Path(source), _SheetValues(grids))
 
 
 __all__ = ["extents", "read_grids"]

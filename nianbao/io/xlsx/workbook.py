@@ -95,7 +95,7 @@ class _Slot:
 
 
 @dataclass(frozen=True)
-class _SheetPlan:
+class _SheetLayout:
     name: str
     labels: tuple[tuple[bytes, str, str], ...]  # (key, text, address)
     slots: tuple[_Slot, ...]
@@ -125,13 +125,13 @@ class _SheetPlan:
 
 
 @dataclass(frozen=True)
-class _Plan:
-    sheets: tuple[_SheetPlan, ...]
+class _FormPlan:
+    sheets: tuple[_SheetLayout, ...]
     where: Mapping[str, tuple[str, str]]
 
 
 @cache
-def _plan(form_key: str) -> _Plan:
+def _plan(form_key: str) -> _FormPlan:
     lay: Layout = layout(form_key)
     m = lay.model
     sheets = []
@@ -143,8 +143,8 @@ def _plan(form_key: str) -> _Plan:
                 cell = m.by_pointer.get(ptr)
                 index, kind = (cell.index, cell.kind) if cell else (None, None)
                 slots.append(_Slot(ptr, s.name, a, a.encode(), index, kind, computed))
-        sheets.append(_SheetPlan(s.name, labels, tuple(slots)))
-    return _Plan(tuple(sheets), MappingProxyType(dict(lay.where)))
+        sheets.append(_SheetLayout(s.name, labels, tuple(slots)))
+    return _FormPlan(tuple(sheets), MappingProxyType(dict(lay.where)))
 
 
 @cache
@@ -198,7 +198,7 @@ def _json(path: Path, meta: dict[str, tuple[Any, str]], key: str, default: Any, 
     return value
 
 
-def _check_labels(path: Path, sheet: _SheetPlan, cells: Cells) -> None:
+def _check_labels(path: Path, sheet: _SheetLayout, cells: Cells) -> None:
     get = cells.get
     if list(map(get, sheet.label_keys)) == sheet.label_texts:
         return  # every label exactly as written (the common case, compared in one go)
