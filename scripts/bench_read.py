@@ -65,7 +65,7 @@ def openpyxl_read_only(path: Path, form: str) -> dict:
     return out
 
 
-def whole(path: Path, container) -> object:  # noqa: ANN001 - a safety.Container
+def whole(path: Path, container) -> object:  # noqa: ANN001 - an Opened (the container check)
     """The reader as on a template seen for the first time: no sheet read by its values alone."""
     MEMORY.forget_sheets()
     return read_workbook(path, container=container)

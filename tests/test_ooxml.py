@@ -372,7 +372,7 @@ def read_sheet(rows: str, context: str = "as the tests' others") -> tuple[dict, 
 
 
 def plans() -> list:
-    return [plan for plan in MEMORY.plans.values() if isinstance(plan, ooxml._Plan)]
+    return [plan for plan in MEMORY.plans.values() if isinstance(plan, ooxml._MarkupPlan)]
 
 
 def read_whole(rows: str) -> tuple[dict, dict] | str:

@@ -56,7 +56,7 @@ class Loaded:
     # a workbook's sheet names, as they stand (a summary carries sheets of its own)
     sheets: tuple[str, ...] = field(default=(), compare=False, repr=False)
     # the SHA-256 of the file's bytes, where the container check read them whole (see
-    # nianbao.io.container.limits.Container.sha256); "" otherwise
+    # nianbao.io.container.limits.Opened.sha256); "" otherwise
     sha256: str = field(default="", compare=False, repr=False)
 
 

@@ -268,13 +268,43 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
     path's :class:`nianbao.io.xlsx.ooxml.Workbook`, python-calamine's
     :class:`~nianbao.io.xlsx.calamine_sheets.CalamineSource`), or anything with ``sheet_names``
     and ``get_sheet_by_name(name).to_python()`` (the add-in's grids read from the open
-    workbook — :mod:`nianbao.io.xlsx.values`). ``p`` names it in messages."""
+    workbook — :mod:`nianbao.io.xlsx.values`). ``p`` names it in messages.
+
+    In named steps: the declaration on the hidden sheet (:func:`_meta`), the template's sheets
+    with their labels in place (:func:`_sheets`), the cover (:func:`_read_cover`), the tables'
+    cells (:func:`_read_tables`), the cells that read as empty explained (:func:`_explain_empty`),
+    the totals recomputed and the saved ones compared (:func:`_check_totals`), the document."""
     if not hasattr(wb, "cells"):
         wb = GridSource(p, wb)
     names = list(wb.sheet_names)
     form, overrides, extra = _meta(p, wb, names)
     plan = _plan(form)
     m = layout(form).model
+    grids = _sheets(p, wb, plan, names)
+    findings: list[Finding] = []
+    document, agency, meta = _read_cover(form, plan, grids, findings)
+    keep = frozenset(m.by_pointer[ptr].index for ptr in overrides if ptr in m.by_pointer)
+    values, cached, empty = _read_tables(plan, grids, m, keep, meta, findings)
+    if empty:
+        _explain_empty(wb, m, values, empty, findings)
+    values = recompute(m, values, keep)
+    _check_totals(m, values, cached, findings)
+
+    for part, node in (("agency", agency), ("meta", meta)):
+        more = extra.get(part)
+        if isinstance(more, dict):
+            for k, v in more.items():
+                node.setdefault(k, v)
+    document["agency"] = agency
+    document.update(m.document(values))
+    meta[VERSION_KEY] = TEMPLATE_VERSION
+    meta[SOURCE_KEY] = unsurrogated(p.name)  # a name that is not UTF-8 shown escaped (\xff)
+    document["meta"] = meta
+    return Loaded(document, plan.where, tuple(findings), tuple(values), tuple(names))
+
+
+def _sheets(p: Path, wb: SheetSource, plan: _FormPlan, names: list[str]) -> dict[str, Cells]:
+    """Each of the template's sheets, its labels checked in place."""
     grids: dict[str, Cells] = {}
     for sheet in plan.sheets:
         if sheet.name not in names:
@@ -285,13 +315,16 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
         cells = wb.cells(sheet.name)
         _check_labels(p, sheet, cells)
         grids[sheet.name] = cells
+    return grids
 
-    findings: list[Finding] = []
+
+def _read_cover(
+    form: str, plan: _FormPlan, grids: dict[str, Cells], findings: list[Finding]
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The cover's fields: the document's own (year, ...), the agency's and the meta's."""
     document: dict[str, Any] = {"form": form}
     agency: dict[str, Any] = {}
     meta: dict[str, Any] = {}
-
-    # Cover first: the unit of 采购总金额 decides which units an amount may carry.
     cover = next(s for s in plan.sheets if s.name == COVER_SHEET)
     cells = grids[COVER_SHEET]
     for slot in cover.slots:
@@ -307,13 +340,22 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
             meta[key] = value
         else:
             document[part] = value
+    return document, agency, meta
+
+
+def _read_tables(
+    plan: _FormPlan, grids: dict[str, Cells], m: Any, keep: frozenset[int], meta: dict[str, Any],
+    findings: list[Finding],
+) -> tuple[list[Any], dict[int, Any], list[_Slot]]:
+    """The tables' cells in the model's order, cleaned; the totals as saved (by index); the
+    cells that read as empty. The cover was read first: the unit of 采购总金额 decides which
+    units an amount may carry."""
     unit = meta.get(PROCUREMENT_UNIT_KEY) or DEFAULT_PROCUREMENT_UNIT
     contexts = {kind: Context(kind) for kind in (COUNT, CHANGE)}
     contexts[AMOUNT] = Context(AMOUNT, unit)
 
     values: list[Any] = [None] * len(m.cells)
     cached: dict[int, Any] = {}
-    keep = frozenset(m.by_pointer[ptr].index for ptr in overrides if ptr in m.by_pointer)
     empty: list[_Slot] = []
     for sheet in plan.sheets:
         if sheet.name == COVER_SHEET:
@@ -352,29 +394,35 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
             if out.note:
                 label = m.cells[index].label
                 findings.append(finding(Code.CELL, f"{label}：{out.note}", slot.pointer))
+    return values, cached, empty
 
-    if empty:  # blank, or what python-calamine shows as empty: a formula error, no result
-        wanted: dict[str, set[str]] = {}
-        for slot in empty:
-            wanted.setdefault(slot.sheet, set()).add(slot.address)
-        found = wb.hidden(wanted)
-        for slot in empty:
-            what = found.get((slot.sheet, slot.address))
-            assert slot.index is not None
-            if what is None:
-                continue
-            if what[0] == ERROR:
-                values[slot.index] = what[1]  # kept as text: the validator reports it here
-            else:
-                findings.append(
-                    finding(
-                        Code.CACHE,
-                        f"{m.cells[slot.index].label}：单元格中的公式「={brief(what[1])}」没有保存计算结果，按未填写读取",
-                        slot.pointer,
-                    )
+
+def _explain_empty(wb: SheetSource, m: Any, values: list[Any], empty: list[_Slot], findings: list[Finding]) -> None:
+    """Cells that read as empty: blank, or what python-calamine shows as empty — a formula
+    error (kept as text: the validator reports it there) or a formula saved without its result."""
+    wanted: dict[str, set[str]] = {}
+    for slot in empty:
+        wanted.setdefault(slot.sheet, set()).add(slot.address)
+    found = wb.hidden(wanted)
+    for slot in empty:
+        what = found.get((slot.sheet, slot.address))
+        assert slot.index is not None
+        if what is None:
+            continue
+        if what[0] == ERROR:
+            values[slot.index] = what[1]  # kept as text: the validator reports it here
+        else:
+            findings.append(
+                finding(
+                    Code.CACHE,
+                    f"{m.cells[slot.index].label}：单元格中的公式「={brief(what[1])}」没有保存计算结果，按未填写读取",
+                    slot.pointer,
                 )
+            )
 
-    values = recompute(m, values, keep)
+
+def _check_totals(m: Any, values: list[Any], cached: dict[int, Any], findings: list[Finding]) -> None:
+    """Each total as saved in the file against the total recomputed from its inputs."""
     for index, raw in cached.items():
         got, want = raw, values[index]
         if type(got) is int and got == want:
@@ -389,18 +437,6 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
                     cell.pointer,
                 )
             )
-
-    for part, node in (("agency", agency), ("meta", meta)):
-        more = extra.get(part)
-        if isinstance(more, dict):
-            for k, v in more.items():
-                node.setdefault(k, v)
-    document["agency"] = agency
-    document.update(m.document(values))
-    meta[VERSION_KEY] = TEMPLATE_VERSION
-    meta[SOURCE_KEY] = unsurrogated(p.name)  # a name that is not UTF-8 shown escaped (\xff)
-    document["meta"] = meta
-    return Loaded(document, plan.where, tuple(findings), tuple(values), tuple(names))
 
 
 # ---------------------------------------------------------------------------------------
