@@ -12,7 +12,7 @@ The library API (each command of the CLI is one of these calls)::
     c = consolidate(["各单位报告/"], roster="名单.csv", previous=["上年报告/"])
     c.line(), c.document(), c.to_frame()               # the long table as a pandas DataFrame
     c.write("汇总.xlsx", csv="汇总.csv")                # both or neither, outputs checked and locked
-    publish(document, "年度报告.docx")                  # the report's document (.docx, .html, .md)
+    nianbao.publish.publish(document, "年度报告.docx")  # the report's document (.docx, .html, .md)
     read_published("某局年报.html")                     # a published report -> Loaded
 
 The subpackages, bottom to top (each imports only those below it; see docs/ARCHITECTURE.md):
@@ -51,7 +51,6 @@ _API = {
     "consolidate": "nianbao.consolidation.consolidate",
     "Consolidation": "nianbao.consolidation.consolidate",
     "read_published": "nianbao.io.published",
-    "publish": "nianbao.publish",
 }
 
 __all__ = [*_API, "__version__"]
