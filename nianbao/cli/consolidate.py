@@ -18,7 +18,7 @@ from ..consolidation import (
     default_jobs,
     outputs_held,
 )
-from ..consolidation.summary.workbook import OUTPUT_SUFFIXES
+from ..consolidation.summary.workbook import OUTPUT_SUFFIXES, WRONG_SUFFIX
 from ..core.forms import FORMS, TEXT_LENGTHS
 from .errors import Exit, Failure
 from .output import say
@@ -104,7 +104,7 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
     if len(name) > TEXT_LENGTHS["name"]:
         raise click.BadParameter(f"汇总表的单位名称不能超过 {TEXT_LENGTHS['name']} 个字符", param_hint="--name")
     if output.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise click.BadParameter(f"汇总表应为 .xlsx 或 .json 文件，实为「{output.name}」", param_hint="-o/--output")
+        raise click.BadParameter(WRONG_SUFFIX.format(name=output.name), param_hint="-o/--output")
     progress = Progress(enabled=not quiet and sys.stderr.isatty())
     try:
         with outputs_held(paths, output, csv_path, roster) as inputs:

@@ -37,7 +37,7 @@ from .outcome import DEFAULT_NAME, Outcome
 from .pool import TIME_LIMIT, read_records
 from .records import Record
 from .roster import Member, read_roster
-from .summary.workbook import OUTPUT_SUFFIXES, SummaryError, is_summary, prepare, write_outputs
+from .summary.workbook import OUTPUT_SUFFIXES, WRONG_SUFFIX, SummaryError, is_summary, prepare, write_outputs
 
 Paths = Inputs | Iterable[str | os.PathLike[str]]
 PathLike = str | os.PathLike[str]
@@ -83,7 +83,7 @@ def check_outputs(path: PathLike, csv: PathLike | None = None, inputs: Iterable[
     folders there and writable."""
     out = Path(path)
     if out.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise OutputError(f"汇总表应为 .xlsx 或 .json 文件，实为「{out.name}」")
+        raise OutputError(WRONG_SUFFIX.format(name=out.name))
     targets = (out,) + ((Path(csv),) if csv else ())
     if csv and Path(csv).resolve() == out.resolve():
         raise OutputError("长表 CSV 与汇总表不能是同一个文件")

@@ -143,6 +143,7 @@ def prepare() -> None:
 
 
 OUTPUT_SUFFIXES = (".xlsx", ".json")
+WRONG_SUFFIX = "汇总表应为 .xlsx 或 .json 文件，实为「{name}」"
 
 
 def write_summary(c: Outcome, path: str | os.PathLike[str]) -> Path:
