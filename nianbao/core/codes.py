@@ -115,18 +115,22 @@ class Code(StrEnum):
 # --- consolidation: what became of an input, and why --------------------------------------
 
 
-class Disposition(StrEnum):
+class Shown:
+    """A code whose Chinese word is in :data:`WORDS`."""
+
+    @property
+    def display(self) -> str:
+        return WORDS[self]  # type: ignore[index]
+
+
+class Disposition(Shown, StrEnum):
     """What became of an input."""
 
     SUMMED = "summed"
     NOT_SUMMED = "not_summed"
 
-    @property
-    def display(self) -> str:
-        return WORDS[self]
 
-
-class Reason(StrEnum):
+class Reason(Shown, StrEnum):
     """Why an input was left out."""
 
     UNREADABLE = "unreadable"
@@ -139,31 +143,19 @@ class Reason(StrEnum):
     UNIT = "unit"  # an amount whose unit cannot be converted exactly
     ERRORS = "errors"  # a report with errors
 
-    @property
-    def display(self) -> str:
-        return WORDS[self]
 
-
-class Presence(StrEnum):
+class Presence(Shown, StrEnum):
     """Whether an agency reported this year, last year, or both (with ``--previous``)."""
 
     BOTH = "both"
     NEW = "new"
     GONE = "gone"
 
-    @property
-    def display(self) -> str:
-        return WORDS[self]
 
-
-class Alike(StrEnum):
+class Alike(Shown, StrEnum):
     """Why two agencies are listed for review without being merged."""
 
     NAMES = "names"
-
-    @property
-    def display(self) -> str:
-        return WORDS[self]
 
 
 WORDS: dict[StrEnum, str] = {code: word for words in (SEVERITY_WORDS, STATUS_WORDS) for code, word in words.items()}
