@@ -162,7 +162,9 @@ def _run_pool(
     done: set[str] = set()
     slots = counter = None
     if time_limit is not None:
-        slots = context.Array("d", [-1.0] * (jobs * _FIELDS))
+        # no lock: each field is one aligned double, written by one worker, read by the parent
+        # (a worker killed while holding a lock would leave the parent waiting on it for ever)
+        slots = context.RawArray("d", [-1.0] * (jobs * _FIELDS))
         counter = context.Value("i", 0)
     try:
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start,
