@@ -87,9 +87,9 @@ def check_outputs(path: PathLike, csv: PathLike | None = None, inputs: Iterable[
     targets = (out,) + ((Path(csv),) if csv else ())
     if csv and Path(csv).resolve() == out.resolve():
         raise OutputError("长表 CSV 与汇总表不能是同一个文件")
-    files = [p for p in inputs if os.path.isfile(p)]
+    given = list(inputs)
     for target in targets:
-        check_output(target, files)
+        check_output(target, given)
     return targets
 
 

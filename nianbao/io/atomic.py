@@ -39,12 +39,18 @@ def check_output(target: str | os.PathLike[str], inputs: Iterable[str | os.PathL
     written."""
     out = Path(target)
     resolved = out.resolve()
-    for i in inputs:
-        try:
-            if Path(i).resolve() == resolved or (out.exists() and os.path.samefile(i, out)):
+    try:
+        here = os.stat(out)
+    except (OSError, ValueError):
+        here = None  # nothing there yet: writing it overwrites no input
+    if here is not None:  # one stat an input (thousands, in a consolidation), not a path resolved
+        for i in inputs:
+            try:
+                there = os.stat(i)
+            except (OSError, ValueError):
+                continue
+            if (there.st_dev, there.st_ino) == (here.st_dev, here.st_ino):
                 raise OutputError(f"输出文件 {out} 就是输入文件之一；为保护原件，请另选输出路径")
-        except OSError:
-            continue
     folder = resolved.parent
     try:
         if not folder.is_dir():
