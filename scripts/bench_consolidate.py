@@ -306,11 +306,11 @@ def pandas_loop(files: list[Path]) -> tuple[float, float, dict[str, Decimal]]:
 
 def stages(files: list[Path]) -> list[tuple[str, float]]:
     """CPU milliseconds per workbook of each stage of reading one file, in this process."""
-    from nianbao.consolidation.consolidate import examine, numbers
+    from nianbao.consolidation.records import examine, numbers
     from nianbao.io.check import check_loaded
+    from nianbao.io.container.safety import open_container
     from nianbao.io.readers import read
-    from nianbao.io.safety import open_container
-    from nianbao.io.workbook import read_workbook
+    from nianbao.io.xlsx.workbook import read_workbook
 
     def cost(fn, items=files) -> float:
         c0 = time.process_time()
@@ -322,7 +322,7 @@ def stages(files: list[Path]) -> list[tuple[str, float]]:
     containers = [(f, open_container(f)) for f in files]
     m = model(FORM)
     out = [
-        ("容器安全检查 nianbao.io.safety.open_container", cost(open_container)),
+        ("容器安全检查 nianbao.io.container.safety.open_container", cost(open_container)),
         ("读取工作簿 read_workbook（用检查时已解压的部件）",
          cost(lambda fc: read_workbook(fc[0], container=fc[1]), containers)),
         ("  对照：python-calamine 读取（含其所需检查）",
@@ -340,7 +340,7 @@ def whole(path: str) -> object:
     """consolidate.examine with every sheet read whole: as if no two workbooks shared the
     markup of a sheet (the benchmark's workbooks all come from one template, so after the
     first few each sheet is read by its values alone; see nianbao.io.memory)."""
-    from nianbao.consolidation.consolidate import examine
+    from nianbao.consolidation.records import examine
     from nianbao.io.memory import MEMORY
 
     MEMORY.forget_sheets()
@@ -348,7 +348,7 @@ def whole(path: str) -> object:
 
 
 def nianbao_sums(files: list[Path]) -> dict[str, Decimal]:
-    from nianbao.consolidation.consolidate import consolidate
+    from nianbao.consolidation import consolidate
 
     c = consolidate(files, jobs=1)
     m = model(FORM)

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nianbao.publish import compose, render  # noqa: E402
-from nianbao.publish.document import Grid  # noqa: E402
+from nianbao.publish.document import FormTable  # noqa: E402
 
 REPORT = ROOT / "tests" / "fixtures" / "reports" / "shangzhi-2021.json"
 
@@ -36,7 +36,7 @@ def median_ms(fn, repeats: int) -> float:
     return statistics.median(times) * 1000
 
 
-def merge_baseline(grids: list[Grid]) -> bytes:
+def merge_baseline(grids: list[FormTable]) -> bytes:
     """The tables alone, merged cell by cell through python-docx."""
     import io
 

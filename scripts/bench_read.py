@@ -5,9 +5,9 @@ of the same cells, measured in the same run.
     python scripts/bench_read.py [--n 200] [--form 2021]
 
 The headline is the whole ``nianbao.io.readers.read`` — the container safety check of
-nianbao.io.safety included, as every command reads a file — first, then its two parts (the
+nianbao.io.container.safety included, as every command reads a file — first, then its two parts (the
 check alone; the reader alone, from the parts the check inflated: cell scan of
-nianbao.io.ooxml, layout check, cleaning, recomputing totals), the reader again with every
+nianbao.io.xlsx.ooxml, layout check, cleaning, recomputing totals), the reader again with every
 sheet read whole (the same file over and over is read by its values alone after the second
 time, as workbooks from one template are: see nianbao.io.memory; this line is a template
 seen for the first time), then the same reader over python-calamine (the fallback, with
@@ -33,10 +33,10 @@ from benchtools import timed  # noqa: E402  (scripts/, beside this one)
 
 from nianbao.core.layout import cell_index, layout  # noqa: E402
 from nianbao.excel.template import write_workbook  # noqa: E402
+from nianbao.io.container.safety import open_container  # noqa: E402
 from nianbao.io.memory import MEMORY  # noqa: E402
 from nianbao.io.readers import read  # noqa: E402
-from nianbao.io.safety import open_container  # noqa: E402
-from nianbao.io.workbook import read_workbook  # noqa: E402
+from nianbao.io.xlsx.workbook import read_workbook  # noqa: E402
 
 HEADLINE = "nianbao.io.readers.read（含安全检查）"
 REPORTS = {
@@ -65,7 +65,7 @@ def openpyxl_read_only(path: Path, form: str) -> dict:
     return out
 
 
-def whole(path: Path, container) -> object:  # noqa: ANN001 - a safety.Container
+def whole(path: Path, container) -> object:  # noqa: ANN001 - an Opened (the container check)
     """The reader as on a template seen for the first time: no sheet read by its values alone."""
     MEMORY.forget_sheets()
     return read_workbook(path, container=container)

@@ -8,9 +8,9 @@ The rule (issue 13): where :mod:`zipfile` does the job at a cost under 0.05 ms p
 use it; keep hand-written zip code only where zipfile is measurably costlier. Two jobs:
 
 1. reading the central directory — ``zipfile.ZipFile(...).infolist()``, which
-   :mod:`nianbao.io.zipcheck` now uses;
+   :mod:`nianbao.io.container.zipcheck` now uses;
 2. inflating every entry, size- and CRC-checked — ``ZipFile.read`` against
-   :func:`nianbao.io.zipentries.inflated` (zlib-ng, one call per entry, no file object),
+   :func:`nianbao.io.container.zipentries.inflated` (zlib-ng, one call per entry, no file object),
    which the quick check keeps.
 
 Prints the median per workbook of each (``--repeat`` rounds over ``--n`` files) and the verdict.
@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from nianbao.io.container.zipentries import inflated  # noqa: E402
 from nianbao.io.memory import Memory  # noqa: E402
-from nianbao.io.zipentries import inflated  # noqa: E402
 
 LIMIT_MS = 0.05
 
@@ -93,7 +93,7 @@ def main() -> None:
           f"（{'低于' if d < LIMIT_MS else '高于'} {LIMIT_MS} 毫秒："
           f"{'用 zipfile' if d < LIMIT_MS else '手写值得保留'}）")
     print(f"  解压全部部件 zipfile.ZipFile.read：{z:.4f} 毫秒")
-    print(f"  解压全部部件 nianbao.io.zipentries.inflated：{h:.4f} 毫秒"
+    print(f"  解压全部部件 nianbao.io.container.zipentries.inflated：{h:.4f} 毫秒"
           f"（zipfile 多 {z - h:.4f} 毫秒，{z / h:.1f}×：{'手写值得保留' if z - h >= LIMIT_MS else '用 zipfile'}）")
 
 

@@ -15,7 +15,7 @@ A failure is: ``read`` raising anything but :class:`nianbao.io.readers.ReadError
 ``check_file`` raising anything at all; a message that cannot be shown (``printable`` and
 UTF-8) or runs past :data:`MAX_MESSAGE` characters; a document that cannot be written back
 as UTF-8 JSON; the two .xlsx readers disagreeing
-(:func:`compare_readers`: the reader of :mod:`nianbao.io.ooxml` must read what python-calamine
+(:func:`compare_readers`: the reader of :mod:`nianbao.io.xlsx.ooxml` must read what python-calamine
 reads, the same way); the worker dying, running out of memory, or taking longer than
 ``--timeout`` seconds. Each failing input is saved to ``--out`` with
 its traceback; turn it into a fixture under ``tests/fixtures/hostile/``.
@@ -462,7 +462,7 @@ def shown_problem(result) -> str | None:  # noqa: ANN001 - a nianbao.core.findin
 
 
 def compare_readers(path: str) -> str | None:
-    """None when the fast .xlsx reader (:mod:`nianbao.io.ooxml`, from the parts the container
+    """None when the fast .xlsx reader (:mod:`nianbao.io.xlsx.ooxml`, from the parts the container
     check inflated) and python-calamine agree on a file; else what differs.
 
     They disagree when the fast reader refuses a file python-calamine reads, or when both
@@ -471,10 +471,10 @@ def compare_readers(path: str) -> str | None:
     the first reason it meets; and the fast reader may read a file python-calamine refuses
     for what the fast reader never needs to look at (markup around the cells, a sheet that
     is not the template's, a zip directory record only zipfile forgives)."""
-    from nianbao.io import ooxml, workbook
-    from nianbao.io.panics import panic_messages_hidden
+    from nianbao.io.container.panics import panic_messages_hidden
+    from nianbao.io.container.safety import open_container
     from nianbao.io.readers import ReadError
-    from nianbao.io.safety import open_container
+    from nianbao.io.xlsx import ooxml, workbook
 
     p = Path(path)
     if p.suffix.lower() not in (".xlsx", ".xlsm"):
@@ -499,7 +499,7 @@ def compare_readers(path: str) -> str | None:
     if fast == slow:
         return None
     return (
-        f"the two .xlsx readers disagree:\n  nianbao.io.ooxml: {str(fast)[:600]}\n  python-calamine: {str(slow)[:600]}"
+        f"the two .xlsx readers disagree:\n  io.xlsx.ooxml: {str(fast)[:600]}\n  python-calamine: {str(slow)[:600]}"
     )
 
 
@@ -573,7 +573,7 @@ def save(out: Path, data: bytes, suffix: str, why: str, how: str) -> Path:
 
 
 def fuzz_random(args: argparse.Namespace) -> int:
-    from nianbao.io.workbook import SUFFIXES as WORKBOOK_SUFFIXES
+    from nianbao.io.xlsx.workbook import SUFFIXES as WORKBOOK_SUFFIXES
 
     seeds = seed_workbooks() + seed_reports()
     for p in args.corpus:
@@ -615,8 +615,8 @@ def fuzz_atheris(args: argparse.Namespace) -> int:  # pragma: no cover - optiona
 
     with atheris.instrument_imports():
         import nianbao.io.check  # noqa: F401
+        import nianbao.io.container.safety  # noqa: F401
         import nianbao.io.readers  # noqa: F401
-        import nianbao.io.safety  # noqa: F401
 
         load_readers()
     seeds = seed_workbooks()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up a virtual environment with nianbao installed (editable) in .venv/.
-# Usage: scripts/setup.sh [--test]   (--test also installs the test tools and LibreOffice)
+# Usage: scripts/setup.sh [--test]   (with the extras pandas and excel; --test also installs the test tools and LibreOffice)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${NIANBAO_VENV:-.venv}"
@@ -36,8 +36,8 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 if [ "${1:-}" = "--test" ]; then
-  "$VENV/bin/python" -m pip install -q -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
+  "$VENV/bin/python" -m pip install -q -e '.[pandas,excel,test]' 2>&1 | grep -v "^WARNING: Location" || true
 else
-  "$VENV/bin/python" -m pip install -q -e . 2>&1 | grep -v "^WARNING: Location" || true
+  "$VENV/bin/python" -m pip install -q -e '.[pandas,excel]' 2>&1 | grep -v "^WARNING: Location" || true
 fi
 "$VENV/bin/python" -c "import nianbao" 

@@ -29,6 +29,37 @@ def _reports() -> dict[str, dict[str, Any]]:
 REPORTS = _reports()  # name -> report (2019 seeds and a 2021 report)
 
 
+# --- agencies' reports, as the consolidation tests make them (import them: ``from conftest import ...``)
+
+
+def uscc(serial: int, region: str = "370303") -> str:
+    """A valid 统一社会信用代码 of an agency in ``region``, told apart by ``serial``."""
+    from nianbao.core.agency_codes import uscc_check_char
+
+    first17 = f"11{region}{serial:09d}"
+    return first17 + uscc_check_char(first17)
+
+
+def seed(name: str) -> dict[str, Any]:
+    """A fresh copy of a seed report of tests/fixtures/seeds by name, e.g. ``seed("anyang-2020")``."""
+    return json.loads((FIXTURES / "seeds" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def agency_report(
+    name: str, serial: int | None = None, year: int = 2020, region: str | None = "370303"
+) -> dict[str, Any]:
+    """A valid report (form 2019, the Anyang seed) of another agency: its name, its code
+    when ``serial`` is given, its region unless None."""
+    doc = seed("anyang-2020")
+    doc["year"] = year
+    doc["agency"] = {"name": name}
+    if region:
+        doc["agency"]["region_code"] = region
+    if serial:
+        doc["agency"]["uscc"] = uscc(serial)
+    return doc
+
+
 @pytest.fixture
 def report() -> Callable[[str], dict[str, Any]]:
     """A fresh copy of a fixture report by name, e.g. ``report("anyang-2020")``."""

@@ -641,7 +641,7 @@ def xls_with_inverted_dimensions(xls: Path, out: Path) -> Path:
 
     import olefile
 
-    from nianbao.io.ole import biff_records
+    from nianbao.io.container.ole import biff_records
 
     shutil.copyfile(xls, out)
     with olefile.OleFileIO(str(out), write_mode=True) as ole:

@@ -77,3 +77,9 @@ def test_the_publish_benchmark_runs():
 def test_the_validation_benchmark_runs():
     out = run("bench_validate.py", "--reports", "20", "--repeats", "1")
     assert "validate()，有效报告" in out and "比值 validate / 基线" in out
+
+
+def test_the_memory_benchmark_runs():
+    out = run("bench_memory.py", "--n", "4", "--rounds", "1")
+    for line in ("全部记忆（现行）", "不用工作表计划", "不用已见部件", "两者都不用"):
+        assert line in out

@@ -14,22 +14,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import agency_report, seed, uscc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import consistent_reports
 
-from nianbao.consolidation import summary
-from nianbao.consolidation.consolidate import (
-    Member,
-    RosterError,
-    combine,
-    consolidate,
-    discover,
-    examine,
-    read_roster,
-)
-from nianbao.consolidation.summary import write_summary
-from nianbao.core.agency_codes import uscc_check_char
+from nianbao.consolidation import consolidate
+from nianbao.consolidation.combine import combine
+from nianbao.consolidation.inputs import discover
+from nianbao.consolidation.records import examine
+from nianbao.consolidation.roster import Member, RosterError, read_roster
+from nianbao.consolidation.summary import workbook as summary
+from nianbao.consolidation.summary.workbook import write_summary
 from nianbao.core.codes import Status
 from nianbao.core.validate import validate
 
@@ -37,22 +33,7 @@ SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 TABLES = ("active", "applications", "appeals")
 
 
-def uscc(serial: int, region: str = "370303") -> str:
-    first17 = f"11{region}{serial:09d}"
-    return first17 + uscc_check_char(first17)
-
-
-def seed(name: str) -> dict:
-    return json.loads((SEEDS / f"{name}.json").read_text(encoding="utf-8"))
-
-
-def valid_2020(name: str, serial: int | None = None) -> dict:
-    """A valid 2020 report (form 2019): the Anyang seed under another agency's name."""
-    doc = seed("anyang-2020")
-    doc["agency"] = {"name": name, "region_code": "370303"}
-    if serial is not None:
-        doc["agency"]["uscc"] = uscc(serial)
-    return doc
+valid_2020 = agency_report  # a valid 2020 report (form 2019): the Anyang seed under another agency's name
 
 
 def write(folder: Path, filename: str, doc: dict) -> Path:
@@ -512,10 +493,13 @@ def test_work_given_for_meanwhile_runs_once_here_whatever_the_workers_do(tmp_pat
         write(tmp_path, f"{i}.json", valid_2020(f"单位{i}", 600 + i))
     if jobs > 1:
         write(tmp_path, "crash.json", valid_2020("单位X", 699))  # the pool is run again: still once
+    from nianbao.consolidation.pool import read_records
+
     calls = []
-    c = consolidate([tmp_path], jobs=jobs, meanwhile=lambda: calls.append(os.getpid()))
+    files = sorted(str(p) for p in tmp_path.glob("*.json"))
+    got = read_records(files, jobs, meanwhile=lambda: calls.append(os.getpid()))
     assert calls == [os.getpid()]
-    assert len(c.summed) == 5
+    assert sum(r.readable for r in got) == 5
 
 
 def test_work_given_for_meanwhile_that_fails_loses_nothing(tmp_path):
@@ -525,8 +509,10 @@ def test_work_given_for_meanwhile_that_fails_loses_nothing(tmp_path):
     def broken() -> None:
         raise ImportError("a head start that could not be had")
 
-    c = consolidate([tmp_path], jobs=2, meanwhile=broken)
-    assert len(c.summed) == 4
+    from nianbao.consolidation.pool import read_records
+
+    got = read_records(sorted(str(p) for p in tmp_path.glob("*.json")), 2, meanwhile=broken)
+    assert len(got) == 4 and all(r.readable for r in got)
 
 
 def test_a_folder_that_cannot_be_opened_is_listed(tmp_path, monkeypatch):

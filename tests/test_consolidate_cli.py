@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import agency_report, seed, uscc
 from report_files import put
 
 from nianbao.cli import main
-from nianbao.consolidation.consolidate import consolidate
-from nianbao.consolidation.summary import DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PROBLEMS_SHEET
-from nianbao.core.agency_codes import uscc_check_char
+from nianbao.consolidation import consolidate
+from nianbao.consolidation.summary.workbook import DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PROBLEMS_SHEET
 from nianbao.core.codes import Status
 from nianbao.core.sanitize import safe_text
 from nianbao.io.check import check_file
@@ -26,20 +25,7 @@ SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 EXAMPLES = Path(__file__).parents[1] / "examples"
 
 
-def uscc(serial: int) -> str:
-    first17 = f"11370303{serial:09d}"
-    return first17 + uscc_check_char(first17)
-
-
-def seed(name: str) -> dict:
-    return json.loads((SEEDS / f"{name}.json").read_text(encoding="utf-8"))
-
-
-def report(name: str, serial: int | None = None, year: int = 2020) -> dict:
-    doc = seed("anyang-2020")
-    doc["year"] = year
-    doc["agency"] = {"name": name, "region_code": "370303", **({"uscc": uscc(serial)} if serial else {})}
-    return doc
+report = agency_report
 
 
 def run(*args: str):
@@ -370,7 +356,7 @@ def test_long_csv_is_what_csv_writer_makes_of_the_long_rows(tmp_path):
     breaks and formula starts included, amounts with decimals."""
     import io
 
-    from nianbao.consolidation.summary import LONG_HEADERS, long_rows, write_long_csv
+    from nianbao.consolidation.summary.workbook import LONG_HEADERS, long_rows, write_long_csv
 
     a = report('张店区"民政",局', 5)
     a["active"]["procurement"]["amount"] = 123.45

@@ -4,7 +4,7 @@ people read them, last year's reports, and the library's pandas door."""
 from __future__ import annotations
 
 import copy
-import json
+import functools
 import subprocess
 import sys
 import tempfile
@@ -12,33 +12,24 @@ from pathlib import Path
 
 import openpyxl
 from click.testing import CliRunner
+from conftest import agency_report, uscc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from report_files import put
 from strategies import consistent_reports
 
 from nianbao.cli import main
-from nianbao.consolidation.consolidate import Reason, consolidate
+from nianbao.consolidation import consolidate
 from nianbao.consolidation.marker import DETAIL_SHEET, DUPLICATES_SHEET, MEMBERS_SHEET, PREVIOUS_SHEET, PROBLEMS_SHEET
 from nianbao.consolidation.names import alike, fold
-from nianbao.consolidation.outcome import Presence
-from nianbao.consolidation.summary import write_summary
-from nianbao.core.agency_codes import uscc_check_char
+from nianbao.consolidation.summary.workbook import write_summary
+from nianbao.core.codes import Presence, Reason
 from nianbao.io.check import check_file
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
 
-def uscc(serial: int) -> str:
-    first17 = f"11370303{serial:09d}"
-    return first17 + uscc_check_char(first17)
-
-
-def report(name: str, serial: int | None = None, year: int = 2020) -> dict:
-    doc = json.loads((SEEDS / "anyang-2020.json").read_text(encoding="utf-8"))
-    doc["year"] = year
-    doc["agency"] = {"name": name, **({"uscc": uscc(serial)} if serial else {})}
-    return doc
+report = functools.partial(agency_report, region=None)
 
 
 def run(*args):
@@ -234,7 +225,7 @@ def test_previous_compares_like_with_like_and_counts_each_agency_once(tmp_path):
     """Eleven agencies this year, last year's input of three (one of them sent twice): the
     total compares the three, the others are listed apart, and the sheet says the input is
     incomplete at its top."""
-    from nianbao.consolidation.charts import year_rows
+    from nianbao.consolidation.summary.charts import year_rows
 
     names = [f"张店区第{n}局" for n in range(1, 12)]
     for n, name in enumerate(names, 1):
@@ -288,7 +279,7 @@ def test_a_large_swing_is_flagged(tmp_path):
     put(tmp_path / "本年", "a.json", a)
     put(tmp_path / "上年", "a.json", prev)
     c = consolidate([tmp_path / "本年"], jobs=1, previous=[tmp_path / "上年"])
-    from nianbao.consolidation.lists import comparison_headers, comparison_rows
+    from nianbao.consolidation.summary.lists import comparison_headers, comparison_rows
 
     hint = comparison_headers(c)[0].index("提示")
     (agency,) = [r for r in comparison_rows(c) if r[1] == "张店区民政局"]
@@ -314,7 +305,7 @@ def test_a_roster_without_a_name_column_says_which_columns_it_found(tmp_path):
 
 
 def test_an_os_error_writing_the_summary_is_said_in_chinese(tmp_path, monkeypatch):
-    import nianbao.consolidation.summary as summary
+    import nianbao.consolidation.summary.workbook as summary
 
     def refuse(*targets):
         raise PermissionError(13, "Permission denied", str(targets[0]))

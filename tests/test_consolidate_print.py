@@ -11,9 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from nianbao.consolidation.consolidate import consolidate
+from nianbao.consolidation import consolidate
 from nianbao.consolidation.marker import CHARTS_SHEET, DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PROBLEMS_SHEET
-from nianbao.consolidation.summary import list_sheets, write_summary
+from nianbao.consolidation.summary.workbook import list_sheets, write_summary
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 LISTS = (DETAIL_SHEET, PROBLEMS_SHEET, MISSING_SHEET, DUPLICATES_SHEET)
@@ -68,7 +68,7 @@ def test_long_reasons_wrap_onto_taller_rows(rendered):
     out, _, _ = rendered
     import zipfile
 
-    from nianbao.io.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
+    from nianbao.io.xlsx.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
 
     with zipfile.ZipFile(out) as z:
         parts = {n: z.read(n) for n in z.namelist()}
@@ -204,8 +204,8 @@ def test_no_chart_crosses_a_page_or_draws_a_frame(rendered_previous):
     import math
     import zipfile
 
-    from nianbao.consolidation.charts import ROW_HEIGHT
-    from nianbao.io.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
+    from nianbao.consolidation.summary.charts import ROW_HEIGHT
+    from nianbao.io.xlsx.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
 
     out, _, _ = rendered_previous
     with zipfile.ZipFile(out) as z:

@@ -50,3 +50,24 @@ def test_the_readme_reference_does_not_depend_on_the_cores():
                 "os.sched_getaffinity = lambda pid: set(range(37)); os.cpu_count = lambda: 37"):
         run = _check_as_if(pin)
         assert run.returncode == 0, f"{pin}: " + run.stdout + run.stderr
+
+
+def python_blocks(text: str) -> list[str]:
+    """The ```python blocks of a Markdown text, in order."""
+    import re
+
+    return re.findall(r"^```python\n(.*?)^```", text, flags=re.M | re.S)
+
+
+def test_the_readmes_library_examples_run(tmp_path, monkeypatch):
+    """Each Python block of the README runs as written, from a copy of this folder's examples."""
+    import shutil
+
+    blocks = python_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert len(blocks) >= 2 and all("nianbao" in b for b in blocks)
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    for n, block in enumerate(blocks, 1):
+        exec(compile(block, f"README.md python block {n}", "exec"), {"__name__": f"readme_{n}"})
+    assert (tmp_path / "汇总.xlsx").is_file() and (tmp_path / "汇总.csv").is_file()
+    assert (tmp_path / "年度报告.html").is_file()

@@ -22,11 +22,11 @@ import pytest
 from click.testing import CliRunner
 
 from nianbao.cli import main
-from nianbao.io import zipcheck, zipentries
+from nianbao.io.container import zipcheck, zipentries
+from nianbao.io.container.safety import check_container
+from nianbao.io.container.sniff import sniff_container
 from nianbao.io.memory import Memory
 from nianbao.io.readers import ReadError
-from nianbao.io.safety import check_container
-from nianbao.io.sniff import sniff_container
 
 
 def digest(path: Path) -> str:

@@ -130,8 +130,10 @@ def test_2_53_plus_1_comes_back_unchanged_through_fill_and_export(tmp_path):
 def test_sums_are_exact_or_refused(tmp_path):
     from decimal import Decimal
 
-    from nianbao.consolidation.consolidate import Consolidation, Entry, Record, combine, numbers
-    from nianbao.consolidation.summary import SummaryError, write_summary
+    from nianbao.consolidation import Consolidation, Entry, Record
+    from nianbao.consolidation.combine import combine
+    from nianbao.consolidation.records import numbers
+    from nianbao.consolidation.summary.workbook import SummaryError, write_summary
     from nianbao.core.model import model
 
     m = model("2019")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from nianbao.io import ooxml, workbook
+from nianbao.io.container.safety import open_container
 from nianbao.io.memory import Memory, SeenPart
-from nianbao.io.safety import open_container
+from nianbao.io.xlsx import ooxml, workbook
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "各单位报告"
 

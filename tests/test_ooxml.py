@@ -1,4 +1,4 @@
-"""The fast .xlsx reader (nianbao.io.ooxml) reads what python-calamine reads, the same way.
+"""The fast .xlsx reader (nianbao.io.xlsx.ooxml) reads what python-calamine reads, the same way.
 
 It reads the parts the container check inflated, and declines (``Unsupported``) whatever
 it is not sure of; python-calamine then reads the file. Each test here holds it to
@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 
 from nianbao.core.layout import cell_index
 from nianbao.core.model import model
-from nianbao.io import calamine_sheets, ooxml, workbook
-from nianbao.io.calamine_sheets import CalamineSource
+from nianbao.io.container.panics import panic_messages_hidden
+from nianbao.io.container.safety import open_container
 from nianbao.io.memory import MEMORY, Memory
-from nianbao.io.panics import panic_messages_hidden
 from nianbao.io.readers import ReadError, read
-from nianbao.io.safety import open_container
+from nianbao.io.xlsx import calamine_sheets, ooxml, workbook
+from nianbao.io.xlsx.calamine_sheets import CalamineSource
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "各单位报告"
 
@@ -372,7 +372,7 @@ def read_sheet(rows: str, context: str = "as the tests' others") -> tuple[dict, 
 
 
 def plans() -> list:
-    return [plan for plan in MEMORY.plans.values() if isinstance(plan, ooxml._Plan)]
+    return [plan for plan in MEMORY.plans.values() if isinstance(plan, ooxml._MarkupPlan)]
 
 
 def read_whole(rows: str) -> tuple[dict, dict] | str:

@@ -1,6 +1,6 @@
 """The quick container check of .xlsx/.xlsm files and the full one it falls back to.
 
-:func:`nianbao.io.zipcheck.plainly_safe` refuses nothing itself: it vouches for a workbook as
+:func:`nianbao.io.container.zipcheck.plainly_safe` refuses nothing itself: it vouches for a workbook as
 Excel, WPS or the template writer saves it, and leaves every doubt to the full check. These
 tests hold it to that: it vouches for ordinary workbooks (so the fast path is really taken),
 never for a hostile one, and markup that only python-calamine would see (a second r, a
@@ -17,15 +17,16 @@ from pathlib import Path
 import hostile_cases as hc
 import pytest
 
-from nianbao.io import calamine_guards, container, panics, sniff, zipcheck
+from nianbao.io.container import calamine_guards, panics, sniff, zipcheck
+from nianbao.io.container import limits as container
+from nianbao.io.container.safety import check_container, check_container_fully, open_container
 from nianbao.io.memory import Memory
 from nianbao.io.readers import ReadError, read
-from nianbao.io.safety import check_container, check_container_fully, open_container
 
 
 def quick(data: bytes) -> bool:
     """Whether the quick check vouches for the file, both halves: the container
-    (:func:`nianbao.io.zipcheck.plainly_safe`) and what python-calamine needs besides."""
+    (:func:`nianbao.io.container.zipcheck.plainly_safe`) and what python-calamine needs besides."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         parts = zipcheck.plainly_safe(data, zf.infolist(), {}, Memory())
         return parts is not None and calamine_guards.grids_safe(parts)

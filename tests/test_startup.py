@@ -47,3 +47,30 @@ def test_no_heavy_library_is_imported(args):
 def test_writing_a_template_does_import_openpyxl(tmp_path):
     """The probe would see it: openpyxl comes in where a workbook is written."""
     assert "openpyxl" in imported("template", "--form", "2021", "-o", str(tmp_path / "t.xlsx"))
+
+
+READER_TABLE_PROBE = """
+import json, sys
+from nianbao.io.readers import READERS, UNCONTAINED
+from nianbao.publish import FORMATS
+prefixes = ("nianbao.io.xlsx.", "nianbao.io.published.", "nianbao.publish.")
+loaded = sorted(m for m in sys.modules if m.startswith(prefixes))
+print(json.dumps({"suffixes": sorted(READERS), "uncontained": sorted(UNCONTAINED), "loaded": loaded,
+                  "reader": READERS[".pdf"].__module__}))
+"""
+
+
+def test_the_reader_table_is_whole_at_once_and_imports_no_reader():
+    """One table, written in one place: every suffix known before any reader is imported
+    (no import order, no registration), each reader imported when first asked for."""
+    run = subprocess.run([sys.executable, "-c", READER_TABLE_PROBE], capture_output=True, text=True, timeout=120)
+    seen = json.loads(run.stdout)
+    assert seen["suffixes"] == sorted(
+        [".json", ".xlsx", ".xlsm", ".xls", ".ods", ".et", ".html", ".htm", ".xhtml", ".txt", ".md", ".markdown",
+         ".docx", ".doc", ".wps", ".pdf"]
+    )
+    assert ".xlsx" not in seen["uncontained"] and ".pdf" in seen["uncontained"] and ".json" in seen["uncontained"]
+    # data modules only: no format reader, no workbook reader, no publishing writer
+    assert not [m for m in seen["loaded"] if m.rsplit(".", 1)[1] in {"workbook", "ooxml", "html", "pdf", "docx",
+                                                                     "text", "word", "webpage", "markdown"}]
+    assert seen["reader"] == "nianbao.io.published"

@@ -25,7 +25,7 @@ from nianbao.core.layout import COVER_SHEET, META_SHEET, layout
 from nianbao.excel.template import write_workbook
 from nianbao.io.check import check_file
 from nianbao.io.readers import READERS, ReadError, read
-from nianbao.io.workbook import read_workbook
+from nianbao.io.xlsx.workbook import read_workbook
 
 PROVENANCE = ("template_version", "source_file")
 
@@ -418,16 +418,16 @@ def test_a_workbook_that_is_not_a_template_is_refused(tmp_path):
 
 
 def test_the_container_is_checked_once_before_parsing(workbook_of, report, monkeypatch):
-    import nianbao.io.safety
+    import nianbao.io.container.safety
 
     calls = []
-    real = nianbao.io.safety.open_container
+    real = nianbao.io.container.safety.open_container
 
     def counting(path):
         calls.append(Path(path).name)
         return real(path)
 
-    monkeypatch.setattr(nianbao.io.safety, "open_container", counting)
+    monkeypatch.setattr(nianbao.io.container.safety, "open_container", counting)
     path = workbook_of(report("anyang-2020"))
     read(path)  # through the registry
     assert calls == [path.name]
@@ -437,7 +437,7 @@ def test_the_container_is_checked_once_before_parsing(workbook_of, report, monke
 
 def test_workbook_suffixes_are_registered():
     for suffix in (".xlsx", ".xlsm", ".xls", ".ods", ".et"):
-        assert READERS[suffix].__module__ == "nianbao.io.workbook"
+        assert READERS[suffix].__module__ == "nianbao.io.xlsx.workbook"
 
 
 def test_a_template_saved_as_xlsm_reads(workbook_of, report):

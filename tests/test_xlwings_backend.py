@@ -20,10 +20,10 @@ import xlwings_addin.export
 import xlwings_addin.validate
 from nianbao.core.layout import META_SHEET, layout
 from nianbao.excel.annotate import annotate
-from nianbao.excel.grids import extents
 from nianbao.excel.marks import MARKER, REGISTRY_SHEET, RESULT_HEADER, RESULT_SHEET, Link
 from nianbao.excel.template import INPUT_FILL, write_workbook
 from nianbao.io.check import check_file
+from nianbao.io.xlsx.values import extents
 from xlwings_addin.backend import XlwingsCanvas, check_book, clear_book, export_book, render, validate_book
 
 TEMPLATE_SHEETS = [s.name for s in layout("2021").sheets]

@@ -3,7 +3,7 @@
 Every function takes the workbook (``xw.Book``) as a parameter; the entry modules pass
 ``xw.Book.caller()``. Only the few xlwings calls below touch Excel: each sheet is read in
 one range read; validation is :func:`nianbao.io.check.check_loaded` on what
-:func:`nianbao.excel.grids.read_grids` makes of those values — the CLI's validator; which cells
+:func:`nianbao.io.xlsx.values.read_grids` makes of those values — the CLI's validator; which cells
 get which fill and note, and what 校验结果 lists, is :func:`nianbao.excel.marks.plan`, applied
 through :class:`XlwingsCanvas` by the same :func:`nianbao.excel.marks.apply` that the openpyxl
 back-end uses.
@@ -19,11 +19,12 @@ from typing import Any
 from nianbao.core.codes import Code
 from nianbao.core.findings import Result
 from nianbao.core.sanitize import json_text
-from nianbao.excel.grids import extents, read_grids
-from nianbao.excel.marks import RESULT_SHEET, Cleared, MarkError, Plan, apply, clear, plan
+from nianbao.excel.marks import RESULT_SHEET, Cleared, MarkError, MarkingPlan, apply, clear, plan
 from nianbao.io.atomic import OutputError, check_output, write_text
 from nianbao.io.check import check_loaded
+from nianbao.io.oserror import error_text
 from nianbao.io.readers import ReadError
+from nianbao.io.xlsx.values import extents, read_grids
 
 from . import TAB as TITLE  # the ribbon tab's name titles the add-in's messages
 from .canvas import XlwingsCanvas, render
@@ -88,7 +89,7 @@ def tell(book: Any, text: str, warn: bool = False) -> None:
     book.app.alert(text, title=TITLE, mode="critical" if warn else "info")
 
 
-def validate_book(book: Any) -> Plan | None:
+def validate_book(book: Any) -> MarkingPlan | None:
     """校验: mark every finding on the workbook and list them in 校验结果; the plan applied,
     or None when the workbook is not a template (then nothing is touched)."""
     book.app.status_bar = "正在校验…"
@@ -140,7 +141,7 @@ def export_book(book: Any) -> Path | None:
         check_output(target, [source])
         write_text(target, json_text(result.document) + "\n")
     except (OutputError, OSError) as e:
-        tell(book, f"无法导出：{e}", warn=True)
+        tell(book, f"无法导出：{error_text(e)}", warn=True)
         return None
     tell(book, f"已导出到 {target}（{result.tally}）")
     return target

@@ -94,7 +94,10 @@ class BuildError(Exception):
 
 
 def template_path(folder: Path | None = None) -> Path:
-    path = (folder or xlwings_dir()) / TEMPLATE_NAME
+    try:
+        path = (folder or xlwings_dir()) / TEMPLATE_NAME
+    except SourceError as e:  # xlwings not installed: the message names the extra
+        raise BuildError(str(e)) from None
     if not path.is_file():
         raise BuildError(f"找不到 xlwings 自带的功能区加载项模板 {path}；请安装 xlwings 0.30 或更高版本")
     return path

@@ -24,6 +24,7 @@ from pathlib import Path
 from defusedxml import ElementTree
 
 from nianbao.io.atomic import write_bytes
+from nianbao.io.oserror import os_error_text
 
 from .build import ADDIN_NAME, BUTTONS, INTERPRETER_KEY, SETTINGS_SHEET, SHEET, TEMPLATE_VBA, addin_bytes
 from .sources import PROJECT_NAME, xlwings_version
@@ -82,7 +83,8 @@ def install(folder: Path, interpreter: str | None = None) -> Installed:
     try:
         write_bytes(target, data)
     except OSError as e:
-        raise InstallError(f"无法写入 {target}：{e}。如果 Excel 正在运行，请先关闭 Excel 再安装") from None
+        why = os_error_text(e)
+        raise InstallError(f"无法写入 {target}：{why}。如果 Excel 正在运行，请先关闭 Excel 再安装") from None
     removed = []
     for name in OLD_ADDINS:
         old = folder / name
@@ -90,7 +92,7 @@ def install(folder: Path, interpreter: str | None = None) -> Installed:
             try:
                 old.unlink()
             except OSError as e:
-                raise InstallError(f"无法删除旧版加载项 {old}：{e}。请先关闭 Excel") from None
+                raise InstallError(f"无法删除旧版加载项 {old}：{os_error_text(e)}。请先关闭 Excel") from None
             removed.append(old)
     return Installed(target, replaced, tuple(removed))
 
@@ -140,7 +142,7 @@ def check_interpreter(interpreter: str, timeout: float = 60) -> ImportCheck:
     except FileNotFoundError:
         return ImportCheck(False, "找不到这个解释器")
     except OSError as e:
-        return ImportCheck(False, f"无法运行：{e}")
+        return ImportCheck(False, f"无法运行：{os_error_text(e)}")
     except subprocess.TimeoutExpired:
         return ImportCheck(False, f"{timeout:.0f} 秒内没有结束")
     if proc.returncode != 0:
@@ -163,7 +165,12 @@ class Status:
 
 
 def status(folder: Path) -> Status:
-    import xlwings
+    from nianbao.extras import MissingExtra, need
+
+    try:
+        xlwings = need("xlwings")
+    except MissingExtra as e:
+        raise InstallError(str(e)) from None
 
     path = folder / ADDIN_NAME
     info = read_addin(path) if path.is_file() else None

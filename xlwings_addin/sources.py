@@ -42,8 +42,12 @@ def crlf(text: str) -> str:
 
 
 def xlwings_dir() -> Path:
-    import xlwings
+    from nianbao.extras import MissingExtra, need
 
+    try:
+        xlwings = need("xlwings")
+    except MissingExtra as e:
+        raise SourceError(str(e)) from None
     return Path(xlwings.__file__).parent
 
 

@@ -36,7 +36,8 @@ def _terminate(signum: int, frame: object) -> None:
 class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         """Run a command; Ctrl-C exits 130 and SIGTERM 143 (never 1, which means "written,
-        with problems"), after what was being written is cleaned up."""
+        with problems"), after what was being written is cleaned up. An OS error no command
+        foresaw (a file name too long for the disk, ...) is said in Chinese, never a traceback."""
         import signal
         import sys
 
@@ -51,6 +52,12 @@ class LazyGroup(click.Group):
             code = INTERRUPTED[Terminated] if isinstance(e, Terminated) else INTERRUPTED[KeyboardInterrupt]
             click.echo("\n已中断：未写完的输出已删除，原有文件保持原样", err=True)
             sys.exit(code)
+        except OSError as e:
+            from ..io.oserror import os_error_text
+            from .errors import Failure
+
+            where = f"无法访问 {e.filename}：" if e.filename else "操作失败："
+            raise Failure(where + os_error_text(e)) from None
         finally:
             if installed:
                 signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)

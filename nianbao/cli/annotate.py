@@ -9,6 +9,7 @@ from typing import NoReturn
 from ..core.findings import Result
 from ..excel.annotate import SUFFIXES, AnnotateError, annotate
 from ..io.atomic import OutputError, check_output
+from ..io.oserror import error_text
 from .errors import Failure
 from .output import say
 
@@ -28,7 +29,7 @@ def check_annotate(reports: Sequence[Path], out: Path) -> str | None:
     try:
         check_output(out, [source])
     except OutputError as e:
-        _fail(str(e))
+        _fail(error_text(e))
     if source.suffix.lower() in SUFFIXES:
         return None
     if source.suffix.lower() == ".json":
@@ -49,5 +50,5 @@ def annotate_or_exit(result: Result, out: Path) -> None:
     try:
         p = annotate(result.source, result.findings, out)
     except (AnnotateError, OutputError, OSError) as e:
-        _fail(str(e))
+        _fail(error_text(e))
     say(f"标注副本：{out}（{p.summary}）", err=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..io.oserror import os_error_text
 from .errors import Failure
 from .output import say
 
@@ -40,5 +41,5 @@ def command(workbook: Path, output: Path) -> None:
     except (AnnotateError, OutputError, ReadError) as e:
         raise Failure(str(e)) from None
     except OSError as e:
-        raise Failure(f"无法写入 {output}：{e.strerror or e}") from None
+        raise Failure(f"无法写入 {output}：{os_error_text(e)}") from None
     say(f"已清除 {cells} 个单元格的标记：{output}")

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
-from ..consolidation.consolidate import (
+from ..consolidation import (
     DEFAULT_NAME,
+    TIME_LIMIT,
+    OutputError,
     Record,
     RosterError,
     consolidate,
-    find_inputs,
-    read_roster,
-    reports_overwritten,
+    outputs_held,
 )
-from ..consolidation.oserror import os_error_text
-from ..consolidation.summary import OUTPUT_SUFFIXES, SummaryError, is_summary, prepare, write_outputs
+from ..consolidation.summary.workbook import OUTPUT_SUFFIXES, WRONG_SUFFIX
 from ..core.forms import FORMS, TEXT_LENGTHS
-from ..io.atomic import OutputError, check_output, output_lock
 from .errors import Exit, Failure
 from .output import say
 
@@ -80,10 +77,13 @@ class Progress:
                    "并生成「上年对比」工作表。")
 @click.option("--name", default=DEFAULT_NAME, show_default=True, metavar="名称",
               help="汇总表的单位名称，如「某某县人民政府」。")
+@click.option("--time-limit", type=float, default=TIME_LIMIT, show_default=True, metavar="秒",
+              callback=lambda ctx, param, v: v if v > 0 else _positive(),
+              help="单个文件读取与校验的时限；超时的文件停止读取、列为无法读取，其余文件照常汇总。")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条。")
 def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path: Path | None, jobs: int | None,
             year: int | None, form: str | None, include_errors: bool, previous: tuple[Path, ...], name: str,
-            quiet: bool) -> None:
+            time_limit: float, quiet: bool) -> None:
     """汇总多个单位的报告：逐格相加，生成同一表式的汇总报告及各单位明细、问题清单、未报送与重复报送清单。
 
     路径为报告文件、文件夹（递归查找）或通配符（如 "各单位/**/*.xlsx"），可混合给出。
@@ -103,47 +103,38 @@ def command(paths: tuple[str, ...], output: Path, roster: Path | None, csv_path:
     if len(name) > TEXT_LENGTHS["name"]:
         raise click.BadParameter(f"汇总表的单位名称不能超过 {TEXT_LENGTHS['name']} 个字符", param_hint="--name")
     if output.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise click.BadParameter(f"汇总表应为 .xlsx 或 .json 文件，实为「{output.name}」", param_hint="-o/--output")
-    outputs = [output] + ([csv_path] if csv_path else [])
-    with contextlib.ExitStack() as held:
-        try:
-            if csv_path and csv_path.resolve() == output.resolve():
-                raise OutputError("长表 CSV 与汇总表不能是同一个文件")
-            for target in outputs:
-                check_output(target, [p for p in paths if Path(p).is_file()] + ([roster] if roster else []))
-            # for the whole run: a second run writing these outputs is refused, saying so
-            held.enter_context(output_lock(*outputs))
-            members = read_roster(roster) if roster else None
-            inputs = find_inputs(paths)  # once: for this check, and to consolidate
-            for target in reports_overwritten(inputs, outputs, is_summary):
-                raise OutputError(f"输出文件 {target} 是输入中的一份报告；为保护原件，请另选输出路径")
-        except (OutputError, RosterError) as e:
-            raise Failure(str(e)) from None
-        if inputs.skipped:
-            links = list(dict.fromkeys(inputs.skipped))
-            shown = "、".join(links[:5]) + (f" 等 {len(links)} 个" if len(links) > 5 else "")
-            say(f"提示：查找文件夹时未进入其中指向文件夹的链接（以免循环查找）：{shown}；"
-                "需要时请直接给出链接所指的文件夹", err=True)
-
-        progress = Progress(enabled=not quiet and sys.stderr.isatty())
-        try:
-            c = consolidate(inputs, roster=members, jobs=jobs, year=year, form=form, include_errors=include_errors,
-                            name=name, exclude=outputs, previous=list(previous) if previous else None,
-                            progress=progress.step, on_discovered=progress.start, meanwhile=prepare)
-        finally:
-            progress.close()
-
-        if not c.summed:
-            say(c.line(), err=True)
-            for entry in c.entries:
-                say(f"  {entry.record.source}：{entry.reason}", err=True)
-            raise Failure("没有可以汇总的报告，未生成汇总表")
-        try:
-            write_outputs(c, output, csv_path)  # both or neither
-        except (OutputError, SummaryError, OSError) as e:
-            what = f"汇总表 {output}" + (f" 和长表 CSV {csv_path}" if csv_path else "")
-            why = os_error_text(e) if isinstance(e, OSError) and not isinstance(e, OutputError) else e
-            raise Failure(f"{what} 未能写入：{why}") from None
+        raise click.BadParameter(WRONG_SUFFIX.format(name=output.name), param_hint="-o/--output")
+    progress = Progress(enabled=not quiet and sys.stderr.isatty())
+    try:
+        with outputs_held(paths, output, csv_path, roster) as inputs:
+            _say_skipped(inputs.skipped)
+            try:
+                c = consolidate(inputs, roster=roster, jobs=jobs, year=year, form=form, include_errors=include_errors,
+                                name=name, exclude=[output, *([csv_path] if csv_path else [])],
+                                previous=list(previous) if previous else None, progress=progress,
+                                time_limit=time_limit)
+            finally:
+                progress.close()
+            if not c.summed:
+                say(c.line(), err=True)
+                for entry in c.entries:
+                    say(f"  {entry.record.source}：{entry.reason}", err=True)
+                raise Failure("没有可以汇总的报告，未生成汇总表")
+            c.write(output, csv_path)  # both or neither
+    except (OutputError, RosterError) as e:
+        raise Failure(str(e)) from None
     written = f"；已写入 {output}" + (f" 和 {csv_path}" if csv_path else "")
     say(c.line() + written)
     sys.exit(Exit.OK if c.complete else Exit.PROBLEMS)
+
+
+def _positive() -> float:
+    raise click.BadParameter("时限应大于 0 秒", param_hint="--time-limit")
+
+
+def _say_skipped(links: tuple[str, ...]) -> None:
+    if links:
+        links = tuple(dict.fromkeys(links))
+        shown = "、".join(links[:5]) + (f" 等 {len(links)} 个" if len(links) > 5 else "")
+        say(f"提示：查找文件夹时未进入其中指向文件夹的链接（以免循环查找）：{shown}；"
+            "需要时请直接给出链接所指的文件夹", err=True)

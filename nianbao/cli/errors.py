@@ -8,20 +8,12 @@ command (each command's help says what they mean for it).
 
 from __future__ import annotations
 
-from enum import IntEnum
 from typing import IO, Any
 
 import click
 
+from ..core.codes import Exit
 from .output import say
-
-
-class Exit(IntEnum):
-    OK = 0  # done, nothing wrong
-    PROBLEMS = 1  # done, but the report has errors (or the summary left something out)
-    FAILED = 2  # not done: usage error, a file that cannot be read or written
-    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
-    TERMINATED = 143  # SIGTERM (128 + 15)
 
 
 class Failure(click.ClickException):
@@ -35,3 +27,6 @@ class Failure(click.ClickException):
 
     def show(self, file: IO[Any] | None = None) -> None:
         say(f"{self.prefix}{self.message}", err=True)
+
+
+__all__ = ["Exit", "Failure"]

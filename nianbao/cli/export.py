@@ -11,6 +11,7 @@ from ..core.findings import Finding
 from ..core.sanitize import json_text
 from ..io.atomic import OutputError, check_output, write_text
 from ..io.check import check_loaded
+from ..io.oserror import os_error_text
 from ..io.readers import ReadError, read
 from .errors import Failure
 from .output import say
@@ -58,6 +59,6 @@ def command(workbook: Path, output: Path | None) -> None:
     try:
         write_text(output, text)
     except OSError as e:
-        raise Failure(f"无法写入 {output}：{e.strerror or e}") from None
+        raise Failure(f"无法写入 {output}：{os_error_text(e)}") from None
     say(f"已导出：{output}" + (f"（{result.tally}）" if result.findings else ""), err=True)
     sys.exit(status)

@@ -11,6 +11,7 @@ from ..core.forms import FORMS
 from ..core.sanitize import json_text
 from ..io.atomic import OutputError, check_output, write_text
 from ..io.check import check_loaded
+from ..io.oserror import error_text, os_error_text
 from ..io.readers import ReadError
 from .errors import Failure
 from .export import note_line
@@ -68,7 +69,7 @@ def command(
         try:
             output.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise Failure(f"无法建立输出文件夹 {output}：{e.strerror or e}") from None
+            raise Failure(f"无法建立输出文件夹 {output}：{os_error_text(e)}") from None
         targets = [output / f"{s.stem}.{fmt}" for s in sources]
     else:
         if output.suffix.lower() not in OUTPUTS:
@@ -111,7 +112,7 @@ def _one(source: Path, target: Path, agency: str | None, year: int | None, force
         else:
             write_text(target, json_text(document) + "\n")
     except (OSError, OutputError) as e:
-        say(f"错误：无法写入 {target}：{getattr(e, 'strerror', None) or e}", err=True)
+        say(f"错误：无法写入 {target}：{error_text(e)}", err=True)
         return 2
     form = FORMS[document["form"]]
     say(f"已导入 {source.name}（{form.document}表式）→ {target}（{result.tally}）", err=True)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import click
 
-from .. import __version__
-from ..core.codes import SEVERITY_WORDS, Status
-from ..core.findings import Finding, Result
+from ..core.codes import SEVERITY_WORDS
+from ..core.findings import Finding
 from ..core.sanitize import json_text, printable
+from ..io.check import Report
 
 
 def say(text: str, err: bool = False) -> None:
@@ -23,20 +21,8 @@ def finding_line(f: Finding) -> str:
     return f"  [{SEVERITY_WORDS.get(f.severity, f.severity)}] {f.rule} {where}{f.message}"
 
 
-def summary_line(results: Sequence[Result]) -> str:
-    counts: dict[Status, int] = {}
-    errors = warnings = 0
-    for r in results:
-        counts[r.status] = counts.get(r.status, 0) + 1
-        t = r.tally
-        errors += t.errors
-        warnings += t.warnings
-    parts = [f"{n} 个{status.display}" for status, n in counts.items()]
-    return f"共 {len(results)} 个文件：" + "，".join(parts) + f"；错误 {errors} 个，警告 {warnings} 个"
-
-
-def print_text(results: Sequence[Result]) -> None:
-    for r in results:
+def print_text(report: Report) -> None:
+    for r in report.results:
         if r.unreadable:
             say(f"{r.source}：无法读取")
         elif not r.findings:
@@ -45,30 +31,9 @@ def print_text(results: Sequence[Result]) -> None:
             say(f"{r.source}：{r.tally}")
         for f in r.findings:
             say(finding_line(f))
-    if len(results) > 1 or (results and results[0].findings):
-        say(summary_line(results))
+    if len(report.results) > 1 or (report.results and report.results[0].findings):
+        say(report.line())
 
 
-def print_json(results: Sequence[Result]) -> None:
-    doc = {
-        "tool": "nianbao",
-        "version": __version__,
-        "files": [r.to_dict() for r in results],
-        "summary": {
-            "files": len(results),
-            "unreadable": sum(r.unreadable for r in results),
-            "with_errors": sum(1 for r in results if r.tally.errors and not r.unreadable),
-            "errors": sum(r.tally.errors for r in results),
-            "warnings": sum(r.tally.warnings for r in results),
-        },
-    }
-    click.echo(json_text(doc))
-
-
-def exit_status(results: Sequence[Result]) -> int:
-    """2 when an input could not be read, 1 when any has an error, else 0."""
-    if any(r.unreadable for r in results):
-        return 2
-    if any(r.tally.errors for r in results):
-        return 1
-    return 0
+def print_json(report: Report) -> None:
+    click.echo(json_text(report.to_dict()))

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from ..io.atomic import OutputError, check_output
-from ..io.check import check_loaded
+from ..io.check import Report, check_loaded
+from ..io.oserror import os_error_text
 from ..io.readers import ReadError, read
 from .errors import Exit, Failure
 from .output import finding_line, print_text
@@ -54,7 +55,7 @@ def command(report: Path, output: Path, force: bool, overwrite: bool) -> None:
         raise Failure(str(e)) from None
     result = check_loaded(loaded, str(report))
     if result.tally.errors and not force:
-        print_text([result])
+        print_text(Report((result,)))
         raise Failure("报告有错误，未生成文档；请更正后重试，或加 --force 生成注明“未通过校验”的文档。",
                       code=Exit.PROBLEMS, prefix="")
     for f in result.findings:
@@ -64,6 +65,6 @@ def command(report: Path, output: Path, force: bool, overwrite: bool) -> None:
     except PublishError as e:
         raise Failure(str(e)) from None
     except OSError as e:
-        raise Failure(f"无法写入 {output}：{e.strerror or e}") from None
+        raise Failure(f"无法写入 {output}：{os_error_text(e)}") from None
     note = "（未通过校验，文档首页已注明）" if result.tally.errors else ""
     click.echo(f"已生成：{output}{note}")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..io.check import check_file
-from ..io.readers import ReadError, read
+from ..io.check import validate_files
+from ..io.readers import ReadError
 from .errors import Failure
-from .output import exit_status, print_json, print_text
+from .output import print_json, print_text
 
 
 @click.command("validate")
@@ -46,21 +46,18 @@ def command(reports: tuple[Path, ...], previous: Path | None, fmt: str, annotate
     \b
     退出状态：0 无错误（可有警告）；1 有错误；2 有文件无法读取或用法错误。
     """
-    prev_doc = None
-    if previous is not None:
-        try:
-            prev_doc = read(previous).document
-        except ReadError as e:
-            raise Failure(str(e), prefix="上年报告无法读取：") from None
     refusal = None
     if annotate is not None:
         from .annotate import annotate_or_exit, check_annotate, refuse_after_findings
 
         refusal = check_annotate(reports, annotate)
-    results = [check_file(p, prev_doc) for p in reports]
-    (print_json if fmt == "json" else print_text)(results)
+    try:
+        report = validate_files(reports, previous=previous)
+    except ReadError as e:  # last year's report: nothing could be checked against it
+        raise Failure(str(e), prefix="上年报告无法读取：") from None
+    (print_json if fmt == "json" else print_text)(report)
     if refusal is not None:
         refuse_after_findings(refusal)
     if annotate is not None:
-        annotate_or_exit(results[0], annotate)
-    sys.exit(exit_status(results))
+        annotate_or_exit(report.results[0], annotate)
+    sys.exit(report.exit_code)

@@ -1,7 +1,8 @@
 """Combining records: which are summed and why, and the sums.
 
 Which records are summed (everything else is listed with the reason, a
-:class:`~nianbao.consolidation.outcome.Reason`):
+:class:`~nianbao.core.codes.Reason`); each point is one small named rule of :data:`RULES`,
+the first that leaves a record out saying why:
 
 * only one report year and form: the one most records have, or the one asked for;
 * not a summary whose files are all among the inputs already (an earlier output);
@@ -24,7 +25,8 @@ Summaries whose members are disjoint are summed like reports, whatever their nam
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,7 @@ from ..core.findings import ERRORS, finding
 from ..core.forms import AMOUNT, NAME_LABEL, USCC_LABEL, form_for_year
 from ..core.model import Cell, FormModel, model
 from .names import fold, near_duplicates
-from .outcome import DEFAULT_NAME, Consolidation, Entry, Lookalike, Overlap, Reason, describe, word
+from .outcome import DEFAULT_NAME, Entry, Lookalike, Outcome, Overlap, Reason, describe
 from .records import Record
 from .roster import Member
 
@@ -93,6 +95,108 @@ class _Keys:
         return self.uscc_of.get(folded, "") or folded
 
 
+@dataclass(frozen=True)
+class Batch:
+    """What the exclusion rules know of the whole batch besides the record they judge."""
+
+    year: int | None
+    form: str | None
+    include_errors: bool
+    earlier: frozenset[str]  # summaries of files all among the inputs
+    clashes: dict[str, tuple[str, list[Record]]]  # source -> its first clash: (agency key, holders)
+    clash_count: Counter[str]  # source -> how many agencies it holds that another input holds too
+    shown: dict[str, tuple[str, str]]  # agency key -> (name, uscc) as an input writes it
+    agency_reports: bool  # whether any input is an agency's own report (not a summary)
+
+    def how(self, k: str, rs: Sequence[Record]) -> str:
+        """How two inputs were found to hold one agency: by code, else by name."""
+        return USCC_LABEL if any(p.uscc.upper() == k for o in rs for p in o.parts) else NAME_LABEL
+
+
+# What a rule says of a record it leaves out: why, the particulars, what consolidation found.
+Out = tuple[Reason, str, tuple[Any, ...]]
+Rule = Callable[[Record, Batch], Out | None]
+
+
+def unreadable(r: Record, b: Batch) -> Out | None:
+    if r.readable:
+        return None
+    return Reason.UNREADABLE, r.findings[0].message if r.findings else "", ()
+
+
+def unrecognised(r: Record, b: Batch) -> Out | None:
+    return (Reason.UNRECOGNISED, "", ()) if r.form is None or r.year is None else None
+
+
+def other_group(r: Record, b: Batch) -> Out | None:
+    if (r.year, r.form) == (b.year, b.form):
+        return None
+    return Reason.OTHER_GROUP, f"{describe(r.year, r.form)}，本次汇总 {describe(b.year, b.form)}", ()
+
+
+def earlier_output(r: Record, b: Batch) -> Out | None:
+    if r.source not in b.earlier:
+        return None
+    return Reason.EARLIER_OUTPUT, "该汇总表所含的报告均已在输入中，不再重复计入", ()
+
+
+def held_twice(r: Record, b: Batch) -> Out | None:
+    """An agency another input holds too: two reports of it, or a summary holding it."""
+    if r.source not in b.clashes:
+        return None
+    k, rs = b.clashes[r.source]
+    by = b.how(k, rs)
+    others = "、".join(Path(o.source).name for o in rs if o is not r)
+    if all(o.summary is None for o in rs):
+        note = finding(Code.DUPLICATE, f"{by}「{k}」共报送 {len(rs)} 份（另见 {others}），均未计入汇总")
+        return Reason.DUPLICATE, f"{by}「{k}」共 {len(rs)} 份，均未汇总", (note,)
+    agency = b.shown[k][0] or k
+    n = b.clash_count[r.source]
+    more = f"等 {n} 个单位" if n > 1 else ""
+    note = finding(
+        Code.DUPLICATE,
+        f"单位「{agency}」（{by}「{k}」）{more}同时包含在 {others} 中，为免重复计算，均未计入汇总；"
+        "请去掉其中一方后重新汇总",
+    )
+    return Reason.OVERLAP, f"单位「{agency}」{more}同时包含在 {others} 中，均未汇总", (note,)
+
+
+def old_summary(r: Record, b: Batch) -> Out | None:
+    if r.summary is None or r.summary.members is not None or not b.agency_reports:
+        return None
+    return Reason.OLD_SUMMARY, (
+        "该汇总表由旧版本生成，未记录所含单位，无法判断是否与一同输入的单位报告重复，未计入；"
+        "请用本工具重新汇总生成该汇总表（nianbao consolidate 各单位报告 -o 汇总表.xlsx）后再输入"
+    ), ()
+
+
+def inexact_unit(r: Record, b: Batch) -> Out | None:
+    return (Reason.UNIT, r.problem, ()) if r.problem else None
+
+
+def with_errors(r: Record, b: Batch) -> Out | None:
+    if r.status != ERRORS or b.include_errors:
+        return None
+    return Reason.ERRORS, f"{r.errors} 个错误，未计入汇总（可用 --include-errors 计入）", ()
+
+
+# The exclusion rules, in order: the first that leaves a record out says why; a record no
+# rule leaves out is summed.
+RULES: tuple[Rule, ...] = (
+    unreadable, unrecognised, other_group, earlier_output, held_twice, old_summary, inexact_unit, with_errors,
+)
+
+
+def judge(r: Record, batch: Batch, rules: Sequence[Rule] = RULES) -> Entry:
+    """The record's entry: left out by the first rule that says so, else summed."""
+    for rule in rules:
+        out = rule(r, batch)
+        if out is not None:
+            kind, detail, notes = out
+            return Entry(r, kind, detail, notes)
+    return Entry(r)
+
+
 def combine(
     records: Sequence[Record],
     *,
@@ -101,11 +205,10 @@ def combine(
     include_errors: bool = False,
     name: str = DEFAULT_NAME,
     roster: Sequence[Member] | None = None,
-) -> Consolidation:
-    """Decide which records are summed, sum them, and match them against the roster."""
+) -> Outcome:
+    """Decide which records are summed (:data:`RULES`), sum them, and match them against the roster."""
     records = sorted(records, key=lambda r: r.source)
     year, form = _choose(records, year, form)
-    wanted = describe(year, form)
 
     in_group = [r for r in records if _in_group(r, year, form)]
     earlier = earlier_outputs(in_group)
@@ -131,55 +234,9 @@ def combine(
         for r in rs:
             first_clash.setdefault(r.source, (k, rs))
             clash_count[r.source] += 1
-    agency_reports = any(r.summary is None for r in holders)
-
-    def out(r: Record, kind: Reason, detail: str, notes: tuple[Any, ...] = ()) -> Entry:
-        text = word(kind)
-        return Entry(r, False, f"{text}：{detail}" if detail else text, kind=kind, notes=notes)
-
-    def how(k: str, rs: Sequence[Record]) -> str:
-        return USCC_LABEL if any(p.uscc.upper() == k for o in rs for p in o.parts) else NAME_LABEL
-
-    entries: list[Entry] = []
-    for r in records:
-        if not r.readable:
-            entries.append(out(r, Reason.UNREADABLE, r.findings[0].message if r.findings else ""))
-        elif r.form is None or r.year is None:
-            entries.append(out(r, Reason.UNRECOGNISED, ""))
-        elif (r.year, r.form) != (year, form):
-            entries.append(out(r, Reason.OTHER_GROUP, f"{describe(r.year, r.form)}，本次汇总 {wanted}"))
-        elif r.source in earlier:
-            entries.append(out(r, Reason.EARLIER_OUTPUT, "该汇总表所含的报告均已在输入中，不再重复计入"))
-        elif r.source in first_clash:
-            k, rs = first_clash[r.source]
-            by = how(k, rs)
-            others = "、".join(Path(o.source).name for o in rs if o is not r)
-            if all(o.summary is None for o in rs):
-                note = finding(Code.DUPLICATE, f"{by}「{k}」共报送 {len(rs)} 份（另见 {others}），均未计入汇总")
-                detail = f"{by}「{k}」共 {len(rs)} 份，均未汇总"
-                entries.append(out(r, Reason.DUPLICATE, detail, (note,)))
-            else:
-                agency = shown[k][0] or k
-                n = clash_count[r.source]
-                more = f"等 {n} 个单位" if n > 1 else ""
-                note = finding(
-                    Code.DUPLICATE,
-                    f"单位「{agency}」（{by}「{k}」）{more}同时包含在 {others} 中，为免重复计算，均未计入汇总；"
-                    "请去掉其中一方后重新汇总",
-                )
-                detail = f"单位「{agency}」{more}同时包含在 {others} 中，均未汇总"
-                entries.append(out(r, Reason.OVERLAP, detail, (note,)))
-        elif r.summary is not None and r.summary.members is None and agency_reports:
-            entries.append(out(r, Reason.OLD_SUMMARY, (
-                "该汇总表由旧版本生成，未记录所含单位，无法判断是否与一同输入的单位报告重复，未计入；"
-                "请用本工具重新汇总生成该汇总表（nianbao consolidate 各单位报告 -o 汇总表.xlsx）后再输入"
-            )))
-        elif r.problem:
-            entries.append(out(r, Reason.UNIT, r.problem))
-        elif r.status == ERRORS and not include_errors:
-            entries.append(out(r, Reason.ERRORS, f"{r.errors} 个错误，未计入汇总（可用 --include-errors 计入）"))
-        else:
-            entries.append(Entry(r, True))
+    batch = Batch(year, form, include_errors, frozenset(earlier), first_clash, clash_count, shown,
+                  any(r.summary is None for r in holders))
+    entries = [judge(r, batch) for r in records]
 
     values = None
     unusable = 0
@@ -191,7 +248,7 @@ def combine(
     for k, rs in sorted(clashes.items(), key=lambda kv: (kv[1][0].source, kv[0])):
         kind = Reason.DUPLICATE if all(o.summary is None for o in rs) else Reason.OVERLAP
         held = tuple(by_source[o.source] for o in rs)
-        duplicates.append(Overlap(k, how(k, rs), shown[k][0], shown[k][1], kind, held))
+        duplicates.append(Overlap(k, batch.how(k, rs), shown[k][0], shown[k][1], kind, held))
 
     missing: tuple[Member, ...] = ()
     unexpected: tuple[Entry, ...] = ()
@@ -199,7 +256,7 @@ def combine(
     if members is not None:
         missing, unexpected = _match_roster(members, [e for e in entries if _in_group(e.record, year, form)])
 
-    return Consolidation(
+    return Outcome(
         form=form,
         year=year,
         name=name,
@@ -281,4 +338,4 @@ def _match_roster(members: Sequence[Member], entries: Sequence[Entry]) -> tuple[
     return tuple(missing), unexpected
 
 
-__all__ = ["combine", "earlier_outputs", "sum_values"]
+__all__ = ["RULES", "Batch", "Rule", "combine", "earlier_outputs", "judge", "sum_values"]

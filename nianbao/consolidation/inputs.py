@@ -10,13 +10,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..io.oserror import os_error_text
 from ..io.readers import READERS
-from .oserror import os_error_text
 from .records import Record, unreadable
 
 
 def supported_suffixes() -> tuple[str, ...]:
-    # nianbao.io.readers imports the workbook reader, which registers itself, as it loads
+    # the one table of readers: every suffix listed, no reader imported
     return tuple(sorted(READERS))
 
 

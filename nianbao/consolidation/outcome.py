@@ -1,8 +1,9 @@
 """What a consolidation found: the typed outcome of every input, and the sums.
 
-What becomes of an input is a :class:`Disposition`; why one was left out, a :class:`Reason`.
-Both are codes; :data:`WORDS` is the one place that says how they read in Chinese.
-Nothing here reads or writes a file.
+Whether an input was summed, and if not why, is one code (:class:`~nianbao.core.codes.Reason`,
+None when summed); how codes read in Chinese is said once, in :mod:`nianbao.core.codes`.
+:class:`Outcome` is immutable: last year's comparison is set when it is made. Nothing here
+reads or writes a file (:class:`nianbao.consolidation.consolidate.Consolidation` adds ``write``).
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
+from ..core.codes import Alike, Disposition, Presence, Reason
 from ..core.findings import ERRORS, Finding
 from ..core.forms import DEFAULT_PROCUREMENT_UNIT, PROCUREMENT_UNIT_KEY
 from ..core.model import Cell, model
@@ -24,74 +25,25 @@ from .roster import Member
 DEFAULT_NAME = "汇总"
 
 
-class Disposition(StrEnum):
-    """What became of an input."""
-
-    SUMMED = "summed"
-    NOT_SUMMED = "not_summed"
-
-
-class Reason(StrEnum):
-    """Why an input was left out."""
-
-    UNREADABLE = "unreadable"
-    UNRECOGNISED = "unrecognised"  # no form or year could be told
-    OTHER_GROUP = "other_group"  # another year or form than the one summed
-    EARLIER_OUTPUT = "earlier_output"  # a summary of files that are all among the inputs
-    DUPLICATE = "duplicate"  # two reports of one agency
-    OVERLAP = "overlap"  # a summary holding an agency another input holds too
-    OLD_SUMMARY = "old_summary"  # a summary without a record of its members, beside agency reports
-    UNIT = "unit"  # an amount whose unit cannot be converted exactly
-    ERRORS = "errors"  # a report with errors
-
-
-class Presence(StrEnum):
-    """Whether an agency reported this year, last year, or both (with ``--previous``)."""
-
-    BOTH = "both"
-    NEW = "new"
-    GONE = "gone"
-
-
-class Alike(StrEnum):
-    """Why two agencies are listed for review without being merged."""
-
-    NAMES = "names"
-
-
-WORDS: dict[StrEnum, str] = {
-    Disposition.SUMMED: "已汇总",
-    Disposition.NOT_SUMMED: "未汇总",
-    Reason.UNREADABLE: "无法读取",
-    Reason.UNRECOGNISED: "无法识别表式或年度",
-    Reason.OTHER_GROUP: "年度或表式不同",
-    Reason.EARLIER_OUTPUT: "已包含于其他输入的汇总表",
-    Reason.DUPLICATE: "重复报送",
-    Reason.OVERLAP: "汇总表与其他报告重复",
-    Reason.OLD_SUMMARY: "旧版汇总表",
-    Reason.UNIT: "金额无法换算",
-    Reason.ERRORS: "有错误",
-    Alike.NAMES: "名称相近（请核对，已分别汇总）",
-    Presence.BOTH: "两年均有",
-    Presence.NEW: "本年新增",
-    Presence.GONE: "上年有本年无",
-}
-
-
-def word(code: StrEnum) -> str:
-    """How a code reads in Chinese."""
-    return WORDS[code]
-
-
 @dataclass(frozen=True)
 class Entry:
     """One input and what consolidation made of it."""
 
     record: Record
-    summed: bool
-    reason: str = ""  # why it was not summed, in Chinese: the kind's word, then the details
-    kind: Reason | None = None
+    kind: Reason | None = None  # why it was left out; None: summed
+    detail: str = ""  # the particulars of the reason, in Chinese
     notes: tuple[Finding, ...] = ()  # what consolidation itself found (DUPLICATE)
+
+    @property
+    def summed(self) -> bool:
+        return self.kind is None
+
+    @property
+    def reason(self) -> str:
+        """Why it was not summed, in Chinese: the reason's word, then the particulars."""
+        if self.kind is None:
+            return ""
+        return f"{self.kind.display}：{self.detail}" if self.detail else self.kind.display
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -131,8 +83,8 @@ class Lookalike:
     kind: Alike = Alike.NAMES
 
 
-@dataclass
-class Consolidation:
+@dataclass(frozen=True)
+class Outcome:
     """Everything a consolidation found: the sums, and what became of every input."""
 
     form: str | None
@@ -147,7 +99,7 @@ class Consolidation:
     duplicates: tuple[Overlap, ...] = ()
     unusable_cells: int = 0  # blank or non-numeric cells skipped in included reports with errors
     lookalikes: tuple[Lookalike, ...] = ()
-    previous: Any = None  # a nianbao.consolidation.previous.Comparison, with --previous
+    previous: Any = None  # a nianbao.consolidation.previous.Comparison, given last year's reports
 
     @property
     def summed(self) -> tuple[Entry, ...]:
@@ -217,7 +169,7 @@ class Consolidation:
             parts[0] += f"（{describe(self.year, self.form, '，')}）"
         out = self.left_out
         if out:
-            why = "、".join(f"{word(k)} {n} 个" for k, n in sorted(self.reasons().items(), key=lambda kv: -kv[1]))
+            why = "、".join(f"{k.display} {n} 个" for k, n in sorted(self.reasons().items(), key=lambda kv: -kv[1]))
             parts.append(f"未汇总 {len(out)} 个：{why}")
         if self.included_with_errors:
             parts.append(f"其中 {len(self.included_with_errors)} 个有错误的报告已按要求计入")
@@ -253,8 +205,11 @@ class Consolidation:
 
     def to_frame(self) -> Any:
         """The long table as a pandas DataFrame, one row per cell of every summed report:
-        单位名称, 统一社会信用代码, 来源文件, 表, 行, 列, 数值 (pandas is imported here only)."""
-        import pandas as pd
+        单位名称, 统一社会信用代码, 来源文件, 表, 行, 列, 数值 (pandas is imported here only; without it,
+        :class:`~nianbao.extras.MissingExtra` says to install ``nianbao[pandas]``)."""
+        from ..extras import need
+
+        pd = need("pandas")
 
         from ..core.forms import NAME_LABEL, SOURCE_LABEL, USCC_LABEL
 
@@ -276,7 +231,6 @@ def plain(value: Any) -> Any:
 
 
 __all__ = [
-    "DEFAULT_NAME", "WORDS", "Alike", "Consolidation", "Disposition", "Entry", "Lookalike", "Overlap", "Presence",
-    "Reason",
-    "describe", "plain", "word",
+    "DEFAULT_NAME", "Alike", "Disposition", "Entry", "Lookalike", "Outcome", "Overlap", "Presence", "Reason",
+    "describe", "plain",
 ]

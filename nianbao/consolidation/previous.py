@@ -27,7 +27,7 @@ from ..core.model import PREVIOUS, model
 from ..core.rules import check_identities
 from .combine import combine
 from .names import fold
-from .outcome import Consolidation, Entry, Presence, Reason, plain
+from .outcome import Entry, Outcome, Presence, Reason, plain
 from .records import Record
 
 PREV_PREFIX = "prev:"
@@ -71,7 +71,7 @@ class Pair:
 class Comparison:
     """This year beside last year."""
 
-    last: Consolidation  # last year's inputs, combined
+    last: Outcome  # last year's inputs, combined
     pairs: tuple[Pair, ...]
     breaks: tuple[Break, ...]
     known_last: frozenset[str]  # keys of the agencies last year's inputs hold (a summary's members too)
@@ -153,7 +153,7 @@ def _breaks(this_form: str, this_values: Sequence[Any], last_form: str, last_val
     return out
 
 
-def _agency_reports(c: Consolidation) -> list[Entry]:
+def _agency_reports(c: Outcome) -> list[Entry]:
     """The agency reports of the summed year and form, summed or not: a report left out for
     its errors, or sent twice, is still that agency's report of that year."""
     return [
@@ -170,7 +170,7 @@ def _same(r: Record, uscc: set[str], names: set[str], named_without_code: set[st
     return bool(code and code in uscc) or (name in named_without_code) or (not code and name in names)
 
 
-def compare(c: Consolidation, last_records: Sequence[Record]) -> Comparison:
+def compare(c: Outcome, last_records: Sequence[Record]) -> Comparison:
     """This year's consolidation against last year's inputs."""
     year = c.year - 1 if c.year is not None else None
     # last year's reports count as published, errors and all (their own errors are not this
@@ -231,7 +231,7 @@ def compare(c: Consolidation, last_records: Sequence[Record]) -> Comparison:
     return Comparison(last, tuple(pairs), tuple(breaks), frozenset(known), whole, _incomplete(c, last, pairs, whole))
 
 
-def _whole(c: Consolidation, last: Consolidation, pairs: Sequence[Pair]) -> bool:
+def _whole(c: Outcome, last: Outcome, pairs: Sequence[Pair]) -> bool:
     """Whether last year's totals hold exactly this year's summed agencies, a summary among
     them (whose members have no numbers apart): the totals then compare as they are."""
     if not any(e.record.summary is not None for e in last.summed) or last.duplicates or last.values is None:
@@ -240,7 +240,7 @@ def _whole(c: Consolidation, last: Consolidation, pairs: Sequence[Pair]) -> bool
         e.summed for e in last.entries)
 
 
-def _incomplete(c: Consolidation, last: Consolidation, pairs: Sequence[Pair], whole: bool) -> tuple[str, ...]:
+def _incomplete(c: Outcome, last: Outcome, pairs: Sequence[Pair], whole: bool) -> tuple[str, ...]:
     """Why last year's input does not cover this year's summary, each reason a sentence."""
     out = []
     counts: dict[Reason, int] = {}

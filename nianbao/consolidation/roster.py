@@ -13,9 +13,9 @@ from typing import Any
 
 from ..core.forms import NAME_LABEL, REGION_LABEL, USCC_LABEL
 from ..io.files import NotRegular, read_regular, regular_problem
+from ..io.oserror import os_error_text
 from ..io.readers import ReadError
 from .names import fold
-from .oserror import os_error_text
 
 NAME_HEADERS = (
     NAME_LABEL, "单位", "单位全称", "机关名称", "部门名称", "部门", "报送单位", "填报单位", "名称", "name", "agency",
@@ -109,7 +109,7 @@ def read_roster(path: str | os.PathLike[str]) -> list[Member]:
         if p.suffix.lower() in (".xlsx", ".xlsm"):
             import openpyxl
 
-            from ..io.safety import check_container
+            from ..io.container.safety import check_container
 
             try:
                 check_container(p)

@@ -26,9 +26,9 @@ from ..core.findings import Finding
 from ..core.forms import ERROR, WARNING
 from ..core.layout import col_letter
 from ..io.atomic import atomic_output, check_output
+from ..io.container.safety import check_container
 from ..io.readers import ReadError
-from ..io.safety import check_container
-from .marks import FILLS, LIGHT_FILLS, MARKER, RESULT_SHEET, Link, MarkError, NewSheet, Plan, apply, clear, plan
+from .marks import FILLS, LIGHT_FILLS, MARKER, RESULT_SHEET, Link, MarkError, MarkingPlan, NewSheet, apply, clear, plan
 from .printing import LINE_HEIGHT, lines_needed, print_setup
 
 SUFFIXES = (".xlsx",)
@@ -250,7 +250,7 @@ def _save(wb: Workbook, out: Path) -> None:
 
 def annotate(
     source: str | os.PathLike[str], findings: Iterable[Finding], out: str | os.PathLike[str]
-) -> Plan:
+) -> MarkingPlan:
     """Write to ``out`` a copy of ``source`` marked with ``findings`` (located at sheet and
     cell). Marks of an earlier validation in ``source`` are cleared first. Returns the plan."""
     src = Path(source)

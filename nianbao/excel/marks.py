@@ -86,7 +86,7 @@ class NewSheet:
 
 
 @dataclass(frozen=True)
-class Plan:
+class MarkingPlan:
     tally: Tally
     marks: tuple[CellMark, ...]
     rows: tuple[tuple[Any, ...], ...]  # body of 校验结果, RESULT_HEADER's columns
@@ -125,7 +125,7 @@ def note_block(f: Finding) -> str:
     return "\n".join(lines)
 
 
-def plan(findings: Iterable[Finding]) -> Plan:
+def plan(findings: Iterable[Finding]) -> MarkingPlan:
     """The marks of a set of located findings. Findings without a cell are only listed."""
     findings = tuple(findings)
     order = sorted(range(len(findings)), key=lambda i: (RANK.get(findings[i].severity, 9), i))
@@ -163,7 +163,7 @@ def plan(findings: Iterable[Finding]) -> Plan:
             (n, SEVERITY_WORDS.get(f.severity, f.severity), f.rule, f.title, place, safe_text(f.message), f.hint)
         )
     first = next(((f.sheet, f.cell) for f in ordered if f.sheet and f.cell), None)
-    return Plan(Tally.of(findings), tuple(marks), tuple(rows), first)
+    return MarkingPlan(Tally.of(findings), tuple(marks), tuple(rows), first)
 
 
 # ---------------------------------------------------------------------------------------
@@ -278,7 +278,7 @@ def clear(canvas: Canvas) -> Cleared:
         return _clear(canvas)
 
 
-def apply(p: Plan, canvas: Canvas) -> None:
+def apply(p: MarkingPlan, canvas: Canvas) -> None:
     """Clear the previous marks, then mark the cells and write 校验结果 (and the registry)."""
     with canvas.unlocked():
         _clear(canvas)
@@ -311,7 +311,7 @@ __all__ = [
     "Link",
     "MarkError",
     "NewSheet",
-    "Plan",
+    "MarkingPlan",
     "apply",
     "clear",
     "plan",

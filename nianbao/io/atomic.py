@@ -27,6 +27,7 @@ from pathlib import Path
 from types import ModuleType
 
 from .files import kind_of
+from .oserror import os_error_text
 
 
 class OutputError(Exception):
@@ -38,22 +39,31 @@ def check_output(target: str | os.PathLike[str], inputs: Iterable[str | os.PathL
     written."""
     out = Path(target)
     resolved = out.resolve()
-    for i in inputs:
-        try:
-            if Path(i).resolve() == resolved or (out.exists() and os.path.samefile(i, out)):
+    try:
+        here = os.stat(out)
+    except (OSError, ValueError):
+        here = None  # nothing there yet: writing it overwrites no input
+    if here is not None:  # one stat an input (thousands, in a consolidation), not a path resolved
+        for i in inputs:
+            try:
+                there = os.stat(i)
+            except (OSError, ValueError):
+                continue
+            if (there.st_dev, there.st_ino) == (here.st_dev, here.st_ino):
                 raise OutputError(f"输出文件 {out} 就是输入文件之一；为保护原件，请另选输出路径")
-        except OSError:
-            continue
     folder = resolved.parent
-    if not folder.is_dir():
-        raise OutputError(f"输出文件夹 {folder} 不存在；请先建立这个文件夹，或把输出保存到已有的文件夹中")
-    if not os.access(folder, os.W_OK):
-        raise OutputError(f"输出文件夹 {folder} 不可写")
-    if out.is_dir():
-        raise OutputError(f"输出路径 {out} 是一个文件夹，请给出文件名")
-    refuse_special(out)
-    if out.exists() and not os.access(out, os.W_OK):
-        raise OutputError(f"输出文件 {out} 不可写（只读或被占用）")
+    try:
+        if not folder.is_dir():
+            raise OutputError(f"输出文件夹 {folder} 不存在；请先建立这个文件夹，或把输出保存到已有的文件夹中")
+        if not os.access(folder, os.W_OK):
+            raise OutputError(f"输出文件夹 {folder} 不可写")
+        if out.is_dir():
+            raise OutputError(f"输出路径 {out} 是一个文件夹，请给出文件名")
+        refuse_special(out)
+        if out.exists() and not os.access(out, os.W_OK):
+            raise OutputError(f"输出文件 {out} 不可写（只读或被占用）")
+    except OSError as e:  # a name too long, a loop of links: said in Chinese, never a traceback
+        raise OutputError(f"无法写入 {out}：{os_error_text(e)}") from None
     return out
 
 
@@ -172,7 +182,7 @@ def _lock(fcntl: ModuleType, path: Path) -> int:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
         except OSError as e:
-            raise OutputError(f"无法在输出文件夹中创建锁文件 {path.name}：{e.strerror or e}") from None
+            raise OutputError(f"无法在输出文件夹中创建锁文件 {path.name}：{os_error_text(e)}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as e:
@@ -182,7 +192,7 @@ def _lock(fcntl: ModuleType, path: Path) -> int:
                     f"另一个 nianbao 正在写入 {target_of(path)}（锁文件 {path.name}）；为免两次运行的输出混在一起，"
                     "请等它结束后再运行"
                 ) from None
-            raise OutputError(f"无法锁定输出文件 {target_of(path)}：{e.strerror or e}") from None
+            raise OutputError(f"无法锁定输出文件 {target_of(path)}：{os_error_text(e)}") from None
         try:
             same = os.path.samestat(os.fstat(fd), os.stat(path))
         except OSError:

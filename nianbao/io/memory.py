@@ -2,8 +2,8 @@
 
 Workbooks made from one template share most of their bytes: the theme, styles, workbook
 part and relationships byte for byte, and each sheet's markup between its values. Reading
-ten thousand of them, the container check (:mod:`nianbao.io.zipcheck`) keeps the last few
-shared parts it inflated, with their verdict, and the fast reader (:mod:`nianbao.io.ooxml`)
+ten thousand of them, the container check (:mod:`nianbao.io.container.zipcheck`) keeps the last few
+shared parts it inflated, with their verdict, and the fast reader (:mod:`nianbao.io.xlsx.ooxml`)
 keeps what it made of them (sheet maps, number styles, strings, and a plan per sheet markup,
 by which a sheet is read by its values alone). All of that lives in a :class:`Memory`, every
 part bounded; nothing else in :mod:`nianbao.io` keeps state between files. Correctness never
@@ -36,7 +36,7 @@ T = TypeVar("T")
 @dataclass
 class SeenPart:
     """A zip entry seen before (its compressed bytes), what it inflates to, and the verdict
-    of the plain-XML check once asked (:mod:`nianbao.io.zipcheck`)."""
+    of the plain-XML check once asked (:mod:`nianbao.io.container.zipcheck`)."""
 
     raw: bytes
     body: bytes
@@ -56,11 +56,11 @@ class Memory:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        # zip entry key (name, CRC, sizes) -> the part: nianbao.io.zipcheck
+        # zip entry key (name, CRC, sizes) -> the part: nianbao.io.container.zipcheck
         self.parts: dict[tuple[str, int, int, int], SeenPart] = {}
-        # lengths of a sheet's markup pieces -> a plan, or the markup seen once: nianbao.io.ooxml
+        # lengths of a sheet's markup pieces -> a plan, or the markup seen once: nianbao.io.xlsx.ooxml
         self.plans: dict[tuple[int, ...], Any] = {}
-        # <si>/<is> markup -> its text: nianbao.io.ooxml (read inline in the cell loop)
+        # <si>/<is> markup -> its text: nianbao.io.xlsx.ooxml (read inline in the cell loop)
         self.texts: dict[bytes, str] = {}
         # (what, the part's bytes) -> what was derived from it
         self._derived: dict[tuple[str, Hashable], Any] = {}

@@ -5,9 +5,10 @@ sits in the file (for workbooks), and what the reader itself noticed. A file tha
 read raises :class:`ReadError`, whose message (in Chinese) names the file and, where there is
 one, the sheet and cell.
 
-The registry itself (:data:`READERS`, :func:`reader`, :class:`Loaded`, :class:`ReadError`)
-lives in :mod:`nianbao.io.registry`, below every reader: a reader module imports it from
-there and is imported here, so that no import runs in a circle.
+:data:`READERS` is the one table of readers, suffix → reader, written here as data: each
+reader is named by where it lives and imported when a file of its kind is first read, so
+importing this module loads no reader and the table is whole from the start.
+:class:`Loaded` and :class:`ReadError` live in :mod:`nianbao.io.registry`, below every reader.
 """
 
 from __future__ import annotations
@@ -25,22 +26,34 @@ from pathlib import Path
 from typing import Any
 
 from ..core.sanitize import brief, without_surrogates
-from . import safety
-from . import workbook as _workbook  # noqa: F401 - the workbook readers (.xlsx, .xlsm, .xls, .ods, .et) register themselves
+from .container import safety
+from .container.panics import is_panic
 from .files import NotRegular, lock_file_problem, not_regular, read_regular
-from .panics import is_panic
-from .registry import READERS, RESAVE_OR_ASK, SAVE_AS, UNCONTAINED, Loaded, Reader, ReadError, reader
+from .oserror import os_error_text
+from .published.formats import SUFFIXES as PUBLISHED_SUFFIXES
+from .registry import RESAVE_OR_ASK, SAVE_AS, LazyTable, Loaded, Reader, ReadError
+from .xlsx import SUFFIXES as WORKBOOK_SUFFIXES
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
 
-@reader(".json")
+# Every format read, by suffix: the one table (see the module's docstring).
+READERS: LazyTable[Reader] = LazyTable({
+    ".json": "nianbao.io.readers:read_json",
+    **dict.fromkeys(WORKBOOK_SUFFIXES, "nianbao.io.xlsx.workbook:read_checked"),
+    **dict.fromkeys(PUBLISHED_SUFFIXES, "nianbao.io.published:read_publication"),
+})
+# readers that bound their input themselves, so no container check runs first: JSON, and the
+# published reports (each format bounds its own: size cap, a .docx's zip, a PDF's pages)
+UNCONTAINED = frozenset({".json", *PUBLISHED_SUFFIXES})
+
+
 def read_json(path: Path, container: Any = None) -> Loaded:
     try:
         raw = read_regular(path, MAX_JSON_BYTES, "文件过大（{size} 字节），一份报告的 JSON 不应超过 {limit} 字节")
     except NotRegular as e:
         raise ReadError(path, e.problem) from None
     except OSError as e:
-        raise ReadError(path, f"无法打开文件：{e.strerror or e}") from None
+        raise ReadError(path, f"无法打开文件：{os_error_text(e)}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -214,5 +227,5 @@ SPREADSHEET_SUFFIXES = (".xls", ".et", ".ett", ".xlt", ".ods", ".xlsb", ".xlsx",
 
 __all__ = [
     "MAX_JSON_BYTES", "READERS", "RESAVE_OR_ASK", "SAVE_AS", "SPREADSHEET_SUFFIXES", "UNCONTAINED",
-    "Loaded", "ReadError", "Reader", "read", "reader",
+    "Loaded", "ReadError", "Reader", "read",
 ]

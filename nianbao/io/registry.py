@@ -1,19 +1,23 @@
-"""What every reader shares: the registry of readers by suffix, what a reader returns
-(:class:`Loaded`), the error it raises (:class:`ReadError`) and the standard advice.
+"""What every reader shares: what a reader returns (:class:`Loaded`), the error it raises
+(:class:`ReadError`), the standard advice, and the kind of table that chooses a function by
+a file's suffix (:class:`LazyTable`).
 
 The bottom of :mod:`nianbao.io`: the container checks and the readers import it, it imports
-nothing of :mod:`nianbao.io`. A reader module registers itself with :func:`reader` when it
-is imported; :mod:`nianbao.io.readers` imports the reader modules and dispatches by suffix.
-Everything here is also importable from :mod:`nianbao.io.readers`.
+nothing of :mod:`nianbao.io`. The table of readers itself is written in one place,
+:data:`nianbao.io.readers.READERS` (as jsonschema builds a validator from one explicit
+mapping); the published formats (:mod:`nianbao.io.published.formats`) and the publishing
+formats (:mod:`nianbao.publish`) are chosen by tables of the same kind. Every function is
+named by where it lives and imported when first used: importing a table imports no reader.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ..core.findings import Finding
 
@@ -52,31 +56,55 @@ class Loaded:
     # a workbook's sheet names, as they stand (a summary carries sheets of its own)
     sheets: tuple[str, ...] = field(default=(), compare=False, repr=False)
     # the SHA-256 of the file's bytes, where the container check read them whole (see
-    # nianbao.io.container.Container.sha256); "" otherwise
+    # nianbao.io.container.limits.Opened.sha256); "" otherwise
     sha256: str = field(default="", compare=False, repr=False)
 
 
+def load(target: str) -> Any:
+    """The object a ``"package.module:name"`` target names, its module imported now."""
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+F = TypeVar("F")
+
+
+class LazyTable(MutableMapping[str, F], Generic[F]):
+    """Suffix → function, each written as ``"package.module:function"`` and imported on first
+    use. The keys are known at once (``sorted(table)`` lists every suffix without importing
+    any reader); an entry may also be set to a function itself (tests do)."""
+
+    def __init__(self, entries: Mapping[str, str | F]):
+        self._entries: dict[str, str | F] = dict(entries)
+
+    def __getitem__(self, suffix: str) -> F:
+        entry = self._entries[suffix]
+        if isinstance(entry, str):
+            entry = self._entries[suffix] = load(entry)
+        return entry
+
+    def __setitem__(self, suffix: str, fn: F) -> None:
+        self._entries[suffix] = fn
+
+    def __delitem__(self, suffix: str) -> None:
+        del self._entries[suffix]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def target(self, suffix: str) -> str:
+        """Where the entry's function lives (``"package.module:function"``), without importing it."""
+        entry = self._entries[suffix]
+        return entry if isinstance(entry, str) else f"{entry.__module__}:{getattr(entry, '__qualname__', entry)}"
+
+
 # A reader takes the file and, for a workbook, what the container check of
-# nianbao.io.safety found (a Container: its kind, and the parts it inflated); None for JSON.
+# nianbao.io.container.safety found (an Opened: its kind, and the parts it inflated); None
+# for the formats that bound their input themselves (JSON, published reports).
 Reader = Callable[[Path, Any], Loaded]
-READERS: dict[str, Reader] = {}
-# suffixes whose readers bound their input themselves, so no container check runs first:
-# JSON, and the published reports of nianbao.io.published (web pages, Word, PDF, text)
-UNCONTAINED: set[str] = {".json"}
 
 
-def reader(*suffixes: str, own_checks: bool = False) -> Callable[[Reader], Reader]:
-    """Register the decorated function as the reader of files with these suffixes
-    (``own_checks``: it bounds its input itself, and no container check runs first)."""
-
-    def register(fn: Reader) -> Reader:
-        for s in suffixes:
-            READERS[s] = fn
-            if own_checks:
-                UNCONTAINED.add(s)
-        return fn
-
-    return register
-
-
-__all__ = ["READERS", "RESAVE_OR_ASK", "SAVE_AS", "UNCONTAINED", "Loaded", "ReadError", "Reader", "reader"]
+__all__ = ["RESAVE_OR_ASK", "SAVE_AS", "LazyTable", "Loaded", "ReadError", "Reader", "load"]

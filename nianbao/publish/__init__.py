@@ -10,17 +10,35 @@ does both and writes the file whole (:mod:`nianbao.io.atomic`).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..core.findings import Finding
 from ..io.atomic import write_bytes
+from ..io.registry import load
 from .compose import PublishError, compose, summary_of
 from .document import Document
 
-# Output formats by suffix: what each writes.
-FORMATS = {".docx": "Word 文档", ".html": "网页", ".htm": "网页", ".md": "Markdown"}
+
+@dataclass(frozen=True)
+class Format:
+    """A format we publish in: its name (Chinese) and its writer, ``"package.module:render"``,
+    imported when first used (the same kind of table as the readers', :mod:`nianbao.io.registry`)."""
+
+    name: str
+    writer: str
+    with_report: bool = False  # the writer also takes the report document (Markdown lays the tables out anew)
+
+
+# Output formats by suffix.
+FORMATS: dict[str, Format] = {
+    ".docx": Format("Word 文档", "nianbao.publish.word:render"),
+    ".html": Format("网页", "nianbao.publish.webpage:render"),
+    ".htm": Format("网页", "nianbao.publish.webpage:render"),
+    ".md": Format("Markdown", "nianbao.publish.markdown:render", with_report=True),
+}
 
 
 def output_format(path: str | os.PathLike[str]) -> str:
@@ -34,19 +52,11 @@ def output_format(path: str | os.PathLike[str]) -> str:
 
 def render(doc: Document, document: dict[str, Any], suffix: str) -> bytes:
     """The bytes of ``doc`` (made from the report ``document``) in the format of ``suffix``."""
-    if suffix == ".docx":
-        from .word import render as word
-
-        return word(doc)
-    if suffix in (".html", ".htm"):
-        from .webpage import render as webpage
-
-        return webpage(doc)
-    if suffix == ".md":
-        from .markdown import render as markdown
-
-        return markdown(doc, document)
-    raise PublishError(f"不支持的输出格式「{suffix}」")
+    fmt = FORMATS.get(suffix)
+    if fmt is None:
+        raise PublishError(f"不支持的输出格式「{suffix}」")
+    writer: Callable[..., bytes] = load(fmt.writer)
+    return writer(doc, document) if fmt.with_report else writer(doc)
 
 
 def publish(document: dict[str, Any], target: str | os.PathLike[str], findings: Sequence[Finding] = ()) -> Path:
@@ -59,4 +69,4 @@ def publish(document: dict[str, Any], target: str | os.PathLike[str], findings: 
     return Path(target)
 
 
-__all__ = ["FORMATS", "PublishError", "compose", "output_format", "publish", "render", "summary_of"]
+__all__ = ["FORMATS", "Format", "PublishError", "compose", "output_format", "publish", "render", "summary_of"]

@@ -3,7 +3,7 @@
 A :class:`Document` is what every writer (Word, HTML, Markdown) shows its own way: the title,
 what the first page must say (a summary's level, a report that has not passed validation),
 and the six mandated sections, each a list of paragraphs and tables. A table is a
-:class:`Grid` of cells placed as the national form places them, merges included, so that
+:class:`FormTable` of cells placed as the national form places them, merges included, so that
 the writers only draw; where the labels and merges come from is :mod:`nianbao.publish.grids`.
 """
 
@@ -50,7 +50,7 @@ def paragraph(*parts: str | Span, kind: str = BODY) -> Paragraph:
 
 
 @dataclass(frozen=True, slots=True)
-class GridCell:
+class TableCell:
     text: str
     row: int
     col: int
@@ -61,7 +61,7 @@ class GridCell:
 
 
 @dataclass(frozen=True, slots=True)
-class Grid:
+class FormTable:
     """A table laid out on a grid of ``columns`` columns. ``rows[i]`` holds the cells that
     start on row ``i`` (a merged cell covers the places to its right and below); the first
     ``header_rows`` rows are the header, repeated on every page the table runs onto."""
@@ -69,14 +69,14 @@ class Grid:
     key: str  # the table's JSON key (active, applications, appeals)
     columns: int
     header_rows: int
-    rows: tuple[tuple[GridCell, ...], ...]
+    rows: tuple[tuple[TableCell, ...], ...]
     widths: tuple[float, ...]  # relative column widths, summing to 1
 
-    def cells(self) -> list[GridCell]:
+    def cells(self) -> list[TableCell]:
         return [c for row in self.rows for c in row]
 
 
-Block = Paragraph | Grid
+Block = Paragraph | FormTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +95,8 @@ class Document:
     title_parts: tuple[str, ...] = ()
     closing: tuple[Paragraph, ...] = ()  # the 落款: the agency's name and the date, as reports end
 
-    def grids(self) -> list[Grid]:
-        return [b for s in self.sections for b in s.blocks if isinstance(b, Grid)]
+    def grids(self) -> list[FormTable]:
+        return [b for s in self.sections for b in s.blocks if isinstance(b, FormTable)]
 
 
 def number_text(value: Any) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..core.forms import Column, Form, Row, Table
 from ..core.model import FormModel
-from .document import HEAD, LABEL, NOTE, NUMBER, Grid, GridCell, number_text
+from .document import HEAD, LABEL, NOTE, NUMBER, FormTable, TableCell, number_text
 
 
 class _Builder:
@@ -29,7 +29,7 @@ class _Builder:
 
     def __init__(self, columns: int):
         self.columns = columns
-        self.rows: list[list[GridCell]] = []
+        self.rows: list[list[TableCell]] = []
 
     def new_row(self) -> int:
         self.rows.append([])
@@ -38,12 +38,12 @@ class _Builder:
     def add(
         self, row: int, col: int, text: str, role: str, rowspan: int = 1, colspan: int = 1, pointer: str = ""
     ) -> None:
-        self.rows[row].append(GridCell(text, row, col, role, rowspan, colspan, pointer))
+        self.rows[row].append(TableCell(text, row, col, role, rowspan, colspan, pointer))
 
-    def grid(self, key: str, header_rows: int, widths: Sequence[float]) -> Grid:
+    def grid(self, key: str, header_rows: int, widths: Sequence[float]) -> FormTable:
         total = sum(widths)
         rows = tuple(tuple(r) for r in self.rows)
-        return Grid(key, self.columns, header_rows, rows, tuple(w / total for w in widths))
+        return FormTable(key, self.columns, header_rows, rows, tuple(w / total for w in widths))
 
 
 def _value(m: FormModel, values: Sequence[Any], path: tuple[str, ...]) -> tuple[str, str]:
@@ -51,7 +51,7 @@ def _value(m: FormModel, values: Sequence[Any], path: tuple[str, ...]) -> tuple[
     return number_text(values[cell.index]), cell.pointer
 
 
-def grids(m: FormModel, values: Sequence[Any]) -> dict[str, Grid]:
+def grids(m: FormModel, values: Sequence[Any]) -> dict[str, FormTable]:
     """The grid of each table of the report's form, by table key."""
     form: Form = m.form
     return {
@@ -61,7 +61,7 @@ def grids(m: FormModel, values: Sequence[Any]) -> dict[str, Grid]:
     }
 
 
-def _table2(m: FormModel, table: Table, values: Sequence[Any]) -> Grid:
+def _table2(m: FormModel, table: Table, values: Sequence[Any]) -> FormTable:
     width = max(len(g.columns) for g in table.groups)
     b = _Builder(1 + width)
     for group in table.groups:
@@ -130,7 +130,7 @@ def _label_rows(
             first = False
 
 
-def _table3(m: FormModel, table: Table, values: Sequence[Any]) -> Grid:
+def _table3(m: FormModel, table: Table, values: Sequence[Any]) -> FormTable:
     labels = _depth(table.rows)
     columns = table.columns
     nested = any(c.parent for c in columns)
@@ -157,7 +157,7 @@ def _table3(m: FormModel, table: Table, values: Sequence[Any]) -> Grid:
     return b.grid(table.key, head_depth, label_widths + [number_width] * len(columns))
 
 
-def _table4(m: FormModel, table: Table, values: Sequence[Any]) -> Grid:
+def _table4(m: FormModel, table: Table, values: Sequence[Any]) -> FormTable:
     nested = any(g.parent for g in table.groups)
     head_depth = 3 if nested else 2
     b = _Builder(sum(len(g.columns) for g in table.groups))

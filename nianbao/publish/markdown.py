@@ -15,7 +15,7 @@ from typing import Any
 
 from ..core.forms import FORMS, Row
 from ..core.model import model
-from .document import SUMMARY_NOTICE, TABLE_NOTE, WARNING_NOTICE, Document, Grid, Paragraph, number_text
+from .document import SUMMARY_NOTICE, TABLE_NOTE, WARNING_NOTICE, Document, FormTable, Paragraph, number_text
 
 
 def _escape(text: str) -> str:
@@ -108,6 +108,6 @@ def render(doc: Document, document: dict[str, Any]) -> bytes:
     for section in doc.sections:
         parts.append(f"## {_inline(section.heading)}")
         for block in section.blocks:
-            parts.append(TABLES[block.key](document) if isinstance(block, Grid) else _paragraph(block))
+            parts.append(TABLES[block.key](document) if isinstance(block, FormTable) else _paragraph(block))
     parts += [_paragraph(p) for p in doc.closing]  # the 落款: the agency's name, the date
     return ("\n\n".join(parts) + "\n").encode("utf-8")

@@ -20,9 +20,9 @@ from .document import (
     TABLE_NOTE,
     WARNING_NOTICE,
     Document,
-    Grid,
-    GridCell,
+    FormTable,
     Paragraph,
+    TableCell,
 )
 
 SERIF = "FangSong, 仿宋, STFangsong, 'Noto Serif CJK SC', 'Noto Sans CJK SC', serif"
@@ -64,7 +64,7 @@ def _paragraph(p: Paragraph, style: str) -> str:
     return f'<p style="{style}">{inner}</p>'
 
 
-def _cell(c: GridCell, tag: str, widths: tuple[float, ...]) -> str:
+def _cell(c: TableCell, tag: str, widths: tuple[float, ...]) -> str:
     span = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
     # each cell says its width too: an editor that drops <colgroup> keeps the columns
     width = sum(widths[c.col : c.col + c.colspan]) * 100
@@ -72,7 +72,7 @@ def _cell(c: GridCell, tag: str, widths: tuple[float, ...]) -> str:
     return f'<{tag}{span} width="{width:.0f}%" style="{style}">{escape(c.text)}</{tag}>'
 
 
-def _table(g: Grid) -> str:
+def _table(g: FormTable) -> str:
     cols = "".join(f'<col width="{w * 100:.0f}%" style="width:{w * 100:.2f}%">' for w in g.widths)
     out = [f'<table border="1" cellspacing="0" cellpadding="4" style="{TABLE_STYLE}"><colgroup>{cols}</colgroup>']
     out.append("<thead>" if g.header_rows else "<tbody>")
@@ -100,7 +100,7 @@ def render(doc: Document) -> bytes:
     for section in doc.sections:
         parts.append(f'<h2 style="{HEADING_STYLE}">{escape(section.heading)}</h2>')
         for block in section.blocks:
-            if isinstance(block, Grid):
+            if isinstance(block, FormTable):
                 parts.append(_table(block))
             else:
                 parts.append(_paragraph(block, PARAGRAPH_STYLES.get(block.kind, PARAGRAPH_STYLE)))

@@ -27,7 +27,7 @@ from .document import (
     TABLE_NOTE,
     WARNING_NOTICE,
     Document,
-    Grid,
+    FormTable,
     Paragraph,
 )
 
@@ -261,7 +261,7 @@ def _set_cell_margins(table: Any, cm: float) -> None:
     tbl_pr.append(margins)
 
 
-def _table(d: Any, g: Grid) -> None:
+def _table(d: Any, g: FormTable) -> None:
     """The grid as a Word table. Its rows are written cell by cell in WordprocessingML —
     a merged cell is one ``w:tc`` with ``gridSpan`` across and ``vMerge`` down, as Word
     writes it — rather than through python-docx's ``merge``, which looks every cell up again
@@ -375,7 +375,7 @@ def render(doc: Document) -> bytes:
             heading.paragraph_format.space_before = Pt(LINE_PT / 2)
         after_table = False
         for block in section.blocks:
-            if isinstance(block, Grid):
+            if isinstance(block, FormTable):
                 _table(d, block)
                 after_table = True
             else:

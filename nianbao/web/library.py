@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..core.codes import SEVERITY_WORDS, STATUS_WORDS, Severity, Status
 from ..core.findings import Finding, Result
 from ..core.forms import FORMS, form_for_year
@@ -70,18 +69,9 @@ def check(path: str | os.PathLike[str], shown: str) -> dict[str, Any]:
 
 def validate_json(files: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The document ``nianbao validate --format json`` prints for these files' entries."""
-    return {
-        "tool": "nianbao",
-        "version": __version__,
-        "files": list(files),
-        "summary": {
-            "files": len(files),
-            "unreadable": sum(not f["readable"] for f in files),
-            "with_errors": sum(1 for f in files if f["errors"] and f["readable"]),
-            "errors": sum(f["errors"] for f in files),
-            "warnings": sum(f["warnings"] for f in files),
-        },
-    }
+    from ..io.check import batch_json
+
+    return batch_json(files)
 
 
 def findings_of(file: Mapping[str, Any]) -> list[Finding]:
@@ -100,7 +90,7 @@ def headlines(document: Mapping[str, Any] | None) -> list[tuple[str, Any]]:
     """The headline numbers consolidation lists for each agency: (header, value)."""
     if not document or document.get("form") not in FORMS:
         return []
-    from ..consolidation.lists import headlines as heads
+    from ..consolidation.summary.lists import headlines as heads
     from ..core.model import model
 
     values = model(document["form"]).values(document)
@@ -318,13 +308,12 @@ class Summary:
 def summarise(files: Sequence[Path], roster_rows: Sequence[tuple[str, str, str]], name: str,
               year: int | None, form: str | None, jobs: int | None = None) -> Summary:
     """``nianbao consolidate FILES --roster … --name NAME``: the summary workbook's bytes."""
-    from ..consolidation.consolidate import consolidate
+    from ..consolidation import consolidate
     from ..consolidation.roster import Member
-    from ..consolidation.summary import prepare, summary_data
+    from ..consolidation.summary.workbook import summary_data
 
     members = [Member(n, u, r, i + 2) for i, (n, u, r) in enumerate(roster_rows)] if roster_rows else None
-    c = consolidate([os.fspath(f) for f in files], roster=members, jobs=jobs, year=year, form=form, name=name,
-                    meanwhile=prepare)
+    c = consolidate([os.fspath(f) for f in files], roster=members, jobs=jobs, year=year, form=form, name=name)
     if not c.summed:
         raise SummaryProblem(c.line() + "；没有可以汇总的报告，未生成汇总表")
     data = summary_data(c, Path("汇总表.xlsx"))

@@ -14,6 +14,7 @@ LibreOffice (:mod:`.legacy`). Their libraries are imported only when such a file
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,9 @@ from ...core.findings import finding
 from ...core.forms import LOCATIONS_KEY, SOURCE_KEY, YEAR_POINTER, agency_pointer
 from ...core.model import model
 from ..files import NotRegular, read_regular, regular_problem
-from ..readers import Loaded, ReadError, reader
-from .formats import HTML_SUFFIXES, LEGACY_SUFFIXES, PDF_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, WORD_SUFFIXES
+from ..oserror import os_error_text
+from ..registry import Loaded, ReadError, load
+from .formats import FORMATS, PATH, PATH_BYTES, SUFFIXES, TEXT
 from .grid import Grid
 
 # One published report is a few pages: anything far larger is not one.
@@ -40,46 +42,37 @@ def _raw(p: Path) -> bytes:
     except NotRegular as e:
         raise ReadError(p, e.problem) from None
     except OSError as e:
-        raise ReadError(p, f"无法打开文件：{e.strerror or e}") from None
+        raise ReadError(p, f"无法打开文件：{os_error_text(e)}") from None
 
 
 def grid_of(path: str | os.PathLike[str]) -> Grid:
-    """The file as rows of cells, by its suffix."""
+    """The file as rows of cells, by the format its suffix names (:data:`.formats.FORMATS`)."""
     p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix in HTML_SUFFIXES:
-        from .html import html_grid
-
-        return html_grid(_raw(p))
-    if suffix in TEXT_SUFFIXES:
-        from .text import DecodeError, decode, text_grid
+    fmt = FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        raise ReadError(p, f"不支持的文件类型「{p.suffix or '无扩展名'}」")
+    grid: Callable[..., Grid] = load(fmt.grid)
+    if fmt.takes == PATH:
+        _raw_size(p)
+        return grid(p)
+    raw = _raw(p)
+    if fmt.takes == PATH_BYTES:
+        return grid(p, raw)
+    if fmt.takes == TEXT:
+        from .text import DecodeError, decode
 
         try:
-            return text_grid(decode(_raw(p)))
+            return grid(decode(raw))
         except DecodeError as e:
             raise ReadError(p, str(e)) from None
-    if suffix in WORD_SUFFIXES:
-        from .docx import docx_grid
-
-        _raw_size(p)
-        return docx_grid(p)
-    if suffix in PDF_SUFFIXES:
-        from .pdf import pdf_grid
-
-        return pdf_grid(p, _raw(p))
-    if suffix in LEGACY_SUFFIXES:
-        from .legacy import legacy_grid
-
-        _raw_size(p)
-        return legacy_grid(p)
-    raise ReadError(p, f"不支持的文件类型「{p.suffix or '无扩展名'}」")
+    return grid(raw)
 
 
 def _raw_size(p: Path) -> None:
     try:
         size = p.stat().st_size
     except OSError as e:
-        raise ReadError(p, f"无法打开文件：{e.strerror or e}") from None
+        raise ReadError(p, f"无法打开文件：{os_error_text(e)}") from None
     problem = regular_problem(p)  # a FIFO or a device is never opened
     if problem:
         raise ReadError(p, problem)
@@ -151,9 +144,10 @@ def recognise_grid(p: Path, grid: Grid, *, agency: str | None = None, year: int 
     return Loaded(document, locations, tuple(findings), values=tuple(found.values))
 
 
-@reader(*SUFFIXES, own_checks=True)  # each format bounds its own input: size, zip, pages
 def read_publication(path: Path, container: Any = None) -> Loaded:
+    """The reader of :data:`nianbao.io.readers.READERS` for published reports (each format
+    bounds its own input: size, zip, pages; no container check runs first)."""
     return read_published(path)
 
 
-__all__ = ["MAX_SOURCE_BYTES", "SUFFIXES", "grid_of", "read_published", "recognise_grid"]
+__all__ = ["MAX_SOURCE_BYTES", "SUFFIXES", "grid_of", "read_publication", "read_published", "recognise_grid"]

@@ -13,7 +13,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..readers import ReadError
+from ..oserror import os_error_text
+from ..registry import ReadError
 from .grid import Cell, Grid
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -30,7 +31,7 @@ def _body(p: Path) -> bytes:
     except zipfile.BadZipFile:
         raise ReadError(p, "不是有效的 Word 文档（.docx 应为 zip 格式），可能已损坏或只是改了扩展名") from None
     except OSError as e:
-        raise ReadError(p, f"无法打开文件：{e.strerror or e}") from None
+        raise ReadError(p, f"无法打开文件：{os_error_text(e)}") from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ENTRIES:

@@ -10,7 +10,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..readers import ReadError
+from ..oserror import os_error_text
+from ..registry import ReadError
 from .grid import Grid
 
 TIMEOUT = 180  # seconds for one conversion
@@ -54,7 +55,7 @@ def legacy_grid(p: Path) -> Grid:
         except subprocess.TimeoutExpired:
             raise ReadError(p, f"LibreOffice 转换超时（{TIMEOUT} 秒），文件可能已损坏") from None
         except OSError as e:
-            raise ReadError(p, f"无法运行 LibreOffice：{e.strerror or e}") from None
+            raise ReadError(p, f"无法运行 LibreOffice：{os_error_text(e)}") from None
         out = work / "out" / "source.docx"
         if proc.returncode != 0 or not out.is_file():
             raise ReadError(

@@ -19,7 +19,7 @@ import ctypes
 from pathlib import Path
 from typing import Any
 
-from ..readers import ReadError
+from ..registry import ReadError
 from .grid import Cell, Grid
 
 SCANNED = (

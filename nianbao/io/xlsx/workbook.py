@@ -12,7 +12,7 @@ results; a cached result that disagrees is a ``CACHE`` warning at its cell, or, 
 another formula), a ``TOTAL`` error there (:func:`typed_totals`).
 
 An .xlsx/.xlsm that the container check's quick path vouched for is read from the parts that
-check already inflated, by :mod:`nianbao.io.ooxml` (about half the cost of opening the file
+check already inflated, by :mod:`nianbao.io.xlsx.ooxml` (about half the cost of opening the file
 again; see ``scripts/bench_read.py``); whatever that reader is not sure of, and every other
 format, is parsed by python-calamine. Both show a formula error (``#REF!``) and a formula
 saved without its result alike as an empty cell; for .xlsx/.xlsm, input cells that read as
@@ -20,9 +20,9 @@ empty are looked up in the sheet XML so that an error is reported as such (``TYP
 formula without a result is explained (``CACHE``) instead of passing for a blank. (In .xls
 and .ods files both still read as blank.)
 
-Registered for .xlsx, .xlsm, .xls, .ods and .et. :func:`read_workbook` runs the container
-check of :mod:`nianbao.io.safety` before parsing; through the registry,
-:func:`nianbao.io.readers.read` has already run it and passes on what it found.
+The reader of .xlsx, .xlsm, .xls, .ods and .et (:data:`nianbao.io.readers.READERS`).
+:func:`read_workbook` runs the container check of :mod:`nianbao.io.container.safety` before
+parsing; :func:`nianbao.io.readers.read` has already run it and passes on what it found.
 """
 
 from __future__ import annotations
@@ -39,10 +39,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ..core.cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_number, recompute
-from ..core.codes import Code
-from ..core.findings import Finding, finding
-from ..core.forms import (
+from ...core.cleaning import EXACT_LIMIT, Context, clean, clean_label, normal_number, recompute
+from ...core.codes import Code
+from ...core.findings import Finding, finding
+from ...core.forms import (
     AMOUNT,
     CHANGE,
     COUNT,
@@ -53,7 +53,7 @@ from ..core.forms import (
     VERSION_KEY,
     YEAR_POINTER,
 )
-from ..core.layout import (
+from ...core.layout import (
     COVER_FIELDS,
     COVER_SHEET,
     META_EXTRA,
@@ -69,17 +69,15 @@ from ..core.layout import (
     meta_cell,
     meta_key_cell,
 )
-from ..core.sanitize import brief, printable, unsurrogated
-from . import ooxml, safety
+from ...core.sanitize import brief, printable, unsurrogated
+from ..container import safety
+from ..container.panics import is_panic, panic_messages_hidden
+from ..memory import MEMORY
+from ..registry import Loaded, ReadError
+from . import SUFFIXES, ooxml
 from .calamine_sheets import CalamineSource, explain
-from .memory import MEMORY
 from .ooxml import ANY_FORMULA, ANY_VALUE, WORKBOOK, WORKBOOK_RELS
-from .panics import is_panic, panic_messages_hidden
-from .registry import Loaded, ReadError, reader
 from .sheets import ERROR, Cells, GridSource, SheetSource
-
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")
-
 
 NOT_OURS = "不是本工具生成的年报模板（缺少隐藏工作表「{sheet}」）；请用 nianbao template 生成模板，填好后再读取"
 ALTERED = (
@@ -99,7 +97,7 @@ class _Slot:
 
 
 @dataclass(frozen=True)
-class _SheetPlan:
+class _SheetLayout:
     name: str
     labels: tuple[tuple[bytes, str, str], ...]  # (key, text, address)
     slots: tuple[_Slot, ...]
@@ -129,13 +127,13 @@ class _SheetPlan:
 
 
 @dataclass(frozen=True)
-class _Plan:
-    sheets: tuple[_SheetPlan, ...]
+class _FormPlan:
+    sheets: tuple[_SheetLayout, ...]
     where: Mapping[str, tuple[str, str]]
 
 
 @cache
-def _plan(form_key: str) -> _Plan:
+def _plan(form_key: str) -> _FormPlan:
     lay: Layout = layout(form_key)
     m = lay.model
     sheets = []
@@ -147,8 +145,8 @@ def _plan(form_key: str) -> _Plan:
                 cell = m.by_pointer.get(ptr)
                 index, kind = (cell.index, cell.kind) if cell else (None, None)
                 slots.append(_Slot(ptr, s.name, a, a.encode(), index, kind, computed))
-        sheets.append(_SheetPlan(s.name, labels, tuple(slots)))
-    return _Plan(tuple(sheets), MappingProxyType(dict(lay.where)))
+        sheets.append(_SheetLayout(s.name, labels, tuple(slots)))
+    return _FormPlan(tuple(sheets), MappingProxyType(dict(lay.where)))
 
 
 @cache
@@ -202,7 +200,7 @@ def _json(path: Path, meta: dict[str, tuple[Any, str]], key: str, default: Any, 
     return value
 
 
-def _check_labels(path: Path, sheet: _SheetPlan, cells: Cells) -> None:
+def _check_labels(path: Path, sheet: _SheetLayout, cells: Cells) -> None:
     get = cells.get
     if list(map(get, sheet.label_keys)) == sheet.label_texts:
         return  # every label exactly as written (the common case, compared in one go)
@@ -236,11 +234,11 @@ def _cover_value(slot: _Slot, raw: Any) -> tuple[Any, Finding | None]:
 def read_workbook(path: str | os.PathLike[str], *, container: Any = None, fast: bool = True) -> Loaded:
     """Read a filled template (any form) into a report document, where each value sits, and
     what the reader noticed. Raises :class:`ReadError` for a file that is not an intact
-    template. The file's container is checked first (:func:`nianbao.io.safety.open_container`)
+    template. The file's container is checked first (:func:`nianbao.io.container.safety.open_container`)
     unless the caller passes what that check returned.
 
     An .xlsx/.xlsm the quick container check vouched for is read from the parts it already
-    inflated (:mod:`nianbao.io.ooxml`); anything that reader does not vouch for, and every
+    inflated (:mod:`nianbao.io.xlsx.ooxml`); anything that reader does not vouch for, and every
     other format, is read with python-calamine (always, with ``fast=False``: the tests and
     benchmarks hold the two to the same result)."""
     p = path if isinstance(path, Path) else Path(path)
@@ -268,17 +266,47 @@ def read_workbook(path: str | os.PathLike[str], *, container: Any = None, fast: 
 
 
 def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
-    """The report in a parsed workbook: a :class:`~nianbao.io.sheets.SheetSource` (the fast
-    path's :class:`nianbao.io.ooxml.Workbook`, python-calamine's
-    :class:`~nianbao.io.calamine_sheets.CalamineSource`), or anything with ``sheet_names``
+    """The report in a parsed workbook: a :class:`~nianbao.io.xlsx.sheets.SheetSource` (the fast
+    path's :class:`nianbao.io.xlsx.ooxml.Workbook`, python-calamine's
+    :class:`~nianbao.io.xlsx.calamine_sheets.CalamineSource`), or anything with ``sheet_names``
     and ``get_sheet_by_name(name).to_python()`` (the add-in's grids read from the open
-    workbook — :mod:`nianbao.excel.grids`). ``p`` names it in messages."""
+    workbook — :mod:`nianbao.io.xlsx.values`). ``p`` names it in messages.
+
+    In named steps: the declaration on the hidden sheet (:func:`_meta`), the template's sheets
+    with their labels in place (:func:`_sheets`), the cover (:func:`_read_cover`), the tables'
+    cells (:func:`_read_tables`), the cells that read as empty explained (:func:`_explain_empty`),
+    the totals recomputed and the saved ones compared (:func:`_check_totals`), the document."""
     if not hasattr(wb, "cells"):
         wb = GridSource(p, wb)
     names = list(wb.sheet_names)
     form, overrides, extra = _meta(p, wb, names)
     plan = _plan(form)
     m = layout(form).model
+    grids = _sheets(p, wb, plan, names)
+    findings: list[Finding] = []
+    document, agency, meta = _read_cover(form, plan, grids, findings)
+    keep = frozenset(m.by_pointer[ptr].index for ptr in overrides if ptr in m.by_pointer)
+    values, cached, empty = _read_tables(plan, grids, m, keep, meta, findings)
+    if empty:
+        _explain_empty(wb, m, values, empty, findings)
+    values = recompute(m, values, keep)
+    _check_totals(m, values, cached, findings)
+
+    for part, node in (("agency", agency), ("meta", meta)):
+        more = extra.get(part)
+        if isinstance(more, dict):
+            for k, v in more.items():
+                node.setdefault(k, v)
+    document["agency"] = agency
+    document.update(m.document(values))
+    meta[VERSION_KEY] = TEMPLATE_VERSION
+    meta[SOURCE_KEY] = unsurrogated(p.name)  # a name that is not UTF-8 shown escaped (\xff)
+    document["meta"] = meta
+    return Loaded(document, plan.where, tuple(findings), tuple(values), tuple(names))
+
+
+def _sheets(p: Path, wb: SheetSource, plan: _FormPlan, names: list[str]) -> dict[str, Cells]:
+    """Each of the template's sheets, its labels checked in place."""
     grids: dict[str, Cells] = {}
     for sheet in plan.sheets:
         if sheet.name not in names:
@@ -289,13 +317,16 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
         cells = wb.cells(sheet.name)
         _check_labels(p, sheet, cells)
         grids[sheet.name] = cells
+    return grids
 
-    findings: list[Finding] = []
+
+def _read_cover(
+    form: str, plan: _FormPlan, grids: dict[str, Cells], findings: list[Finding]
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The cover's fields: the document's own (year, ...), the agency's and the meta's."""
     document: dict[str, Any] = {"form": form}
     agency: dict[str, Any] = {}
     meta: dict[str, Any] = {}
-
-    # Cover first: the unit of 采购总金额 decides which units an amount may carry.
     cover = next(s for s in plan.sheets if s.name == COVER_SHEET)
     cells = grids[COVER_SHEET]
     for slot in cover.slots:
@@ -311,13 +342,22 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
             meta[key] = value
         else:
             document[part] = value
+    return document, agency, meta
+
+
+def _read_tables(
+    plan: _FormPlan, grids: dict[str, Cells], m: Any, keep: frozenset[int], meta: dict[str, Any],
+    findings: list[Finding],
+) -> tuple[list[Any], dict[int, Any], list[_Slot]]:
+    """The tables' cells in the model's order, cleaned; the totals as saved (by index); the
+    cells that read as empty. The cover was read first: the unit of 采购总金额 decides which
+    units an amount may carry."""
     unit = meta.get(PROCUREMENT_UNIT_KEY) or DEFAULT_PROCUREMENT_UNIT
     contexts = {kind: Context(kind) for kind in (COUNT, CHANGE)}
     contexts[AMOUNT] = Context(AMOUNT, unit)
 
     values: list[Any] = [None] * len(m.cells)
     cached: dict[int, Any] = {}
-    keep = frozenset(m.by_pointer[ptr].index for ptr in overrides if ptr in m.by_pointer)
     empty: list[_Slot] = []
     for sheet in plan.sheets:
         if sheet.name == COVER_SHEET:
@@ -342,7 +382,7 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
             if slot.computed and index not in keep:
                 cached[index] = raw
                 continue
-            if type(raw) is int:  # the common case: a whole number (nianbao.io.ooxml gives it so)
+            if type(raw) is int:  # the common case: a whole number (nianbao.io.xlsx.ooxml gives it so)
                 values[index] = raw
                 continue
             if type(raw) is float and raw.is_integer() and -EXACT_LIMIT < raw < EXACT_LIMIT:
@@ -356,29 +396,35 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
             if out.note:
                 label = m.cells[index].label
                 findings.append(finding(Code.CELL, f"{label}：{out.note}", slot.pointer))
+    return values, cached, empty
 
-    if empty:  # blank, or what python-calamine shows as empty: a formula error, no result
-        wanted: dict[str, set[str]] = {}
-        for slot in empty:
-            wanted.setdefault(slot.sheet, set()).add(slot.address)
-        found = wb.hidden(wanted)
-        for slot in empty:
-            what = found.get((slot.sheet, slot.address))
-            assert slot.index is not None
-            if what is None:
-                continue
-            if what[0] == ERROR:
-                values[slot.index] = what[1]  # kept as text: the validator reports it here
-            else:
-                findings.append(
-                    finding(
-                        Code.CACHE,
-                        f"{m.cells[slot.index].label}：单元格中的公式「={brief(what[1])}」没有保存计算结果，按未填写读取",
-                        slot.pointer,
-                    )
+
+def _explain_empty(wb: SheetSource, m: Any, values: list[Any], empty: list[_Slot], findings: list[Finding]) -> None:
+    """Cells that read as empty: blank, or what python-calamine shows as empty — a formula
+    error (kept as text: the validator reports it there) or a formula saved without its result."""
+    wanted: dict[str, set[str]] = {}
+    for slot in empty:
+        wanted.setdefault(slot.sheet, set()).add(slot.address)
+    found = wb.hidden(wanted)
+    for slot in empty:
+        what = found.get((slot.sheet, slot.address))
+        assert slot.index is not None
+        if what is None:
+            continue
+        if what[0] == ERROR:
+            values[slot.index] = what[1]  # kept as text: the validator reports it here
+        else:
+            findings.append(
+                finding(
+                    Code.CACHE,
+                    f"{m.cells[slot.index].label}：单元格中的公式「={brief(what[1])}」没有保存计算结果，按未填写读取",
+                    slot.pointer,
                 )
+            )
 
-    values = recompute(m, values, keep)
+
+def _check_totals(m: Any, values: list[Any], cached: dict[int, Any], findings: list[Finding]) -> None:
+    """Each total as saved in the file against the total recomputed from its inputs."""
     for index, raw in cached.items():
         got, want = raw, values[index]
         if type(got) is int and got == want:
@@ -393,18 +439,6 @@ def read_parsed(p: Path, wb: SheetSource | Any) -> Loaded:
                     cell.pointer,
                 )
             )
-
-    for part, node in (("agency", agency), ("meta", meta)):
-        more = extra.get(part)
-        if isinstance(more, dict):
-            for k, v in more.items():
-                node.setdefault(k, v)
-    document["agency"] = agency
-    document.update(m.document(values))
-    meta[VERSION_KEY] = TEMPLATE_VERSION
-    meta[SOURCE_KEY] = unsurrogated(p.name)  # a name that is not UTF-8 shown escaped (\xff)
-    document["meta"] = meta
-    return Loaded(document, plan.where, tuple(findings), tuple(values), tuple(names))
 
 
 # ---------------------------------------------------------------------------------------
@@ -573,11 +607,12 @@ def _flagged(p: Path, loaded: Loaded, parts: Mapping[str, bytes]) -> Loaded:
     return replace(loaded, findings=loaded.findings + tuple(found)) if found else loaded
 
 
-@reader(*SUFFIXES)
-def _registered(path: Path, container: Any) -> Loaded:
+def read_checked(path: Path, container: Any) -> Loaded:
+    """The reader of :data:`nianbao.io.readers.READERS`: ``container`` is what the container
+    check found."""
     # nianbao.io.readers.read runs the container check on every non-JSON file before it calls
     # a reader (tests/test_workbook.py checks that it happens exactly once).
     return read_workbook(path, container=container)
 
 
-__all__ = ["SUFFIXES", "read_parsed", "read_workbook", "typed_totals"]
+__all__ = ["SUFFIXES", "read_checked", "read_parsed", "read_workbook", "typed_totals"]

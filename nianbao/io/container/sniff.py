@@ -3,8 +3,8 @@
 An empty file, a PDF or a web page saved as ``.xls``, a JSON or CSV text, an image: each is
 named here from the first bytes, with a Chinese message saying what to send instead. A zip
 or an OLE2 compound file is read whole, once (at most
-:data:`~nianbao.io.container.MAX_FILE_BYTES`), and handed to :mod:`nianbao.io.zipcheck` or
-:mod:`nianbao.io.ole`, which look inside.
+:data:`~nianbao.io.container.limits.MAX_FILE_BYTES`), and handed to :mod:`nianbao.io.container.zipcheck` or
+:mod:`nianbao.io.container.ole`, which look inside.
 """
 
 from __future__ import annotations
@@ -14,32 +14,33 @@ import io
 import os
 from pathlib import Path
 
-from .container import (
+from ..memory import Memory
+from ..oserror import os_error_text
+from ..registry import SAVE_AS, ReadError
+from .limits import (
     ASK_AGAIN,
     MAX_FILE_BYTES,
     OLE2_MAGIC,
     SEND_TEMPLATE,
     ZIP_MAGICS,
-    Container,
     Kind,
+    Opened,
     mb,
     not_workbook,
 )
-from .memory import Memory
 from .ole import ole_kind
-from .registry import SAVE_AS, ReadError
 from .zipcheck import zip_kind
 
 
-def sniff_container(p: Path, quick: bool, memory: Memory) -> Container:
+def sniff_container(p: Path, quick: bool, memory: Memory) -> Opened:
     """What the file is, and for a zip or a compound file everything the checks of its
-    format find (:func:`nianbao.io.zipcheck.zip_kind`, :func:`nianbao.io.ole.ole_kind`)."""
+    format find (:func:`nianbao.io.container.zipcheck.zip_kind`, :func:`nianbao.io.container.ole.ole_kind`)."""
     try:
         size = os.stat(p).st_size  # before opening: a pipe or device is never opened (0 bytes)
         if size == 0:
-            return Container(not_workbook("文件为空（0 字节），可能保存或拷贝时出错；" + ASK_AGAIN))
+            return Opened(not_workbook("文件为空（0 字节），可能保存或拷贝时出错；" + ASK_AGAIN))
         if size > MAX_FILE_BYTES:
-            return Container(
+            return Opened(
                 not_workbook(
                     f"文件过大（{mb(size)}），超过上限 {mb(MAX_FILE_BYTES)}；"
                     "一份年报工作簿通常只有几十 KB，请删除图片等无关内容后另存"
@@ -53,13 +54,13 @@ def sniff_container(p: Path, quick: bool, memory: Memory) -> Container:
             whole = head.startswith((*ZIP_MAGICS, OLE2_MAGIC))
             data = head + _read_up_to(f, min(size, MAX_FILE_BYTES) + 1 - len(head)) if whole else b""
     except OSError as e:
-        raise ReadError(p, f"无法打开文件：{e.strerror or e}；请确认文件存在、未被其他程序占用且有读取权限") from None
+        raise ReadError(p, f"无法打开文件：{os_error_text(e)}；请确认文件存在、未被其他程序占用且有读取权限") from None
     if head.startswith(ZIP_MAGICS):
         found = zip_kind(p, data, quick, memory)
-        return Container(found.kind, found.parts, hashlib.sha256(data).hexdigest())
+        return Opened(found.kind, found.parts, hashlib.sha256(data).hexdigest())
     if head.startswith(OLE2_MAGIC):
-        return Container(ole_kind(p, data), sha256=hashlib.sha256(data).hexdigest())
-    return Container(_other_kind(head))
+        return Opened(ole_kind(p, data), sha256=hashlib.sha256(data).hexdigest())
+    return Opened(_other_kind(head))
 
 
 def _read_up_to(f: io.FileIO, limit: int) -> bytes:

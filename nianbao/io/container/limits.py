@@ -1,9 +1,9 @@
 """What a file can be, and the limits every container check keeps.
 
-The vocabulary shared by the container checks (:mod:`nianbao.io.sniff`,
-:mod:`nianbao.io.zipcheck`, :mod:`nianbao.io.ole`, :mod:`nianbao.io.calamine_guards`):
+The vocabulary shared by the container checks (:mod:`nianbao.io.container.sniff`,
+:mod:`nianbao.io.container.zipcheck`, :mod:`nianbao.io.container.ole`, :mod:`nianbao.io.container.calamine_guards`):
 the limits on sizes, counts and ratios, the kinds of workbook by content (:class:`Kind`),
-what a check returns (:class:`Container`), and the pieces of Chinese messages they share.
+what a check returns (:class:`Opened`), and the pieces of Chinese messages they share.
 Imports nothing of the project but :mod:`nianbao.io.registry`'s advice texts.
 """
 
@@ -70,10 +70,10 @@ SUFFIXES = {
 
 
 @dataclass(frozen=True)
-class Container:
+class Opened:
     """A workbook file that passed the check: what it is, and for an .xlsx/.xlsm that the
     quick check vouched for, its XML parts as inflated then (name -> bytes), so that a
-    reader need not inflate them again (:mod:`nianbao.io.ooxml`); otherwise ``parts`` is None."""
+    reader need not inflate them again (:mod:`nianbao.io.xlsx.ooxml`); otherwise ``parts`` is None."""
 
     kind: Kind
     # kept only by the quick check, which then leaves what python-calamine needs besides
@@ -125,7 +125,7 @@ __all__ = [
     "XLSX",
     "XML_SUFFIXES",
     "ZIP_MAGICS",
-    "Container",
+    "Opened",
     "Kind",
     "mb",
     "not_workbook",

@@ -7,8 +7,8 @@ exception reaches Python). :func:`grid_safe` is the quick test over a part's raw
 (every reference within ZZ999, every cell carrying one, every ``uniqueCount`` one the part
 can hold); :func:`check_extent` (SpreadsheetML), :func:`check_ods_extent` (OpenDocument) and
 :func:`check_shared_strings` measure exactly and refuse with the reason. Legacy .xls sheets
-are guarded in :mod:`nianbao.io.ole`; a panic that still happens is handled by
-:mod:`nianbao.io.panics`.
+are guarded in :mod:`nianbao.io.container.ole`; a panic that still happens is handled by
+:mod:`nianbao.io.container.panics`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..core.layout import cell_index
-from .container import ASK_AGAIN, MAX_GRID_CELLS, short
-from .registry import ReadError
+from ...core.layout import cell_index
+from ..registry import ReadError
+from .limits import ASK_AGAIN, MAX_GRID_CELLS, short
 
 # a cell's position comes from its r attribute, which python-calamine takes wherever it
 # stands in the tag, even twice (the last wins) or glued to the previous value: any r

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from ..core.layout import col_letter
-from ..excel.printing import LINE_HEIGHT, lines_needed, print_setup
-from ..io.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
+from ...core.layout import col_letter
+from ...excel.printing import LINE_HEIGHT, lines_needed, print_setup
+from ...io.xlsx.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
 
 _ILLEGAL = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"  # characters XML 1.0 cannot hold
 _ILLEGAL_XML = re.compile(f"[{_ILLEGAL}]")

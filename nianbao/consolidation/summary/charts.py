@@ -16,11 +16,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..core.model import model
-from ..core.sanitize import safe_text
+from ...core.model import model
+from ...core.sanitize import safe_text
+from ..marker import CHARTS_SHEET
+from ..outcome import Outcome, plain
 from .lists import compared_totals, headlines
-from .marker import CHARTS_SHEET
-from .outcome import Consolidation, plain
 from .sheetxml import print_setup
 
 TOP_AGENCIES = 20
@@ -37,7 +37,7 @@ def chart_height(bars: int) -> float:
     return max(CHART_HEIGHT, BAR_HEIGHT * bars + 3)
 
 
-def outcome_rows(c: Consolidation) -> list[tuple[str, Any]]:
+def outcome_rows(c: Outcome) -> list[tuple[str, Any]]:
     """(row label, total) of each result of table 3 but the total itself."""
     if c.form is None or c.values is None:
         return []
@@ -55,7 +55,7 @@ def outcome_rows(c: Consolidation) -> list[tuple[str, Any]]:
     return out
 
 
-def applicant_rows(c: Consolidation) -> list[tuple[str, Any]]:
+def applicant_rows(c: Outcome) -> list[tuple[str, Any]]:
     """(kind of applicant, count) of this year's new applications."""
     if c.form is None or c.values is None:
         return []
@@ -70,7 +70,7 @@ def applicant_rows(c: Consolidation) -> list[tuple[str, Any]]:
     ]
 
 
-def top_rows(c: Consolidation, n: int = TOP_AGENCIES) -> list[tuple[str, Any]]:
+def top_rows(c: Outcome, n: int = TOP_AGENCIES) -> list[tuple[str, Any]]:
     """The ``n`` summed agencies with the most new applications (the first headline)."""
     rows = []
     for e in c.summed:
@@ -85,7 +85,7 @@ def top_rows(c: Consolidation, n: int = TOP_AGENCIES) -> list[tuple[str, Any]]:
     return [(safe_text(name), plain(value)) for name, value in rows[:n]]
 
 
-def year_rows(c: Consolidation) -> list[tuple[str, Any, Any]]:
+def year_rows(c: Outcome) -> list[tuple[str, Any, Any]]:
     """(headline, this year, last year) of the comparable agencies' totals (as 上年对比's
     first row: like with like), with ``--previous``."""
     cmp = c.previous
@@ -96,7 +96,7 @@ def year_rows(c: Consolidation) -> list[tuple[str, Any, Any]]:
                                                                                 strict=True) if None not in (a, b)]
 
 
-def add_charts(wb: Any, c: Consolidation) -> None:
+def add_charts(wb: Any, c: Outcome) -> None:
     """The sheet 图表: for each chart, its table (columns A–C) and the chart beside it."""
     from openpyxl.chart import BarChart, PieChart, Reference
     from openpyxl.chart.label import DataLabelList

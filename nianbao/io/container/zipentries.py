@@ -20,9 +20,9 @@ from typing import BinaryIO
 
 from zlib_ng import zlib_ng  # the quick path's inflate and CRC: zlib's API, ~1.4x and ~7x faster
 
-from .container import ASK_AGAIN, CHUNK, short
-from .memory import Memory, SeenPart
-from .registry import SAVE_AS, ReadError
+from ..memory import Memory, SeenPart
+from ..registry import SAVE_AS, ReadError
+from .limits import ASK_AGAIN, CHUNK, short
 from .xmlparts import XmlCheck
 
 

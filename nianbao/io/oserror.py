@@ -1,4 +1,7 @@
-"""Operating-system errors in Chinese: ``OSError.strerror`` is English whatever the locale."""
+"""Operating-system errors in Chinese: ``OSError.strerror`` is English whatever the locale.
+
+Every message that reports an OS error to a person goes through :func:`os_error_text` (or
+:func:`error_text`, for an ``except`` that also catches the project's own Chinese errors)."""
 
 from __future__ import annotations
 
@@ -31,4 +34,10 @@ def os_error_text(e: OSError) -> str:
     return "操作系统错误"
 
 
-__all__ = ["os_error_text"]
+def error_text(e: BaseException) -> str:
+    """The message of a failure for a person: an OS error's in Chinese, any other (the
+    project's own errors are Chinese already) as it is."""
+    return os_error_text(e) if isinstance(e, OSError) else str(e)
+
+
+__all__ = ["error_text", "os_error_text"]

@@ -14,8 +14,8 @@ import struct
 from collections.abc import Iterator
 from pathlib import Path
 
-from .container import ASK_AGAIN, MAX_FILE_BYTES, MAX_GRID_CELLS, SEND_TEMPLATE, XLS, Kind, not_workbook
-from .registry import ReadError
+from ..registry import ReadError
+from .limits import ASK_AGAIN, MAX_FILE_BYTES, MAX_GRID_CELLS, SEND_TEMPLATE, XLS, Kind, not_workbook
 
 
 def ole_kind(p: Path, data: bytes) -> Kind:

@@ -5,9 +5,9 @@ The summary workbook is a report itself: the locked template of the same form
 agency — so ``nianbao validate`` passes on it and it can be consolidated again one level up.
 It records in its hidden data that it is a summary, its level, and its members
 (:mod:`nianbao.consolidation.marker`), so that a later consolidation never counts it twice.
-Beside the template's sheets it holds the lists of :mod:`nianbao.consolidation.lists`
+Beside the template's sheets it holds the lists of :mod:`nianbao.consolidation.summary.lists`
 (各单位明细, 问题清单, 未报送, 重复报送, with ``--previous`` 上年对比), each printing on A4
-landscape, and native charts (:mod:`nianbao.consolidation.charts`).
+landscape, and native charts (:mod:`nianbao.consolidation.summary.charts`).
 
 This module knows Excel and CSV; what is summed and why is :mod:`nianbao.consolidation.combine`'s.
 """
@@ -24,11 +24,21 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-from ..core.layout import COVER_SHEET, col_letter, layout
-from ..core.model import model
-from ..core.sanitize import json_text, safe_text
-from ..excel.printing import LINE_HEIGHT, lines_needed
-from ..io.atomic import atomic_output, atomic_outputs, write_bytes
+from ...core.layout import COVER_SHEET, col_letter, layout
+from ...core.model import model
+from ...core.sanitize import json_text, safe_text
+from ...excel.printing import LINE_HEIGHT, lines_needed
+from ...io.atomic import atomic_output, atomic_outputs, write_bytes
+from ..marker import (
+    DETAIL_SHEET,
+    DUPLICATES_SHEET,
+    MEMBER_HEADERS,
+    MEMBERS_SHEET,
+    MISSING_SHEET,
+    PREVIOUS_SHEET,
+    PROBLEMS_SHEET,
+)
+from ..outcome import Outcome
 from .lists import (
     DETAIL_HEADERS,
     DUPLICATE_HEADERS,
@@ -48,16 +58,6 @@ from .lists import (
     missing_rows,
     problem_rows,
 )
-from .marker import (
-    DETAIL_SHEET,
-    DUPLICATES_SHEET,
-    MEMBER_HEADERS,
-    MEMBERS_SHEET,
-    MISSING_SHEET,
-    PREVIOUS_SHEET,
-    PROBLEMS_SHEET,
-)
-from .outcome import Consolidation
 from .sheetxml import Streamed, _escaped_cell, _text_cell, column_style, print_setup, rows_xml, stream_rows  # noqa: F401
 
 EXTRA_SHEETS = (DETAIL_SHEET, PROBLEMS_SHEET, MISSING_SHEET, DUPLICATES_SHEET)
@@ -85,7 +85,7 @@ class ListSheet:
     centered: frozenset[int] = frozenset()  # short codes and words, clear of their neighbours
 
 
-def list_sheets(c: Consolidation) -> list[ListSheet]:
+def list_sheets(c: Outcome) -> list[ListSheet]:
     """The lists, in order. Widths are chosen so each prints on the width of one A4 page."""
     heads = headline_headers(c)
     numbers = {12 + i: 9.0 for i in range(1, len(heads) + 1)}
@@ -134,7 +134,7 @@ def is_summary(path: str | os.PathLike[str]) -> bool:
     Anything that cannot be read as one is not."""
     import python_calamine
 
-    from ..io.safety import check_container
+    from ...io.container.safety import check_container
 
     try:
         check_container(path)
@@ -151,13 +151,14 @@ def prepare() -> None:
     """Import what writing a summary workbook takes (openpyxl and the template writer, about
     a quarter of a second): :func:`nianbao.consolidation.consolidate.consolidate` can spend that while its
     workers read (its ``meanwhile``)."""
-    from ..excel import template  # noqa: F401 - openpyxl and its styles come with it
+    from ...excel import template  # noqa: F401 - openpyxl and its styles come with it
 
 
 OUTPUT_SUFFIXES = (".xlsx", ".json")
+WRONG_SUFFIX = "汇总表应为 .xlsx 或 .json 文件，实为「{name}」"
 
 
-def write_summary(c: Consolidation, path: str | os.PathLike[str]) -> Path:
+def write_summary(c: Outcome, path: str | os.PathLike[str]) -> Path:
     """Write the summary, whole or not at all: a workbook (.xlsx), or for ``.json`` the
     summary report alone in the interchange format (its members inline)."""
     target = Path(path)
@@ -166,7 +167,7 @@ def write_summary(c: Consolidation, path: str | os.PathLike[str]) -> Path:
 
 
 def write_outputs(
-    c: Consolidation, path: str | os.PathLike[str], csv_path: str | os.PathLike[str] | None = None
+    c: Outcome, path: str | os.PathLike[str], csv_path: str | os.PathLike[str] | None = None
 ) -> None:
     """Write the summary and (if asked) the long CSV as a pair: both are written to temporary
     files first, then both renamed at once (:func:`nianbao.io.atomic.atomic_outputs`), so
@@ -180,7 +181,7 @@ def write_outputs(
                 _write_csv(c, f)
 
 
-def summary_data(c: Consolidation, target: Path) -> bytes:
+def summary_data(c: Outcome, target: Path) -> bytes:
     """The summary's bytes: a workbook, or the report alone for a ``.json`` target."""
     suffix = target.suffix.lower()
     if suffix not in OUTPUT_SUFFIXES:
@@ -196,7 +197,7 @@ def summary_data(c: Consolidation, target: Path) -> bytes:
     return workbook_data(c, doc)
 
 
-def inexact(c: Consolidation) -> str:
+def inexact(c: Outcome) -> str:
     """Why the sums cannot be written exactly ("" when they can): an amount whose sum a
     workbook's number (and JSON's) cannot hold to the last decimal. (Counts are whole
     numbers, written exactly however large.)"""
@@ -209,13 +210,13 @@ def inexact(c: Consolidation) -> str:
     return ""
 
 
-def workbook_data(c: Consolidation, doc: dict[str, Any]) -> bytes:
+def workbook_data(c: Outcome, doc: dict[str, Any]) -> bytes:
     """The summary workbook's bytes: the filled template, notes on its cover, the lists and
     the charts. openpyxl lays out each list (header, widths, frozen header, autofilter, page
-    setup); their rows are then streamed into the sheet's XML (:mod:`~nianbao.consolidation.sheetxml`)."""
+    setup); their rows are then streamed into the sheet's XML (:mod:`~nianbao.consolidation.summary.sheetxml`)."""
     from openpyxl.styles import Alignment, Font
 
-    from ..excel.template import build_workbook, workbook_bytes
+    from ...excel.template import build_workbook, workbook_bytes
     from .charts import add_charts
 
     assert c.form is not None  # a summary document exists only for a form
@@ -380,7 +381,7 @@ def _number_text(value: Any) -> str:
     return str(value)
 
 
-def long_rows(c: Consolidation) -> Iterator[list[Any]]:
+def long_rows(c: Outcome) -> Iterator[list[Any]]:
     """One row per cell of every summed report, with the official labels. (Millions of rows:
     each record's agency and each cell's labels are made once, not once a row.)"""
     labels: dict[int, tuple[str, str, str, str]] = {}
@@ -396,7 +397,7 @@ def long_rows(c: Consolidation) -> Iterator[list[Any]]:
         yield [*agency, *where, _number_text(v)]
 
 
-def write_long_csv(c: Consolidation, path: str | os.PathLike[str]) -> Path:
+def write_long_csv(c: Outcome, path: str | os.PathLike[str]) -> Path:
     """The long table (agency, table, row, column, value) as UTF-8 CSV with a BOM (so Excel
     opens it right), whole or not at all."""
     target = Path(path)
@@ -405,7 +406,7 @@ def write_long_csv(c: Consolidation, path: str | os.PathLike[str]) -> Path:
     return target
 
 
-def _write_csv(c: Consolidation, f: Any) -> None:
+def _write_csv(c: Outcome, f: Any) -> None:
     """The rows of :func:`long_rows`, as ``csv.writer`` writes them, a report at a time: each
     record's agency and each cell's labels are quoted once (a field is quoted by what it holds
     alone, and a value is digits, sign and point), then each line is those joined to its value."""

@@ -1,7 +1,7 @@
-"""The cells of a planned sheet (:mod:`nianbao.io.ooxml`) sorted for reading in one sweep
+"""The cells of a planned sheet (:mod:`nianbao.io.xlsx.ooxml`) sorted for reading in one sweep
 per kind: whole numbers, shared strings, formulas' text results. A plan holds one
 :class:`Split` per style table it has been read with. Knows the cell groups of
-``nianbao.io.ooxml._CELL`` and nothing else."""
+``nianbao.io.xlsx.ooxml._CELL`` and nothing else."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ class Split:
     saves the template's checks), and the rest; each as positions among the values and their
     references. Read in one sweep per kind; a sweep that meets anything but what the common
     case takes reads its cells one by one instead (``Workbook._take`` in
-    :mod:`nianbao.io.ooxml`), which decides."""
+    :mod:`nianbao.io.xlsx.ooxml`), which decides."""
 
     __slots__ = ("numbers", "rest", "strings", "texts")
 

@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from ..core.forms import FORM_LABEL, NAME_LABEL, REGION_LABEL, SOURCE_LABEL, USCC_LABEL, YEAR_LABEL
-from ..core.model import model
-from ..core.sanitize import safe_text
-from .marker import DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PREVIOUS_SHEET, PROBLEMS_SHEET
-from .outcome import Consolidation, Entry, describe, plain, word
+from ...core.forms import FORM_LABEL, NAME_LABEL, REGION_LABEL, SOURCE_LABEL, USCC_LABEL, YEAR_LABEL
+from ...core.model import model
+from ...core.sanitize import safe_text
+from ..marker import DETAIL_SHEET, DUPLICATES_SHEET, MISSING_SHEET, PREVIOUS_SHEET, PROBLEMS_SHEET
+from ..outcome import Entry, Outcome, describe, plain
 
 # Column headers (the numbers' headers derive from the form, see :func:`headlines`).
 DETAIL_HEADERS = (
@@ -62,7 +62,7 @@ def headlines(form: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
     return tuple(out)
 
 
-def headline_headers(c: Consolidation) -> tuple[str, ...]:
+def headline_headers(c: Outcome) -> tuple[str, ...]:
     return tuple(h for h, _ in headlines(c.form or "2021"))
 
 
@@ -82,18 +82,18 @@ def headline_values(entry: Entry) -> list[Any]:
 # Rows of each sheet, as plain data
 
 
-def detail_rows(c: Consolidation) -> Iterator[list[Any]]:
+def detail_rows(c: Outcome) -> Iterator[list[Any]]:
     for n, e in enumerate(c.entries, 1):
         r = e.record
         t = r.tally
         errors, warnings = (t.errors, t.warnings) if r.readable else (None, None)
         yield [
             n, safe_text(r.name), safe_text(r.uscc), safe_text(r.region_code), r.year, r.form, safe_text(r.source),
-            r.status.display, errors, warnings, word(e.disposition), safe_text(e.reason), *headline_values(e),
+            r.status.display, errors, warnings, e.disposition.display, safe_text(e.reason), *headline_values(e),
         ]
 
 
-def problem_rows(c: Consolidation) -> Iterator[list[Any]]:
+def problem_rows(c: Outcome) -> Iterator[list[Any]]:
     for e in c.entries:
         for f in e.findings:
             yield [
@@ -112,7 +112,7 @@ def problem_rows(c: Consolidation) -> Iterator[list[Any]]:
             ]
 
 
-def missing_rows(c: Consolidation) -> Iterator[list[Any]]:
+def missing_rows(c: Outcome) -> Iterator[list[Any]]:
     for m in c.missing:
         yield [MISSING, safe_text(m.name), safe_text(m.uscc), safe_text(m.region_code), f"名单第 {m.line} 行"]
     for e in c.unexpected:
@@ -120,7 +120,7 @@ def missing_rows(c: Consolidation) -> Iterator[list[Any]]:
         yield [UNEXPECTED, safe_text(r.name), safe_text(r.uscc), safe_text(r.region_code), safe_text(r.source)]
 
 
-def duplicate_rows(c: Consolidation) -> Iterator[list[Any]]:
+def duplicate_rows(c: Outcome) -> Iterator[list[Any]]:
     """Each agency held by more than one input (a group per agency, each input on its row),
     then each pair of look-alike names, for review."""
     n = 0
@@ -137,11 +137,11 @@ def duplicate_rows(c: Consolidation) -> Iterator[list[Any]]:
         note = f"名称「{pair.names[0]}」与「{pair.names[1]}」相近，仅作提示，均已按各自情况处理；请核对是否为同一单位"
         for e in pair.entries:
             r = e.record
-            yield [m, word(pair.kind), safe_text(r.name), safe_text(r.uscc), safe_text(r.source), r.status.display,
+            yield [m, pair.kind.display, safe_text(r.name), safe_text(r.uscc), safe_text(r.source), r.status.display,
                    note, *headline_values(e)]
 
 
-def member_rows(c: Consolidation) -> Iterator[list[Any]]:
+def member_rows(c: Outcome) -> Iterator[list[Any]]:
     for p in c.members:
         yield [safe_text(p.uscc), safe_text(p.name), p.sha256, p.via if p.via != p.sha256 else ""]
 
@@ -158,7 +158,7 @@ class Note(str):
         return note
 
 
-def cover_notes(c: Consolidation) -> list[str]:
+def cover_notes(c: Outcome) -> list[str]:
     """What the summary's cover says about how it was made."""
     notes: list[str] = [
         (
@@ -196,7 +196,7 @@ ALL_REPORTS = "全部报告"
 GROUPS_PER_PAGE = 2  # headline numbers printed side by side on one A4 page (each four columns)
 
 
-def comparison_headers(c: Consolidation) -> tuple[tuple[str, ...], tuple[tuple[str, int, int], ...]]:
+def comparison_headers(c: Outcome) -> tuple[tuple[str, ...], tuple[tuple[str, int, int], ...]]:
     """The columns of 上年对比, and above them each headline number's title over its four
     columns (本年, 上年, 变化, 变化率)."""
     heads = headline_headers(c)
@@ -205,7 +205,7 @@ def comparison_headers(c: Consolidation) -> tuple[tuple[str, ...], tuple[tuple[s
     return (*COMPARE_FIXED, *(part for _ in heads for part in COMPARE_PARTS), *COMPARE_TAIL), groups
 
 
-def comparison_pages(c: Consolidation) -> tuple[int, ...]:
+def comparison_pages(c: Outcome) -> tuple[int, ...]:
     """The columns after which 上年对比 breaks to a new page: a few headline numbers to a page,
     then the notes, codes and files (类别 and 单位名称 repeat on each)."""
     _, groups = comparison_headers(c)
@@ -232,7 +232,7 @@ def _added(rows: list[list[Any]], width: int) -> list[Any]:
     return out
 
 
-def compared_totals(c: Consolidation) -> tuple[list[Any], list[Any], int]:
+def compared_totals(c: Outcome) -> tuple[list[Any], list[Any], int]:
     """This year's and last year's headline numbers of the same agencies (the comparable
     ones; the totals themselves when last year's summary held exactly this year's agencies),
     and how many agencies that is."""
@@ -246,7 +246,7 @@ def compared_totals(c: Consolidation) -> tuple[list[Any], list[Any], int]:
     return now, before, len(pairs)
 
 
-def comparison_notes(c: Consolidation) -> list[str]:
+def comparison_notes(c: Outcome) -> list[str]:
     """What 上年对比 says above its table: what its total compares, and what is missing."""
     cmp = c.previous
     if cmp is None:
@@ -265,7 +265,7 @@ def comparison_notes(c: Consolidation) -> list[str]:
 
 
 def _compared(now: list[Any], before: list[Any], heads: tuple[str, ...]) -> tuple[list[Any], str]:
-    from .previous import swing
+    from ..previous import swing
 
     cells: list[Any] = []
     flagged = []
@@ -282,7 +282,7 @@ def _side_by_side(now: list[Any], before: list[Any]) -> list[Any]:
     return [v for a, b in zip(now, before, strict=True) for v in (plain(a), plain(b), None, None)]
 
 
-def comparison_rows(c: Consolidation) -> Iterator[list[Any]]:
+def comparison_rows(c: Outcome) -> Iterator[list[Any]]:
     """上年对比: the comparable agencies' total first (and, when the two years' inputs hold
     different agencies, both years' whole totals side by side without a change), then each
     agency once: the comparable ones, those in both years but not summed this year, those new
@@ -308,6 +308,6 @@ def comparison_rows(c: Consolidation) -> Iterator[list[Any]]:
         elif p.held_last:
             note = "上年只在上年汇总表的合计中，无分单位数字"
         yield [
-            word(p.status), safe_text(p.name), *cells, note, safe_text(p.uscc),
+            p.status.display, safe_text(p.name), *cells, note, safe_text(p.uscc),
             safe_text(p.this.record.source) if p.this else "", safe_text(p.last.source) if p.last else "",
         ]

@@ -4,12 +4,12 @@
 a plain archive, with a Chinese message) and checks it: the limits on entries and sizes from
 the central directory before anything is inflated (:func:`check_directory`), every sheet
 part named .xml, then every entry inflated once, bounded and CRC-checked, its XML through
-expat with no DTD (:mod:`nianbao.io.xmlparts`) and its grid measured
-(:mod:`nianbao.io.calamine_guards`).
+expat with no DTD (:mod:`nianbao.io.container.xmlparts`) and its grid measured
+(:mod:`nianbao.io.container.calamine_guards`).
 
 An .xlsx/.xlsm first gets the quick check (:func:`plainly_safe`), which refuses nothing
 itself: each entry is inflated once into memory and its bytes serve every test, and the
-XML parts are kept for :mod:`nianbao.io.ooxml`; whatever it cannot vouch for goes to the
+XML parts are kept for :mod:`nianbao.io.xlsx.ooxml`; whatever it cannot vouch for goes to the
 full check, which refuses with the exact reason or passes the file.
 """
 
@@ -22,8 +22,10 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from ..memory import Memory
+from ..registry import SAVE_AS, ReadError
 from .calamine_guards import check_extent, check_ods_extent, grids_safe
-from .container import (
+from .limits import (
     ASK_AGAIN,
     MAX_ENTRIES,
     MAX_ENTRY_BYTES,
@@ -39,14 +41,12 @@ from .container import (
     XLSM,
     XLSX,
     XML_SUFFIXES,
-    Container,
     Kind,
+    Opened,
     mb,
     not_workbook,
     short,
 )
-from .memory import Memory
-from .registry import SAVE_AS, ReadError
 from .xmlparts import XmlCheck, check_prolog, parsed_xml, plain_xml
 from .zipentries import (
     STREAM_BYTES,
@@ -59,7 +59,7 @@ from .zipentries import (
 )
 
 
-def zip_kind(p: Path, data: bytes, quick: bool, memory: Memory) -> Container:
+def zip_kind(p: Path, data: bytes, quick: bool, memory: Memory) -> Opened:
     """What a zip holds, checked: the limits, the kind, and for a workbook every part
     (quickly for a plain .xlsx/.xlsm, whose XML parts are then kept; else in full)."""
     entries = declared_entries(data)
@@ -85,28 +85,28 @@ def zip_kind(p: Path, data: bytes, quick: bool, memory: Memory) -> Container:
         zlib.error,
         UnicodeDecodeError,
     ):
-        return Container(not_workbook("文件已损坏或不完整（压缩结构无法读取，常见于下载或拷贝中断）；" + ASK_AGAIN))
+        return Opened(not_workbook("文件已损坏或不完整（压缩结构无法读取，常见于下载或拷贝中断）；" + ASK_AGAIN))
 
 
-def _zip_checks(p: Path, data: bytes, zf: zipfile.ZipFile, quick: bool, memory: Memory) -> Container:
+def _zip_checks(p: Path, data: bytes, zf: zipfile.ZipFile, quick: bool, memory: Memory) -> Opened:
     infos = zf.infolist()
     check_directory(p, infos)
     names = {i.filename for i in infos}
     known = _Known(data, {}, memory)  # entries inflated on the way, kept for the quick check
     kind = zip_what(zf, names, known)
     if not kind.workbook:
-        return Container(kind)
+        return Opened(kind)
     if kind in (XLSX, XLSM):
         _check_sheet_parts(p, zf, names, known)
     if quick and kind in (XLSX, XLSM):
         parts = plainly_safe(data, infos, known.bodies, memory)
         if parts is not None:
             if len(names) == len(infos):
-                return Container(kind, parts)
+                return Opened(kind, parts)
             # two entries of one name: which one a parser takes is its own affair,
             # so no parts are kept, and python-calamine reads the file
             if grids_safe(parts):
-                return Container(kind)
+                return Opened(kind)
     # the full check: it refuses what the quick one doubted, with the exact reason
     raw = io.BytesIO(data)
     for info in infos:
@@ -120,7 +120,7 @@ def _zip_checks(p: Path, data: bytes, zf: zipfile.ZipFile, quick: bool, memory: 
                 check_extent(p, info, body)
             elif whole:
                 check_ods_extent(p, body)
-    return Container(kind)
+    return Opened(kind)
 
 
 _PARSED_RELS = re.compile(rb'Type="[^"]*/(?:worksheet|chartsheet|dialogsheet|macrosheet|sharedStrings|styles)"')
@@ -241,7 +241,7 @@ class _Known:
         self.data, self.bodies, self.memory = data, bodies, memory
 
     def read(self, zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
-        """:func:`~nianbao.io.zipentries.read_small`, through the quick inflater when the
+        """:func:`~nianbao.io.container.zipentries.read_small`, through the quick inflater when the
         entry is intact."""
         try:
             info = zf.getinfo(name)

@@ -14,9 +14,9 @@ import zipfile
 from pathlib import Path
 from xml.parsers import expat
 
+from ..registry import SAVE_AS, ReadError
 from .calamine_guards import check_shared_strings
-from .container import ASK_AGAIN, MAX_PROLOG_BYTES, mb, short
-from .registry import SAVE_AS, ReadError
+from .limits import ASK_AGAIN, MAX_PROLOG_BYTES, mb, short
 
 
 def parsed_xml(info: zipfile.ZipInfo) -> bool:

@@ -2,7 +2,7 @@
 
 The Excel add-in reads each sheet of the open workbook in one range read (a 2-D list of
 values from A1); :func:`read_grids` turns those grids into a :class:`nianbao.io.readers.Loaded`
-exactly as the workbook file reader (:mod:`nianbao.io.workbook`) does, so the add-in validates
+exactly as the workbook file reader (:mod:`nianbao.io.xlsx.workbook`) does, so the add-in validates
 what the CLI validates. Which sheets and how much of each to read is derived from the
 layouts (:func:`extents`).
 """
@@ -14,11 +14,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..core.forms import FORMS
-from ..core.layout import META_KEYS, META_SHEET, cell_index, layout
-from ..io.readers import Loaded
+from ...core.forms import FORMS
+from ...core.layout import META_KEYS, META_SHEET, cell_index, layout
+from ..registry import Loaded
 
-Grid = Sequence[Sequence[Any]]
+SheetValues = Sequence[Sequence[Any]]
 
 # The hidden sheet holds its keys in column A, one per row, and their values in column B.
 META_ROWS = len(META_KEYS)
@@ -40,17 +40,17 @@ def extents() -> dict[str, tuple[int, int]]:
 
 
 class _Sheet:
-    def __init__(self, grid: Grid):
+    def __init__(self, grid: SheetValues):
         self.grid = grid
 
     def to_python(self, skip_empty_area: bool = False) -> list[list[Any]]:
         return [list(row) if row is not None else [] for row in self.grid or ()]
 
 
-class _Grids:
-    """The grids in the shape of the parsed workbook that :mod:`nianbao.io.workbook` reads."""
+class _SheetValues:
+    """The grids in the shape of the parsed workbook that :mod:`nianbao.io.xlsx.workbook` reads."""
 
-    def __init__(self, grids: Mapping[str, Grid]):
+    def __init__(self, grids: Mapping[str, SheetValues]):
         self.grids = grids
         self.sheet_names = list(grids)
 
@@ -58,15 +58,15 @@ class _Grids:
         return _Sheet(self.grids[name])
 
 
-def read_grids(grids: Mapping[str, Grid], source: str = "工作簿") -> Loaded:
+def read_grids(grids: Mapping[str, SheetValues], source: str = "工作簿") -> Loaded:
     """The report in the sheets' values (each a 2-D list from A1), read exactly as
-    :func:`nianbao.io.workbook.read_workbook` reads a file: same layout checks, same cleaning,
+    :func:`nianbao.io.xlsx.workbook.read_workbook` reads a file: same layout checks, same cleaning,
     same recomputed totals, same findings. ``source`` names the workbook in messages.
 
     Raises :class:`nianbao.io.readers.ReadError` for a workbook that is not an intact template."""
-    from ..io.workbook import read_parsed
+    from .workbook import read_parsed
 
-    return read_parsed(Path(source), _Grids(grids))
+    return read_parsed(Path(source), _SheetValues(grids))
 
 
 __all__ = ["extents", "read_grids"]

@@ -1,7 +1,7 @@
 """The cell values of an .xlsx/.xlsm, straight from its XML parts — for the common case only.
 
 Consolidating ten thousand workbooks spends most of its time parsing them. The container
-check (:mod:`nianbao.io.safety`) has already inflated every part of an .xlsx it vouched for;
+check (:mod:`nianbao.io.container.safety`) has already inflated every part of an .xlsx it vouched for;
 :class:`Workbook` reads the cells from those bytes instead of handing the file to
 python-calamine, which would open and inflate it again (about three times the cost, see
 ``scripts/bench_read.py``).
@@ -27,8 +27,8 @@ It also keeps what python-calamine does not show: a formula error (``#REF!``) an
 saved without its result both read as empty, as in python-calamine, and :meth:`Workbook.hidden`
 tells them apart from a blank.
 
-:class:`Workbook` is the fast path's :class:`~nianbao.io.sheets.SheetSource`, the seam it
-shares with the python-calamine path (:mod:`nianbao.io.calamine_sheets`). This module knows
+:class:`Workbook` is the fast path's :class:`~nianbao.io.xlsx.sheets.SheetSource`, the seam it
+shares with the python-calamine path (:mod:`nianbao.io.xlsx.calamine_sheets`). This module knows
 SpreadsheetML (sheets, cells, shared strings, number formats), not the template or the rules.
 """
 
@@ -42,7 +42,7 @@ from collections.abc import Mapping
 from typing import Any
 from xml.parsers import expat
 
-from .memory import MEMORY, Memory
+from ..memory import MEMORY, Memory
 from .sheets import ERROR, UNCACHED, Hidden, hidden_value
 from .sweeps import Split
 
@@ -429,7 +429,7 @@ def _target(target: str) -> str:
 _VALUE = re.compile(rb"<v>([^<]++)</v>")  # the values, as _CELL's group 6 takes them
 
 
-class _Plan:
+class _MarkupPlan:
     __slots__ = ("cells", "formulas", "markup", "splits", "values")
 
     def __init__(
@@ -470,7 +470,7 @@ def _plan(
     found: list[tuple[bytes, ...]],
     values: dict[bytes, Any],
     formulas: list[tuple[bytes, bytes, bytes, bytes]],
-) -> _Plan | None:
+) -> _MarkupPlan | None:
     """The plan of a sheet read whole, if it can have one."""
     valued = [cell for cell in found if cell[5]]
     if [cell[5] for cell in valued] != given:
@@ -478,7 +478,7 @@ def _plan(
     if len({cell[0] for cell in found}) != len(found):
         return None  # a reference twice
     refs = {cell[0] for cell in valued}
-    return _Plan(
+    return _MarkupPlan(
         markup,
         {ref: v for ref, v in values.items() if ref not in refs},
         [f for f in formulas if f[0] not in refs],
@@ -488,7 +488,7 @@ def _plan(
 
 class Workbook:
     """The sheets of an .xlsx from its inflated XML parts (name -> bytes): the fast path's
-    :class:`~nianbao.io.sheets.SheetSource`. Raises :class:`Unsupported` (now or when a
+    :class:`~nianbao.io.xlsx.sheets.SheetSource`. Raises :class:`Unsupported` (now or when a
     sheet is read) for markup it does not vouch for. What workbooks of one template share is
     kept in ``memory`` (see :mod:`nianbao.io.memory` for what, and for threads)."""
 
@@ -534,7 +534,7 @@ class Workbook:
         markup, given = pieces[0::2], pieces[1::2]
         key = tuple(map(len, markup))
         plan = memory.plans.get(key)
-        if type(plan) is _Plan and plan.markup == markup:
+        if type(plan) is _MarkupPlan and plan.markup == markup:
             # the markup of a sheet read before, with other values: only its values are read
             memory.used_plan(key, plan)  # the last used are kept longest
             values = dict(plan.values)
@@ -561,7 +561,7 @@ class Workbook:
 
     def _take_planned(
         self,
-        plan: _Plan,
+        plan: _MarkupPlan,
         given: list[bytes],
         values: dict[bytes, Any],
         formulas: list[tuple[bytes, bytes, bytes, bytes]],

@@ -1,8 +1,8 @@
 """The python-calamine path: any workbook python-calamine opens, as a :class:`SheetSource`.
 
-Every format but the plain .xlsx/.xlsm the fast path (:mod:`nianbao.io.ooxml`) vouches for
+Every format but the plain .xlsx/.xlsm the fast path (:mod:`nianbao.io.xlsx.ooxml`) vouches for
 is read here: .xls, .et, .ods, and whatever the fast path declines. The container check's
-second half (:func:`nianbao.io.safety.ready_for_calamine`) has run before a file gets here.
+second half (:func:`nianbao.io.container.safety.ready_for_calamine`) has run before a file gets here.
 python-calamine shows a formula error and a formula without its result as an empty cell;
 for .xlsx/.xlsm, :meth:`CalamineSource.hidden` looks such cells up in the sheet XML.
 """
@@ -20,9 +20,10 @@ from typing import Any
 
 import python_calamine as calamine
 
+from ..container.safety import check_container_fully
+from ..oserror import os_error_text
+from ..registry import RESAVE_OR_ASK, ReadError
 from .ooxml import ANY_FORMULA, ANY_VALUE, WORKBOOK, WORKBOOK_RELS, attributes, sheet_parts
-from .registry import RESAVE_OR_ASK, ReadError
-from .safety import check_container_fully
 from .sheets import GridSource, Hidden, hidden_value
 
 
@@ -60,7 +61,7 @@ def _open(path: Path) -> Any:
     except calamine.PasswordError:
         raise ReadError(path, "工作簿设有打开密码，请取消密码后再读取") from None
     except OSError as e:
-        raise ReadError(path, f"无法打开文件：{e.strerror or e}") from None
+        raise ReadError(path, f"无法打开文件：{os_error_text(e)}") from None
     except Exception as e:  # noqa: BLE001 - calamine's own errors: not a workbook, damaged
         explain(path)
         raise ReadError(path, f"文件已损坏或不是 Excel 工作簿（{type(e).__name__}）；{RESAVE_OR_ASK}") from None

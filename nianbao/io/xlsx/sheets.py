@@ -1,16 +1,16 @@
 """The seam between a workbook's cells and the template reader: :class:`SheetSource`.
 
-:func:`nianbao.io.workbook.read_parsed` reads a report from anything that gives, sheet by
+:func:`nianbao.io.xlsx.workbook.read_parsed` reads a report from anything that gives, sheet by
 sheet, the value at an address and the cells that read as empty but are not. Three things
 do:
 
-* :class:`nianbao.io.ooxml.Workbook` — the fast path, straight from the XML parts the
+* :class:`nianbao.io.xlsx.ooxml.Workbook` — the fast path, straight from the XML parts the
   container check inflated (an .xlsx/.xlsm written as Excel, WPS, LibreOffice or openpyxl
   write them);
-* :class:`nianbao.io.calamine_sheets.CalamineSource` — python-calamine, for everything else
+* :class:`nianbao.io.xlsx.calamine_sheets.CalamineSource` — python-calamine, for everything else
   (.xls, .ods, .et, and whatever the fast path declines);
 * :class:`GridSource` — grids of values from A1, as the Excel add-in reads them from an open
-  workbook (:mod:`nianbao.excel.grids`) or python-calamine gives them.
+  workbook (:mod:`nianbao.io.xlsx.values`) or python-calamine gives them.
 
 The fast path and python-calamine give the same values for the same file (whole numbers as
 ``int`` where python-calamine gives a float of the same value); ``tests/test_ooxml.py`` holds
@@ -25,8 +25,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..core.layout import cell_index
-from .registry import RESAVE_OR_ASK, ReadError
+from ...core.layout import cell_index
+from ..registry import RESAVE_OR_ASK, ReadError
 
 ERROR = "error"  # a formula error such as #REF!
 UNCACHED = "uncached"  # a formula saved without its result
