@@ -25,6 +25,7 @@ from ..files import NotRegular, read_regular, regular_problem
 from ..readers import Loaded, ReadError, reader
 from .formats import HTML_SUFFIXES, LEGACY_SUFFIXES, PDF_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, WORD_SUFFIXES
 from .grid import Grid
+from .noted import notes_of
 
 # One published report is a few pages: anything far larger is not one.
 MAX_SOURCE_BYTES = 32 * 1024 * 1024
@@ -113,7 +114,8 @@ def recognise_grid(p: Path, grid: Grid, *, agency: str | None = None, year: int 
         raise ReadError(p, "未找到年度报告表二、表三、表四的任何标签，不像是一份政府信息公开工作年度报告")
     found = recognise(rows, form)
     m = model(form)
-    findings = list(found.findings)
+    findings = [finding(Code.SOURCE, note) for note in notes_of(grid)]
+    findings.extend(found.findings)
     locations = dict(found.locations)
     if title_cell is not None:
         if year is None:
