@@ -124,6 +124,7 @@ class PdfBuilder:
         n_pages = len(self.pages)
         # 1 catalog, 2 pages, 3 font F1, 4 descendant, 5 descriptor, 6 ToUnicode, 7 font F2, then pages
         first_page = 8
+        f2 = " /F2 7 0 R" if self.unmapped else ""  # the font without ToUnicode, only where used
         kids = " ".join(f"{first_page + 2 * i} 0 R" for i in range(n_pages))
         objects: list[bytes] = [
             b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -145,7 +146,7 @@ class PdfBuilder:
             objects.append(
                 (
                     f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {WIDTH:g} {HEIGHT:g}] "
-                    f"/Resources << /Font << /F1 3 0 R /F2 7 0 R >> >> /Contents {len(objects) + 2} 0 R >>"
+                    f"/Resources << /Font << /F1 3 0 R{f2} >> >> /Contents {len(objects) + 2} 0 R >>"
                 ).encode()
             )
             objects.append(self._stream(content))

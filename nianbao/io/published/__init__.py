@@ -25,7 +25,7 @@ from ..files import NotRegular, read_regular, regular_problem
 from ..readers import Loaded, ReadError, reader
 from .formats import HTML_SUFFIXES, LEGACY_SUFFIXES, PDF_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, WORD_SUFFIXES
 from .grid import Grid
-from .noted import notes_of
+from .noted import cause_of, notes_of
 
 # One published report is a few pages: anything far larger is not one.
 MAX_SOURCE_BYTES = 32 * 1024 * 1024
@@ -111,7 +111,9 @@ def recognise_grid(p: Path, grid: Grid, *, agency: str | None = None, year: int 
     the_year = year if year is not None else title_year
     form, _hits = choose_form(rows, the_year)
     if form is None:
-        raise ReadError(p, "未找到年度报告表二、表三、表四的任何标签，不像是一份政府信息公开工作年度报告")
+        raise ReadError(
+            p, cause_of(grid) or "未找到年度报告表二、表三、表四的任何标签，不像是一份政府信息公开工作年度报告"
+        )
     found = recognise(rows, form)
     m = model(form)
     findings = [finding(Code.SOURCE, note) for note in notes_of(grid)]

@@ -12,10 +12,16 @@ from .grid import Row
 class NotedGrid(list[Row]):
     """Rows of cells (a :data:`~nianbao.io.published.grid.Grid`) and the reader's notes."""
 
-    def __init__(self, rows: Iterable[Row] = (), notes: Iterable[str] = ()):
+    def __init__(self, rows: Iterable[Row] = (), notes: Iterable[str] = (), cause: str | None = None):
         super().__init__(rows)
         self.notes: list[str] = list(notes)
+        # why the rows may not look like a report at all (a font that maps to no characters)
+        self.cause = cause
 
 
 def notes_of(grid: object) -> list[str]:
     return list(getattr(grid, "notes", ()))
+
+
+def cause_of(grid: object) -> str | None:
+    return getattr(grid, "cause", None)

@@ -32,6 +32,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ SCANNED = (
     "请向发布单位索取网页、Word 或带文字的 PDF 版本，或先做文字识别（OCR）"
 )
 NO_TEXT_MAP = (
-    "PDF 的字体缺少文字映射（ToUnicode），{share} 的字形无法对应到文字，读不出其中的数字；"
+    "PDF 的字体缺少文字映射（ToUnicode），{share}无法对应到文字，读不出其中的数字；"
     "请向发布单位索取网页、Word 版本，或带文字映射的 PDF"
 )
 HIDDEN = "{where} 的格内有不可见的文字「{text}」（隐藏或白色），未读取"
@@ -52,11 +53,27 @@ UNMAPPED = "PDF 中有 {n} 个字形无法对应到文字（字体的文字映�
 MAX_PAGES = 200
 MAX_CHARS_PAGE = 20_000
 MAX_CHARS = 400_000
+MAX_SEGMENTS = 300_000  # path segments walked for rules, in all
 MAX_INFLATED = 128 * 1024 * 1024  # bytes all streams inflate to
 MAX_MEMORY = 350 * 1024 * 1024  # bytes PDFium's copy of the process may grow by
 MAX_SECONDS = 20.0
 TEXT_PER_PAGE = 20  # characters: fewer, and the pages are pictures (a scan), whatever a header says
 _STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_NOT_DRAWN = re.compile(rb"/Subtype\s*/(?:Image|Type1C|CIDFontType0C|OpenType)|/Length[123]\b")
+_FORM = b"/Form"
+_TYPE0 = b"/Type0"
+_TO_UNICODE = b"/ToUnicode"
+_ESCAPED_NAME = re.compile(rb"/([^\s()<>\[\]{}/%]*#[^\s()<>\[\]{}/%]*)")
+_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _unescaped(name: bytes) -> bytes:
+    return _HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name)
+
+
+# Without form XObjects, a glyph is at least a byte of some content stream: below this many
+# bytes of content PDFium's layout stays well within the memory bound, and the fork is spared.
+SMALL_CONTENT = 1_000_000
 _CHUNK = 1 << 16
 
 
@@ -64,32 +81,75 @@ class _Refused(Exception):
     """The file refused for a reason the user is told."""
 
 
-def inflated_size(data: bytes, budget: int = MAX_INFLATED) -> int:
-    """How many bytes the file's zlib streams inflate to, counting up to just past ``budget``
-    (inflated chunk by chunk, never held)."""
+@dataclass
+class Streams:
+    """What the file's streams hold, measured before PDFium sees the file."""
+
+    inflated: int = 0  # bytes all zlib streams inflate to (counted to just past the bound)
+    content: int = 0  # of which streams that may draw text (not fonts, not pictures)
+    forms: bool = False  # a form XObject: drawn any number of times, its text with it
+    fonts: int = 0  # composite fonts (Type0: Chinese text)
+    maps: int = 0  # ToUnicode maps: fewer than composite fonts, and some text has no characters
+
+
+def measure_streams(data: bytes, budget: int = MAX_INFLATED) -> Streams:
+    """Each zlib stream inflated chunk by chunk, counted, never held. (A stream's dictionary
+    is never compressed: a form XObject shows in the file's own bytes, or hides behind a
+    name written with ``#`` escapes.)"""
     view = memoryview(data)
-    total = 0
+    out = Streams(
+        forms=_FORM in data or any(_unescaped(m.group(1)) == b"Form" for m in _ESCAPED_NAME.finditer(data)),
+        fonts=data.count(_TYPE0),
+        maps=data.count(_TO_UNICODE),
+    )
     for m in _STREAM.finditer(data):
+        head = data[max(0, m.start() - 512) : m.start()]
+        drawn = not _NOT_DRAWN.search(head[head.rfind(b"obj") + 1 :])
         d = zlib.decompressobj()
         pos = m.end()
+        size = 0
         try:
-            while not d.eof and pos < len(view):
-                total += len(d.decompress(view[pos : pos + _CHUNK], 1 << 20))
+            while not d.eof and pos < len(view) and out.inflated + size <= budget:
+                piece = d.decompress(view[pos : pos + _CHUNK], 1 << 20)
                 pos += _CHUNK
-                while d.unconsumed_tail and total <= budget:
-                    total += len(d.decompress(d.unconsumed_tail, 1 << 20))
-                if total > budget:
-                    return total
+                while True:
+                    size += len(piece)
+                    if drawn and len(piece) < _CHUNK * 64:  # object streams hold font dictionaries too
+                        out.fonts += piece.count(_TYPE0)
+                        out.maps += piece.count(_TO_UNICODE)
+                    if not d.unconsumed_tail or out.inflated + size > budget:
+                        break
+                    piece = d.decompress(d.unconsumed_tail, 1 << 20)
         except zlib.error:
-            continue
-    return total
+            pass
+        out.inflated += size
+        if drawn:
+            out.content += size
+        if out.inflated > budget:
+            break
+    return out
+
+
+def _odd_share(grid: NotedGrid) -> bool:
+    """Whether the text is mostly characters no report is written in: neither Chinese nor
+    ASCII (what PDFium guesses from a composite font without a ToUnicode map: Ⅶ、＂、＃)."""
+    chinese = odd = 0
+    for row in grid:
+        for c in row:
+            if not c.covered:
+                for ch in c.text:
+                    if "\u4e00" <= ch <= "\u9fff":
+                        chinese += 1
+                    elif not ch.isascii():
+                        odd += 1
+    return odd > 4 * chinese
 
 
 def _mb(n: int) -> str:
     return f"{n // (1024 * 1024)} MB"
 
 
-def _read(data: bytes) -> NotedGrid:
+def _read(data: bytes, streams: Streams) -> NotedGrid:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -101,6 +161,7 @@ def _read(data: bytes) -> NotedGrid:
         raise _Refused("不是有效的 PDF 文件，可能已损坏") from None
     grid = NotedGrid()
     chars = unmappable = 0
+    segments = MAX_SEGMENTS
     try:
         pages = len(doc)
         if pages > MAX_PAGES:
@@ -108,7 +169,7 @@ def _read(data: bytes) -> NotedGrid:
         for number in range(1, pages + 1):
             page = doc[number - 1]
             try:
-                text = read_page(page, raw, number, min(MAX_CHARS_PAGE, MAX_CHARS - chars))
+                text = read_page(page, raw, number, min(MAX_CHARS_PAGE, MAX_CHARS - chars), segments)
             except PageTooBusy as e:
                 raise _Refused(f"{e}，远超一份年度报告的篇幅，疑似恶意构造的文件，已拒绝读取") from None
             finally:
@@ -116,28 +177,33 @@ def _read(data: bytes) -> NotedGrid:
             grid.extend(row for _y, row in text.rows)
             chars += sum(len(c.text) for _y, row in text.rows for c in row if not c.covered)
             unmappable += text.unmappable
+            segments -= text.segments
             grid.notes.extend(HIDDEN.format(where=where, text=hidden[:20]) for where, hidden in text.hidden_in_cells)
     finally:
         doc.close()
     if chars < TEXT_PER_PAGE * pages:  # a page number or two at most
         raise _Refused(SCANNED)
+    if streams.fonts > streams.maps and _odd_share(grid):
+        grid.cause = NO_TEXT_MAP.format(share="大部分字形")
     if unmappable:
         if unmappable * 2 > chars:
-            raise _Refused(NO_TEXT_MAP.format(share=f"{unmappable * 100 // chars}%"))
+            raise _Refused(NO_TEXT_MAP.format(share=f"{unmappable * 100 // chars}% 的字形"))
         grid.notes.append(UNMAPPED.format(n=unmappable))
     return grid
 
 
 def pdf_grid(p: Path, data: bytes) -> NotedGrid:
-    inflated = inflated_size(data)
-    if inflated > MAX_INFLATED:
+    streams = measure_streams(data)
+    if streams.inflated > MAX_INFLATED:
         raise ReadError(
             p,
             f"PDF 中的数据流解压后超过 {_mb(MAX_INFLATED)}（原文件 {len(data)} 字节），"
             "疑似压缩炸弹，已拒绝读取；请向发布单位重新索取原文件",
         )
     try:
-        return _watched(lambda: _read(data))
+        if not streams.forms and streams.content + len(data) <= SMALL_CONTENT:
+            return _read(data, streams)
+        return _watched(lambda: _read(data, streams))
     except _Refused as e:
         raise ReadError(p, str(e)) from None
 

@@ -37,6 +37,8 @@ EPS = 1.5  # points: how far a line may miss a cell's corner
 BAND = 24.0  # points: the height (width) of one bucket of the rule index
 LOOK = 48  # rules looked at on each side of a glyph before giving up on a box
 MAX_BUCKETED = 400_000  # rule entries in one page's index
+MAX_SEGMENTS = 100_000  # path segments of one page walked for rules (a report's table: a few thousand)
+SAMPLE = 64  # segments of a path looked at before deciding it is a drawing
 REPLACEMENT = "\ufffd"
 _INVISIBLE_MODES = (3, 7)
 _WHITE = 245  # each of r, g, b at least this: white (on a white page)
@@ -73,7 +75,7 @@ class _Index:
             first, last = int(max(a - EPS, -BAND) // BAND), int(min(b + EPS, extent + BAND) // BAND)
             entries += max(0, last - first + 1)
             if entries > MAX_BUCKETED:
-                raise PageTooBusy(len(rules))
+                raise PageTooBusy(f"有 {len(rules)} 条表格线")
             for k in range(first, last + 1):
                 buckets.setdefault(k, []).append(rule)
         self.buckets = {k: (v, [r[0] for r in v]) for k, v in buckets.items()}  # sorted: _merge sorts
@@ -169,6 +171,8 @@ class Objects:
     dark: list[Box] = field(default_factory=list)  # filled areas a white glyph shows on
     hidden: set[int] = field(default_factory=set)  # text objects drawn invisible (addresses)
     white: set[int] = field(default_factory=set)  # text objects filled in white
+    segments: int = 0  # path segments met
+    budget: int = MAX_SEGMENTS  # at most this many
 
 
 def _visible(rgba: tuple[int, int, int, int]) -> bool:
@@ -180,8 +184,8 @@ def _address(obj: Any) -> int:
     return ctypes.cast(obj, ctypes.c_void_p).value or 0
 
 
-def scan_objects(page: Any, raw: Any) -> Objects:
-    out = Objects()
+def scan_objects(page: Any, raw: Any, max_segments: int = MAX_SEGMENTS) -> Objects:
+    out = Objects(budget=max_segments)
     handle = page.raw
     box = [ctypes.c_float() for _ in range(4)]
     rgba = [ctypes.c_uint() for _ in range(4)]
@@ -238,14 +242,23 @@ def scan_objects(page: Any, raw: Any) -> Objects:
 
 def _segments(raw: Any, obj: Any, matrix: Any, x: Any, y: Any, out: Objects) -> None:
     """A path of several segments (a whole grid drawn at once, a rectangle's edges, a shaded
-    area's border): each straight segment in page space, through the path's own matrix."""
+    area's border): each straight segment in page space, through the path's own matrix. A
+    path whose first segments are mostly curves or slants is a drawing (a chart, a map, a
+    seal), not rules: the rest of it is not walked. At most :data:`MAX_SEGMENTS` a page."""
     if raw.FPDFPageObj_GetMatrix(obj, matrix):
         ma, mb, mc, md, me, mf = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
     else:
         ma, mb, mc, md, me, mf = 1.0, 0.0, 0.0, 1.0, 0.0, 0.0
+    count = raw.FPDFPath_CountSegments(obj)
+    out.segments += count
+    if out.segments > out.budget:
+        raise PageTooBusy(f"的线条超过 {out.budget} 段")
     prev = None
     start = None
-    for k in range(raw.FPDFPath_CountSegments(obj)):
+    found = len(out.vertical) + len(out.horizontal)
+    for k in range(count):
+        if k == SAMPLE and len(out.vertical) + len(out.horizontal) - found < SAMPLE // 4:
+            return
         seg = raw.FPDFPath_GetPathSegment(obj, k)
         if not raw.FPDFPathSegment_GetPoint(seg, x, y):
             continue
@@ -278,23 +291,24 @@ class PageText:
     rows: list[tuple[float, tuple[Cell, ...]]]
     hidden_in_cells: list[tuple[str, str]]  # ("第 2 页 表格 第 3 行附近（x=310）", "169")
     unmappable: int
+    segments: int = 0
 
 
-def read_page(page: Any, raw: Any, number: int, max_chars: int) -> PageText:
+def read_page(page: Any, raw: Any, number: int, max_chars: int, max_segments: int = MAX_SEGMENTS) -> PageText:
     """(top y, row) of a page, tables' rows and lines of text alike, and what was hidden."""
-    objects = scan_objects(page, raw)
-    width, height = page.get_width(), page.get_height()
     try:
+        objects = scan_objects(page, raw, max_segments)
+        width, height = page.get_width(), page.get_height()
         rules = Rules(objects.vertical, objects.horizontal, width, height)
-    except PageTooBusy:
-        raise PageTooBusy(f"第 {number} 页有 {len(objects.vertical) + len(objects.horizontal)} 条表格线") from None
+    except PageTooBusy as e:
+        raise PageTooBusy(f"第 {number} 页{e}") from None
     tp = page.get_textpage()
     try:
         count = tp.count_chars()
         if count > max_chars:
-            raise PageTooBusy(f"第 {number} 页有 {count} 个字符")
+            raise PageTooBusy(f"第 {number} 页有 {count} 个字符（最多 {max_chars} 个）")
         if count <= 0:
-            return PageText([], [], 0)
+            return PageText([], [], 0, objects.segments)
         glyphs, hidden, unmappable = _glyphs(tp.raw, raw, count, objects)
     finally:
         tp.close()
@@ -323,7 +337,7 @@ def read_page(page: Any, raw: Any, number: int, max_chars: int) -> PageText:
         cell = Cell("".join(ch for _, _, ch, _, _ in line), f"第 {number} 页", f"距顶部 {height - y:.0f} 点的一行")
         out.append((y, (cell,)))
     out.sort(key=lambda t: -t[0])
-    return PageText(out, list(hidden_in_cells.items()), unmappable)
+    return PageText(out, list(hidden_in_cells.items()), unmappable, objects.segments)
 
 
 def _glyphs(textpage: Any, raw: Any, count: int, objects: Objects) -> tuple[list[Glyph], list[Glyph], int]:
