@@ -179,10 +179,16 @@ def report_pdf(
     cell: Callable[[str], Draw | None] | None = None,
     title_lines: list[str] | None = None,
     size: float = 7.5,
+    vertical: frozenset[str] = frozenset(),
+    scaled_rules: bool = False,
+    open_bottom: bool = False,
 ) -> bytes:
     """The report ``doc`` (title, tables 2, 3 and 4) as a PDF with ruled tables. ``cell(text)``
     may return a drawing function to use for the cell showing ``text`` (to alter its glyphs);
-    text longer than its cell wraps onto more lines within it."""
+    text longer than its cell wraps onto more lines within it, text in ``vertical`` is set one
+    character a line. ``scaled_rules``: each cell's border a rectangle path drawn under a
+    scaling matrix (``cm``), as some producers write; ``open_bottom``: the last table has no
+    rule along its foot (a table cut by a page break)."""
     b = PdfBuilder()
     page = b.page()
     left, right = 50.0, WIDTH - 50.0
@@ -190,7 +196,9 @@ def report_pdf(
     for line in title_lines or [publications.title(doc)]:
         b.text(page, left, y, line, 14)
         y -= 22
-    for heading, spec in publications.tables(doc):
+    tables = publications.tables(doc)
+    last = tables[-1][0]
+    for heading, spec in tables:
         rows = publications.expand(spec)
         n_cols = max(len(r) for r in rows)
         label_cols = _label_columns(spec, n_cols)
@@ -217,9 +225,18 @@ def report_pdf(
                 x0, x1 = xs[c], xs[c + cs]
                 y1 = top - r * row_h
                 y0 = y1 - rs * row_h
-                for a, bb, cc, d in ((x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)):
-                    b.line(page, a, bb, cc, d)
-                _cell_text(b, page, text, x0, y0, x1, y1, size, cell)
+                foot = open_bottom and heading == last and r + rs == len(spec)
+                if scaled_rules:
+                    b.raw(
+                        page,
+                        f"q 2 0 0 2 0 0 cm 0.25 w {x0 / 2:.2f} {y0 / 2:.2f} "
+                        f"{(x1 - x0) / 2:.2f} {(y1 - y0) / 2:.2f} re S Q",
+                    )
+                else:
+                    for a, bb, cc, d in ((x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)):
+                        if not (foot and bb == d == y0):
+                            b.line(page, a, bb, cc, d)
+                _cell_text(b, page, text, x0, y0, x1, y1, size, cell, text in vertical)
                 c += cs
         y = top - len(spec) * row_h - 24
     return b.build()
@@ -245,6 +262,7 @@ def _cell_text(
     y1: float,
     size: float,
     cell: Callable[[str], Draw | None] | None,
+    upright: bool = False,
 ) -> None:
     if not text:
         return
@@ -253,7 +271,7 @@ def _cell_text(
     lines: list[str] = []
     current = ""
     for ch in text:
-        if b.width(current + ch, size) > room and current:
+        if (upright or b.width(current + ch, size) > room) and current:
             lines.append(current)
             current = ""
         current += ch

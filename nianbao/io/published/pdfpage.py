@@ -309,7 +309,7 @@ def read_page(page: Any, raw: Any, number: int, max_chars: int, max_segments: in
             raise PageTooBusy(f"第 {number} 页有 {count} 个字符（最多 {max_chars} 个）")
         if count <= 0:
             return PageText([], [], 0, objects.segments)
-        glyphs, hidden, unmappable = _glyphs(tp.raw, raw, count, objects)
+        glyphs, hidden, unmappable, usual = _glyphs(tp.raw, raw, count, objects)
     finally:
         tp.close()
     boxes: dict[Box, list[Glyph]] = {}
@@ -333,14 +333,14 @@ def read_page(page: Any, raw: Any, number: int, max_chars: int, max_segments: in
         if box is not None:
             where = places.get(box) or f"第 {number} 页 表格"
             hidden_in_cells[where] = hidden_in_cells.get(where, "") + g[2]
-    for y, line in _paragraphs(_text_lines(loose)):
+    for y, line in _paragraphs(_text_lines(loose), usual):
         cell = Cell("".join(ch for _, _, ch, _, _ in line), f"第 {number} 页", f"距顶部 {height - y:.0f} 点的一行")
         out.append((y, (cell,)))
     out.sort(key=lambda t: -t[0])
     return PageText(out, list(hidden_in_cells.items()), unmappable, objects.segments)
 
 
-def _glyphs(textpage: Any, raw: Any, count: int, objects: Objects) -> tuple[list[Glyph], list[Glyph], int]:
+def _glyphs(textpage: Any, raw: Any, count: int, objects: Objects) -> tuple[list[Glyph], list[Glyph], int, float]:
     """Visible and hidden glyphs with their loose boxes (the font's ascent to descent: every
     character of a line has the same middle, "." and "，" included), and how many glyphs map
     to no character. One index for text and box. A loose box far larger than the page's usual
@@ -357,7 +357,7 @@ def _glyphs(textpage: Any, raw: Any, count: int, objects: Objects) -> tuple[list
             continue
         placed.append((i, ch, rect.left, rect.bottom, rect.right, rect.top))
     if not placed:
-        return [], [], 0
+        return [], [], 0, 0.0
     usual = sorted(p[5] - p[3] for p in placed)[len(placed) // 2]
     edges = [ctypes.c_double() for _ in range(4)]
     check = bool(objects.hidden or objects.white)
@@ -365,6 +365,8 @@ def _glyphs(textpage: Any, raw: Any, count: int, objects: Objects) -> tuple[list
     hidden: list[Glyph] = []
     unmappable = 0
     for i, ch, left, bottom, right, top in placed:
+        if "\x00" < ch < " " or ch == "\x7f":
+            continue
         if top - bottom > 3 * usual or right - left > 3 * usual:
             if raw.FPDFText_GetCharBox(textpage, i, *edges):
                 x0, x1, y0, y1 = (e.value for e in edges)
@@ -380,10 +382,13 @@ def _glyphs(textpage: Any, raw: Any, count: int, objects: Objects) -> tuple[list
                 hidden.append(glyph)
                 continue
         if ch == REPLACEMENT or "\ud800" <= ch <= "\udfff" or ch in "\ufffe\uffff\x00":
+            u = raw.FPDFText_GetUnicode(textpage, i)
+            if 0 < u < 0x20 or u == 0x7F:  # a control character (PDFium's text shows U+FFFE): no text
+                continue
             unmappable += 1
             glyph = (glyph[0], glyph[1], REPLACEMENT, bottom, top)
         visible.append(glyph)
-    return visible, hidden, unmappable
+    return visible, hidden, unmappable, usual
 
 
 def _code_point(u: int) -> str:
@@ -467,16 +472,16 @@ def _text_lines(glyphs: list[Glyph]) -> list[tuple[float, list[Glyph]]]:
     return out
 
 
-def _paragraphs(lines: list[tuple[float, list[Glyph]]]) -> list[tuple[float, list[Glyph]]]:
-    """A title in larger type wrapped onto a second line joined again: consecutive lines
-    of the same height, larger than the page's usual text, one right under the other."""
+def _paragraphs(lines: list[tuple[float, list[Glyph]]], usual: float) -> list[tuple[float, list[Glyph]]]:
+    """A title wrapped onto a second line joined again: consecutive lines in the page's
+    largest type (larger than its usual glyph), one right under the other."""
     if len(lines) < 2:
         return lines
     heights = [_height(line) for _, line in lines]
-    usual = sorted(heights)[len(heights) // 2]
+    largest = max(heights)
     out: list[tuple[float, list[Glyph]]] = [lines[0]]
     for (y, line), h, (py, prev), ph in zip(lines[1:], heights[1:], lines, heights, strict=False):
-        if h > usual * 1.2 and abs(h - ph) < 0.1 * h and py - y <= 1.8 * h:
+        if h > usual * 1.2 and h > 0.9 * largest and abs(h - ph) < 0.1 * h and py - y <= 1.8 * h:
             out[-1] = (out[-1][0], prev + line)
             continue
         out.append((y, line))
