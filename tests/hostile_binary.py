@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 import zipfile
 import zlib
 from pathlib import Path
 
 import hostile_cases as hc
+import publications
 import published_pdfs as pp
 from hostile_inputs import Case
 
@@ -224,7 +226,117 @@ PDF_CASES = {
     )
 }
 
-BINARY_CASES = {**PDF_CASES}
+# --- Word ---------------------------------------------------------------------------------------
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _report_docx(edit) -> bytes:  # noqa: ANN001
+    """The fixture report as Word (tests/publications.py), its body edited by ``edit``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        made = Path(tmp) / "r.docx"
+        publications.to_docx(report(), made)
+        entries = hc.entries_of(made.read_bytes())
+    return hc.rezip(
+        [(n, edit(d.decode("utf-8")).encode("utf-8") if n == "word/document.xml" else d) for n, d in entries]
+    )
+
+
+def docx_hidden_digit_in_a_cell(folder: Path) -> Case:
+    """A hidden run (``w:vanish``) after 625: read as 6259 before."""
+    hidden = "<w:r><w:rPr><w:vanish/></w:rPr><w:t>9</w:t></w:r>"
+    path = folder / "隐藏数字.docx"
+    path.write_bytes(_report_docx(lambda x: x.replace("<w:t>625</w:t></w:r>", "<w:t>625</w:t></w:r>" + hidden, 1)))
+    return _import(path, folder, 0, ("隐藏的文字「9」",), check=_same_numbers)
+
+
+def docx_hidden_table_before_the_real_one(folder: Path) -> Case:
+    """A whole copy of the tables, other numbers, hidden by a character style, before the
+    real tables: read as the report before (the first table wins)."""
+
+    def edit(x: str) -> str:
+        start, end = x.index("<w:tbl>"), x.rindex("</w:tbl>") + len("</w:tbl>")
+        tables = (
+            x[start:end]
+            .replace("<w:t>625</w:t>", "<w:t>111</w:t>")
+            .replace("<w:r>", '<w:r><w:rPr><w:rStyle w:val="Hide"/></w:rPr>')
+        )
+        return x[:start] + tables + x[start:]
+
+    docx = _report_docx(edit)
+    style = '<w:style w:type="character" w:styleId="Hide"><w:name w:val="Hide"/><w:rPr><w:vanish/></w:rPr></w:style>'
+    entries = [
+        (n, d.replace(b"</w:styles>", style.encode() + b"</w:styles>") if n == "word/styles.xml" else d)
+        for n, d in hc.entries_of(docx)
+    ]
+    path = folder / "隐藏表格.docx"
+    path.write_bytes(hc.rezip(entries))
+    return _import(path, folder, 0, ("隐藏的文字",), check=_same_numbers)
+
+
+def docx_tables_nested_50_deep(folder: Path) -> Case:
+    """39 KB: a table in a cell of a table … fifty deep (depth 20 took 6.6 s)."""
+    inner = "<w:p><w:r><w:t>行政许可</w:t></w:r></w:p>"
+    for _ in range(50):
+        inner = f"<w:tbl><w:tr><w:tc>{inner}</w:tc><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/>"
+    body = f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{W_NS}"><w:body>{inner}</w:body></w:document>'
+    path = folder / "嵌套表格.docx"
+    path.write_bytes(_zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": body.encode()}))
+    return _import(path, folder, (1, 2), ())
+
+
+def docx_encrypted(folder: Path) -> Case:
+    """A password-protected .docx is an OLE file holding the encrypted package, not a zip:
+    "只是改了扩展名" before."""
+    path = folder / "加密.docx"
+    path.write_bytes(hc.ole_with(["Root Entry", "EncryptionInfo", "EncryptedPackage"]))
+    return _import(path, folder, 2, ("密码",), absent=("改了扩展名",))
+
+
+def docx_really_a_doc(folder: Path) -> Case:
+    path = folder / "其实是doc.docx"
+    path.write_bytes(hc.ole_with(["Root Entry", "WordDocument", "1Table"]))
+    return _import(path, folder, 2, ("旧版 Word", ".doc"))
+
+
+def docx_alt_chunk(folder: Path) -> Case:
+    """The body is an embedded web page (``w:altChunk``): "不像是…年度报告" before."""
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{W_NS}" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<w:body><w:altChunk r:id="rId9"/></w:body></w:document>'
+    )
+    page = "<html><body><table><tr><td>行政许可</td><td>625</td></tr></table></body></html>"
+    path = folder / "嵌入网页.docx"
+    path.write_bytes(
+        _zip(
+            {"[Content_Types].xml": b"<Types/>", "word/document.xml": body.encode(), "word/afchunk.htm": page.encode()}
+        )
+    )
+    return _import(path, folder, 2, ("altChunk",), absent=("不像是",))
+
+
+def docx_broken_xml(folder: Path) -> Case:
+    """libxml2's English ("Opening and ending tag mismatch") inside the message before."""
+    path = folder / "损坏.docx"
+    path.write_bytes(_report_docx(lambda x: x.replace("</w:body>", "</w:bdy>", 1)))
+    return _import(path, folder, 2, ("不是有效的 XML",), absent=("tag", "mismatch", "line"))
+
+
+WORD_CASES = {
+    f.__name__: f
+    for f in (
+        docx_hidden_digit_in_a_cell,
+        docx_hidden_table_before_the_real_one,
+        docx_tables_nested_50_deep,
+        docx_encrypted,
+        docx_really_a_doc,
+        docx_alt_chunk,
+        docx_broken_xml,
+    )
+}
+
+BINARY_CASES = {**PDF_CASES, **WORD_CASES}
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:

@@ -74,7 +74,21 @@ def test_each_hostile_binary_publication_has_a_defined_outcome(name, tmp_path):
 
 
 def test_every_binary_case_of_the_issue_is_in_the_corpus():
-    for words in ("surrogate", "invisible", "white", "to_unicode", "bomb", "form_drawn", "rules"):
+    for words in (
+        "surrogate",
+        "invisible",
+        "white",
+        "to_unicode",
+        "bomb",
+        "form_drawn",
+        "rules",
+        "hidden_digit",
+        "hidden_table",
+        "nested_50",
+        "encrypted",
+        "alt_chunk",
+        "broken_xml",
+    ):
         assert any(words in name for name in hb.BINARY_CASES), words
 
 
