@@ -345,3 +345,36 @@ def _zip(entries: dict[str, bytes]) -> bytes:
         for name, data in entries.items():
             z.writestr(name, data)
     return out.getvalue()
+
+
+# --- legacy .doc through LibreOffice ---------------------------------------------------------
+
+FAKE_SOFFICE = '''#!{python}
+"""Stands in for soffice: like the real one, it leaves a helper (soffice.bin) running in its
+process group, a socket in /tmp and a lu*.tmp folder in $TMPDIR, and hangs."""
+import os, socket, subprocess, sys, time
+sys.path.insert(0, {root!r})
+from nianbao.io.published.legacy import pipe_paths
+
+profile = next(a.split("=", 1)[1] for a in sys.argv if a.startswith("-env:UserInstallation="))
+pipe = pipe_paths(profile)[0]
+s = socket.socket(socket.AF_UNIX)
+s.bind(str(pipe))
+os.mkdir(os.path.join(os.environ["TMPDIR"], "lu%dabc.tmp" % os.getpid()))
+helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
+with open(os.environ["FAKE_SOFFICE_PIDS"], "a") as f:
+    f.write("%d %d %s\\n" % (os.getpid(), helper.pid, pipe))
+time.sleep(300)
+'''
+
+
+def fake_soffice(folder: Path) -> Path:
+    """A folder holding a ``soffice`` that hangs as described in :data:`FAKE_SOFFICE`."""
+    import sys
+
+    bin_dir = folder / "bin"
+    bin_dir.mkdir()
+    exe = bin_dir / "soffice"
+    exe.write_text(FAKE_SOFFICE.format(python=sys.executable, root=str(Path(__file__).parent.parent)), encoding="utf-8")
+    exe.chmod(0o755)
+    return bin_dir

@@ -94,3 +94,139 @@ def test_every_binary_case_of_the_issue_is_in_the_corpus():
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+# --- legacy .doc through LibreOffice: nothing left running, nothing left behind ------------------
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().split(b") ")[1][:1] != b"Z"
+    except OSError:
+        return False
+
+
+def _pids_and_pipes(record: Path) -> tuple[list[int], list[Path]]:
+    pids, pipes = [], []
+    for line in record.read_text().splitlines():
+        a, b, pipe = line.split(" ", 2)
+        pids += [int(a), int(b)]
+        pipes.append(Path(pipe))
+    return pids, pipes
+
+
+def test_libreoffice_is_ended_whole_on_sigterm_leaving_nothing(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    folder = tmp_path / "案例"
+    folder.mkdir()
+    doc = folder / "旧版.doc"
+    doc.write_bytes(hb.hc.ole_with(["Root Entry", "WordDocument", "1Table"]))
+    bin_dir = hb.fake_soffice(tmp_path)
+    record, temp = tmp_path / "pids", tmp_path / "temp"
+    temp.mkdir()
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "FAKE_SOFFICE_PIDS": str(record),
+        "TMPDIR": str(temp),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nianbao", "import", str(doc), "-o", str(folder / "导入.json")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    deadline = time.monotonic() + 20
+    while not (record.exists() and record.read_text().endswith("\n")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pids, pipes = _pids_and_pipes(record)
+    assert all(_alive(pid) for pid in pids) and all(p.exists() for p in pipes)
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 143, err.decode()
+    assert "Traceback" not in err.decode()
+    time.sleep(0.2)
+    assert not [pid for pid in pids if _alive(pid)], "LibreOffice left running"
+    assert not [p for p in pipes if p.exists()], "socket left in /tmp"
+    assert not os.listdir(temp), os.listdir(temp)
+    assert sorted(os.listdir(folder)) == ["旧版.doc"]
+
+
+def test_libreoffice_past_its_time_is_ended_whole_and_named(tmp_path, monkeypatch):
+    from nianbao.io.published import legacy
+    from nianbao.io.readers import ReadError
+
+    doc = tmp_path / "旧版.doc"
+    doc.write_bytes(hb.hc.ole_with(["Root Entry", "WordDocument", "1Table"]))
+    bin_dir = hb.fake_soffice(tmp_path)
+    record, temp = tmp_path / "pids", tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_SOFFICE_PIDS", str(record))
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(legacy.tempfile, "tempdir", None)  # TMPDIR read afresh
+    monkeypatch.setattr(legacy, "TIMEOUT", 3)
+    with pytest.raises(ReadError, match="3 秒内未能转换完"):
+        legacy.legacy_grid(doc)
+    pids, pipes = _pids_and_pipes(record)
+    assert not [pid for pid in pids if _alive(pid)], "LibreOffice left running"
+    assert not [p for p in pipes if p.exists()], "socket left in /tmp"
+    assert not os.listdir(temp), os.listdir(temp)
+    assert legacy.TIMEOUT < LIMIT_SECONDS
+
+
+def _our_pipes() -> set[str]:
+    return {name for name in os.listdir("/tmp") if name.startswith(f"OSL_PIPE_{os.getuid()}_")}
+
+
+def _pipes_of_running_libreoffice() -> set[str]:
+    from nianbao.io.published.legacy import pipe_paths
+
+    names = set()
+    for pid in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().decode("utf-8", "replace").split("\0")
+        except OSError:
+            continue
+        for a in argv:
+            if a.startswith("-env:UserInstallation="):
+                names.update(p.name for p in pipe_paths(a.split("=", 1)[1]))
+    return names
+
+
+def test_a_real_doc_through_libreoffice_imports_and_leaves_nothing(tmp_path, soffice, report):
+    from publications import to_docx
+
+    doc = report("shangzhi-2021")
+    to_docx(doc, tmp_path / "r.docx")
+    legacy_doc = soffice(tmp_path / "r.docx", "doc")
+    folder = tmp_path / "案例"
+    folder.mkdir()
+    path = folder / "旧版.doc"
+    path.write_bytes(legacy_doc.read_bytes())
+    before = _our_pipes()
+    case = hb.Case(["import", path, "-o", folder / "导入.json"], 0, ("旧版.doc",), check=hb._same_numbers)
+    run_case("real_doc", case, tmp_path, folder)
+    left = _our_pipes() - before - _pipes_of_running_libreoffice()
+    assert not left, left
+
+
+def test_libreoffice_s_own_docx_is_no_bomb(tmp_path):
+    """LibreOffice's .docx of a large .doc compresses better than the ratio a hostile zip may
+    have: it is read, and past the size bound named too large."""
+    from nianbao.io.published import docx
+    from nianbao.io.readers import ReadError
+
+    paragraph = "<w:p><w:r><w:t>一二三四五六七八九十</w:t></w:r></w:p>" * 60_000
+    body = f'<w:document xmlns:w="{hb.W_NS}"><w:body>{paragraph}</w:body></w:document>'
+    path = tmp_path / "lo.docx"
+    path.write_bytes(hb._zip({"word/document.xml": body.encode()}))
+    with pytest.raises(ReadError, match="压缩炸弹"):
+        docx.docx_grid(path)
+    assert len(docx.docx_grid(path, trusted=True)) == 60_000
