@@ -259,6 +259,9 @@ def _watched(work: Callable[[], NotedGrid]) -> NotedGrid:
             if time.monotonic() - started > MAX_SECONDS:
                 verdict = f"PDF 在 {MAX_SECONDS:.0f} 秒内未能读完，疑似恶意构造的文件，已拒绝读取"
                 break
+    except BaseException:  # Ctrl-C, SIGTERM (raised here): the copy goes too
+        verdict = ""
+        raise
     finally:
         os.close(r)
         if verdict is not None:

@@ -422,10 +422,11 @@ def _table_rows(
         edges = _edges(rules, band, row_boxes)
         for x0, x1 in edges:
             mid = (x0 + x1) / 2
-            box = next((b for b in row_boxes if b[0] - EPS <= mid <= b[2] + EPS), None)
-            if box is None:
+            found = next((b for b in row_boxes if b[0] - EPS <= mid <= b[2] + EPS), None)
+            if found is None:
                 row.append(Cell("", place, f"表格 第 {ordinal} 行附近（x={x0:.0f}）"))
                 continue
+            box = found
             first = cells.get(box)
             if first is None:
                 where = f"表格 第 {ordinal} 行附近（x={box[0]:.0f}）"
