@@ -497,4 +497,6 @@ def _join(glyphs: list[Glyph]) -> str:
     """The characters of one box in reading order: lines top to bottom."""
     if len(glyphs) == 1:
         return glyphs[0][2]
+    if max(g[3] for g in glyphs) < min(g[4] for g in glyphs):  # every box overlaps every other: one line
+        return "".join(g[2] for g in sorted(glyphs, key=lambda g: g[1]))
     return "".join("".join(g[2] for g in line) for _, line in _text_lines(glyphs))
