@@ -230,3 +230,20 @@ def test_libreoffice_s_own_docx_is_no_bomb(tmp_path):
     with pytest.raises(ReadError, match="压缩炸弹"):
         docx.docx_grid(path)
     assert len(docx.docx_grid(path, trusted=True)) == 60_000
+
+
+def test_the_binary_generators_for_the_fuzzer_run_clean(capsys):
+    """scripts/fuzz_binary.py: each PDF and Word generator once at least, every outcome a
+    ReadError or a reading (never another exception)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "fuzz_binary", Path(__file__).parent.parent / "scripts/fuzz_binary.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--n", "12", "--seed", "3"]) == 0, capsys.readouterr().out
+    for suffix, generators in module.PUBLICATION_MUTATORS.items():
+        data = dict(module.seed_publications())[suffix]
+        for name, fn in generators.items():
+            assert fn(data, __import__("random").Random(1)) != data or name == "pdf_change_numbers", name
