@@ -247,3 +247,44 @@ def test_the_binary_generators_for_the_fuzzer_run_clean(capsys):
         data = dict(module.seed_publications())[suffix]
         for name, fn in generators.items():
             assert fn(data, __import__("random").Random(1)) != data or name == "pdf_change_numbers", name
+
+
+def test_real_libreoffice_is_ended_whole_on_sigterm(tmp_path, soffice, report):
+    """The real chain (soffice → oosplash → soffice.bin): SIGTERM to nianbao while LibreOffice
+    converts ends every one of them and leaves no socket and no lu*.tmp."""
+    import signal
+    import subprocess
+    import time
+
+    from publications import to_docx
+
+    from nianbao.io.published.legacy import pipe_paths
+
+    to_docx(report("shangzhi-2021"), tmp_path / "r.docx")
+    folder = tmp_path / "案例"
+    folder.mkdir()
+    (folder / "旧版.doc").write_bytes(soffice(tmp_path / "r.docx", "doc").read_bytes())
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nianbao", "import", str(folder / "旧版.doc"), "-o", str(folder / "导入.json")],
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    deadline = time.monotonic() + 20
+    running: list[str] = []
+    while time.monotonic() < deadline and not any("soffice.bin" in p for p in running):
+        running = _processes_naming(str(temp))
+        time.sleep(0.05)
+    assert any("soffice.bin" in p for p in running), running
+    profile = next(a.split("=", 1)[1] for p in running for a in p.split() if a.startswith("-env:UserInstallation="))
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 143, err.decode()
+    time.sleep(0.3)
+    assert not _processes_naming(str(temp)), _processes_naming(str(temp))
+    assert not [p for p in pipe_paths(profile) if p.exists()]
+    assert not os.listdir(temp), os.listdir(temp)
+    assert sorted(os.listdir(folder)) == ["旧版.doc"]
