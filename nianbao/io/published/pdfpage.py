@@ -193,8 +193,10 @@ def scan_objects(page: Any, raw: Any, max_segments: int = MAX_SEGMENTS) -> Objec
     x, y = ctypes.c_float(), ctypes.c_float()
     matrix = raw.FS_MATRIX()
 
+    refs = [ctypes.byref(c) for c in rgba]
+
     def colour(getter: Any, obj: Any) -> tuple[int, int, int, int]:
-        if not getter(obj, *rgba):
+        if not getter(obj, *refs):
             return (0, 0, 0, 255)
         return (rgba[0].value, rgba[1].value, rgba[2].value, rgba[3].value)
 
@@ -406,10 +408,13 @@ def _table_rows(
     for lo, hi in sorted({(b[1], b[3]) for b in boxes}, key=lambda t: t[1] - t[0]):
         if not any(lo - EPS <= a and b <= hi + EPS and (b - a) < (hi - lo) - EPS for a, b in bands):
             bands.append((lo, hi))
-    bands.sort(key=lambda b: -b[1])
+    bands.sort()
+    lows = [b[0] for b in bands]
     spans: dict[tuple[float, float], list[Box]] = {}
     for box in boxes:
-        inside = [b for b in bands if box[1] - EPS <= b[0] and b[1] <= box[3] + EPS]
+        first = bisect.bisect_left(lows, box[1] - EPS)
+        last = bisect.bisect_right(lows, box[3] + EPS)
+        inside = [b for b in bands[first:last] if b[1] <= box[3] + EPS]
         for band in inside or [(box[1], box[3])]:
             spans.setdefault(band, []).append(box)
     out: list[tuple[float, tuple[Cell, ...]]] = []
