@@ -212,6 +212,26 @@ def pdf_forty_thousand_rules(folder: Path) -> Case:
     return _import(path, folder, 2, ("线条超过", "疑似恶意构造"))
 
 
+def pdf_large_content_read_whole(folder: Path) -> Case:
+    """A report whose pages also draw a megabyte and more of curves (a map, a chart): read in
+    the watched copy of the process, every number as printed."""
+    b_report = pp.report_pdf(report())
+    curve = " ".join(
+        f"{300 + k % 50} {400 + k % 70} m {301 + k % 50} {402 + k % 70} "
+        f"{303 + k % 50} {401 + k % 70} {305 + k % 50} {404 + k % 70} c"
+        for k in range(30_000)
+    )
+    padding = zlib.compress(f"q 0.1 w {curve} S Q".encode())
+    marker = b"/Contents 9 0 R"
+    assert marker in b_report
+    pdf = b_report.replace(marker, b"/Contents [9 0 R 99 0 R]")
+    obj = f"<< /Length {len(padding)} /Filter /FlateDecode >>\nstream\n".encode() + padding + b"\nendstream"
+    tail = pdf.rindex(b"xref")
+    path = folder / "大量曲线.pdf"
+    path.write_bytes(pdf[:tail] + b"99 0 obj\n" + obj + b"\nendobj\n" + pdf[tail:])
+    return _import(path, folder, 0, ("校验通过",), check=_same_numbers)
+
+
 PDF_CASES = {
     f.__name__: f
     for f in (
@@ -223,6 +243,7 @@ PDF_CASES = {
         pdf_stream_bomb,
         pdf_form_drawn_a_thousand_times,
         pdf_forty_thousand_rules,
+        pdf_large_content_read_whole,
     )
 }
 

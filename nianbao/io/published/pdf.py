@@ -117,7 +117,7 @@ def measure_streams(data: bytes, budget: int = MAX_INFLATED) -> Streams:
                     if drawn and len(piece) < _CHUNK * 64:  # object streams hold font dictionaries too
                         out.fonts += piece.count(_TYPE0)
                         out.maps += piece.count(_TO_UNICODE)
-                    if not d.unconsumed_tail or out.inflated + size > budget:
+                    if d.eof or not piece or not d.unconsumed_tail or out.inflated + size > budget:
                         break
                     piece = d.decompress(d.unconsumed_tail, 1 << 20)
         except zlib.error:
