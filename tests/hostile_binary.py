@@ -232,6 +232,13 @@ def pdf_large_content_read_whole(folder: Path) -> Case:
     return _import(path, folder, 0, ("校验通过",), check=_same_numbers)
 
 
+def pdf_many_streams(folder: Path) -> Case:
+    """20 MB of tiny streams: each one tried as zlib."""
+    path = folder / "数据流过多.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + b"1 0 obj<< /Length 2 >>stream\nxx\nendstream endobj\n" * 400_000)
+    return _import(path, folder, 2, ("数据流超过",))
+
+
 PDF_CASES = {
     f.__name__: f
     for f in (
@@ -244,6 +251,7 @@ PDF_CASES = {
         pdf_form_drawn_a_thousand_times,
         pdf_forty_thousand_rules,
         pdf_large_content_read_whole,
+        pdf_many_streams,
     )
 }
 

@@ -53,6 +53,7 @@ UNMAPPED = "PDF 中有 {n} 个字形无法对应到文字（字体的文字映�
 MAX_PAGES = 200
 MAX_CHARS_PAGE = 20_000
 MAX_CHARS = 400_000
+MAX_STREAMS = 100_000  # a report: a few hundred
 MAX_SEGMENTS = 300_000  # path segments walked for rules, in all
 MAX_INFLATED = 128 * 1024 * 1024  # bytes all streams inflate to
 MAX_MEMORY = 350 * 1024 * 1024  # bytes PDFium's copy of the process may grow by
@@ -90,6 +91,7 @@ class Streams:
     forms: bool = False  # a form XObject: drawn any number of times, its text with it
     fonts: int = 0  # composite fonts (Type0: Chinese text)
     maps: int = 0  # ToUnicode maps: fewer than composite fonts, and some text has no characters
+    count: int = 0  # streams (counted to just past MAX_STREAMS)
 
 
 def measure_streams(data: bytes, budget: int = MAX_INFLATED) -> Streams:
@@ -103,6 +105,9 @@ def measure_streams(data: bytes, budget: int = MAX_INFLATED) -> Streams:
         maps=data.count(_TO_UNICODE),
     )
     for m in _STREAM.finditer(data):
+        out.count += 1
+        if out.count > MAX_STREAMS:
+            break
         head = data[max(0, m.start() - 512) : m.start()]
         drawn = not _NOT_DRAWN.search(head[head.rfind(b"obj") + 1 :])
         d = zlib.decompressobj()
@@ -200,6 +205,8 @@ def pdf_grid(p: Path, data: bytes) -> NotedGrid:
             f"PDF 中的数据流解压后超过 {_mb(MAX_INFLATED)}（原文件 {len(data)} 字节），"
             "疑似压缩炸弹，已拒绝读取；请向发布单位重新索取原文件",
         )
+    if streams.count > MAX_STREAMS:
+        raise ReadError(p, f"PDF 中的数据流超过 {MAX_STREAMS} 个，远超一份年度报告，疑似恶意构造的文件，已拒绝读取")
     try:
         if not streams.forms and streams.content + len(data) <= SMALL_CONTENT:
             return _read(data, streams)

@@ -38,6 +38,7 @@ BAND = 24.0  # points: the height (width) of one bucket of the rule index
 LOOK = 48  # rules looked at on each side of a glyph before giving up on a box
 MAX_BUCKETED = 400_000  # rule entries in one page's index
 MAX_SEGMENTS = 100_000  # path segments of one page walked for rules (a report's table: a few thousand)
+MAX_BOXES = 5_000  # ruled boxes holding text on one page (a report's page: a few hundred)
 SAMPLE = 64  # segments of a path looked at before deciding it is a drawing
 REPLACEMENT = "\ufffd"
 _INVISIBLE_MODES = (3, 7)
@@ -328,6 +329,8 @@ def read_page(page: Any, raw: Any, number: int, max_chars: int, max_segments: in
             loose.append(g)
         else:
             boxes.setdefault(box, []).append(g)
+    if len(boxes) > MAX_BOXES:
+        raise PageTooBusy(f"第 {number} 页有 {len(boxes)} 个表格格子")
     out, places = _table_rows(boxes, rules, number)
     hidden_in_cells: dict[str, str] = {}
     for g in hidden:
