@@ -75,3 +75,51 @@ def test_the_published_document_as_a_pdf_imports_back(report, soffice, tmp_path)
     assert (loaded.document["agency"]["name"], loaded.document["year"]) == (doc["agency"]["name"], doc["year"])
     for key in ("active", "applications", "appeals"):
         assert loaded.document[key] == doc[key], key
+
+
+def test_white_text_on_a_dark_fill_is_read(report, tmp_path):
+    """A shaded cell printed in white shows: it is text, not hidden text."""
+    doc = report("shangzhi-2021")
+
+    def hook(text: str):  # noqa: ANN202
+        if text != "625":
+            return None
+
+        def draw(b: pp.PdfBuilder, page: pp.Page, x: float, y: float, s: str, size: float) -> None:
+            b.raw(page, f"0.1 0.2 0.5 rg {x - 1:.2f} {y - 3:.2f} {b.width(s, size) + 2:.2f} {size + 4:.2f} re f")
+            b.text(page, x, y, s, size, rgb=(1, 1, 1))
+
+        return draw
+
+    _same(_read(tmp_path, pp.report_pdf(doc, cell=hook)), doc)
+
+
+def test_invisible_text_over_a_picture_is_the_text_of_a_scanned_page(report, tmp_path):
+    """A scan made searchable: the page is a picture, its text drawn invisible (mode 3) over
+    it. That text is what the picture shows: read, not hidden."""
+    doc = report("anyang-2020")
+    data = pp.report_pdf(doc, cell=lambda text: _invisible)
+    picture = b"q 595 0 0 842 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI Q\n"
+    loaded = _read(tmp_path, _with_picture(data, picture))
+    for key in ("active", "applications", "appeals"):
+        assert loaded.document[key] == doc[key], key
+    assert not [f for f in loaded.findings if "不可见" in f.message]
+
+
+def _invisible(b: pp.PdfBuilder, page: pp.Page, x: float, y: float, s: str, size: float) -> None:
+    b.text(page, x, y, s, size, mode=3)
+
+
+def _with_picture(data: bytes, picture: bytes) -> bytes:
+    """Each page's content drawn over a page-size picture (an inline image), uncompressed."""
+    import re
+    import zlib
+
+    def repl(m: re.Match[bytes]) -> bytes:
+        plain = zlib.decompress(m.group(2))
+        if b"BT " not in plain:  # not a page's content (the font's ToUnicode map)
+            return m.group(0)
+        plain = picture + plain
+        return b"<< /Length %d >>\nstream\n" % len(plain) + plain + b"\nendstream"
+
+    return re.sub(rb"<< /Length (\d+) /Filter /FlateDecode >>\nstream\n(.*?)\nendstream", repl, data, flags=re.S)

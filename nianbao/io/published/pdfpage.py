@@ -336,7 +336,7 @@ def read_page(page: Any, raw: Any, number: int, max_chars: int, max_segments: in
     for g in hidden:
         box = rules.cell(g[1], g[0])
         if box is not None:
-            where = places.get(box) or f"第 {number} 页 表格"
+            where = places.get(box) or f"第 {number} 页 表格（x={box[0]:.0f}，距顶部 {height - box[3]:.0f} 点）"
             hidden_in_cells[where] = hidden_in_cells.get(where, "") + g[2]
     for y, line in _paragraphs(_text_lines(loose), usual):
         cell = Cell("".join(ch for _, _, ch, _, _ in line), f"第 {number} 页", f"距顶部 {height - y:.0f} 点的一行")
