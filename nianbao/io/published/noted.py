@@ -19,8 +19,14 @@ class NotedGrid(list[Row]):
         self.cause = cause
 
 
+MAX_NOTES = 20  # a file full of hidden text is named, not listed cell by cell
+
+
 def notes_of(grid: object) -> list[str]:
-    return list(getattr(grid, "notes", ()))
+    notes = list(getattr(grid, "notes", ()))
+    if len(notes) > MAX_NOTES:
+        return [*notes[:MAX_NOTES], f"另有 {len(notes) - MAX_NOTES} 处同类问题未一一列出"]
+    return notes
 
 
 def cause_of(grid: object) -> str | None:
