@@ -415,9 +415,9 @@ def _table_rows(
     lows = [b[0] for b in bands]
     spans: dict[tuple[float, float], list[Box]] = {}
     for box in boxes:
-        first = bisect.bisect_left(lows, box[1] - EPS)
-        last = bisect.bisect_right(lows, box[3] + EPS)
-        inside = [b for b in bands[first:last] if b[1] <= box[3] + EPS]
+        start = bisect.bisect_left(lows, box[1] - EPS)
+        stop = bisect.bisect_right(lows, box[3] + EPS)
+        inside = [b for b in bands[start:stop] if b[1] <= box[3] + EPS]
         for band in inside or [(box[1], box[3])]:
             spans.setdefault(band, []).append(box)
     out: list[tuple[float, tuple[Cell, ...]]] = []
