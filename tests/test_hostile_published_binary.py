@@ -288,3 +288,14 @@ def test_real_libreoffice_is_ended_whole_on_sigterm(tmp_path, soffice, report):
     assert not [p for p in pipe_paths(profile) if p.exists()]
     assert not os.listdir(temp), os.listdir(temp)
     assert sorted(os.listdir(folder)) == ["旧版.doc"]
+
+
+def test_a_form_xobject_is_seen_however_its_name_is_written():
+    """A form XObject sends the PDF to the watched copy: ``/Form`` or the same name written
+    with ``#`` escapes; other escaped names (a Chinese font's) do not."""
+    from nianbao.io.published.pdf import measure_streams
+
+    assert measure_streams(b"<< /Subtype /Form >>").forms
+    assert measure_streams(b"<< /Subtype /F#6frm >>").forms
+    assert measure_streams(b"<< /Subtype /#46#6F#72#6D >>").forms
+    assert not measure_streams(b"<< /BaseFont /#CB#CE#CC#E5 /Subtype /Image >>").forms

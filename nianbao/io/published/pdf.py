@@ -65,6 +65,7 @@ _FORM = b"/Form"
 _TYPE0 = b"/Type0"
 _TO_UNICODE = b"/ToUnicode"
 _ESCAPED_NAME = re.compile(rb"/([^\s()<>\[\]{}/%]*#[^\s()<>\[\]{}/%]*)")
+_FORM_ESCAPE = re.compile(rb"#(?:46|6[FfDd]|72)")  # F, o, m or r written as an escape
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 
@@ -100,7 +101,11 @@ def measure_streams(data: bytes, budget: int = MAX_INFLATED) -> Streams:
     name written with ``#`` escapes.)"""
     view = memoryview(data)
     out = Streams(
-        forms=_FORM in data or any(_unescaped(m.group(1)) == b"Form" for m in _ESCAPED_NAME.finditer(data)),
+        forms=_FORM in data
+        or (
+            _FORM_ESCAPE.search(data) is not None
+            and any(_unescaped(m.group(1)) == b"Form" for m in _ESCAPED_NAME.finditer(data))
+        ),
         fonts=data.count(_TYPE0),
         maps=data.count(_TO_UNICODE),
     )

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,7 @@ MAX_SEGMENTS = 100_000  # path segments of one page walked for rules (a report's
 MAX_BOXES = 5_000  # ruled boxes holding text on one page (a report's page: a few hundred)
 SAMPLE = 64  # segments of a path looked at before deciding it is a drawing
 REPLACEMENT = "\ufffd"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _INVISIBLE_MODES = (3, 7)
 _WHITE = 245  # each of r, g, b at least this: white (on a white page)
 
@@ -353,7 +355,7 @@ def _glyphs(textpage: Any, raw: Any, count: int, objects: Objects) -> tuple[list
     units = (ctypes.c_ushort * (count + 1))()
     n = raw.FPDFText_GetText(textpage, 0, count, units)
     text = bytes(units)[: max(0, n - 1) * 2].decode("utf-16-le", "surrogatepass")
-    if len(text) != count or any("\ud800" <= c <= "\udfff" for c in text):  # not one unit a glyph
+    if len(text) != count or _SURROGATE.search(text):  # not one unit a glyph
         text = "".join(_code_point(raw.FPDFText_GetUnicode(textpage, i)) for i in range(count))
     rect = raw.FS_RECTF()
     placed: list[tuple[int, str, float, float, float, float]] = []
