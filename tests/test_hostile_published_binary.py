@@ -299,3 +299,14 @@ def test_a_form_xobject_is_seen_however_its_name_is_written():
     assert measure_streams(b"<< /Subtype /F#6frm >>").forms
     assert measure_streams(b"<< /Subtype /#46#6F#72#6D >>").forms
     assert not measure_streams(b"<< /BaseFont /#CB#CE#CC#E5 /Subtype /Image >>").forms
+
+
+def test_a_stream_the_measure_cannot_inflate_sends_the_pdf_to_the_watched_copy():
+    """LZW, run-length, filter chains, a Flate stream zlib refuses: PDFium may inflate them
+    still, so their size is unknown — read in the watched copy, never in this process."""
+    from nianbao.io.published.pdf import measure_streams
+
+    assert measure_streams(b"1 0 obj << /Filter /LZWDecode /Length 3 >>stream\nabc\nendstream").unmeasured
+    assert measure_streams(b"1 0 obj << /Filter [/A85 /Fl] >>stream\nabc\nendstream").unmeasured
+    assert measure_streams(b"1 0 obj << /Filter /FlateDecode >>stream\nnot zlib\nendstream").unmeasured
+    assert not measure_streams(b"1 0 obj << /Length 3 >>stream\nabc\nendstream").unmeasured

@@ -65,6 +65,7 @@ _FORM = b"/Form"
 _TYPE0 = b"/Type0"
 _TO_UNICODE = b"/ToUnicode"
 _ESCAPED_NAME = re.compile(rb"/([^\s()<>\[\]{}/%]*#[^\s()<>\[\]{}/%]*)")
+_OTHER_FILTER = re.compile(rb"/(?:LZW|RunLength|ASCII85|ASCIIHex|A85|AHx|LZW)|/Filter\s*\[")
 _FORM_ESCAPE = re.compile(rb"#(?:46|6[FfDd]|72)")  # F, o, m or r written as an escape
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
@@ -93,6 +94,7 @@ class Streams:
     fonts: int = 0  # composite fonts (Type0: Chinese text)
     maps: int = 0  # ToUnicode maps: fewer than composite fonts, and some text has no characters
     count: int = 0  # streams (counted to just past MAX_STREAMS)
+    unmeasured: bool = False  # a stream this count could not inflate (another filter, a damaged one)
 
 
 def measure_streams(data: bytes, budget: int = MAX_INFLATED) -> Streams:
@@ -114,7 +116,10 @@ def measure_streams(data: bytes, budget: int = MAX_INFLATED) -> Streams:
         if out.count > MAX_STREAMS:
             break
         head = data[max(0, m.start() - 512) : m.start()]
-        drawn = not _NOT_DRAWN.search(head[head.rfind(b"obj") + 1 :])
+        head = head[head.rfind(b"obj") + 1 :]
+        drawn = not _NOT_DRAWN.search(head)
+        if _OTHER_FILTER.search(head):  # LZW, run-length, a chain: not measured here
+            out.unmeasured = True
         d = zlib.decompressobj()
         pos = m.end()
         size = 0
@@ -131,7 +136,8 @@ def measure_streams(data: bytes, budget: int = MAX_INFLATED) -> Streams:
                         break
                     piece = d.decompress(d.unconsumed_tail, 1 << 20)
         except zlib.error:
-            pass
+            if size == 0 and b"/Fl" in head:  # PDFium may still make something of it
+                out.unmeasured = True
         out.inflated += size
         if drawn:
             out.content += size
@@ -213,7 +219,7 @@ def pdf_grid(p: Path, data: bytes) -> NotedGrid:
     if streams.count > MAX_STREAMS:
         raise ReadError(p, f"PDF 中的数据流超过 {MAX_STREAMS} 个，远超一份年度报告，疑似恶意构造的文件，已拒绝读取")
     try:
-        if not streams.forms and streams.content + len(data) <= SMALL_CONTENT:
+        if not (streams.forms or streams.unmeasured) and streams.content + len(data) <= SMALL_CONTENT:
             return _read(data, streams)
         return _watched(lambda: _read(data, streams))
     except _Refused as e:
