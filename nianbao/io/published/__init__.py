@@ -27,6 +27,7 @@ from ..oserror import os_error_text
 from ..registry import Loaded, ReadError, load
 from .formats import FORMATS, PATH, PATH_BYTES, SUFFIXES, TEXT
 from .grid import Grid
+from .noted import cause_of, notes_of
 
 # One published report is a few pages: anything far larger is not one.
 MAX_SOURCE_BYTES = 32 * 1024 * 1024
@@ -110,10 +111,13 @@ def recognise_grid(p: Path, grid: Grid, *, agency: str | None = None, year: int 
             raise ReadError(
                 p, f"{fused.place} {fused.where}：{FUSED}（标签与数字之间没有任何分隔），请向发布单位索取原表格"
             )
-        raise ReadError(p, "未找到年度报告表二、表三、表四的任何标签，不像是一份政府信息公开工作年度报告")
+        raise ReadError(
+            p, cause_of(grid) or "未找到年度报告表二、表三、表四的任何标签，不像是一份政府信息公开工作年度报告"
+        )
     found = recognise(rows, form)
     m = model(form)
-    findings = list(found.findings)
+    findings = [finding(Code.SOURCE, note) for note in notes_of(grid)]
+    findings.extend(found.findings)
     locations = dict(found.locations)
     if title_cell is not None:
         if year is None:

@@ -2,9 +2,16 @@
 
 The body part (``word/document.xml``) is read straight with lxml — what python-docx itself
 parses with — in one pass: paragraphs become rows of one cell, tables rows of cells with
-``gridSpan`` (merged across) and ``vMerge`` (merged down) expanded into covered copies. It
-is a zip, so it is bounded first like every container: entry count, declared and actual
-inflated size, compression ratio; no DTD or entity is ever resolved.
+``gridSpan`` (merged across) and ``vMerge`` (merged down) expanded into covered copies. A
+table laying out other tables is walked through its own cells only, once per table, so
+tables nested fifty deep cost fifty steps. It is a zip, so it is bounded first like every
+container: entry count, declared and actual inflated size, compression ratio; no DTD or
+entity is ever resolved; at most :data:`MAX_CELLS` cells in all.
+
+Hidden text (``w:vanish``, directly or through a style) is never read: what Word does not
+show is no data. Each place that held some is named in a note (a ``SOURCE`` finding).
+A password-protected document (an OLE file holding ``EncryptedPackage``), a legacy ``.doc``
+renamed, and a body made of an embedded file (``w:altChunk``) are each named as such.
 """
 
 from __future__ import annotations
@@ -13,23 +20,39 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from ..container.ole import ole_names
 from ..oserror import os_error_text
 from ..registry import ReadError
-from .grid import Cell, Grid
+from .grid import Cell
+from .noted import NotedGrid
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 BODY = "word/document.xml"
+STYLES = "word/styles.xml"
 MAX_ENTRIES = 10_000
 MAX_PART = 64 * 1024 * 1024  # inflated bytes of the body part
+MAX_STYLES = 8 * 1024 * 1024
 MAX_RATIO = 200  # inflated / compressed, for parts over a megabyte
+MAX_CELLS = 200_000  # cells of all tables, covered copies included
 PLACE = "正文"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED = "Word 文档设有打开密码（已加密），无法读取；请在 Word 中打开，去掉密码后另存为 .docx 再试"
+RENAMED_DOC = "这是旧版 Word 文档（.doc），扩展名却是 .docx；请把扩展名改回 .doc，或在 Word 中另存为 .docx 再试"
+NOT_WORD = "不是有效的 Word 文档（.docx 应为 zip 格式），可能已损坏或只是改了扩展名"
+ALT_CHUNK = (
+    "Word 文档的正文是嵌入的另一份文件（altChunk，常见于网页或其他程序导出的文档），其中的内容无法直接读取；"
+    "请在 Word 中打开后另存为 .docx 再试"
+)
+HIDDEN = "{place} 有隐藏的文字「{text}」（Word 中不显示），未读取"
+_TRUE = {None, "1", "true", "on"}
 
 
-def _body(p: Path) -> bytes:
+def _parts(p: Path, trusted: bool = False) -> tuple[bytes, bytes | None]:
+    """The body part and the styles part (if any), bounded."""
     try:
         zf = zipfile.ZipFile(p)
     except zipfile.BadZipFile:
-        raise ReadError(p, "不是有效的 Word 文档（.docx 应为 zip 格式），可能已损坏或只是改了扩展名") from None
+        raise ReadError(p, _not_a_zip(p)) from None
     except OSError as e:
         raise ReadError(p, f"无法打开文件：{os_error_text(e)}") from None
     with zf:
@@ -40,58 +63,151 @@ def _body(p: Path) -> bytes:
             info = zf.getinfo(BODY)
         except KeyError:
             raise ReadError(p, "不是 Word 文档：缺少正文部分 word/document.xml") from None
-        if info.file_size > MAX_PART or (
-            info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1)
-        ):
-            raise ReadError(p, "Word 文档的正文解压后过大（疑似压缩炸弹），已拒绝读取")
-        if info.flag_bits & 0x1:
-            raise ReadError(p, "Word 文档已加密，请去掉密码后另存再试")
-        with zf.open(info) as f:
-            data = f.read(MAX_PART + 1)
-        if len(data) > MAX_PART:
-            raise ReadError(p, "Word 文档的正文解压后过大（疑似压缩炸弹），已拒绝读取")
-        return data
+        body = _part(p, zf, info, MAX_PART, trusted)
+        styles = None
+        if STYLES in zf.NameToInfo:
+            styles = _part(p, zf, zf.getinfo(STYLES), MAX_STYLES, trusted)
+        return body, styles
 
 
-def _text(node: Any) -> str:
-    out = []
-    for el in node.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}p"):
-        tag = el.tag
-        if tag == f"{W}t":
-            out.append(el.text or "")
-        elif tag == f"{W}p":
-            if out:
-                out.append("\n")
-        else:
-            out.append(" ")
-    return "".join(out).strip()
+def _part(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, trusted: bool) -> bytes:
+    """A part, bounded; a part LibreOffice wrote from the user's file (``trusted``) is not held
+    to the compression ratio, and past the size bound it is named too large, not a bomb."""
+    too_large = (
+        f"LibreOffice 转换出的 Word 文档正文（{info.filename}）超过 {limit // (1024 * 1024)} MB，"
+        "文档过大，不像是一份年度报告；请删去附图等无关内容后另存为 .docx 再试"
+        if trusted
+        else f"Word 文档的 {info.filename} 解压后过大（疑似压缩炸弹），已拒绝读取"
+    )
+    size = info.file_size
+    if size > limit or (not trusted and size > 1024 * 1024 and size > MAX_RATIO * max(info.compress_size, 1)):
+        raise ReadError(p, too_large)
+    if info.flag_bits & 0x1:
+        raise ReadError(p, ENCRYPTED)
+    with zf.open(info) as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise ReadError(p, too_large)
+    return data
 
 
-def docx_grid(p: Path) -> Grid:
+def _not_a_zip(p: Path) -> str:
+    """Why a .docx is no zip: an encrypted document or a .doc is an OLE compound file."""
+    try:
+        with open(p, "rb") as f:
+            head = f.read(8)
+            if head != OLE_MAGIC:
+                return NOT_WORD
+            f.seek(0)
+            data = f.read(4 * 1024 * 1024)
+    except OSError:
+        return NOT_WORD
+    names = ole_names(data)
+    if "EncryptedPackage" in names or "EncryptionInfo" in names:
+        return ENCRYPTED
+    if "WordDocument" in names:
+        return RENAMED_DOC
+    return NOT_WORD
+
+
+def _hidden_styles(styles: bytes | None, parser: Any) -> frozenset[str]:
+    """Ids of the styles that hide their text (``w:vanish`` in their run properties)."""
+    if not styles or b"vanish" not in styles:  # most documents: no style hides anything
+        return frozenset()
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(styles, parser)
+    except etree.XMLSyntaxError:
+        return frozenset()
+    hidden = set()
+    for style in root.iterfind(f"{W}style"):
+        vanish = style.find(f"{W}rPr/{W}vanish")
+        if vanish is not None and vanish.get(f"{W}val") in _TRUE:
+            hidden.add(style.get(f"{W}styleId", ""))
+    return frozenset(hidden)
+
+
+class _Text:
+    """Visible text of paragraphs and cells; hidden text gathered on the side."""
+
+    def __init__(self, hidden_styles: frozenset[str]):
+        self.hidden_styles = hidden_styles
+        self.hidden: list[str] = []
+
+    def _hides(self, props: Any, style_tag: str) -> bool | None:
+        if props is None:
+            return None
+        vanish = props.find(f"{W}vanish")
+        if vanish is not None:
+            return vanish.get(f"{W}val") in _TRUE
+        style = props.find(style_tag)
+        if style is not None and style.get(f"{W}val") in self.hidden_styles:
+            return True
+        return None
+
+    def of(self, node: Any) -> str:
+        out: list[str] = []
+        hidden: list[str] = []
+        paragraph_hides = False
+        for el in node.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}p"):
+            tag = el.tag
+            if tag == f"{W}p":
+                if out:
+                    out.append("\n")
+                paragraph_hides = bool(self._hides(el.find(f"{W}pPr"), f"{W}pStyle"))
+                continue
+            run = el.getparent()
+            hides = self._hides(run.find(f"{W}rPr"), f"{W}rStyle") if run is not None else None
+            if hides or (hides is None and paragraph_hides):
+                if tag == f"{W}t":
+                    hidden.append(el.text or "")
+                continue
+            if tag == f"{W}t":
+                out.append(el.text or "")
+            else:
+                out.append(" ")
+        text = "".join(hidden).strip()
+        if text:
+            self.hidden.append(text)
+        return "".join(out).strip()
+
+
+def docx_grid(p: Path, *, trusted: bool = False) -> NotedGrid:
+    """Rows of the document's body; ``trusted``: written by LibreOffice from the user's file."""
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    body_bytes, styles = _parts(p, trusted)
     try:
-        root = etree.fromstring(_body(p), parser)
+        root = etree.fromstring(body_bytes, parser)
     except etree.XMLSyntaxError as e:
-        raise ReadError(p, f"Word 文档的正文不是有效的 XML（{e.msg}），可能已损坏") from None
+        raise ReadError(p, f"Word 文档的正文不是有效的 XML（第 {e.lineno} 行附近），可能已损坏") from None
     body = root.find(f"{W}body")
     if body is None:
         raise ReadError(p, "Word 文档没有正文")
-    grid: Grid = []
-    counts = {"p": 0, "tbl": 0}
+    text = _Text(_hidden_styles(styles, parser))
+    grid = NotedGrid()
+    counts = {"p": 0, "tbl": 0, "cells": 0}
+
+    def noted(place: str, before: int) -> None:
+        for hidden in text.hidden[before:]:
+            grid.notes.append(HIDDEN.format(place=place, text=hidden[:20]))
+        del text.hidden[before:]
 
     def block(el: Any) -> None:
         tag = el.tag
         if tag == f"{W}p":
             counts["p"] += 1
-            text = _text(el)
-            if text:
-                grid.append((Cell(text, PLACE, f"第 {counts['p']} 段"),))
+            content = text.of(el)
+            noted(f"第 {counts['p']} 段", 0)
+            if content:
+                grid.append((Cell(content, PLACE, f"第 {counts['p']} 段"),))
         elif tag == f"{W}tbl":
-            if el.find(f".//{W}tc//{W}tbl") is not None:  # a table laying out other tables
-                for inner in el.iterfind(f".//{W}tc/{W}tbl"):
-                    block(inner)
+            inner = list(el.iterfind(f"{W}tr/{W}tc/{W}tbl"))
+            if inner:  # a table laying out other tables: each of its own, once
+                for table_el in inner:
+                    block(table_el)
                 return
             counts["tbl"] += 1
             table(el, f"表格 {counts['tbl']}")
@@ -119,11 +235,16 @@ def docx_grid(p: Path) -> Grid:
                     vm = props.find(f"{W}vMerge")
                     if vm is not None:
                         merge = vm.get(f"{W}val", "continue")
+                counts["cells"] += span
+                if counts["cells"] > MAX_CELLS:
+                    raise ReadError(p, f"Word 文档的表格超过 {MAX_CELLS} 格，不像是一份年度报告，已拒绝读取")
+                where = f"第 {r} 行第 {col + 1} 列"
                 if merge == "continue" and col in above:
                     top = above[col]
                     cell = Cell(top.text, place, top.where, covered=True)
                 else:
-                    cell = Cell(_text(tc), place, f"第 {r} 行第 {col + 1} 列")
+                    cell = Cell(text.of(tc), place, where)
+                    noted(f"{place} {where}", 0)
                 for k in range(span):
                     row.append(cell if k == 0 else Cell(cell.text, place, cell.where, covered=True))
                     above[col + k] = cell if not cell.covered else above.get(col + k, cell)
@@ -132,4 +253,8 @@ def docx_grid(p: Path) -> Grid:
 
     for child in body:
         block(child)
+    if not grid and body.find(f"{W}altChunk") is not None:
+        raise ReadError(p, ALT_CHUNK)
+    if body.find(f"{W}altChunk") is not None:
+        grid.cause = ALT_CHUNK
     return grid
