@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import re
+import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -491,16 +492,18 @@ def _paragraphs(lines: list[tuple[float, list[Glyph]]], usual: float) -> list[tu
     heights = [_height(line) for _, line in lines]
     largest = max(heights)
     out: list[tuple[float, list[Glyph]]] = [lines[0]]
-    for (y, line), h, (py, prev), ph in zip(lines[1:], heights[1:], lines, heights, strict=False):
-        if h > usual * 1.2 and h > 0.9 * largest and abs(h - ph) < 0.1 * h and py - y <= 1.8 * h:
-            out[-1] = (out[-1][0], prev + line)
+    for (y, line), h, (py, _), ph in zip(lines[1:], heights[1:], lines, heights, strict=False):
+        if h > usual * 1.2 and h > 0.9 * largest and abs(h - ph) < 0.1 * h and py - y <= 2 * h:
+            out[-1] = (out[-1][0], out[-1][1] + line)  # a title over three lines too
             continue
         out.append((y, line))
     return out
 
 
 def _height(line: list[Glyph]) -> float:
-    return max(g[4] for g in line) - min(g[3] for g in line)
+    """The line's type size: its glyphs' median height (a digit's box is taller or shorter
+    than a Chinese character's, so the line's extent would tell one title line from the next)."""
+    return statistics.median(g[4] - g[3] for g in line)
 
 
 def _join(glyphs: list[Glyph]) -> str:
