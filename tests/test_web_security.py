@@ -185,6 +185,13 @@ def test_headers(server: Server, links: dict[str, str]) -> None:
         assert not re.search(r"\son[a-z]+=", page), "inline event handler"
 
 
+def test_head_is_a_safe_method(server: Server, links: dict[str, str]) -> None:
+    """A HEAD (a link checker, a proxy's health check) is answered like a GET, never refused
+    as a form posted without its CSRF token."""
+    for url in (server.base + "/login", links["尚志市卫生健康局"] + "/fill"):
+        assert httpx.head(url).status_code == 200, url
+
+
 def test_session_cookie_and_login_delay(server: Server) -> None:
     c = httpx.Client(base_url=server.base, timeout=60)
     r = c.get("/login")

@@ -181,7 +181,7 @@ async def fill(request: Request) -> Response:
     a = agency(request)
     token = request.path_params["token"]
     pointers = library.cell_pointers(a["form"])
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         conn = state(request).conn
         subs = queries.submissions(conn, a["id"])
         typed: dict[str, str] = {}

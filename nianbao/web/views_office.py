@@ -49,7 +49,7 @@ def collection(request: Request) -> sqlite3.Row:
 
 async def login(request: Request) -> Response:
     st = state(request)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         first = st.conn.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
         return render(request, "login.html", first=first)
     try:
