@@ -43,6 +43,14 @@ def _raw(p: Path) -> bytes:
         raise ReadError(p, f"无法打开文件：{e.strerror or e}") from None
 
 
+def _text_raw(p: Path) -> bytes:
+    """A web page's or a text copy's bytes; an empty file said to be one."""
+    raw = _raw(p)
+    if not raw:
+        raise ReadError(p, "文件为空（0 字节），可能保存或拷贝时出错；请向发布单位重新索取原文件")
+    return raw
+
+
 def grid_of(path: str | os.PathLike[str]) -> Grid:
     """The file as rows of cells, by its suffix."""
     p = Path(path)
@@ -50,12 +58,13 @@ def grid_of(path: str | os.PathLike[str]) -> Grid:
     if suffix in HTML_SUFFIXES:
         from .html import html_grid
 
-        return html_grid(_raw(p))
+        return html_grid(_text_raw(p))
     if suffix in TEXT_SUFFIXES:
         from .text import DecodeError, decode, text_grid
 
+        notes: list[str] = []
         try:
-            return text_grid(decode(_raw(p)))
+            return text_grid(decode(_text_raw(p), notes=notes), notes)
         except DecodeError as e:
             raise ReadError(p, str(e)) from None
     if suffix in WORD_SUFFIXES:
@@ -92,19 +101,34 @@ def read_published(path: str | os.PathLike[str], *, agency: str | None = None, y
     legacy ``.doc``/``.wps`` through LibreOffice) into the report format. ``agency`` and
     ``year`` override what the title says. Raises :class:`ReadError` for a file that is no
     report at all (no table label found, a scanned PDF, ...)."""
+    from .grid import TooLarge
+    from .html import PageTooLarge
+    from .text import DecodeError
+
     p = Path(path)
     try:
         return recognise_grid(p, grid_of(p), agency=agency, year=year)
     except ReadError:
         raise
+    except (TooLarge, PageTooLarge, DecodeError) as e:  # beyond any report, or not text: said as such
+        raise ReadError(p, str(e)) from None
+    except RecursionError:
+        raise ReadError(p, "文件的结构嵌套过深，不像是一份年度报告，未读取") from None
+    except MemoryError:
+        raise ReadError(p, "读取所需内存超过上限，文件远大于任何年度报告，未读取") from None
     except Exception as e:  # a parser's own failure on a damaged file: a message, never a traceback
         raise ReadError(p, f"文件无法解析（{type(e).__name__}），可能已损坏；请向发布单位重新索取原文件") from e
 
 
 def recognise_grid(p: Path, grid: Grid, *, agency: str | None = None, year: int | None = None) -> Loaded:
+    from .grid import notes_of
     from .recognise import choose_form, prepare, recognise
     from .title import find_title
 
+    if not any(c.text.strip() for row in grid for c in row):
+        raise ReadError(
+            p, "文件中没有任何文字（只有空白、字节顺序标记或空的标记），不是一份年度报告；请向发布单位重新索取原文件"
+        )
     rows = prepare(grid)
     name, title_year, title_cell = find_title(rows)
     the_year = year if year is not None else title_year
@@ -113,7 +137,7 @@ def recognise_grid(p: Path, grid: Grid, *, agency: str | None = None, year: int 
         raise ReadError(p, "未找到年度报告表二、表三、表四的任何标签，不像是一份政府信息公开工作年度报告")
     found = recognise(rows, form)
     m = model(form)
-    findings = list(found.findings)
+    findings = [finding(Code.SOURCE, note) for note in notes_of(grid)] + list(found.findings)
     locations = dict(found.locations)
     if title_cell is not None:
         if year is None:

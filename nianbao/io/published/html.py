@@ -6,13 +6,24 @@ innermost ``<table>`` becomes rows of cells with ``rowspan``/``colspan`` expande
 around the tables (title, headings, navigation, prose) becomes rows of one cell, a line per
 block element. A table that only lays out the page (it holds other tables) is walked like
 any other block.
+
+What a browser does not show is not read: an element with the ``hidden`` attribute, an
+inline ``display:none`` or ``visibility:hidden``, or a ``<style>`` rule saying so (rules at
+the top level of the page's style sheets; ``@media`` blocks are left alone). When such
+content holds numbers or a table, a note says it was there and was not read.
+
+A page is bounded before it is parsed: at most :data:`MAX_TAGS` tags, and block elements
+left open no deeper than :data:`MAX_DEPTH` (the HTML5 parser's work grows with the square of
+that depth: 200,000 open ``<div>``\\ s would take minutes). The page is walked without
+recursion, so any depth the parser builds is walked.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from .grid import Grid, table_rows
+from .grid import Budget, Cell, Grid, Noted, table_rows
 from .text import decode
 
 PLACE = "正文"
@@ -51,6 +62,28 @@ _BLOCK = frozenset(
     }
 )
 
+# A page of a few hundred KB has some thousands of tags; a report's page never 400,000.
+MAX_TAGS = 400_000
+# Block elements left open inside one another: a real page, even a sloppy one, some dozens.
+MAX_DEPTH = 4_000
+# Below this many tags, no nesting can cost the parser anything worth checking.
+_CHEAP_TAGS = 10_000
+# The elements whose start tag makes the parser look through every open element (a <p> to
+# close "in button scope"): nested, each costs as deep as the nesting already is.
+_SCOPED = frozenset(
+    b"address article aside blockquote center details dialog dir div dl fieldset figcaption figure footer "
+    b"form header hgroup main menu nav ol pre listing search section summary ul xmp".split()
+)
+_TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9]{0,15})")
+
+_HIDING = re.compile(r"(?:^|[;\s])(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))\b", re.I)
+_DIGIT = re.compile(r"\d")
+MAX_STYLE_RULES = 500  # hiding rules of <style> elements evaluated
+
+
+class PageTooLarge(ValueError):
+    """A page beyond any report's; ``str(error)`` is the Chinese message."""
+
 
 def _span(value: str | None) -> int:
     if not value:
@@ -65,22 +98,56 @@ def _cell_text(node: Any) -> str:
     return " ".join(node.text(deep=True, separator=" ").split())
 
 
+def check_page(raw: bytes) -> None:
+    """Refuse, before parsing, a page with more tags or deeper nesting than any report."""
+    tags = raw.count(b"<")
+    if tags <= _CHEAP_TAGS:
+        return
+    if tags > MAX_TAGS:
+        raise PageTooLarge(f"网页有 {tags:,} 个标记，远超任何年度报告的网页（通常几千个），未读取")
+    depth = deepest = 0
+    open_: dict[bytes, int] = {}
+    for m in _TAG.finditer(raw):
+        name = m.group(2).lower()
+        if name not in _SCOPED:
+            continue
+        if m.group(1):
+            if open_.get(name):
+                open_[name] -= 1
+                depth -= 1
+        else:
+            open_[name] = open_.get(name, 0) + 1
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    raise PageTooLarge(
+                        f"网页的元素嵌套超过 {MAX_DEPTH:,} 层（未闭合的 <{name.decode()}> 等），"
+                        "不像是一份年度报告的网页，未读取"
+                    )
+
+
 def html_grid(raw: bytes) -> Grid:
     from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-    tree = HTMLParser(decode(raw, declared=True))
+    check_page(raw)
+    notes: list[str] = []
+    tree = HTMLParser(decode(raw, declared=True, notes=notes))
     root = tree.root
-    grid: Grid = []
+    grid = Noted(notes=notes)
+    budget = Budget(what="网页")
     line: list[str] = []
     counter = {"table": 0, "line": 0}
+    hidden = _hidden(tree)
+    inner = _layout_tables(tree)
+    hidden_seen: list[str] = []
 
     def flush() -> None:
         text = " ".join("".join(line).split())
         line.clear()
         if text:
             counter["line"] += 1
-            from .grid import Cell
-
+            budget.take(1)
             grid.append((Cell(text, PLACE, f"第 {counter['line']} 段"),))
 
     def table(node: Any) -> None:
@@ -88,41 +155,146 @@ def html_grid(raw: bytes) -> Grid:
         for tr in node.css("tr"):
             cells = []
             for td in tr.iter(include_text=False):
-                if td.tag in ("td", "th"):
+                if td.tag in ("td", "th") and not (hidden and td.mem_id in hidden):
                     attrs = td.attributes  # a fresh dict at each call: once per cell
                     cells.append((_cell_text(td), _span(attrs.get("rowspan")), _span(attrs.get("colspan"))))
-            if cells:
+            if cells and not (hidden and tr.mem_id in hidden):
                 rows.append(cells)
         counter["table"] += 1
-        grid.extend(table_rows(rows, f"表格 {counter['table']}"))
+        grid.extend(table_rows(rows, f"表格 {counter['table']}", budget))
 
-    def walk(node: Any) -> None:
-        child = node.child
-        while child is not None:
-            tag = child.tag
-            if tag == "-text":
-                line.append(child.text_content or "")
-            elif tag in _SKIP or tag == "_comment" or tag == "-comment":
-                pass
-            elif tag == "table" and child.css_first("table table") is None and not _nested(child):
+    stack: list[Any] = [root if root is not None else tree.body]
+    while stack:
+        node = stack.pop()
+        if node is None:  # the end of a block element
+            flush()
+            continue
+        tag = node.tag
+        if tag == "-text":
+            line.append(node.text_content or "")
+        elif tag in _SKIP or tag == "_comment" or tag == "-comment":
+            pass
+        elif hidden and node.mem_id in hidden:
+            _note_hidden(node, hidden_seen)
+        elif tag == "table" and node.mem_id not in inner:
+            flush()
+            table(node)
+        else:
+            if tag in _BLOCK:
                 flush()
-                table(child)
-            else:
-                block = tag in _BLOCK
-                if block:
-                    flush()
-                walk(child)
-                if block:
-                    flush()
-            child = child.next
-
-    walk(root if root is not None else tree.body)
+                stack.append(None)
+            children = []
+            child = node.child
+            while child is not None:
+                children.append(child)
+                child = child.next
+            stack.extend(reversed(children))
     flush()
+    if hidden_seen:
+        shown = "；".join(hidden_seen[:3]) + ("……" if len(hidden_seen) > 3 else "")
+        notes.append(
+            f"网页中有 {len(hidden_seen)} 处浏览器不显示的内容（display:none、hidden 等）含有数字或表格，"
+            f"未作为数据读取：{shown}"
+        )
     return grid
 
 
-def _nested(node: Any) -> bool:
-    for inner in node.css("table"):
-        if inner is not None and inner.mem_id != node.mem_id:
-            return True
-    return False
+def _note_hidden(node: Any, seen: list[str]) -> None:
+    text = " ".join(node.text(deep=True, separator=" ").split())
+    if node.tag == "table" or node.css_first("table") is not None or _DIGIT.search(text):
+        seen.append(f"「{text[:40]}{'…' if len(text) > 40 else ''}」")
+
+
+def _layout_tables(tree: Any) -> set[int]:
+    """The tables that hold other tables (they only lay out the page), by ``mem_id``: each
+    table marks the nearest table around it, so every node is climbed past about once."""
+    out: set[int] = set()
+    tables = tree.css("table")
+    if len(tables) < 2:
+        return out
+    for t in tables:
+        up = t.parent
+        while up is not None and up.tag != "table":
+            up = up.parent
+        if up is not None:
+            out.add(up.mem_id)
+    return out
+
+
+def _hidden(tree: Any) -> set[int]:
+    """The elements a browser does not show (by ``mem_id``): ``hidden``, inline styles, and
+    the top-level rules of the page's ``<style>`` elements that hide what they select."""
+    out: set[int] = set()
+    for node in tree.css("[hidden]"):
+        out.add(node.mem_id)
+    for node in tree.css("[style]"):
+        style = node.attributes.get("style") or ""
+        if _HIDING.search(style):
+            out.add(node.mem_id)
+    rules = 0
+    for style in tree.css("style"):
+        for selector in hiding_selectors(style.text(deep=True)):
+            rules += 1
+            if rules > MAX_STYLE_RULES:
+                return out
+            try:
+                found = tree.css(selector)
+            except Exception:  # noqa: BLE001 - a selector lexbor does not take: nothing selected
+                continue
+            out.update(n.mem_id for n in found)
+    return out
+
+
+def hiding_selectors(css: str) -> list[str]:
+    """The selectors of a style sheet's top-level rules that hide what they select
+    (``display:none``, ``visibility:hidden``); rules inside ``@media`` and other at-rules are
+    skipped. One pass, no backtracking: comments are cut with ``str.find``."""
+    text = _without_comments(css)
+    out: list[str] = []
+    depth = 0
+    start = 0  # where the current prelude began
+    prelude = ""
+    skipping = 0  # depth of an at-rule being skipped (0: none)
+    body_start = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        j_open = text.find("{", i)
+        j_close = text.find("}", i)
+        if j_open < 0 and j_close < 0:
+            break
+        if j_open >= 0 and (j_close < 0 or j_open < j_close):
+            if depth == 0:
+                prelude = text[start:j_open].strip()
+                if prelude.startswith("@"):
+                    skipping = 1
+            depth += 1
+            i = j_open + 1
+            body_start = i
+        else:
+            if depth == 1 and not skipping and _HIDING.search(text[body_start:j_close]) and prelude:
+                out.append(prelude)
+            depth = max(0, depth - 1)
+            if depth == 0:
+                skipping = 0
+                start = j_close + 1
+            i = j_close + 1
+    return out
+
+
+def _without_comments(css: str) -> str:
+    if "/*" not in css:
+        return css
+    parts = []
+    i = 0
+    while True:
+        j = css.find("/*", i)
+        if j < 0:
+            parts.append(css[i:])
+            break
+        parts.append(css[i:j])
+        k = css.find("*/", j + 2)
+        if k < 0:
+            break
+        i = k + 2
+    return "".join(parts)
