@@ -25,8 +25,17 @@ def locate(findings: Iterable[Finding], locations: Mapping[str, tuple[str, str]]
     return tuple(out)
 
 
+# What a reader says of a row or table it left blank (its numbers could not be placed, or it
+# was not printed): the validator's "整行未填写" would name the wrong cause there.
+_LEFT_BLANK_BY_READER = (Code.AMBIGUOUS, Code.ABSENT)
+
+
 def check_loaded(loaded: Loaded, source: str, previous: Any = None) -> Result:
-    found = loaded.findings + validate(loaded.document, previous, values=loaded.values)
+    checked = validate(loaded.document, previous, values=loaded.values)
+    said = {f.pointer for f in loaded.findings if f.rule in _LEFT_BLANK_BY_READER and f.pointer}
+    if said:
+        checked = tuple(f for f in checked if not (f.rule == Code.BLANK and f.pointer in said))
+    found = loaded.findings + checked
     return Result(source, locate(found, loaded.locations), loaded.document, values=loaded.values)
 
 

@@ -76,7 +76,7 @@ _SCOPED = frozenset(
 )
 _TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9]{0,15})")
 
-_HIDING = re.compile(r"(?:^|[;\s])(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))\b", re.I)
+_HIDING = re.compile(r"(?:^|[;\s])(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))(?![\w-])", re.I)
 _DIGIT = re.compile(r"\d")
 MAX_STYLE_RULES = 500  # hiding rules of <style> elements evaluated
 
@@ -123,7 +123,7 @@ def check_page(raw: bytes) -> None:
                 if deepest > MAX_DEPTH:
                     raise PageTooLarge(
                         f"网页的元素嵌套超过 {MAX_DEPTH:,} 层（未闭合的 <{name.decode()}> 等），"
-                        "不像是一份年度报告的网页，未读取"
+                        "远超任何年度报告的网页（通常几十层），未读取"
                     )
 
 

@@ -32,9 +32,9 @@ _MD_EMPHASIS = re.compile(r"^(\*|_)(?=[^\s*_])(.+?)(?<=[^\s*_\\])\1$")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 # A text with bad bytes here and there is still that text: at most this many, and at most one
-# in this many characters, are shown as "�" and named; more, and the encoding is not known.
+# in a hundred characters, are shown as "�" and named; more, and the encoding is not known.
 MAX_BAD_BYTES = 16
-_BAD_SHARE = 1000
+_BAD_SHARE = 100
 
 
 class DecodeError(Exception):
@@ -103,6 +103,8 @@ def decode(raw: bytes, declared: bool = False, notes: list[str] | None = None) -
     wide = _utf16(raw)
     if wide is not None:
         return wide
+    if raw.count(0) > len(raw) // 100:  # no text has zero bytes but UTF-16's (read above)
+        raise DecodeError(f"文件中有 {raw.count(0):,} 个零字节，是二进制文件而不是文本；请向发布单位索取网页或文本原件")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -126,10 +128,7 @@ def decode(raw: bytes, declared: bool = False, notes: list[str] | None = None) -
     text = _damaged(raw, tried, notes)
     if text is not None:
         return text
-    kind = "，像是二进制文件而不是文本" if raw.count(0) > len(raw) // 100 else ""
-    raise DecodeError(
-        f"无法识别文字编码（按 UTF-8、GB18030、Big5 读取都有大量无效字节{kind}）；请另存为 UTF-8 文本后再试"
-    )
+    raise DecodeError("无法识别文字编码（按 UTF-8、GB18030、Big5 读取都有大量无效字节）；请另存为 UTF-8 文本后再试")
 
 
 def plain(text: str) -> str:

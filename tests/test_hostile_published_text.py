@@ -1,0 +1,172 @@
+"""Hostile published reports, round three (issue 24): web pages, text and Markdown copies.
+
+Every case of :mod:`hostile_texts` runs in a real ``nianbao`` process, as the earlier rounds
+do (:func:`test_hostile_inputs.run`): a defined exit status, a Chinese message naming the file
+and the real cause, no traceback, done within 30 s and 500 MB (peak of that process), no input
+changed, nothing left beside it. Then the pieces, each against what it replaced: merged cells
+kept as spans, the style rules that hide, decoding, Markdown marks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import hostile_texts as ht
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_hostile_inputs import LIMIT_MB, LIMIT_SECONDS, run, snapshot
+
+from nianbao.io.published import grid as grid_module
+from nianbao.io.published.grid import Budget, TooLarge, table_rows
+from nianbao.io.published.html import MAX_DEPTH, PageTooLarge, check_page, hiding_selectors, html_grid
+from nianbao.io.published.text import DecodeError, decode, plain, text_grid
+
+
+@pytest.mark.parametrize("name", sorted(ht.INPUT_CASES))
+def test_each_hostile_publication_has_a_defined_outcome(name, tmp_path):
+    folder = tmp_path / "案例"
+    folder.mkdir()
+    case = ht.INPUT_CASES[name](folder)
+    before = snapshot(folder)
+    status, stdout, stderr, seconds, peak = run(case.args, tmp_path)
+    shown = stdout + stderr
+    assert seconds < LIMIT_SECONDS, f"{name}: hung ({seconds:.0f} s)"
+    statuses = case.status if isinstance(case.status, tuple) else (case.status,)
+    assert status in statuses, (name, status, shown[-3000:])
+    assert "Traceback" not in shown and "Error" not in shown, shown[-3000:]
+    for word in case.words:
+        assert word in shown, (name, word, shown[-3000:])
+    for word in case.absent:
+        assert word not in shown, (name, repr(word), shown[-3000:])
+    assert re.search(r"[\u4e00-\u9fff]", shown)
+    assert peak < LIMIT_MB, f"{name}: {peak:.0f} MB"
+    after = snapshot(folder)
+    assert {p: h for p, h in after.items() if p in before} == before, f"{name} changed an input"
+    made = {os.fsdecode(p) for p in after if p not in before}
+    assert made == {str(p) for p in case.outputs}, made  # nothing left beside the outputs
+    if case.check:
+        case.check(folder)
+
+
+def test_every_point_of_the_issue_is_in_the_corpus():
+    for words in ("hidden_display_none", "hidden_attribute", "visibility", "style_rule", "surrogate",
+                  "heading_of_100k", "strong_marks_100k", "validated", "unlabelled_rows", "million_rows",
+                  "200k_divs", "rowspan_65535", "colspan_1e6", "100k_columns", "empty_cells", "utf16",
+                  "one_bad_byte", "empty_page", "byte_order_mark", "random_bytes", "not_said_to_be_blank"):
+        assert any(words in name for name in ht.INPUT_CASES), words
+
+
+# --- merged cells as spans ------------------------------------------------------------------------
+
+
+def _reference(rows, place):
+    """The expansion before spans were kept sparse: one entry per covered place."""
+    out, pending = [], {}
+    for r, row in enumerate(rows):
+        cells, col = [], 0
+        for text, rowspan, colspan in row:
+            while (r, col) in pending:
+                cells.append(pending.pop((r, col)))
+                col += 1
+            cells.append((text, False, r, col))
+            for dc in range(colspan):
+                if dc:
+                    cells.append((text, True, r, col))
+                for dr in range(1, rowspan):
+                    pending[(r + dr, col + dc)] = (text, True, r, col)
+            col += colspan
+        while (r, col) in pending:
+            cells.append(pending.pop((r, col)))
+            col += 1
+        out.append(cells)
+    return out
+
+
+def _shape(grid):
+    return [[(c.text, c.covered, c.where) for c in row] for row in grid]
+
+
+def _ref_shape(rows):
+    return [[(t, cov, f"第 {r + 1} 行第 {c + 1} 列") for t, cov, r, c in row] for row in rows]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from("ab1"), st.integers(1, 4), st.integers(1, 4)), max_size=5),
+                max_size=6))
+def test_spans_expand_as_one_entry_per_covered_place_did(rows):
+    rows = [[(f"{t}{r}{i}", rs, cs) for i, (t, rs, cs) in enumerate(row)] for r, row in enumerate(rows)]
+    assert _shape(table_rows(rows, "表格 1")) == _ref_shape(_reference(rows, "表格 1"))
+
+
+def test_a_rowspan_past_the_table_costs_nothing_and_a_flood_is_refused():
+    rows = [[("x", 65535, 1000)] * 30, [("y", 1, 1)]]
+    out = table_rows(rows, "表格 1")
+    assert len(out[0]) == 30_000 and len(out[1]) == 30_001  # the second row: covered, then its cell
+    with pytest.raises(TooLarge, match="超过 200,000 个单元格"):
+        table_rows([[("x", 1, 1000)] * 100] * 3, "表格 1")
+
+
+def test_one_budget_spans_every_table_of_a_source():
+    budget = Budget()
+    table_rows([[("x", 1, 1000)] * 100], "表格 1", budget)
+    with pytest.raises(TooLarge):
+        table_rows([[("x", 1, 1000)] * 100] * 2, "表格 2", budget)
+    assert grid_module.MAX_CELLS == 200_000
+
+
+# --- web pages -------------------------------------------------------------------------------------
+
+
+def test_style_rules_that_hide_are_found_at_the_top_level_only():
+    css = """/* .c { display: none } */ .a, p.b { color: red; display:none }
+    @media print { .d { display: none } } @font-face { src: url(x) } .e{visibility:hidden}
+    .f { display: block } #g{DISPLAY:NONE!important} .h { display: none-ish }"""
+    assert hiding_selectors(css) == [".a, p.b", ".e", "#g"]
+    assert hiding_selectors("/* never closed .a{display:none}") == []
+    assert hiding_selectors("}}}{{{ .a{display:none}") == []
+
+
+def test_hidden_content_is_not_read_and_said_to_be_there():
+    html = ht.page().replace("<body>", '<body><div style="display:none"><table><tr><td>行政复议</td><td>9</td>'
+                             "</tr></table></div><p hidden>无数字</p>", 1)
+    grid = html_grid(html.encode())
+    texts = {c.text for row in grid for c in row}
+    assert "9" not in texts and "无数字" not in texts
+    assert len(grid.notes) == 1 and "1 处浏览器不显示的内容" in grid.notes[0]
+
+
+def test_a_page_too_deep_is_refused_before_it_is_parsed_and_one_just_deep_enough_is_read():
+    with pytest.raises(PageTooLarge, match="嵌套超过"):
+        check_page(b"<div>" * (MAX_DEPTH + 1) + b"<p>" * 10_000)
+    check_page(b"<div></div>" * 100_000)  # many, one inside another never
+    html = "<div>" * MAX_DEPTH + "<p>文字</p>"
+    assert [c.text for row in html_grid(html.encode()) for c in row] == ["文字"]
+
+
+# --- text --------------------------------------------------------------------------------------------
+
+
+def test_decoding_names_what_it_could_not_read():
+    notes: list[str] = []
+    page = "<p>正文</p>" * 10
+    assert decode(page.encode("utf-16-le")) == decode(page.encode("utf-16-be")) == page
+    text = decode(("年度报告" * 50).encode("gb18030") + b"\xff" + "结束".encode("gb18030"), notes=notes)
+    assert text.endswith("结束") and "GB18030" in notes[0] and "1 处无效字节" in notes[0]
+    with pytest.raises(DecodeError, match="无法识别文字编码"):
+        decode(bytes(range(256)) * 40)
+
+
+def test_markdown_marks_are_dropped_as_before():
+    old_strong = re.compile(r"(?<!\\)(\*\*|__)(?=[^\s*_])(.+?)(?<=[^\s*_\\])\1")
+    for cell in ("**行政复议**", "__结果维持__", "a **b** c __d__", "**a*b**", "\\**x**", "**", "** a **"):
+        if "*b*" not in cell:
+            assert plain(cell) == plain(old_strong.sub(r"\2", cell)), cell
+    rows = text_grid("## 某某局2021年政府信息公开工作年度报告 ##\n#不是标题\n####### 七个\n# 标题 #x\n")
+    assert [r[0].text for r in rows] == ["某某局2021年政府信息公开工作年度报告", "不是标题", "####### 七个", "标题 #x"]
+
+
+def test_a_text_of_too_many_lines_is_refused_before_it_is_split():
+    with pytest.raises(TooLarge):
+        text_grid("\n" * 1_000_000)
