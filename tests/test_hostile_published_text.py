@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import subprocess
+import sys
+import time
 
 import hostile_texts as ht
 import pytest
@@ -18,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_hostile_inputs import LIMIT_MB, LIMIT_SECONDS, run, snapshot
 
+from nianbao.cli import watchdog
 from nianbao.io.published import grid as grid_module
 from nianbao.io.published.grid import Budget, TooLarge, table_rows
 from nianbao.io.published.html import MAX_DEPTH, PageTooLarge, check_page, hiding_selectors, html_grid
@@ -170,3 +175,59 @@ def test_markdown_marks_are_dropped_as_before():
 def test_a_text_of_too_many_lines_is_refused_before_it_is_split():
     with pytest.raises(TooLarge):
         text_grid("\n" * 1_000_000)
+
+
+# --- Ctrl-C and SIGTERM inside a long call of a C library ---------------------------------------
+
+STUCK = r"""
+import signal, sys, pathlib
+from nianbao.cli import _terminate
+from nianbao.cli.watchdog import watching
+from nianbao.io.atomic import UNFINISHED
+
+signal.signal(signal.SIGTERM, _terminate)  # as the command installs it
+signal.signal(signal.SIGINT, signal.default_int_handler)  # (as a terminal leaves it)
+part = pathlib.Path(sys.argv[1])
+part.write_bytes(b"half an output")
+UNFINISHED.add(part)
+with watching():
+    print("ready", flush=True)
+    # one call of the HTML5 parser (C) of a minute or more, without a Python step
+    from selectolax.lexbor import LexborHTMLParser
+    LexborHTMLParser("<div>" * 300_000)
+"""
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_ends_a_command_stuck_in_a_c_call_promptly(sig, code, tmp_path):
+    part = tmp_path / ".结果.json.x.part"
+    proc = subprocess.Popen([sys.executable, "-c", STUCK, str(part)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline() == b"ready\n"
+    time.sleep(0.3)
+    sent = time.monotonic()
+    proc.send_signal(sig)
+    try:
+        _, err = proc.communicate(timeout=10)
+    finally:
+        proc.kill()
+    assert proc.returncode == code
+    assert time.monotonic() - sent < watchdog.GRACE + 3
+    assert "已中断" in err.decode("utf-8") and "Traceback" not in err.decode("utf-8")
+    assert not part.exists()
+
+
+def test_a_command_running_python_code_ends_by_its_own_handler_not_the_watchdog(tmp_path):
+    code = (
+        "import signal, time\nfrom nianbao.cli.watchdog import GRACE, watching\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "with watching():\n"
+        "    try:\n        print('ready', flush=True)\n        time.sleep(30)\n"
+        "    except KeyboardInterrupt:\n"  # a cleanup longer than the watchdog's grace: not cut short
+        "        time.sleep(GRACE + 1)\n        print('handled', flush=True)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline() == b"ready\n"
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=20)
+    assert out == b"handled\n" and proc.returncode == 0

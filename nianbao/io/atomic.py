@@ -28,6 +28,10 @@ from types import ModuleType
 
 from .files import kind_of
 
+# The temporary files being written now, for whoever ends the process abruptly to remove
+# (:mod:`nianbao.cli.watchdog`); each leaves this set as it is renamed or removed.
+UNFINISHED: set[Path] = set()
+
 
 class OutputError(Exception):
     """An output that cannot be written. ``str(error)`` is the Chinese message."""
@@ -93,6 +97,7 @@ def atomic_outputs(*targets: str | os.PathLike[str]) -> Iterator[tuple[Path, ...
             fd, name = tempfile.mkstemp(prefix=f".{t.name}.", suffix=".part", dir=t.resolve().parent)
             os.close(fd)
             temps.append(Path(name))
+            UNFINISHED.add(Path(name))
         yield tuple(temps)
         for t, tmp in zip(paths, temps, strict=True):
             with open(tmp, "rb+") as f:
@@ -107,12 +112,15 @@ def atomic_outputs(*targets: str | os.PathLike[str]) -> Iterator[tuple[Path, ...
         with signals_held():
             for t, tmp in zip(paths, temps, strict=True):
                 os.replace(tmp, t)
+                UNFINISHED.discard(tmp)
                 renamed += 1
     except BaseException:
         for tmp in temps[renamed:]:  # (the ones renamed are outputs now)
             with contextlib.suppress(OSError):
                 tmp.unlink()
         raise
+    finally:
+        UNFINISHED.difference_update(temps)
 
 
 HELD = (signal.SIGINT, signal.SIGTERM)
