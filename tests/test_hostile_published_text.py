@@ -231,3 +231,14 @@ def test_a_command_running_python_code_ends_by_its_own_handler_not_the_watchdog(
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=20)
     assert out == b"handled\n" and proc.returncode == 0
+
+
+def test_style_rules_beyond_what_the_page_size_allows_are_said_to_be_unchecked(monkeypatch):
+    from nianbao.io.published import html as html_module
+
+    monkeypatch.setattr(html_module, "MAX_STYLE_WORK", 2_000)
+    css = "".join(f".a{i}{{display:none}}" for i in range(50)) + ".a1{display:none}" * 1000  # repeated: once
+    page = f"<style>{css}</style>" + "<p class=a3>7</p><p>正文</p>" * 20
+    grid = html_grid(page.encode())
+    assert [c.text for row in grid for c in row] == ["正文"] * 20  # the first rules are matched
+    assert "有 50 条隐藏内容的规则，只检查了前 24 条" in grid.notes[0]  # 2,000 // 81 tags

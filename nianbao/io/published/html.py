@@ -79,6 +79,7 @@ _TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9]{0,15})")
 _HIDING = re.compile(r"(?:^|[;\s])(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))(?![\w-])", re.I)
 _DIGIT = re.compile(r"\d")
 MAX_STYLE_RULES = 500  # hiding rules of <style> elements evaluated
+MAX_STYLE_WORK = 20_000_000  # rules × tags: a few seconds of matching at most
 
 
 class PageTooLarge(ValueError):
@@ -138,7 +139,7 @@ def html_grid(raw: bytes) -> Grid:
     budget = Budget(what="网页")
     line: list[str] = []
     counter = {"table": 0, "line": 0}
-    hidden = _hidden(tree)
+    hidden = _hidden(tree, raw.count(b"<"), notes)
     inner = _layout_tables(tree)
     hidden_seen: list[str] = []
 
@@ -221,7 +222,7 @@ def _layout_tables(tree: Any) -> set[int]:
     return out
 
 
-def _hidden(tree: Any) -> set[int]:
+def _hidden(tree: Any, tags: int, notes: list[str]) -> set[int]:
     """The elements a browser does not show (by ``mem_id``): ``hidden``, inline styles, and
     the top-level rules of the page's ``<style>`` elements that hide what they select."""
     out: set[int] = set()
@@ -231,17 +232,22 @@ def _hidden(tree: Any) -> set[int]:
         style = node.attributes.get("style") or ""
         if _HIDING.search(style):
             out.add(node.mem_id)
-    rules = 0
+    selectors: dict[str, None] = {}  # each once, in order
     for style in tree.css("style"):
-        for selector in hiding_selectors(style.text(deep=True)):
-            rules += 1
-            if rules > MAX_STYLE_RULES:
-                return out
-            try:
-                found = tree.css(selector)
-            except Exception:  # noqa: BLE001 - a selector lexbor does not take: nothing selected
-                continue
-            out.update(n.mem_id for n in found)
+        selectors.update(dict.fromkeys(hiding_selectors(style.text(deep=True))))
+    # each selector is matched against the whole page: as many as the page's size allows
+    allowed = min(MAX_STYLE_RULES, MAX_STYLE_WORK // max(tags, 1))
+    if len(selectors) > allowed:
+        notes.append(
+            f"网页的样式表有 {len(selectors):,} 条隐藏内容的规则，只检查了前 {allowed:,} 条；"
+            "其余规则隐藏的内容可能被当作正文读取，请对照原件核对"
+        )
+    for selector in list(selectors)[:allowed]:
+        try:
+            found = tree.css(selector)
+        except Exception:  # noqa: BLE001 - a selector lexbor does not take: nothing selected
+            continue
+        out.update(n.mem_id for n in found)
     return out
 
 
@@ -258,9 +264,12 @@ def hiding_selectors(css: str) -> list[str]:
     body_start = 0
     i = 0
     n = len(text)
+    j_open = j_close = -2  # the next "{" and "}" at or after i (-1: none left; -2: not looked)
     while i < n:
-        j_open = text.find("{", i)
-        j_close = text.find("}", i)
+        if j_open != -1 and j_open < i:  # each looked up again only once passed: linear
+            j_open = text.find("{", i)
+        if j_close != -1 and j_close < i:
+            j_close = text.find("}", i)
         if j_open < 0 and j_close < 0:
             break
         if j_open >= 0 and (j_close < 0 or j_open < j_close):
