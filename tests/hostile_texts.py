@@ -286,6 +286,17 @@ def page_of_nul_bytes(folder: Path) -> Case:
     return refused(put(folder, "零.html", b"\x00" * 4096 + b"\xff"), ("零字节", "不是文本"))
 
 
+def symlink_loop_as_a_publication(folder: Path) -> Case:
+    (folder / "循环.html").symlink_to(folder / "循环.html")
+    return Case(["import", folder / "循环.html", "-o", folder / "结果.json"], 2, ("循环.html", "符号链接循环"),
+                absent=("Too many", "文件不存在"))
+
+
+def symlink_loop_validated(folder: Path) -> Case:
+    (folder / "循环.md").symlink_to(folder / "循环.md")
+    return Case(["validate", folder / "循环.md"], 2, ("循环.md", "符号链接循环"), absent=("Too many", "文件不存在"))
+
+
 def a_row_with_its_numbers_not_placed_is_not_said_to_be_blank(folder: Path) -> Case:
     """A row printed with one cell too many is not read (which number is which column is not
     known): that is said, and the validator does not call it a row left blank."""

@@ -46,7 +46,7 @@ def check_output(target: str | os.PathLike[str], inputs: Iterable[str | os.PathL
         try:
             if Path(i).resolve() == resolved or (out.exists() and os.path.samefile(i, out)):
                 raise OutputError(f"输出文件 {out} 就是输入文件之一；为保护原件，请另选输出路径")
-        except OSError:
+        except (OSError, RuntimeError):  # (RuntimeError: a link that points to itself, Python 3.11)
             continue
     folder = resolved.parent
     if not folder.is_dir():

@@ -12,6 +12,7 @@ there and is imported here, so that no import runs in a circle.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -27,7 +28,7 @@ from typing import Any
 from ..core.sanitize import brief, without_surrogates
 from . import safety
 from . import workbook as _workbook  # noqa: F401 - the workbook readers (.xlsx, .xlsm, .xls, .ods, .et) register themselves
-from .files import NotRegular, not_regular, read_regular
+from .files import LINK_LOOP, NotRegular, not_regular, read_regular
 from .panics import is_panic
 from .registry import READERS, RESAVE_OR_ASK, SAVE_AS, UNCONTAINED, Loaded, Reader, ReadError, reader
 
@@ -176,8 +177,9 @@ def read(path: str | os.PathLike[str]) -> Loaded:
         raise ReadError(p, f"不支持的文件类型「{p.suffix or '无扩展名'}」，可读取：{known}{todo}")
     try:
         mode = os.stat(p).st_mode
-    except (OSError, ValueError):
-        raise ReadError(p, "文件不存在") from None
+    except (OSError, ValueError) as e:
+        loop = isinstance(e, OSError) and e.errno == errno.ELOOP
+        raise ReadError(p, LINK_LOOP if loop else "文件不存在") from None
     if stat.S_ISDIR(mode):
         raise ReadError(p, "这是一个文件夹，不是文件")
     if not stat.S_ISREG(mode):  # a FIFO, a device, a socket: never opened, never read
