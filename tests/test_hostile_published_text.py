@@ -242,3 +242,11 @@ def test_style_rules_beyond_what_the_page_size_allows_are_said_to_be_unchecked(m
     grid = html_grid(page.encode())
     assert [c.text for row in grid for c in row] == ["正文"] * 20  # the first rules are matched
     assert "有 50 条隐藏内容的规则，只检查了前 24 条" in grid.notes[0]  # 2,000 // 81 tags
+
+
+def test_hidden_text_inside_a_cell_is_not_joined_to_its_number():
+    html = ht.page().replace("<td>16</td>", '<td>16<span style="display:none">9</span></td>', 1)
+    grid = html_grid(html.encode())
+    texts = [c.text for row in grid for c in row]
+    assert "16" in texts and "16 9" not in texts and "169" not in texts
+    assert "「9」" in grid.notes[0]

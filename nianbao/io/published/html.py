@@ -158,7 +158,8 @@ def html_grid(raw: bytes) -> Grid:
             for td in tr.iter(include_text=False):
                 if td.tag in ("td", "th") and not (hidden and td.mem_id in hidden):
                     attrs = td.attributes  # a fresh dict at each call: once per cell
-                    cells.append((_cell_text(td), _span(attrs.get("rowspan")), _span(attrs.get("colspan"))))
+                    text = _visible_text(td, hidden, hidden_seen) if hidden else _cell_text(td)
+                    cells.append((text, _span(attrs.get("rowspan")), _span(attrs.get("colspan"))))
             if cells and not (hidden and tr.mem_id in hidden):
                 rows.append(cells)
         counter["table"] += 1
@@ -198,6 +199,24 @@ def html_grid(raw: bytes) -> Grid:
             f"未作为数据读取：{shown}"
         )
     return grid
+
+
+def _visible_text(td: Any, hidden: set[int], seen: list[str]) -> str:
+    """A cell's text without what is hidden inside it (``1<span hidden>6</span>`` is 1)."""
+    parts: list[str] = []
+    stack = [td.child] if td.child is not None else []
+    while stack:
+        node = stack.pop()
+        if node.next is not None:
+            stack.append(node.next)
+        if node.tag == "-text":
+            parts.append(node.text_content or "")
+            parts.append(" ")
+        elif node.mem_id in hidden:
+            _note_hidden(node, seen)
+        elif node.tag not in _SKIP and node.child is not None:
+            stack.append(node.child)
+    return " ".join("".join(parts).split())
 
 
 def _note_hidden(node: Any, seen: list[str]) -> None:
