@@ -123,6 +123,8 @@ def read_published(path: str | os.PathLike[str], *, agency: str | None = None, y
     except MemoryError:
         raise ReadError(p, "读取所需内存超过上限，文件远大于任何年度报告，未读取") from None
     except Exception as e:  # a parser's own failure on a damaged file: a message, never a traceback
+        if type(e).__name__ == "PdfiumError":  # (pypdfium2's, in English: a page it cannot load)
+            raise ReadError(p, "PDF 文件已损坏（有页面或对象无法载入），无法读取；请向发布单位重新索取原文件") from None
         raise ReadError(p, f"文件无法解析（{type(e).__name__}），可能已损坏；请向发布单位重新索取原文件") from e
 
 
