@@ -25,7 +25,7 @@ from test_hostile_inputs import LIMIT_MB, LIMIT_SECONDS, run, snapshot
 from nianbao.cli import watchdog
 from nianbao.io.published import grid as grid_module
 from nianbao.io.published.grid import Budget, TooLarge, table_rows
-from nianbao.io.published.html import MAX_DEPTH, PageTooLarge, check_page, hiding_selectors, html_grid
+from nianbao.io.published.html import PageTooLarge, check_page, hiding_selectors, html_grid
 from nianbao.io.published.text import DecodeError, decode, plain, text_grid
 
 
@@ -143,10 +143,13 @@ def test_hidden_content_is_not_read_and_said_to_be_there():
 
 
 def test_a_page_too_deep_is_refused_before_it_is_parsed_and_one_just_deep_enough_is_read():
-    with pytest.raises(PageTooLarge, match="嵌套超过"):
-        check_page(b"<div>" * (MAX_DEPTH + 1) + b"<p>" * 10_000)
-    check_page(b"<div></div>" * 100_000)  # many, one inside another never
-    html = "<div>" * MAX_DEPTH + "<p>文字</p>"
+    with pytest.raises(PageTooLarge, match="层层嵌套"):
+        check_page("<div>" * 15_000)
+    with pytest.raises(PageTooLarge, match="此处已有 200,000 层"):  # open inline elements, then blocks
+        check_page("<span>" * 200_000 + "<p>x" * 1_000)
+    check_page("<div></div>" * 100_000)  # many, one inside another never
+    check_page("<p>段落<li>条目" * 100_000)  # closed by the next of their kind
+    html = "<div>" * 5_000 + "<p>文字</p>"
     assert [c.text for row in html_grid(html.encode()) for c in row] == ["文字"]
 
 

@@ -12,10 +12,10 @@ inline ``display:none`` or ``visibility:hidden``, or a ``<style>`` rule saying s
 the top level of the page's style sheets; ``@media`` blocks are left alone). When such
 content holds numbers or a table, a note says it was there and was not read.
 
-A page is bounded before it is parsed: at most :data:`MAX_TAGS` tags, and block elements
-left open no deeper than :data:`MAX_DEPTH` (the HTML5 parser's work grows with the square of
-that depth: 200,000 open ``<div>``\\ s would take minutes). The page is walked without
-recursion, so any depth the parser builds is walked.
+A page is bounded before it is parsed: at most :data:`MAX_TAGS` tags, and the parser's work
+on elements left open one inside another at most :data:`MAX_PARSE_WORK` steps (it grows with
+the square of that depth: 200,000 open ``<div>``\\ s would take minutes). The page is walked
+without recursion, so any depth the parser builds is walked.
 """
 
 from __future__ import annotations
@@ -64,17 +64,24 @@ _BLOCK = frozenset(
 
 # A page of a few hundred KB has some thousands of tags; a report's page never 400,000.
 MAX_TAGS = 400_000
-# Block elements left open inside one another: a real page, even a sloppy one, some dozens.
-MAX_DEPTH = 4_000
-# Below this many tags, no nesting can cost the parser anything worth checking.
+# The HTML5 parser's work on open elements: each start tag below looks through every element
+# open at that moment (a <p> to close "in button scope"); 200,000 <div>s one inside another
+# take a minute, a real page a few thousand steps. Counted before parsing, at most this many.
+MAX_PARSE_WORK = 100_000_000
+# Below this many tags, no nesting can cost the parser anything worth counting.
 _CHEAP_TAGS = 10_000
-# The elements whose start tag makes the parser look through every open element (a <p> to
-# close "in button scope"): nested, each costs as deep as the nesting already is.
-_SCOPED = frozenset(
-    b"address article aside blockquote center details dialog dir div dl fieldset figcaption figure footer "
-    b"form header hgroup main menu nav ol pre listing search section summary ul xmp".split()
+_SCOPE_CHECKING = frozenset(
+    "address article aside blockquote center details dialog dir div dl fieldset figcaption figure footer "
+    "form header hgroup main menu nav ol pre listing search section summary ul xmp p h1 h2 h3 h4 h5 h6 li dd dt "
+    "button plaintext hr table".split()
 )
-_TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9]{0,15})")
+# start tags that open nothing (void) or that the parser closes by themselves at the next of
+# their kind: they add no depth (an unclosed <p> or <li> is everyday HTML)
+_FLAT = frozenset(
+    "area base br col embed hr img input link meta source track wbr param keygen p li dt dd option optgroup "
+    "tr td th tbody thead tfoot rb rt rp colgroup caption head body html".split()
+)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,15})")
 
 _HIDING = re.compile(r"(?:^|[;\s])(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))(?![\w-])", re.I)
 _DIGIT = re.compile(r"\d")
@@ -99,47 +106,49 @@ def _cell_text(node: Any) -> str:
     return " ".join(node.text(deep=True, separator=" ").split())
 
 
-def check_page(raw: bytes) -> None:
-    """Refuse, before parsing, a page with more tags or deeper nesting than any report."""
-    tags = raw.count(b"<")
+def check_page(text: str) -> None:
+    """Refuse, before parsing, a page with more tags than any report's, or elements left open
+    one inside another so deep that the parser's work on them (:data:`MAX_PARSE_WORK`) would
+    take minutes."""
+    tags = text.count("<")
     if tags <= _CHEAP_TAGS:
         return
     if tags > MAX_TAGS:
         raise PageTooLarge(f"网页有 {tags:,} 个标记，远超任何年度报告的网页（通常几千个），未读取")
-    depth = deepest = 0
-    open_: dict[bytes, int] = {}
-    for m in _TAG.finditer(raw):
+    depth = work = 0
+    open_: dict[str, int] = {}
+    for m in _TAG.finditer(text):
         name = m.group(2).lower()
-        if name not in _SCOPED:
-            continue
         if m.group(1):
             if open_.get(name):
                 open_[name] -= 1
                 depth -= 1
-        else:
+            continue
+        if name in _SCOPE_CHECKING:
+            work += depth
+            if work > MAX_PARSE_WORK:
+                raise PageTooLarge(
+                    f"网页的元素层层嵌套、未闭合（此处已有 {depth:,} 层，如 <{name}>），"
+                    "远超任何年度报告的网页（通常几十层），未读取"
+                )
+        if name not in _FLAT:
             open_[name] = open_.get(name, 0) + 1
             depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > MAX_DEPTH:
-                    raise PageTooLarge(
-                        f"网页的元素嵌套超过 {MAX_DEPTH:,} 层（未闭合的 <{name.decode()}> 等），"
-                        "远超任何年度报告的网页（通常几十层），未读取"
-                    )
 
 
 def html_grid(raw: bytes) -> Grid:
     from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-    check_page(raw)
     notes: list[str] = []
-    tree = HTMLParser(decode(raw, declared=True, notes=notes))
+    text = decode(raw, declared=True, notes=notes)
+    check_page(text)
+    tree = HTMLParser(text)
     root = tree.root
     grid = Noted(notes=notes)
     budget = Budget(what="网页")
     line: list[str] = []
     counter = {"table": 0, "line": 0}
-    hidden = _hidden(tree, raw.count(b"<"), notes)
+    hidden = _hidden(tree, text.count("<"), notes)
     inner = _layout_tables(tree)
     hidden_seen: list[str] = []
 
