@@ -59,6 +59,11 @@ def is_value(text: str) -> bool:
     return clean_text(t).outcome in (NUMBER, ACCEPTED)
 
 
+def brief(text: str, limit: int = 24) -> str:
+    """A cell's text as a message quotes it: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _blank(c: Cell) -> bool:
     return not c.text.strip()
 
@@ -422,7 +427,7 @@ def _place_unlabeled(
             unused += 1
             if unused > MAX_UNUSED_NAMED:
                 continue
-            shown = "、".join(c.text.strip()[:24] for c in values[:8]) + ("…" if len(values) > 8 else "")
+            shown = "、".join(brief(c.text.strip()) for c in values[:8]) + ("…" if len(values) > 8 else "")
             out.findings.append(
                 finding(
                     Code.AMBIGUOUS,
@@ -469,7 +474,7 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
     ok, kept, extra = _columns(cells, n)
     if not ok:
         values = [c.text.strip() for c in cells if not _blank(c)]
-        shown = "、".join(values[:8]) + ("…" if len(values) > 8 else "")
+        shown = "、".join(brief(v) for v in values[:8]) + ("…" if len(values) > 8 else "")
         at = f"（{where.place} {where.where}）" if where is not None and where.place else ""
         out.findings.append(
             finding(
@@ -481,7 +486,7 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
         )
         return
     if any(not _blank(c) for c in extra):
-        dropped = "、".join(c.text.strip() for c in extra if not _blank(c))
+        dropped = "、".join(brief(c.text.strip()) for c in extra[:8] if not _blank(c)) + ("…" if len(extra) > 8 else "")
         out.findings.append(finding(Code.SOURCE, f"{slot.name}多出的列（{dropped}）不属于表式，已忽略", pointers[0]))
     # kept is [] for a row printed blank
     for col, cell, pointer, path in zip(slot.columns, kept, pointers, slot.paths, strict=False):
