@@ -253,3 +253,14 @@ def test_hidden_text_inside_a_cell_is_not_joined_to_its_number():
     texts = [c.text for row in grid for c in row]
     assert "16" in texts and "16 9" not in texts and "169" not in texts
     assert "「9」" in grid.notes[0]
+
+
+def test_a_long_cell_is_quoted_briefly_in_a_message(tmp_path):
+    from nianbao.io.published import read_published
+
+    text = ht.pb.to_text(ht.seed(), "tabs").replace("\t16\t16\t106", "\t16\t" + "x" * 70_000 + "\t16\t106", 1)
+    path = tmp_path / "长格.txt"
+    path.write_text(text, encoding="utf-8")
+    messages = [f.message for f in read_published(path).findings]
+    assert any("x" * 24 + "…" in m for m in messages)
+    assert max(map(len, messages)) < 300

@@ -25,16 +25,16 @@ def locate(findings: Iterable[Finding], locations: Mapping[str, tuple[str, str]]
     return tuple(out)
 
 
-# What a reader says of a row or table it left blank (its numbers could not be placed, or it
-# was not printed): the validator's "整行未填写" would name the wrong cause there.
-_LEFT_BLANK_BY_READER = (Code.AMBIGUOUS, Code.ABSENT)
-
-
 def check_loaded(loaded: Loaded, source: str, previous: Any = None) -> Result:
     checked = validate(loaded.document, previous, values=loaded.values)
-    said = {f.pointer for f in loaded.findings if f.rule in _LEFT_BLANK_BY_READER and f.pointer}
-    if said:
-        checked = tuple(f for f in checked if not (f.rule == Code.BLANK and f.pointer in said))
+    # a row the reader left blank because its printed numbers could not be placed is said so
+    # (AMBIGUOUS); the validator's "整行未填写" for it would name the wrong cause
+    rows = {f.pointer.rsplit("/", 1)[0] for f in loaded.findings if f.rule == Code.AMBIGUOUS and f.pointer}
+    if rows:
+        checked = tuple(
+            f for f in checked
+            if not (f.rule == Code.BLANK and all(p.rsplit("/", 1)[0] in rows for p in f.pointers or (f.pointer or "",)))
+        )
     found = loaded.findings + checked
     return Result(source, locate(found, loaded.locations), loaded.document, values=loaded.values)
 
