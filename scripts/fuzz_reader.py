@@ -582,7 +582,7 @@ def save(out: Path, data: bytes, suffix: str, why: str, how: str) -> Path:
     name = "crash-" + hashlib.sha1(data).hexdigest()[:12]
     path = out / (name + suffix)
     path.write_bytes(data)
-    (out / (name + ".txt")).write_text(f"mutation: {how}\n\n{why}\n", encoding="utf-8")
+    (out / (name + ".why.txt")).write_text(f"mutation: {how}\n\n{why}\n", encoding="utf-8")  # (a case may be .txt)
     return path
 
 

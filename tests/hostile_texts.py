@@ -189,6 +189,22 @@ def nested_200k_divs_in_utf16(folder: Path) -> Case:
     return refused(put(folder, "嵌套16.html", html.encode("utf-16")), ("层层嵌套",))
 
 
+def stray_table_cells_with_attributes(folder: Path) -> Case:
+    """Cells outside any table, each with a style (a table's rows pasted after it 1,000 times):
+    the parser keeps the dropped tags' attributes at a cost growing with the square of their
+    number (a fuzz finding: 5.8 MB, 3.7 GB)."""
+    stray = ("数字<td style=\"" + "border:1px solid #000;" * 8 + "\">") * 40_000
+    return refused(put(folder, "游离单元格.html", page_with(stray)), ("无效的标记",))
+
+
+def stray_end_tags(folder: Path) -> Case:
+    return refused(put(folder, "多余结束.html", page_with('x</div class="a">' * 40_000)), ("无效的标记",))
+
+
+def page_with(extra: str) -> str:
+    return page().replace("</body>", extra + "</body>", 1)
+
+
 def nested_3000_divs_around_the_report(folder: Path) -> Case:
     """Deeper than Python's recursion, well within the bound: read as the report it holds."""
     html = page()

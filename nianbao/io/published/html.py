@@ -82,6 +82,12 @@ _FLAT = frozenset(
     "tr td th tbody thead tfoot rb rt rp colgroup caption head body html".split()
 )
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,15})")
+# Tags the parser drops (a cell outside any table, an end tag nothing opened, a second
+# <body>): it keeps each one's attributes in a way that grows with the square of their number
+# (40,000 of them: 500 MB). A page of a few thousand tags has a handful.
+MAX_STRAY = 10_000
+_TABLE_PARTS = frozenset("td th tr tbody thead tfoot caption col colgroup".split())
+_ONCE = frozenset("html head body frameset frame".split())
 
 _HIDING = re.compile(r"(?:^|[;\s])(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))(?![\w-])", re.I)
 _DIGIT = re.compile(r"\d")
@@ -115,14 +121,27 @@ def check_page(text: str) -> None:
         return
     if tags > MAX_TAGS:
         raise PageTooLarge(f"网页有 {tags:,} 个标记，远超任何年度报告的网页（通常几千个），未读取")
-    depth = work = 0
+    depth = work = stray = 0
     open_: dict[str, int] = {}
+    flat: dict[str, int] = {}  # (elements closed by the next of their kind: counted apart)
     for m in _TAG.finditer(text):
         name = m.group(2).lower()
         if m.group(1):
             if open_.get(name):
                 open_[name] -= 1
                 depth -= 1
+            elif flat.get(name):
+                flat[name] -= 1
+            else:
+                stray += 1
+        elif name in _TABLE_PARTS and not open_.get("table") or name in _ONCE and flat.get(name):
+            stray += 1
+        if stray > MAX_STRAY:
+            raise PageTooLarge(
+                f"网页中有超过 {MAX_STRAY:,} 个无效的标记（不在表格内的单元格、没有开始的结束标记等），"
+                "远超任何年度报告的网页，未读取"
+            )
+        if m.group(1):
             continue
         if name in _SCOPE_CHECKING:
             work += depth
@@ -134,6 +153,8 @@ def check_page(text: str) -> None:
         if name not in _FLAT:
             open_[name] = open_.get(name, 0) + 1
             depth += 1
+        else:
+            flat[name] = flat.get(name, 0) + 1
 
 
 def html_grid(raw: bytes) -> Grid:
