@@ -114,7 +114,7 @@ def read_published(path: str | os.PathLike[str], *, agency: str | None = None, y
         raise
     except (TooLarge, PageTooLarge, DecodeError) as e:  # beyond any report, or not text: said as such
         raise ReadError(p, str(e)) from None
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as e:  # a damaged Word file's zip
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, UnicodeDecodeError) as e:  # a Word zip
         raise ReadError(p, f"文件的压缩数据已损坏（{_zip_damage(e)}），无法读取；请向发布单位重新索取原文件") from None
     except OSError as e:  # (the file was read whole before: what fails now is an offset inside it)
         raise ReadError(p, f"文件的内部结构已损坏（{_zip_damage(e)}），无法读取；请向发布单位重新索取原文件") from None
@@ -136,6 +136,8 @@ def _zip_damage(e: BaseException) -> str:
         return "使用了不支持的压缩方式或版本"
     if isinstance(e, EOFError):
         return "数据提前结束"
+    if isinstance(e, UnicodeDecodeError):
+        return "条目名称的编码无效"
     if isinstance(e, OSError):
         return "记录的位置超出文件"
     text = str(e)
