@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Fuzz the report readers with mutated workbooks.
+"""Fuzz the report readers with mutated workbooks and published reports.
 
 Valid workbooks (filled templates of both forms, a plain workbook, and any files given
 with ``--corpus``) and valid reports in JSON are mutated — byte flips, zip entry and
 directory mutations, XML mutations, cell value mutations; for JSON, deep nesting, duplicate
 keys, numbers no report holds (``1e308``, ``1e400``, ``NaN``, 400 or 5,000 digits, ``2**53+1``,
 superscript digits) and text no terminal should see (escape sequences, lone surrogates, very
-long names) — and fed to :func:`nianbao.io.readers.read` and
+long names); published reports (web pages, Markdown, text, Word: :mod:`fuzz_published`) the
+hostile shapes of issue 24 — and fed to :func:`nianbao.io.readers.read` and
 :func:`nianbao.io.check.check_file` in a worker process with a time and memory limit. Some
 cases are not files at all, or not named in UTF-8: a FIFO, a link to ``/dev/zero`` or
 ``/dev/urandom``, a folder, a name with bytes that are not UTF-8 or with control characters.
@@ -17,7 +18,7 @@ UTF-8) or runs past :data:`MAX_MESSAGE` characters; a document that cannot be wr
 as UTF-8 JSON; the two .xlsx readers disagreeing
 (:func:`compare_readers`: the reader of :mod:`nianbao.io.xlsx.ooxml` must read what python-calamine
 reads, the same way); the worker dying, running out of memory, or taking longer than
-``--timeout`` seconds. Each failing input is saved to ``--out`` with
+``--timeout`` seconds, or its peak memory passing ``--rss`` MB. Each failing input is saved to ``--out`` with
 its traceback; turn it into a fixture under ``tests/fixtures/hostile/``.
 
     python scripts/fuzz_reader.py --seconds 30            # bounded run (CI)
@@ -49,6 +50,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fuzz_published  # noqa: E402 - beside this script
+
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 
 # --- seed workbooks ---------------------------------------------------------------------------
@@ -383,6 +387,8 @@ MUTATORS: dict[str, Callable[[bytes, random.Random], bytes]] = {
 def mutate(data: bytes, rng: random.Random, suffix: str = ".xlsx") -> tuple[bytes, str]:
     warnings.filterwarnings("ignore", category=UserWarning, module="zipfile")  # duplicate names are wanted
     mutators = JSON_MUTATORS if suffix == ".json" else MUTATORS
+    if suffix in fuzz_published.SUFFIXES:
+        mutators = fuzz_published.mutators_for(suffix, MUTATORS)
     names = []
     for _ in range(rng.choice([1, 1, 1, 2, 3])):
         name = rng.choice(list(mutators))
@@ -503,34 +509,39 @@ def compare_readers(path: str) -> str | None:
     )
 
 
-def _worker(conn, memory_mb: int) -> None:  # noqa: ANN001
-    try:
-        import resource
+def _worker(conn, memory_mb: int, rss_mb: int = 0) -> None:  # noqa: ANN001
+    import resource
 
+    try:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ImportError, ValueError, OSError):
+    except (ValueError, OSError):
         pass
     load_readers()
     while True:
         path = conn.recv()
         if path is None:
             return
-        conn.send(run_target(path))
+        why = run_target(path)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        if rss_mb and peak > rss_mb:  # (a peak stays: this worker ends, a fresh one follows)
+            conn.send(f"{why or ''}\nmemory: peak {peak} MB, over {rss_mb} MB".strip())
+            return
+        conn.send(why)
 
 
 class Worker:
     """One process running the target, restarted after a hang or a death."""
 
-    def __init__(self, memory_mb: int) -> None:
-        self.memory_mb = memory_mb
+    def __init__(self, memory_mb: int, rss_mb: int = 0) -> None:
+        self.memory_mb, self.rss_mb = memory_mb, rss_mb
         self.ctx = mp.get_context("spawn")
         self.proc = None
         self.start()
 
     def start(self) -> None:
         self.conn, child = self.ctx.Pipe()
-        self.proc = self.ctx.Process(target=_worker, args=(child, self.memory_mb), daemon=True)
+        self.proc = self.ctx.Process(target=_worker, args=(child, self.memory_mb, self.rss_mb), daemon=True)
         self.proc.start()
 
     def run(self, path: str, timeout: float) -> str | None:
@@ -539,7 +550,10 @@ class Worker:
             self.restart()
             return f"hang: no answer within {timeout} s"
         try:
-            return self.conn.recv()
+            why = self.conn.recv()
+            if why and why.splitlines()[-1].startswith("memory:"):
+                self.restart()
+            return why
         except EOFError:
             code = self.proc.exitcode
             self.restart()
@@ -568,20 +582,20 @@ def save(out: Path, data: bytes, suffix: str, why: str, how: str) -> Path:
     name = "crash-" + hashlib.sha1(data).hexdigest()[:12]
     path = out / (name + suffix)
     path.write_bytes(data)
-    (out / (name + ".txt")).write_text(f"mutation: {how}\n\n{why}\n", encoding="utf-8")
+    (out / (name + ".why.txt")).write_text(f"mutation: {how}\n\n{why}\n", encoding="utf-8")  # (a case may be .txt)
     return path
 
 
 def fuzz_random(args: argparse.Namespace) -> int:
     from nianbao.io.xlsx.workbook import SUFFIXES as WORKBOOK_SUFFIXES
 
-    seeds = seed_workbooks() + seed_reports()
+    seeds = seed_workbooks() + seed_reports() + fuzz_published.seed_publications(SEEDS)
     for p in args.corpus:
         for f in sorted(Path(p).glob("*")) if Path(p).is_dir() else [Path(p)]:
-            if f.is_file() and f.suffix.lower() in WORKBOOK_SUFFIXES:
+            if f.is_file() and f.suffix.lower() in (*WORKBOOK_SUFFIXES, *fuzz_published.SUFFIXES):
                 seeds.append((f.suffix.lower(), f.read_bytes()))
     rng = random.Random(args.seed)
-    worker = Worker(args.memory)
+    worker = Worker(args.memory, args.rss)
     deadline = time.monotonic() + args.seconds if args.seconds > 0 else float("inf")
     runs = failures = 0
     seen: set[str] = set()
@@ -642,7 +656,7 @@ def fuzz_atheris(args: argparse.Namespace) -> int:  # pragma: no cover - optiona
 
 
 def replay(args: argparse.Namespace) -> int:
-    worker = Worker(args.memory)
+    worker = Worker(args.memory, args.rss)
     bad = 0
     try:
         for p in args.replay:
@@ -657,12 +671,13 @@ def replay(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="对报告读取器做模糊测试（变异合法工作簿）")
+    ap = argparse.ArgumentParser(description="对报告读取器做模糊测试（变异合法工作簿和发布稿）")
     ap.add_argument("--seconds", type=float, default=60, help="运行时长（秒），0 表示直到 Ctrl-C")
     ap.add_argument("--runs", type=int, default=0, help="最多运行的例数（0 不限）")
     ap.add_argument("--seed", type=int, default=int(time.time()), help="随机种子，用于复现")
     ap.add_argument("--timeout", type=float, default=10, help="单例时限（秒），超时即视为挂起")
     ap.add_argument("--memory", type=int, default=2048, help="工作进程内存上限（MB）")
+    ap.add_argument("--rss", type=int, default=500, help="单例峰值内存上限（MB，0 不查）")
     ap.add_argument("--out", default="fuzz-findings", help="保存问题输入的文件夹")
     ap.add_argument("--corpus", nargs="*", default=[], help="额外的种子工作簿或文件夹")
     ap.add_argument("--engine", choices=["random", "atheris"], default="random")

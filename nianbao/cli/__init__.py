@@ -46,11 +46,14 @@ class LazyGroup(click.Group):
             previous = signal.signal(signal.SIGTERM, _terminate)
         except ValueError:  # not the main thread (an embedding program): its own handling
             installed = False
+        from .watchdog import MESSAGE, watching
+
         try:
-            return super().invoke(ctx)
+            with watching():  # (even inside a long call of a C library)
+                return super().invoke(ctx)
         except KeyboardInterrupt as e:
             code = INTERRUPTED[Terminated] if isinstance(e, Terminated) else INTERRUPTED[KeyboardInterrupt]
-            click.echo("\n已中断：未写完的输出已删除，原有文件保持原样", err=True)
+            click.echo(MESSAGE.rstrip("\n"), err=True)
             sys.exit(code)
         except OSError as e:
             from ..io.oserror import os_error_text

@@ -29,6 +29,10 @@ from types import ModuleType
 from .files import kind_of
 from .oserror import os_error_text
 
+# The temporary files being written now, for whoever ends the process abruptly to remove
+# (:mod:`nianbao.cli.watchdog`); each leaves this set as it is renamed or removed.
+UNFINISHED: set[Path] = set()
+
 
 class OutputError(Exception):
     """An output that cannot be written. ``str(error)`` is the Chinese message."""
@@ -38,7 +42,10 @@ def check_output(target: str | os.PathLike[str], inputs: Iterable[str | os.PathL
     """Refuse, before any work is done, an output that would overwrite an input or cannot be
     written."""
     out = Path(target)
-    resolved = out.resolve()
+    try:
+        resolved = out.resolve()
+    except RuntimeError:  # a link that points to itself (Python 3.11 raises this, not OSError)
+        raise OutputError(f"无法写入 {out}：{os_error_text(OSError(errno.ELOOP, ''))}") from None
     try:
         here = os.stat(out)
     except (OSError, ValueError):
@@ -103,6 +110,7 @@ def atomic_outputs(*targets: str | os.PathLike[str]) -> Iterator[tuple[Path, ...
             fd, name = tempfile.mkstemp(prefix=f".{t.name}.", suffix=".part", dir=t.resolve().parent)
             os.close(fd)
             temps.append(Path(name))
+            UNFINISHED.add(Path(name))
         yield tuple(temps)
         for t, tmp in zip(paths, temps, strict=True):
             with open(tmp, "rb+") as f:
@@ -117,12 +125,15 @@ def atomic_outputs(*targets: str | os.PathLike[str]) -> Iterator[tuple[Path, ...
         with signals_held():
             for t, tmp in zip(paths, temps, strict=True):
                 os.replace(tmp, t)
+                UNFINISHED.discard(tmp)
                 renamed += 1
     except BaseException:
         for tmp in temps[renamed:]:  # (the ones renamed are outputs now)
             with contextlib.suppress(OSError):
                 tmp.unlink()
         raise
+    finally:
+        UNFINISHED.difference_update(temps)
 
 
 HELD = (signal.SIGINT, signal.SIGTERM)

@@ -33,7 +33,16 @@ def locate(findings: Iterable[Finding], locations: Mapping[str, tuple[str, str]]
 
 
 def check_loaded(loaded: Loaded, source: str, previous: Any = None) -> Result:
-    found = loaded.findings + validate(loaded.document, previous, values=loaded.values)
+    checked = validate(loaded.document, previous, values=loaded.values)
+    # a row the reader left blank because its printed numbers could not be placed is said so
+    # (AMBIGUOUS); the validator's "整行未填写" for it would name the wrong cause
+    rows = {f.pointer.rsplit("/", 1)[0] for f in loaded.findings if f.rule == Code.AMBIGUOUS and f.pointer}
+    if rows:
+        checked = tuple(
+            f for f in checked
+            if not (f.rule == Code.BLANK and all(p.rsplit("/", 1)[0] in rows for p in f.pointers or (f.pointer or "",)))
+        )
+    found = loaded.findings + checked
     return Result(source, locate(found, loaded.locations), loaded.document, values=loaded.values)
 
 

@@ -10,6 +10,7 @@ it reads at most ``limit + 1`` bytes, and refuses a file that holds more.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 
@@ -40,6 +41,9 @@ def kind_of(mode: int) -> str:
         if test(mode):
             return name
     return "特殊文件"
+
+
+LINK_LOOP = "符号链接循环（链接最终指向它自己），不是文件"
 
 
 def not_regular(mode: int) -> str:
@@ -76,7 +80,12 @@ def read_regular(path: str | os.PathLike[str], limit: int, too_large: str = "") 
     for anything else (its message in Chinese: ``too_large`` for a file over the limit,
     with ``{size}`` and ``{limit}`` filled in) and :class:`OSError` when it cannot be opened."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(os.fspath(path), flags)
+    try:
+        fd = os.open(os.fspath(path), flags)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise NotRegular(LINK_LOOP) from None
+        raise
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):

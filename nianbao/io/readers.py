@@ -13,6 +13,7 @@ importing this module loads no reader and the table is whole from the start.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -28,7 +29,7 @@ from typing import Any
 from ..core.sanitize import brief, without_surrogates
 from .container import safety
 from .container.panics import is_panic
-from .files import NotRegular, lock_file_problem, not_regular, read_regular
+from .files import LINK_LOOP, NotRegular, lock_file_problem, not_regular, read_regular
 from .oserror import os_error_text
 from .published.formats import SUFFIXES as PUBLISHED_SUFFIXES
 from .registry import RESAVE_OR_ASK, SAVE_AS, LazyTable, Loaded, Reader, ReadError
@@ -189,8 +190,9 @@ def read(path: str | os.PathLike[str]) -> Loaded:
         raise ReadError(p, f"不支持的文件类型「{p.suffix or '无扩展名'}」，可读取：{known}{todo}")
     try:
         st = os.stat(p)
-    except (OSError, ValueError):
-        raise ReadError(p, "文件不存在") from None
+    except (OSError, ValueError) as e:
+        loop = isinstance(e, OSError) and e.errno == errno.ELOOP
+        raise ReadError(p, LINK_LOOP if loop else "文件不存在") from None
     mode = st.st_mode
     if stat.S_ISDIR(mode):
         raise ReadError(p, "这是一个文件夹，不是文件")

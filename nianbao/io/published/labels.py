@@ -16,7 +16,10 @@ from functools import cache, lru_cache
 from ...core.forms import FORMS, LEGAL_PERSON, LITIGATION, Column, Form, Group, Table
 from ...core.model import leaf_rows
 
-_DROP = re.compile(r"[\s\u3000\u200b\ufeff\"'“”‘’「」『』:：]+")
+# (with what stands for no character at all: "�" for bytes or a reference that was none, a
+# lone surrogate — a label with one inside is still that label, and is said to hold it)
+_DROP = re.compile(r"[\s\u3000\u200b\ufeff\"'“”‘’「」『』:：\ufffd\ud800-\udfff]+")
+INVALID = re.compile(r"[\ufffd\ud800-\udfff]")
 _ORDINAL = re.compile(r"^(\d+)[、．,]")
 
 

@@ -12,9 +12,10 @@ from .grid import Row
 class NotedGrid(list[Row]):
     """Rows of cells (a :data:`~nianbao.io.published.grid.Grid`) and the reader's notes."""
 
-    def __init__(self, rows: Iterable[Row] = (), notes: Iterable[str] = (), cause: str | None = None):
+    def __init__(self, rows: Iterable[Row] = (), notes: Iterable[str] | None = None, cause: str | None = None):
         super().__init__(rows)
-        self.notes: list[str] = list(notes)
+        # a list given is kept, not copied: a reader may note more while it fills the rows
+        self.notes: list[str] = notes if isinstance(notes, list) else list(notes or ())
         # why the rows may not look like a report at all (a font that maps to no characters)
         self.cause = cause
 

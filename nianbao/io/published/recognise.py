@@ -40,6 +40,7 @@ from .events import Event as _Event
 from .events import Recognised
 from .grid import Cell, Grid, Row
 from .labels import (
+    INVALID,
     Catalogue,
     Slot,
     aliases,
@@ -63,6 +64,11 @@ def _context(kind: str) -> Context:
     if ctx is None:
         ctx = _CONTEXTS[kind] = Context(kind)
     return ctx
+
+
+def brief(text: str, limit: int = 24) -> str:
+    """A cell's text as a message quotes it: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _blank(c: Cell) -> bool:
@@ -185,6 +191,16 @@ def recognise(rows: Grid, form: Form) -> Recognised:
                 group_at = j
         if label_at >= 0:
             slot = cat.by_key[keys[label_at]]
+            if INVALID.search(row[label_at].text):
+                c = row[label_at]
+                out.findings.append(
+                    finding(
+                        Code.SOURCE,
+                        f"{slot.name}的标签（{c.place} {c.where}）中有无法识别的字符（显示为“�”），"
+                        f"已按「{slot.label}」读取该行，请对照原件核对",
+                        "/" + "/".join(slot.paths[0]),
+                    )
+                )
             current = slot.table.key
             cells = [c for c in row[label_at + 1 :] if not c.covered]
             plain = not any(c.covered for c in row[label_at + 1 :])
@@ -413,16 +429,34 @@ def _check_columns(table: Table, events: list[_Event], seen: set[str], out: Reco
         )
 
 
+MAX_UNUSED_NAMED = 10  # unlabelled rows named one by one; the rest counted in one finding
+
+
 def _place_unlabeled(
     slots: list[Slot], events: list[_Event], filled: dict[int, _Event], out: Recognised, table: Table
 ) -> None:
     """An unlabelled row of numbers goes to the one row missing between the recognised rows
     around it, when it has that row's number of cells; otherwise it is named and not used."""
+    # the order of the nearest labelled row before and after each event: one pass each way
+    # (a page of a million unlabelled rows is read in linear time)
+    befores: list[int] = []
+    last = -1
+    for e in events:
+        befores.append(last)
+        if e.slot is not None and e.label is not None:
+            last = e.slot.order
+    afters: list[int] = [len(slots)] * len(events)
+    last = len(slots)
+    for i in range(len(events) - 1, -1, -1):
+        afters[i] = last
+        e = events[i]
+        if e.slot is not None and e.label is not None:
+            last = e.slot.order
+    unused = 0
     for i, ev in enumerate(events):
         if ev.slot is not None:
             continue
-        before = next((e.slot.order for e in reversed(events[:i]) if e.slot is not None and e.label is not None), -1)
-        after = next((e.slot.order for e in events[i + 1 :] if e.slot is not None and e.label is not None), len(slots))
+        before, after = befores[i], afters[i]
         gap = [s for s in slots if before < s.order < after and s.order not in filled]
         values = [c for c in ev.cells if not _blank(c)]
         if len(gap) == 1 and _columns(ev.cells, len(gap[0].columns))[1]:
@@ -438,7 +472,10 @@ def _place_unlabeled(
                 )
             )
         else:
-            shown = "、".join(c.text.strip() for c in values[:8]) + ("…" if len(values) > 8 else "")
+            unused += 1
+            if unused > MAX_UNUSED_NAMED:
+                continue
+            shown = "、".join(brief(c.text.strip()) for c in values[:8]) + ("…" if len(values) > 8 else "")
             out.findings.append(
                 finding(
                     Code.AMBIGUOUS,
@@ -446,6 +483,13 @@ def _place_unlabeled(
                     "无法确定属于哪一行，未采用",
                 )
             )
+    if unused > MAX_UNUSED_NAMED:
+        out.findings.append(
+            finding(
+                Code.AMBIGUOUS,
+                f"{table.sheet} 另有 {unused - MAX_UNUSED_NAMED} 行没有行标签的数字，无法确定属于哪一行，未采用",
+            )
+        )
 
 
 def _columns(cells: list[Cell], n: int) -> tuple[bool, list[Cell], list[Cell]]:
@@ -496,7 +540,7 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
         return
     if not ok:
         values = [c.text.strip() for c in cells if not _blank(c)]
-        shown = "、".join(values[:8]) + ("…" if len(values) > 8 else "")
+        shown = "、".join(brief(v) for v in values[:8]) + ("…" if len(values) > 8 else "")
         at = f"（{where.place} {where.where}）" if where is not None and where.place else ""
         out.findings.append(
             finding(
@@ -508,7 +552,7 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
         )
         return
     if any(not _blank(c) for c in extra):
-        dropped = "、".join(c.text.strip() for c in extra if not _blank(c))
+        dropped = "、".join(brief(c.text.strip()) for c in extra[:8] if not _blank(c)) + ("…" if len(extra) > 8 else "")
         out.findings.append(finding(Code.SOURCE, f"{slot.name}多出的列（{dropped}）不属于表式，已忽略", pointers[0]))
     # kept is [] for a row printed blank
     for col, cell, pointer, path in zip(slot.columns, kept, pointers, slot.paths, strict=False):
