@@ -45,7 +45,9 @@ def seed_publications(seeds: Path) -> list[tuple[str, bytes]]:
         out.append((".md", md))
         out.append((".txt", _tabs(md.decode("utf-8")).encode("utf-8")))
         out.append((".docx", render(composed, doc, ".docx")))
-    return out
+    import fuzz_binary  # beside this script: a report as a hand-built PDF and as a Word file
+
+    return out + fuzz_binary.seed_publications()
 
 
 def _tabs(markdown: str) -> str:
@@ -227,7 +229,10 @@ def mutators_for(suffix: str, binary: dict[str, Callable[[bytes, random.Random],
         return {"mutate_page": mutate_page, **bytewise}
     if suffix in (".md", ".txt"):
         return {"mutate_text": mutate_text, **bytewise}
+    import fuzz_binary  # PDF and Word generators: hidden text, odd matrices, surrogate maps, nesting, spans
+
+    own = fuzz_binary.PUBLICATION_MUTATORS.get(suffix, {})
     if suffix == ".docx":
         zipped = ("flip_bytes", "splice_bytes", "mutate_entries", "mutate_directory", "mutate_xml")
-        return {k: binary[k] for k in zipped}
-    return bytewise
+        return {**{k: binary[k] for k in zipped}, **{f"binary_{k}": v for k, v in own.items()}}
+    return {**bytewise, **{f"binary_{k}": v for k, v in own.items()}}

@@ -5,6 +5,7 @@ the others is written (issue 24)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -18,13 +19,28 @@ from nianbao.consolidation.summary.workbook import DETAIL_SHEET
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
 
-def slow_report(folder: Path, rows: int = 60_000) -> Path:
-    """A published report far larger than any real one (a table of some 60,000 rows, ~4 MB,
-    within the size cap): reading it takes seconds."""
-    cells = "".join(f"<tr><td>第{i}行</td><td>{i}</td><td>{2 * i}</td><td>{3 * i}</td></tr>" for i in range(rows))
-    p = folder / "某局年报.html"
-    p.write_text(f"<html><body><h1>某某局2020年政府信息公开工作年度报告</h1><table>{cells}</table></body></html>",
-                 encoding="utf-8")
+# A reader that never finishes, as a file that keeps some reader busy for minutes would (the
+# published-format readers are bounded today; the time limit is what holds when a future input
+# finds a way round them). It replaces the Markdown reader in the table of readers, inherited by
+# the forked workers; the agencies' reports are JSON and read as usual.
+def hang(path, container):  # noqa: ANN001, ARG001 - a reader's signature
+    time.sleep(600)
+
+
+HANGING = (
+    "import sys\n"
+    "import test_consolidate_time_limit as t\n"
+    "from nianbao.io import readers\n"
+    "readers.READERS['.md'] = t.hang\n"
+    "from nianbao.cli import main\n"
+    "sys.argv = ['nianbao', *sys.argv[1:]]\n"
+    "main()\n"
+)
+
+
+def slow_report(folder: Path) -> Path:
+    p = folder / "某局年报.md"
+    p.write_text("# 某某局2020年政府信息公开工作年度报告\n", encoding="utf-8")
     return p
 
 
@@ -47,9 +63,9 @@ def test_a_file_past_the_time_limit_is_listed_and_the_others_are_summed(tmp_path
     out = tmp_path / "汇总.xlsx"
     started = time.monotonic()
     run = subprocess.run(
-        [sys.executable, "-m", "nianbao", "consolidate", str(inbox), "-o", str(out), "-q", "-j", "1",
+        [sys.executable, "-c", HANGING, "consolidate", str(inbox), "-o", str(out), "-q", "-j", "1",
          "--time-limit", "0.5"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
     )
     seconds = time.monotonic() - started
     assert run.returncode == 1, run.stderr  # written, but not every input summed
@@ -59,14 +75,13 @@ def test_a_file_past_the_time_limit_is_listed_and_the_others_are_summed(tmp_path
     rows = [r for r in sheet.iter_rows(values_only=True) if any(isinstance(v, str) and slow.name in v for v in r)]
     assert len(rows) == 1
     assert any(isinstance(v, str) and "读取超过 0.5 秒仍未完成" in v for v in rows[0]), rows[0]
-    # the same file read to its end takes far longer than the limit did
-    alone = time.monotonic()
-    read_records([str(slow)], 1, time_limit=None)
-    assert time.monotonic() - alone > 1.0
-    assert seconds < 60
+    assert seconds < 60  # the reader sleeps ten minutes: its worker was ended
 
 
-def test_the_library_call_takes_the_limit_and_names_it(tmp_path):
+def test_the_library_call_takes_the_limit_and_names_it(tmp_path, monkeypatch):
+    from nianbao.io import readers
+
+    monkeypatch.setitem(readers.READERS, ".md", hang)  # the workers are forked from this process
     slow = slow_report(tmp_path)
     good = agencies(tmp_path, 2)
     got = {Path(r.source).name: r for r in read_records([str(p) for p in [*good, slow]], 2, time_limit=0.5)}

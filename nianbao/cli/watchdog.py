@@ -23,6 +23,7 @@ from types import FrameType
 from typing import Any
 
 from ..io.atomic import UNFINISHED
+from ..io.threads import QUIET
 
 GRACE = 2.0  # seconds the command's own handling has before the watchdog ends it
 STATUS = {signal.SIGINT: 130, signal.SIGTERM: 143}
@@ -56,7 +57,7 @@ def watching() -> Iterator[None]:
     for s, handler in previous_handlers.items():
         if callable(handler):
             signal.signal(s, _heard(handler, heard))
-    thread = threading.Thread(target=_watch, args=(r, heard), name="nianbao-watchdog", daemon=True)
+    thread = threading.Thread(target=_watch, args=(r, heard), name=QUIET, daemon=True)  # (a fork may leave it)
     thread.start()
     try:
         yield

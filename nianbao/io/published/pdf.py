@@ -28,7 +28,6 @@ import pickle
 import re
 import select
 import signal
-import threading
 import time
 import zlib
 from collections.abc import Callable
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..registry import ReadError
+from ..threads import fork_is_safe
 from .noted import NotedGrid
 from .pdfpage import PageTooBusy, read_page
 
@@ -231,8 +231,9 @@ def pdf_grid(p: Path, data: bytes) -> NotedGrid:
 
 def _watched(work: Callable[[], NotedGrid]) -> NotedGrid:
     """``work()`` in a forked copy of this process, ended past the memory or time bound; in
-    this process where there is no fork (Windows) or other threads run (forking them is unsafe)."""
-    if not hasattr(os, "fork") or threading.active_count() > 1 or not os.path.exists("/proc/self/statm"):
+    this process where there is no fork (Windows) or other threads run (forking them is unsafe;
+    :func:`~nianbao.io.threads.fork_is_safe` tells a quiet one, such as the CLI's watchdog)."""
+    if not hasattr(os, "fork") or not fork_is_safe() or not os.path.exists("/proc/self/statm"):
         return work()
     base = _rss(os.getpid())
     r, w = os.pipe()
