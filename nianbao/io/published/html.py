@@ -83,7 +83,9 @@ _FLAT = frozenset(
     "area base br col embed hr img input link meta source track wbr param keygen p li dt dd option optgroup "
     "tr td th tbody thead tfoot rb rt rp colgroup caption head body html".split()
 )
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,15})")
+# a tag and its attributes as the tokenizer takes them (quoted values whole, possessive: one way
+# to match), so that "<table" inside another tag's attributes (``<td co<table>``) is no tag
+_TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9]{0,15})(?:[^>"']|"[^"]*"|'[^']*')*+>?""")
 # Tags the parser drops (a cell outside any table, an end tag nothing opened, a second
 # <body>): it keeps each one's attributes in a way that grows with the square of their number
 # (40,000 of them: 500 MB). A page of a few thousand tags has a handful.
@@ -152,6 +154,11 @@ def check_page(text: str) -> None:
                     f"网页的元素层层嵌套、未闭合（此处已有 {depth:,} 层，如 <{name}>），"
                     "远超任何年度报告的网页（通常几十层），未读取"
                 )
+        if name == "table" and open_.get("table", 0) > flat.get("td", 0) + flat.get("th", 0):
+            # a table straight inside another, not in a cell: the parser ends the first one here,
+            # so cells that follow its end tag are outside any table
+            open_["table"] -= 1
+            depth -= 1
         if name not in _FLAT:
             open_[name] = open_.get(name, 0) + 1
             depth += 1
