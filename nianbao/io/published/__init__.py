@@ -14,8 +14,6 @@ LibreOffice (:mod:`.legacy`). Their libraries are imported only when such a file
 from __future__ import annotations
 
 import os
-import zipfile
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -108,38 +106,12 @@ def read_published(path: str | os.PathLike[str], *, agency: str | None = None, y
         raise
     except (TooLarge, PageTooLarge, DecodeError) as e:  # beyond any report, or not text: said as such
         raise ReadError(p, str(e)) from None
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, UnicodeDecodeError) as e:  # a Word zip
-        raise ReadError(p, f"文件的压缩数据已损坏（{_zip_damage(e)}），无法读取；请向发布单位重新索取原文件") from None
-    except OSError as e:  # (the file was read whole before: what fails now is an offset inside it)
-        raise ReadError(p, f"文件的内部结构已损坏（{_zip_damage(e)}），无法读取；请向发布单位重新索取原文件") from None
     except RecursionError:
         raise ReadError(p, "文件的结构嵌套过深，不像是一份年度报告，未读取") from None
     except MemoryError:
         raise ReadError(p, "读取所需内存超过上限，文件远大于任何年度报告，未读取") from None
     except Exception as e:  # a parser's own failure on a damaged file: a message, never a traceback
-        if type(e).__name__ == "PdfiumError":  # (pypdfium2's, in English: a page it cannot load)
-            raise ReadError(p, "PDF 文件已损坏（有页面或对象无法载入），无法读取；请向发布单位重新索取原文件") from None
         raise ReadError(p, f"文件无法解析（{type(e).__name__}），可能已损坏；请向发布单位重新索取原文件") from e
-
-
-def _zip_damage(e: BaseException) -> str:
-    """What a damaged zip says, in Chinese (the library's own words are English)."""
-    if isinstance(e, zlib.error):
-        return "压缩流无法解压"
-    if isinstance(e, NotImplementedError):
-        return "使用了不支持的压缩方式或版本"
-    if isinstance(e, EOFError):
-        return "数据提前结束"
-    if isinstance(e, UnicodeDecodeError):
-        return "条目名称的编码无效"
-    if isinstance(e, OSError):
-        return "记录的位置超出文件"
-    text = str(e)
-    if "CRC" in text:
-        return "校验和不符"
-    if "magic" in text or "header" in text or "differ" in text:
-        return "条目头与目录不符"
-    return "压缩包结构错误"
 
 
 def recognise_grid(p: Path, grid: Grid, *, agency: str | None = None, year: int | None = None) -> Loaded:

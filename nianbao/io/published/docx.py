@@ -17,6 +17,7 @@ renamed, and a body made of an embedded file (``w:altChunk``) are each named as 
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,8 @@ def _parts(p: Path, trusted: bool = False) -> tuple[bytes, bytes | None]:
         zf = zipfile.ZipFile(p)
     except zipfile.BadZipFile:
         raise ReadError(p, _not_a_zip(p)) from None
+    except (zlib.error, NotImplementedError, EOFError, UnicodeDecodeError) as e:
+        raise ReadError(p, damaged(e)) from None
     except OSError as e:
         raise ReadError(p, f"无法打开文件：{os_error_text(e)}") from None
     with zf:
@@ -84,11 +87,35 @@ def _part(p: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, trust
         raise ReadError(p, too_large)
     if info.flag_bits & 0x1:
         raise ReadError(p, ENCRYPTED)
-    with zf.open(info) as f:
-        data = f.read(limit + 1)
+    try:
+        with zf.open(info) as f:
+            data = f.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, UnicodeDecodeError, OSError) as e:
+        raise ReadError(p, damaged(e)) from None
     if len(data) > limit:
         raise ReadError(p, too_large)
     return data
+
+
+def damaged(e: BaseException) -> str:
+    """A damaged zip said in Chinese (the library's own words are English)."""
+    if isinstance(e, zlib.error):
+        why = "压缩流无法解压"
+    elif isinstance(e, NotImplementedError):
+        why = "使用了不支持的压缩方式或版本"
+    elif isinstance(e, EOFError):
+        why = "数据提前结束"
+    elif isinstance(e, UnicodeDecodeError):
+        why = "条目名称的编码无效"
+    elif isinstance(e, OSError):  # (the file was opened: what fails is an offset inside it)
+        return "文件的内部结构已损坏（记录的位置超出文件），无法读取；请向发布单位重新索取原文件"
+    elif "CRC" in str(e):
+        why = "校验和不符"
+    elif any(w in str(e) for w in ("magic", "header", "differ")):
+        why = "条目头与目录不符"
+    else:
+        why = "压缩包结构错误"
+    return f"文件的压缩数据已损坏（{why}），无法读取；请向发布单位重新索取原文件"
 
 
 def _not_a_zip(p: Path) -> str:

@@ -65,7 +65,7 @@ _FORM = b"/Form"
 _TYPE0 = b"/Type0"
 _TO_UNICODE = b"/ToUnicode"
 _ESCAPED_NAME = re.compile(rb"/([^\s()<>\[\]{}/%]*#[^\s()<>\[\]{}/%]*)")
-_OTHER_FILTER = re.compile(rb"/(?:LZW|RunLength|ASCII85|ASCIIHex|A85|AHx|LZW)|/Filter\s*\[")
+_OTHER_FILTER = re.compile(rb"/(?:LZW|RunLength|ASCII85|ASCIIHex|A85|AHx)|/Filter\s*\[")
 _FORM_ESCAPE = re.compile(rb"#(?:46|6[FfDd]|72)")  # F, o, m or r written as an escape
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
@@ -78,6 +78,9 @@ def _unescaped(name: bytes) -> bytes:
 # bytes of content PDFium's layout stays well within the memory bound, and the fork is spared.
 SMALL_CONTENT = 1_000_000
 _CHUNK = 1 << 16
+
+
+DAMAGED_PAGE = "PDF 文件已损坏（有页面或对象无法载入），无法读取；请向发布单位重新索取原文件"
 
 
 class _Refused(Exception):
@@ -183,11 +186,16 @@ def _read(data: bytes, streams: Streams) -> NotedGrid:
         if pages > MAX_PAGES:
             raise _Refused(f"PDF 有 {pages} 页，不像是一份年度报告（最多 {MAX_PAGES} 页）")
         for number in range(1, pages + 1):
-            page = doc[number - 1]
+            try:
+                page = doc[number - 1]
+            except pdfium.PdfiumError:  # (its words are English: a page it cannot load)
+                raise _Refused(DAMAGED_PAGE) from None
             try:
                 text = read_page(page, raw, number, min(MAX_CHARS_PAGE, MAX_CHARS - chars), segments)
             except PageTooBusy as e:
                 raise _Refused(f"{e}，远超一份年度报告的篇幅，疑似恶意构造的文件，已拒绝读取") from None
+            except pdfium.PdfiumError:
+                raise _Refused(DAMAGED_PAGE) from None
             finally:
                 page.close()
             grid.extend(row for _y, row in text.rows)

@@ -343,16 +343,16 @@ def _resolve(cat: Catalogue, m: FormModel, table_key: str, events: list[_Event],
         slot = slots[0]
         used: set[int] = set()  # one row of numbers per heading: what follows the first is prose
         for ev in events:
-            if ev.slot is None and ev.anchor not in used and sum(1 for c in ev.cells if not _blank(c)) > 0:
-                numbers = sum(1 for c in ev.cells if not _blank(c))
+            numbers = sum(1 for c in ev.cells if not _blank(c)) if ev.slot is None and ev.anchor not in used else 0
+            if numbers > 0:
                 if len(ev.cells) != len(slot.columns) and numbers in _other_widths(table_key):
                     # a row shaped as another table's (表三's seven numbers after a heading met in
                     # the narrative) is not table 4's by position: named, not used
                     _place_unlabeled([], [ev], filled, out, table)
                     continue
                 used.add(ev.anchor)
-                if 0 in filled:
-                    repeated = True
+                if 0 in filled:  # (None: printed twice with different numbers, refused by .choice)
+                    repeated = filled[0] is not None
                     continue
                 ev.slot = slot
                 filled[0] = ev
