@@ -77,3 +77,34 @@ def test_secrets(tmp_path: Path) -> None:
     assert security.agency_token(os.urandom(32), 1, "1.5") != token
     assert security.safe_filename("../../etc/passwd") == "passwd"
     assert security.safe_filename('..\\..\\a"b\r\n.xlsx') == "ab.xlsx"
+
+
+def test_a_port_in_use_is_said_in_chinese_before_anything_is_announced(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        run = subprocess.run([sys.executable, "-m", "nianbao", "serve", "--port", str(port), "--data",
+                              str(tmp_path / "data")], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert f"无法在 127.0.0.1:{port} 上启动" in run.stderr and "已被占用" in run.stderr
+    assert "Errno" not in run.stdout + run.stderr and "已启动" not in run.stdout
+
+
+def test_a_restore_from_a_damaged_backup_keeps_the_live_database(tmp_path: Path) -> None:
+    from nianbao.web.backup import BackupError, restore
+
+    data = tmp_path / "data"
+    data.mkdir()
+    conn = db.connect(data)
+    conn.close()
+    live = (data / db.DB_NAME).read_bytes()
+    source = tmp_path / "备份"
+    source.mkdir()
+    (source / db.DB_NAME).write_bytes(b"not a database at all" * 100)
+    (source / security.SECRET_NAME).write_bytes(b"k" * 32)
+    with pytest.raises(BackupError, match="无法打开或已损坏"):
+        restore(source, data)
+    assert (data / db.DB_NAME).read_bytes() == live

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..io.oserror import error_text
 from .errors import Failure
 from .output import say
 from .serve import data_option
@@ -32,7 +33,7 @@ def command(folder: Path, data: Path, restore: bool) -> None:
     try:
         copied = put_back(folder, data) if restore else backup(data, folder)
     except (BackupError, OSError) as e:
-        raise Failure(str(e)) from None
+        raise Failure(error_text(e)) from None
     if restore:
         say(f"已从 {folder} 恢复到 {data}（复制文件 {copied} 个）")
     else:

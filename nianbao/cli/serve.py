@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from .errors import Failure
 from .output import say
 
 DATA_DEFAULT = Path("nianbao-data")
@@ -34,6 +35,9 @@ def command(host: str, port: int, data: Path, demo: bool, max_upload: float, sec
       nianbao serve                     然后在浏览器打开 http://127.0.0.1:8000/
       nianbao serve --demo              示例：载入一个区的名单和报告
     """
-    from ..web.serve import run
+    from ..web.serve import ServeError, run
 
-    run(None if demo else data, host, port, demo, max_upload, secure_cookies, say)
+    try:
+        run(None if demo else data, host, port, demo, max_upload, secure_cookies, say)
+    except ServeError as e:
+        raise Failure(str(e)) from None

@@ -22,6 +22,8 @@ _WORDS = {
     errno.EIO: "读写设备出错",
     errno.EMFILE: "同时打开的文件过多",
     errno.EDQUOT: "超出磁盘配额",
+    errno.EADDRINUSE: "地址（端口）已被占用",
+    errno.EADDRNOTAVAIL: "本机没有这个地址",
 }
 
 

@@ -5,6 +5,7 @@ same file and is skipped), the secret key (the agencies' links depend on it)."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 from . import db, security, store
@@ -21,7 +22,7 @@ def backup(data: Path, target: Path) -> int:
     target.mkdir(parents=True, exist_ok=True)
     copied = _files(data / store.FILES, target / store.FILES)
     shutil.copyfile(data / security.SECRET_NAME, target / security.SECRET_NAME)
-    db.backup(data, target / db.DB_NAME)
+    _database(data, target / db.DB_NAME)
     return copied
 
 
@@ -32,10 +33,21 @@ def restore(source: Path, data: Path) -> int:
     data.mkdir(parents=True, exist_ok=True)
     copied = _files(source / store.FILES, data / store.FILES)
     shutil.copyfile(source / security.SECRET_NAME, data / security.SECRET_NAME)
+    part = data / (db.DB_NAME + ".part")
+    _database(source, part)  # whole first: the live database is not touched until the copy is
     for extra in ("-wal", "-shm"):
         (data / (db.DB_NAME + extra)).unlink(missing_ok=True)
-    db.backup(source, data / db.DB_NAME)
+    part.replace(data / db.DB_NAME)
     return copied
+
+
+def _database(source: Path, target: Path) -> None:
+    """SQLite's online backup of ``source``'s database into the file ``target``."""
+    try:
+        db.backup(source, target)
+    except sqlite3.Error:  # (its words are English)
+        target.unlink(missing_ok=True)
+        raise BackupError(f"{source / db.DB_NAME} 无法打开或已损坏（SQLite 数据库），未能复制数据库") from None
 
 
 def _files(source: Path, target: Path) -> int:

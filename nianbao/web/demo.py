@@ -16,8 +16,9 @@ DEMO_USER = "demo"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def load(st: Any, examples: Path = EXAMPLES) -> tuple[str, str]:
-    """Load the examples into the data folder of ``st``; the demo login (name, password)."""
+def load(st: Any, examples: Path = EXAMPLES) -> tuple[str, str, bool]:
+    """Load the examples into the data folder of ``st``; the demo login (name, password) and
+    whether there were examples to load (a source checkout has them; an installed wheel not)."""
     from .accounts import add_user
 
     password = secrets.token_urlsafe(9)
@@ -25,7 +26,7 @@ def load(st: Any, examples: Path = EXAMPLES) -> tuple[str, str]:
     roster_file = examples / "应报送单位名单.csv"
     reports = examples / "各单位报告"
     if not roster_file.is_file() or not reports.is_dir():
-        return DEMO_USER, password
+        return DEMO_USER, password, False
     cid = office.new_collection(st.conn, DEMO_USER, "张店区2020年度（示例）", "2020", "2019", "张店区人民政府")
     office.add_agencies(st, cid, library.roster(roster_file), DEMO_USER)
     agencies = st.conn.execute("SELECT * FROM agencies WHERE collection_id = ?", (cid,)).fetchall()
@@ -46,4 +47,4 @@ def load(st: Any, examples: Path = EXAMPLES) -> tuple[str, str]:
         time.sleep(0.01)
     with db.transaction(st.conn):
         db.audit(st.conn, "demo", "demo-loaded", f"collection={cid}")
-    return DEMO_USER, password
+    return DEMO_USER, password, True

@@ -37,6 +37,13 @@ def form_of_year(year: int) -> str | None:
     return f.key if f else None
 
 
+def os_error(e: OSError) -> str:
+    """An operating-system error in Chinese, as every command says it."""
+    from ..io.oserror import os_error_text
+
+    return os_error_text(e)
+
+
 def status_word(status: str) -> str:
     return STATUS_WORDS[Status(status)]
 
