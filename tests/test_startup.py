@@ -74,3 +74,15 @@ def test_the_reader_table_is_whole_at_once_and_imports_no_reader():
     assert not [m for m in seen["loaded"] if m.rsplit(".", 1)[1] in {"workbook", "ooxml", "html", "pdf", "docx",
                                                                      "text", "word", "webpage", "markdown"}]
     assert seen["reader"] == "nianbao.io.published"
+
+
+@pytest.mark.parametrize("args", [("serve", "--help"), ("users", "--help"), ("template", "--help")],
+                         ids=["serve-help", "users-help", "template-help"])
+def test_commands_that_validate_nothing_load_no_validator(args):
+    """The validator (jsonschema-rs, the reader table's modules) loads when a report is
+    checked, not for every command."""
+    probe = PROBE.format(heavy={"jsonschema_rs"}).replace(
+        "m.split(\".\")[0] in {'jsonschema_rs'}", "m.split(\".\")[0] == 'jsonschema_rs' or m == 'nianbao.io.check'"
+    )
+    run = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120)
+    assert json.loads(run.stderr.strip().splitlines()[-1]) == []

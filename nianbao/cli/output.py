@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from ..core.codes import SEVERITY_WORDS
 from ..core.findings import Finding
 from ..core.sanitize import json_text, printable
-from ..io.check import Report
+
+if TYPE_CHECKING:  # (imported by every command: validation's modules load only when validating)
+    from ..io.check import Report
 
 
 def say(text: str, err: bool = False) -> None:

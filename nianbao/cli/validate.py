@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..io.check import validate_files
 from ..io.readers import ReadError
 from .errors import Failure
 from .output import print_json, print_text
@@ -46,6 +45,8 @@ def command(reports: tuple[Path, ...], previous: Path | None, fmt: str, annotate
     \b
     退出状态：0 无错误（可有警告）；1 有错误；2 有文件无法读取或用法错误。
     """
+    from ..io.check import validate_files  # (here: `nianbao --help` loads this module, not the validator)
+
     refusal = None
     if annotate is not None:
         from .annotate import annotate_or_exit, check_annotate, refuse_after_findings

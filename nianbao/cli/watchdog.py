@@ -22,11 +22,12 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any
 
+from ..core.codes import Exit
 from ..io.atomic import UNFINISHED
 from ..io.threads import QUIET
 
 GRACE = 2.0  # seconds the command's own handling has before the watchdog ends it
-STATUS = {signal.SIGINT: 130, signal.SIGTERM: 143}
+STATUS = {signal.SIGINT: Exit.INTERRUPTED, signal.SIGTERM: Exit.TERMINATED}
 MESSAGE = "\n已中断：未写完的输出已删除，原有文件保持原样\n"
 
 

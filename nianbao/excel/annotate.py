@@ -23,7 +23,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..core.findings import Finding
-from ..core.forms import ERROR, WARNING
+from ..core.forms import AMOUNT_DECIMALS, ERROR, WARNING
 from ..core.layout import col_letter
 from ..io.atomic import atomic_output, check_output
 from ..io.container.safety import check_container
@@ -69,7 +69,8 @@ GENERAL = "General"
 
 def signed_format(sign: str, number_format: str) -> str:
     """A number format showing ``sign`` before a number or a text, the number as before."""
-    number = number_format if number_format not in (GENERAL, "@") and ";" not in number_format else "0.####"
+    shown = number_format not in (GENERAL, "@") and ";" not in number_format
+    number = number_format if shown else "0." + "#" * AMOUNT_DECIMALS  # (an amount's decimals, to the 分)
     return f'"{sign} "{number};"{sign} "-{number};"{sign} "0;"{sign} "@'
 
 
