@@ -26,6 +26,9 @@ def command(folder: Path, data: Path, restore: bool) -> None:
     示例：
       nianbao backup /备份/nianbao-2026-01-31
       nianbao backup --restore /备份/nianbao-2026-01-31 --data nianbao-data
+
+    \b
+    退出状态：0 已备份或已恢复；2 不是数据文件夹或备份文件夹、无法读写。
     """
     from ..web.backup import BackupError, backup
     from ..web.backup import restore as put_back

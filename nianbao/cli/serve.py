@@ -34,6 +34,9 @@ def command(host: str, port: int, data: Path, demo: bool, max_upload: float, sec
       nianbao users add 张三            先建立办公室账号
       nianbao serve                     然后在浏览器打开 http://127.0.0.1:8000/
       nianbao serve --demo              示例：载入一个区的名单和报告
+
+    \b
+    退出状态：0 已停止；2 无法启动（端口已被占用、地址不可用、数据文件夹不可用）。
     """
     from ..web.serve import ServeError, run
 

@@ -21,7 +21,11 @@ def command() -> None:
 @click.argument("name", metavar="用户名")
 @data_option
 def add(name: str, data: Path) -> None:
-    """建立账号（或为已有账号设置新密码）。密码在终端输入；标准输入不是终端时从中读取一行。"""
+    """建立账号（或为已有账号设置新密码）。密码在终端输入；标准输入不是终端时从中读取一行。
+
+    \b
+    退出状态：0 已建立或已更新；2 密码不合要求或数据文件夹不可用。
+    """
     from ..web.accounts import AccountError, add_user
 
     if sys.stdin.isatty():
@@ -39,7 +43,11 @@ def add(name: str, data: Path) -> None:
 @click.argument("name", metavar="用户名")
 @data_option
 def token(name: str, data: Path) -> None:
-    """为账号生成新的接口访问令牌（Authorization: Bearer 令牌），原有令牌随即失效。令牌只显示这一次。"""
+    """为账号生成新的接口访问令牌（Authorization: Bearer 令牌），原有令牌随即失效。令牌只显示这一次。
+
+    \b
+    退出状态：0 已生成；2 没有这个账号或数据文件夹不可用。
+    """
     from ..web.accounts import AccountError, new_token
 
     try:
