@@ -141,6 +141,18 @@ def state(request: Request) -> State:
     return s
 
 
+def submission_of(request: Request, agency_id: int) -> sqlite3.Row:
+    """The submission the path names (``sid``), of this agency only; 404 for any other."""
+    from starlette.exceptions import HTTPException
+
+    from . import queries
+
+    row = queries.submission(state(request).conn, agency_id, request.path_params["sid"])
+    if row is None:
+        raise HTTPException(404)
+    return row
+
+
 def download(content: bytes, filename: str, media: str = "application/octet-stream") -> Response:
     """A download: always an attachment, under a safe name (ASCII fallback, RFC 5987 UTF-8)."""
     safe = security.safe_filename(filename)

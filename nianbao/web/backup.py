@@ -17,27 +17,26 @@ class BackupError(Exception):
 
 def backup(data: Path, target: Path) -> int:
     """Copy ``data`` into the folder ``target``; how many stored files were copied."""
-    if not (data / db.DB_NAME).is_file():
-        raise BackupError(f"{data} 不是报送数据文件夹（没有 {db.DB_NAME}）")
-    target.mkdir(parents=True, exist_ok=True)
-    copied = _files(data / store.FILES, target / store.FILES)
-    shutil.copyfile(data / security.SECRET_NAME, target / security.SECRET_NAME)
-    _database(data, target / db.DB_NAME)
-    return copied
+    return _copy(data, target, "不是报送数据文件夹")
 
 
 def restore(source: Path, data: Path) -> int:
     """Put a backup back into ``data`` (with the server stopped)."""
-    if not (source / db.DB_NAME).is_file():
-        raise BackupError(f"{source} 不是备份文件夹（没有 {db.DB_NAME}）")
-    data.mkdir(parents=True, exist_ok=True)
-    copied = _files(source / store.FILES, data / store.FILES)
-    shutil.copyfile(source / security.SECRET_NAME, data / security.SECRET_NAME)
-    part = data / (db.DB_NAME + ".part")
-    _database(source, part)  # whole first: the live database is not touched until the copy is
-    for extra in ("-wal", "-shm"):
+    copied = _copy(source, data, "不是备份文件夹", db.DB_NAME + ".part")  # whole first: the live
+    for extra in ("-wal", "-shm"):  # database is not touched until its copy is
         (data / (db.DB_NAME + extra)).unlink(missing_ok=True)
-    part.replace(data / db.DB_NAME)
+    (data / (db.DB_NAME + ".part")).replace(data / db.DB_NAME)
+    return copied
+
+
+def _copy(source: Path, target: Path, not_one: str, database: str = db.DB_NAME) -> int:
+    """The stored files, the key and the database (into ``database`` in ``target``)."""
+    if not (source / db.DB_NAME).is_file():
+        raise BackupError(f"{source} {not_one}（没有 {db.DB_NAME}）")
+    target.mkdir(parents=True, exist_ok=True)
+    copied = _files(source / store.FILES, target / store.FILES)
+    shutil.copyfile(source / security.SECRET_NAME, target / security.SECRET_NAME)
+    _database(source, target / database)
     return copied
 
 

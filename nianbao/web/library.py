@@ -23,8 +23,14 @@ from ..core.findings import Finding, Result
 from ..core.forms import FORMS, form_for_year
 from ..core.sanitize import json_text
 
+
 # What a clerk may upload: the readers' suffixes (workbooks, JSON, published reports).
-UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et", ".json", ".html", ".htm", ".docx", ".pdf", ".txt", ".md")
+def upload_suffixes() -> str:
+    """What an upload may be, for the file chooser's ``accept``: every suffix the reader table
+    reads (the same table ``nianbao validate`` reads through)."""
+    from ..io.readers import READERS
+
+    return ",".join(sorted(READERS))
 
 
 def forms() -> dict[str, str]:

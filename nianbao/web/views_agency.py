@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from . import library, queries, store
-from .app import DOCX, XLSX, download, in_thread, render, state, when
+from .app import DOCX, XLSX, download, in_thread, render, state, submission_of, when
 from .uploads import MAX_FIELDS, Refused, check_csrf, read_form, receive_file, submit, submit_document
 
 JSON_TYPE = "application/json"
@@ -60,7 +60,8 @@ async def home(request: Request) -> Response:
     a = agency(request)
     conn = state(request).conn
     subs = queries.submissions(conn, a["id"])
-    context: dict[str, Any] = {"agency": a, "subs": subs, "token": request.path_params["token"]}
+    context: dict[str, Any] = {"agency": a, "subs": subs, "token": request.path_params["token"],
+                               "accept": library.upload_suffixes()}
     if subs:
         latest = queries.submission(conn, a["id"], subs[0]["id"])
         assert latest is not None
@@ -98,19 +99,14 @@ def refused(request: Request, e: Refused, a: sqlite3.Row | None = None, token: s
 
 async def shown(request: Request) -> Response:
     a = agency(request)
-    row = queries.submission(state(request).conn, a["id"], request.path_params["sid"])
-    if row is None:
-        raise HTTPException(404)
+    row = submission_of(request, a["id"])
     return render(request, "submission.html", agency=a, token=request.path_params["token"], receipt_of=True,
                   **result_context(a, row))
 
 
 def _stored(request: Request) -> tuple[sqlite3.Row, sqlite3.Row]:
     a = agency(request)
-    row = queries.submission(state(request).conn, a["id"], request.path_params["sid"])
-    if row is None:
-        raise HTTPException(404)
-    return a, row
+    return a, submission_of(request, a["id"])
 
 
 async def original(request: Request) -> Response:

@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from . import db, library, queries, security, store
-from .app import DOCX, XLSX, download, in_thread, render, state
+from .app import DOCX, XLSX, download, in_thread, render, state, submission_of
 from .office import collection_agencies, diff_rows, export_zip, import_roster, make_summary, new_collection
 from .uploads import Refused, check_csrf, read_form, receive_file
 from .views_agency import annotated_copy, filled_template, result_context
@@ -201,10 +201,7 @@ def _submission(request: Request) -> tuple[sqlite3.Row, sqlite3.Row]:
     user(request)
     c = collection(request)
     a = _agency(request, c)
-    row = queries.submission(state(request).conn, a["id"], request.path_params["sid"])
-    if row is None:
-        raise HTTPException(404)
-    return a, row
+    return a, submission_of(request, a["id"])
 
 
 async def office_file(request: Request) -> Response:
