@@ -55,7 +55,8 @@ def _is_value(text: str) -> bool:
     return clean_text(t).outcome in (NUMBER, ACCEPTED) or in_yuan(t) is not None
 
 
-def _blank(c: Cell) -> bool:
+def blank(c: Cell) -> bool:
+    """Whether a cell shows nothing."""
     return not c.text.strip()
 
 
@@ -151,12 +152,12 @@ def split_line(c: Cell) -> Row | None:
 
 
 def _only_values(row: Row) -> bool:
-    return bool(row) and all(is_value(c.text) for c in row if not _blank(c)) and not all(_blank(c) for c in row)
+    return bool(row) and all(is_value(c.text) for c in row if not blank(c)) and not all(blank(c) for c in row)
 
 
 def _indented_value(row: Row) -> Cell | None:
     """The number of a line that is one number among blank cells (its indent: ``\t5``, ``\t5\t``)."""
-    filled = [c for c in row if not _blank(c)]
+    filled = [c for c in row if not blank(c)]
     if len(row) < 2 or len(filled) != 1 or not is_value(filled[0].text):
         return None
     return filled[0]
@@ -189,11 +190,11 @@ def _join_label(rows: Grid, i: int) -> tuple[Row, int] | None:
     j = i + 1
     while j < len(rows) and j <= i + 4 + skipped:
         row = rows[j]
-        if numbers is None and len(row) > 1 and not _blank(row[0]) and _only_values(row):
-            numbers = [c for c in row if not _blank(c)]
+        if numbers is None and len(row) > 1 and not blank(row[0]) and _only_values(row):
+            numbers = [c for c in row if not blank(c)]
         else:
             head = row[0] if row else None
-            if head is None or _blank(head) or is_value(head.text):
+            if head is None or blank(head) or is_value(head.text):
                 break
             joined = k + key(head.text)
             if joined not in starts and joined not in labels:
@@ -202,7 +203,7 @@ def _join_label(rows: Grid, i: int) -> tuple[Row, int] | None:
                     j += 1
                     continue
                 break
-            rest = [c for c in row[1:] if not _blank(c)]
+            rest = [c for c in row[1:] if not blank(c)]
             if rest:
                 if numbers is not None or not all(is_value(c.text) for c in rest):
                     break
@@ -226,10 +227,10 @@ def _appeal_group(rows: Grid, i: int) -> tuple[list[Row], int] | None:
     headers: list[Row] = []
     for j in range(i + 1, min(i + 4, len(rows))):
         nxt = rows[j]
-        if all(key(c.text) in _headers() for c in nxt if not _blank(c)) and not _only_values(nxt):
+        if all(key(c.text) in _headers() for c in nxt if not blank(c)) and not _only_values(nxt):
             headers.append(nxt)
             continue
-        values = [c for c in nxt if not _blank(c)]
+        values = [c for c in nxt if not blank(c)]
         if len(nxt) == width and len(values) == width and _only_values(nxt):
             return [*headers, (row[0], *nxt)], j - i + 1
         return None

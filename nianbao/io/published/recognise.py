@@ -53,7 +53,7 @@ from .labels import (
     prefixes,
     variants,
 )
-from .layouts import FUSED, fused_label, gather, in_yuan, is_value, label_pieces
+from .layouts import FUSED, blank, fused_label, gather, in_yuan, is_value, label_pieces
 from .readings import SPACED, place_of, refuse_spaced, take_yuan, under_headers
 
 _CONTEXTS: dict[str, Context] = {}
@@ -71,10 +71,6 @@ def brief(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _blank(c: Cell) -> bool:
-    return not c.text.strip()
-
-
 # ---------------------------------------------------------------------------------------
 # Rows as the recogniser sees them
 
@@ -90,7 +86,7 @@ def merge_split_labels(grid: Grid) -> Grid:
         row = grid[i]
         if i + 1 < len(grid) and row:
             j = len(row) - 1
-            while j > 0 and _blank(row[j]):
+            while j > 0 and blank(row[j]):
                 j -= 1
             k = key(row[j].text)
             nxt = grid[i + 1]
@@ -343,7 +339,7 @@ def _resolve(cat: Catalogue, m: FormModel, table_key: str, events: list[_Event],
         slot = slots[0]
         used: set[int] = set()  # one row of numbers per heading: what follows the first is prose
         for ev in events:
-            numbers = sum(1 for c in ev.cells if not _blank(c)) if ev.slot is None and ev.anchor not in used else 0
+            numbers = sum(1 for c in ev.cells if not blank(c)) if ev.slot is None and ev.anchor not in used else 0
             if numbers > 0:
                 if len(ev.cells) != len(slot.columns) and numbers in _other_widths(table_key):
                     # a row shaped as another table's (表三's seven numbers after a heading met in
@@ -409,7 +405,7 @@ def _check_columns(table: Table, events: list[_Event], seen: set[str], out: Reco
     column's header where numbers were read, say that they were read by position alone."""
     missing: list[str] = []
     for ev in events:
-        if ev.slot is None or not any(not _blank(c) for c in ev.cells):
+        if ev.slot is None or not any(not blank(c) for c in ev.cells):
             continue
         for col in ev.slot.columns:
             keys = column_keys(col)
@@ -458,7 +454,7 @@ def _place_unlabeled(
             continue
         before, after = befores[i], afters[i]
         gap = [s for s in slots if before < s.order < after and s.order not in filled]
-        values = [c for c in ev.cells if not _blank(c)]
+        values = [c for c in ev.cells if not blank(c)]
         if len(gap) == 1 and _columns(ev.cells, len(gap[0].columns))[1]:
             slot = gap[0]
             ev.slot = slot
@@ -501,9 +497,9 @@ def _columns(cells: list[Cell], n: int) -> tuple[bool, list[Cell], list[Cell]]:
         return True, cells, []
     rest = list(cells)
     extra: list[Cell] = []
-    while rest and not _blank(rest[-1]) and not is_value(rest[-1].text):  # a remarks column
+    while rest and not blank(rest[-1]) and not is_value(rest[-1].text):  # a remarks column
         extra.insert(0, rest.pop())
-    filled = [i for i, c in enumerate(rest) if not _blank(c)]
+    filled = [i for i, c in enumerate(rest) if not blank(c)]
     if not filled:  # the row printed blank
         return True, [], extra
     if len(filled) == n and filled[-1] - filled[0] == n - 1:  # the numbers, side by side
@@ -539,7 +535,7 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
         )
         return
     if not ok:
-        values = [c.text.strip() for c in cells if not _blank(c)]
+        values = [c.text.strip() for c in cells if not blank(c)]
         shown = "、".join(brief(v) for v in values[:8]) + ("…" if len(values) > 8 else "")
         at = f"（{where.place} {where.where}）" if where is not None and where.place else ""
         out.findings.append(
@@ -551,8 +547,8 @@ def _take(m: FormModel, slot: Slot, ev: _Event, out: Recognised) -> None:
             )
         )
         return
-    if any(not _blank(c) for c in extra):
-        dropped = "、".join(brief(c.text.strip()) for c in extra[:8] if not _blank(c)) + ("…" if len(extra) > 8 else "")
+    if any(not blank(c) for c in extra):
+        dropped = "、".join(brief(c.text.strip()) for c in extra[:8] if not blank(c)) + ("…" if len(extra) > 8 else "")
         out.findings.append(finding(Code.SOURCE, f"{slot.name}多出的列（{dropped}）不属于表式，已忽略", pointers[0]))
     # kept is [] for a row printed blank
     for col, cell, pointer, path in zip(slot.columns, kept, pointers, slot.paths, strict=False):
